@@ -1,0 +1,581 @@
+//! The desktop app: lays out the panels each frame, then handles the
+//! actions they returned in one place ([`Workspace::handle`]), which is
+//! where undo, autosave and file dialogs hook in.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use eframe::egui::{self, ViewportCommand};
+
+use crate::autosave::{SaveState, Saver};
+use crate::document::Document;
+use crate::edit::{Edit, MapMeta, RemovedLane};
+use crate::fsutil::atomic_write;
+use crate::mapfile::{read_map_file, to_json};
+use crate::model::{Lane, Map, Step};
+use crate::ranking_csv::ranking_csv;
+use crate::samples::seed_if_empty;
+use crate::store::{MapId, MapSummary, Store};
+use crate::theme;
+use crate::ui::Action;
+use crate::ui::canvas::{CanvasView, RenameTarget, Selection, canvas_ui};
+use crate::ui::dialogs::{Dialog, FilePurpose, dialog_ui, with_extension};
+use crate::ui::inspector::inspector_ui;
+use crate::ui::library::library_ui;
+use crate::ui::ranking::ranking_ui;
+use crate::ui::shortcuts::{handle_shortcuts, shortcuts_window};
+use crate::ui::top_bar::{SaveIndicator, TopBarState, top_bar_ui};
+
+/// Quiet time after the last edit before autosave writes.
+const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);
+/// How often a failed save is retried.
+const RETRY_DELAY: Duration = Duration::from_secs(3);
+/// A native dialog that returns this fast without a file never opened.
+const NO_DIALOG_THRESHOLD: Duration = Duration::from_millis(300);
+
+const LAST_MAP_KEY: &str = "last_map_id";
+const THEME_KEY: &str = "theme";
+
+/// How the app starts.
+#[derive(Clone, Debug)]
+pub struct AppConfig {
+    pub db_path: PathBuf,
+    /// Use the platform's file dialogs; when false, a path field is used.
+    pub native_dialogs: bool,
+}
+
+pub struct FrictionApp {
+    state: Result<Workspace, String>,
+}
+
+impl FrictionApp {
+    pub fn new(ctx: &egui::Context, config: AppConfig) -> Self {
+        theme::install_fonts(ctx);
+        let state = Workspace::open(ctx, config).map_err(|e| format!("{e:#}"));
+        Self { state }
+    }
+
+    pub fn workspace(&self) -> Option<&Workspace> {
+        self.state.as_ref().ok()
+    }
+
+    pub fn workspace_mut(&mut self) -> Option<&mut Workspace> {
+        self.state.as_mut().ok()
+    }
+
+    /// The message shown when the database could not be opened.
+    pub fn startup_error(&self) -> Option<&str> {
+        self.state.as_ref().err().map(String::as_str)
+    }
+}
+
+impl eframe::App for FrictionApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        match &mut self.state {
+            Ok(ws) => ws.ui(ui),
+            Err(message) => {
+                egui::CentralPanel::default().show(ui, |ui| {
+                    ui.heading("Friction Map could not open its database");
+                    ui.add_space(8.0);
+                    ui.colored_label(theme::ERROR, message.as_str());
+                    ui.add_space(8.0);
+                    ui.label("Nothing was changed. Start Friction Map with --db PATH to use another database file.");
+                });
+            }
+        }
+    }
+
+    fn on_exit(&mut self) {
+        if let Ok(ws) = &mut self.state {
+            ws.flush();
+        }
+    }
+}
+
+/// An open database with one map open for editing.
+pub struct Workspace {
+    store: Store,
+    saver: Saver,
+    maps: Vec<MapSummary>,
+    doc: Document,
+    pub view: CanvasView,
+    search: String,
+    pub dialog: Option<Dialog>,
+    show_shortcuts: bool,
+    dark_mode: bool,
+    fullscreen: bool,
+    native_dialogs: bool,
+    last_edit: Instant,
+    sent_revision: u64,
+    last_save_attempt: Instant,
+    notice: Option<String>,
+}
+
+impl Workspace {
+    fn open(ctx: &egui::Context, config: AppConfig) -> anyhow::Result<Self> {
+        let mut store = Store::open(&config.db_path)?;
+        seed_if_empty(&mut store)?;
+        let mut maps = store.list()?;
+        if maps.is_empty() {
+            store.create(&Map::new("Untitled map"))?;
+            maps = store.list()?;
+        }
+        let last = store
+            .setting(LAST_MAP_KEY)?
+            .and_then(|v| v.parse().ok())
+            .map(MapId)
+            .filter(|id| maps.iter().any(|m| m.id == *id));
+        let id = last.unwrap_or(maps[0].id);
+        let doc = Document::new(id, store.load(id)?);
+        store.set_setting(LAST_MAP_KEY, &id.0.to_string())?;
+        let dark_mode = store.setting(THEME_KEY)?.as_deref() == Some("dark");
+        ctx.set_theme(if dark_mode { egui::Theme::Dark } else { egui::Theme::Light });
+        let now = Instant::now();
+        Ok(Self {
+            saver: Saver::start(config.db_path.clone()),
+            store,
+            maps,
+            doc,
+            view: CanvasView::default(),
+            search: String::new(),
+            dialog: None,
+            show_shortcuts: false,
+            dark_mode,
+            fullscreen: false,
+            native_dialogs: config.native_dialogs,
+            last_edit: now,
+            sent_revision: 0,
+            last_save_attempt: now,
+            notice: None,
+        })
+    }
+
+    pub fn document(&self) -> &Document {
+        &self.doc
+    }
+
+    pub fn maps(&self) -> &[MapSummary] {
+        &self.maps
+    }
+
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
+    pub fn save_indicator(&self) -> SaveIndicator {
+        match self.saver.status().state {
+            SaveState::Failed(why) if !self.doc.is_saved() => SaveIndicator::Failed(why),
+            _ if self.doc.is_saved() => SaveIndicator::Saved,
+            _ => SaveIndicator::Saving,
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        let mut actions = Vec::new();
+        if self.dialog.is_none() && !self.view.is_renaming() {
+            handle_shortcuts(&ctx, &mut actions);
+        }
+        let top = TopBarState {
+            can_undo: self.doc.can_undo(),
+            can_redo: self.doc.can_redo(),
+            save: self.save_indicator(),
+            dark_mode: self.dark_mode,
+        };
+        egui::Panel::top("top-bar").show(ui, |ui| top_bar_ui(ui, &top, &mut actions));
+        if let Some(notice) = &self.notice {
+            let mut dismiss = false;
+            egui::Panel::bottom("notice").show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.label(notice.as_str());
+                    dismiss = ui.small_button("Dismiss").clicked();
+                });
+            });
+            if dismiss {
+                self.notice = None;
+            }
+        }
+        egui::Panel::left("library")
+            .resizable(true)
+            .default_size(230.0)
+            .show(ui, |ui| library_ui(ui, &self.maps, self.doc.id, &mut self.search, &mut actions));
+        let other_names: Vec<String> =
+            self.maps.iter().filter(|m| m.id != self.doc.id).map(|m| m.name.clone()).collect();
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(360.0)
+            .show(ui, |ui| inspector_ui(ui, &self.doc, &self.view.selection, &other_names, &mut actions));
+        egui::Panel::bottom("ranking")
+            .resizable(true)
+            .default_size(270.0)
+            .show(ui, |ui| ranking_ui(ui, self.doc.ranking(), self.view.highlight_lane.as_deref(), &mut actions));
+        let canvas_bg = theme::Palette::for_visuals(ui.visuals()).canvas_bg;
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE.fill(canvas_bg))
+            .show(ui, |ui| canvas_ui(ui, &self.doc, &mut self.view, &mut actions));
+        dialog_ui(&ctx, &mut self.dialog, &mut actions);
+        shortcuts_window(&ctx, &mut self.show_shortcuts);
+
+        for action in actions {
+            self.handle(&ctx, action);
+        }
+        self.autosave_tick(&ctx);
+    }
+
+    /// Carries out one action. Tests drive the app through this too.
+    pub fn handle(&mut self, ctx: &egui::Context, action: Action) {
+        match action {
+            Action::Edit { edit, merge_key } => self.apply(edit, merge_key),
+            Action::Undo => {
+                if self.doc.undo() {
+                    self.edited();
+                }
+            }
+            Action::Redo => {
+                if self.doc.redo() {
+                    self.edited();
+                }
+            }
+            Action::SaveNow => self.send_save(),
+            Action::NewMap => self.new_map(),
+            Action::OpenMap(id) => self.open_map(id),
+            Action::DuplicateMap => self.duplicate_map(),
+            Action::AskRenameMap => {
+                self.dialog =
+                    Some(Dialog::RenameMap { text: self.doc.map().name.clone(), taken: self.other_map_names() });
+            }
+            Action::RenameMap(name) => {
+                let mut meta = MapMeta::of(self.doc.map());
+                meta.name = name;
+                self.apply(Edit::SetMeta(meta), None);
+            }
+            Action::AskDeleteMap => {
+                self.dialog = Some(Dialog::ConfirmDeleteMap { name: self.doc.map().name.clone() });
+            }
+            Action::DeleteMap => self.delete_map(),
+            Action::ImportJson => self.pick_file(FilePurpose::ImportJson),
+            Action::ExportJson => self.pick_file(FilePurpose::ExportJson),
+            Action::ExportCsv => self.pick_file(FilePurpose::ExportCsv),
+            Action::FileChosen { purpose, path } => self.file_chosen(purpose, path),
+            Action::AddLane => self.add_lane(),
+            Action::AddStep => self.add_step(),
+            Action::AddStepAt(step) => self.insert_step(step),
+            Action::AskDeleteLane(lane_id) => self.ask_delete_lane(lane_id),
+            Action::DeleteLane(lane_id) => self.apply(Edit::RemoveLane { lane_id }, None),
+            Action::SelectAll => {
+                self.view.selection = Selection {
+                    steps: self.doc.map().steps.iter().map(|s| s.id.clone()).collect(),
+                    ..Selection::default()
+                };
+            }
+            Action::DeleteSelection => self.delete_selection(),
+            Action::Deselect => {
+                self.view.selection.clear();
+                self.view.highlight_lane = None;
+            }
+            Action::FitToMap => self.view.request_fit(),
+            Action::HighlightLane(lane_id) => {
+                self.view.selection = Selection::only_lane(&lane_id);
+                self.view.reveal_lane(&self.doc, &lane_id);
+                self.view.highlight_lane = Some(lane_id);
+            }
+            Action::ToggleFullscreen => {
+                self.fullscreen = !self.fullscreen;
+                ctx.send_viewport_cmd(ViewportCommand::Fullscreen(self.fullscreen));
+            }
+            Action::SetDarkMode(dark) => {
+                self.dark_mode = dark;
+                ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+                let value = if dark { "dark" } else { "light" };
+                if let Err(e) = self.store.set_setting(THEME_KEY, value) {
+                    self.notice = Some(format!("Could not remember the theme: {e}"));
+                }
+            }
+            Action::ShowShortcuts => self.show_shortcuts = true,
+        }
+    }
+
+    fn apply(&mut self, edit: Edit, merge_key: Option<String>) {
+        match self.doc.apply(edit, merge_key) {
+            Ok(()) => self.edited(),
+            Err(e) => self.notice = Some(format!("That change could not be made: {e}")),
+        }
+    }
+
+    fn edited(&mut self) {
+        self.last_edit = Instant::now();
+        self.view.selection.retain_existing(&self.doc);
+    }
+
+    /// Sends the open map to the save thread if it has unsaved changes.
+    fn send_save(&mut self) {
+        if self.doc.is_saved() {
+            return;
+        }
+        self.saver.save(self.doc.id, self.doc.revision(), self.doc.map().clone());
+        self.sent_revision = self.doc.revision();
+        self.last_save_attempt = Instant::now();
+    }
+
+    fn autosave_tick(&mut self, ctx: &egui::Context) {
+        let status = self.saver.status();
+        if let Some(saved) = status.saved_revision(self.doc.id) {
+            let was_saved = self.doc.is_saved();
+            self.doc.mark_saved(saved);
+            if !was_saved && self.doc.is_saved() {
+                self.refresh_library();
+            }
+        }
+        if self.doc.is_saved() {
+            return;
+        }
+        let failed = matches!(status.state, SaveState::Failed(_));
+        let due = if failed {
+            self.last_save_attempt.elapsed() >= RETRY_DELAY
+        } else {
+            self.doc.revision() > self.sent_revision && self.last_edit.elapsed() >= AUTOSAVE_DELAY
+        };
+        if due {
+            self.send_save();
+        }
+        // Wake up to save, or to show the result; no repaint when idle.
+        ctx.request_repaint_after(Duration::from_millis(200));
+    }
+
+    /// Writes everything that is not yet saved and waits for it.
+    pub fn flush(&mut self) {
+        self.send_save();
+        self.saver.flush();
+        if let Some(saved) = self.saver.status().saved_revision(self.doc.id) {
+            self.doc.mark_saved(saved);
+        }
+    }
+
+    fn refresh_library(&mut self) {
+        match self.store.list() {
+            Ok(maps) => self.maps = maps,
+            Err(e) => self.notice = Some(format!("Could not list the maps: {e}")),
+        }
+    }
+
+    fn other_map_names(&self) -> Vec<String> {
+        self.maps.iter().filter(|m| m.id != self.doc.id).map(|m| m.name.clone()).collect()
+    }
+
+    fn open_map(&mut self, id: MapId) {
+        self.flush();
+        match self.store.load(id) {
+            Ok(map) => {
+                self.doc = Document::new(id, map);
+                self.sent_revision = 0;
+                self.view.reset();
+                if let Err(e) = self.store.set_setting(LAST_MAP_KEY, &id.0.to_string()) {
+                    self.notice = Some(format!("Could not remember the open map: {e}"));
+                }
+            }
+            Err(e) => self.notice = Some(format!("Could not open the map: {e}")),
+        }
+        self.refresh_library();
+    }
+
+    /// Adds a map to the database and opens it.
+    fn create_and_open(&mut self, mut map: Map) -> anyhow::Result<()> {
+        self.flush();
+        map.name = self.store.free_name(&map.name)?;
+        let id = self.store.create(&map)?;
+        self.refresh_library();
+        self.open_map(id);
+        Ok(())
+    }
+
+    fn new_map(&mut self) {
+        let mut map = Map::new("Untitled map");
+        map.lanes.push(Lane::new("lane1", "First lane"));
+        if let Err(e) = self.create_and_open(map) {
+            self.notice = Some(format!("Could not create a map: {e:#}"));
+            return;
+        }
+        self.notice = Some("New map. Double-click the lane to add a step; press L to add a lane.".into());
+    }
+
+    fn duplicate_map(&mut self) {
+        let mut copy = self.doc.map().clone();
+        copy.name = format!("{} (copy)", copy.name);
+        if let Err(e) = self.create_and_open(copy) {
+            self.notice = Some(format!("Could not duplicate the map: {e:#}"));
+        }
+    }
+
+    fn delete_map(&mut self) {
+        let id = self.doc.id;
+        self.flush();
+        if let Err(e) = self.store.delete(id) {
+            self.notice = Some(format!("Could not delete the map: {e}"));
+            return;
+        }
+        self.refresh_library();
+        match self.maps.first().map(|m| m.id) {
+            Some(next) => {
+                // The deleted map must not be saved again.
+                self.doc = Document::new(next, Map::new(""));
+                self.open_map(next);
+            }
+            None => self.new_map(),
+        }
+    }
+
+    fn pick_file(&mut self, purpose: FilePurpose) {
+        let default_name = match purpose {
+            FilePurpose::ImportJson => String::new(),
+            FilePurpose::ExportJson => format!("{}.json", file_stem(&self.doc.map().name)),
+            FilePurpose::ExportCsv => format!("{} - ranked lanes.csv", file_stem(&self.doc.map().name)),
+        };
+        let folder = directories::UserDirs::new()
+            .and_then(|d| d.document_dir().map(PathBuf::from).or_else(|| Some(d.home_dir().to_owned())))
+            .unwrap_or_else(|| PathBuf::from("."));
+        if self.native_dialogs {
+            let started = Instant::now();
+            let dialog = rfd::FileDialog::new()
+                .set_title(purpose.title())
+                .set_directory(&folder)
+                .add_filter(purpose.extension().to_uppercase(), &[purpose.extension()]);
+            let picked =
+                if purpose.is_save() { dialog.set_file_name(&default_name).save_file() } else { dialog.pick_file() };
+            match picked {
+                Some(path) => {
+                    self.file_chosen(purpose, with_extension(path, purpose));
+                    return;
+                }
+                // A real dialog that the user cancelled.
+                None if started.elapsed() >= NO_DIALOG_THRESHOLD => return,
+                // No dialog could be shown: fall back to the path field.
+                None => {}
+            }
+        }
+        self.dialog = Some(Dialog::PathPrompt { purpose, text: folder.join(default_name).display().to_string() });
+    }
+
+    fn file_chosen(&mut self, purpose: FilePurpose, path: PathBuf) {
+        let result = match purpose {
+            FilePurpose::ImportJson => self.import_json(&path),
+            FilePurpose::ExportJson => atomic_write(&path, to_json(self.doc.map()).as_bytes())
+                .map(|()| format!("Exported the map to {}", path.display()))
+                .map_err(|e| format!("Could not write {}: {e}", path.display())),
+            FilePurpose::ExportCsv => atomic_write(&path, &ranking_csv(self.doc.ranking(), true))
+                .map(|()| format!("Exported the ranked lanes to {}", path.display()))
+                .map_err(|e| format!("Could not write {}: {e}", path.display())),
+        };
+        match result {
+            Ok(message) => self.notice = Some(message),
+            Err(message) => {
+                self.dialog = Some(Dialog::Message { title: format!("{} failed", purpose.title()), text: message });
+            }
+        }
+    }
+
+    fn import_json(&mut self, path: &std::path::Path) -> Result<String, String> {
+        let map = read_map_file(path).map_err(|e| e.to_string())?;
+        let wanted = map.name.clone();
+        self.create_and_open(map).map_err(|e| format!("{e:#}"))?;
+        let name = &self.doc.map().name;
+        Ok(if *name == wanted {
+            format!("Imported “{name}” from {}", path.display())
+        } else {
+            format!("Imported {} as “{name}” (“{wanted}” was taken)", path.display())
+        })
+    }
+
+    fn add_lane(&mut self) {
+        let map = self.doc.map();
+        let lane = Lane::new(map.fresh_id("lane"), "New lane");
+        let lane_id = lane.id.clone();
+        let edit = Edit::InsertLane(Box::new(RemovedLane {
+            index: map.lanes.len(),
+            lane,
+            steps: Vec::new(),
+            edges: Vec::new(),
+        }));
+        self.apply(edit, None);
+        self.view.selection = Selection::only_lane(&lane_id);
+        self.view.start_rename(RenameTarget::Lane(lane_id), "New lane".into());
+    }
+
+    fn add_step(&mut self) {
+        let map = self.doc.map();
+        let sel = &self.view.selection;
+        let lane_id = sel
+            .lane
+            .clone()
+            .or_else(|| sel.steps.first().and_then(|id| map.step(id)).map(|s| s.lane.clone()))
+            .or_else(|| map.lanes.first().map(|l| l.id.clone()));
+        let Some(lane_id) = lane_id else {
+            self.notice = Some("Add a lane first (press L).".into());
+            return;
+        };
+        let right = map
+            .steps
+            .iter()
+            .filter(|s| s.lane == lane_id)
+            .map(|s| s.x + theme::CARD_W)
+            .fold(None, |acc: Option<f32>, x| Some(acc.map_or(x, |a| a.max(x))));
+        let mut step = Step::new(map.fresh_id("s"), lane_id, "New step");
+        step.x = right.map_or(40.0, |r| r + 40.0);
+        step.y = 32.0;
+        self.insert_step(step);
+    }
+
+    fn insert_step(&mut self, step: Step) {
+        let id = step.id.clone();
+        let name = step.name.clone();
+        let index = self.doc.map().steps.len();
+        self.apply(Edit::InsertSteps { steps: vec![(index, step)], edges: Vec::new() }, None);
+        self.view.selection = Selection::only_step(&id);
+        self.view.start_rename(RenameTarget::Step(id), name);
+    }
+
+    fn delete_selection(&mut self) {
+        let sel = self.view.selection.clone();
+        if sel.steps.is_empty() && sel.edges.is_empty() {
+            if let Some(lane_id) = sel.lane {
+                self.ask_delete_lane(lane_id);
+            }
+            return;
+        }
+        let mut edits = Vec::new();
+        let edges: Vec<_> = sel
+            .edges
+            .iter()
+            .filter(|(a, b)| !sel.steps.contains(a) && !sel.steps.contains(b))
+            .map(|(a, b)| crate::model::Edge { from: a.clone(), to: b.clone() })
+            .collect();
+        if !edges.is_empty() {
+            edits.push(Edit::RemoveEdges(edges));
+        }
+        if !sel.steps.is_empty() {
+            edits.push(Edit::RemoveSteps { step_ids: sel.steps.iter().cloned().collect() });
+        }
+        self.apply(Edit::Batch(edits), None);
+        self.view.selection.clear();
+    }
+
+    fn ask_delete_lane(&mut self, lane_id: String) {
+        if let Some(lane) = self.doc.map().lane(&lane_id) {
+            let steps = self.doc.map().steps.iter().filter(|s| s.lane == lane_id).count();
+            self.dialog = Some(Dialog::ConfirmDeleteLane { lane_id, name: lane.name.clone(), steps });
+        }
+    }
+}
+
+impl Drop for Workspace {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// A map name made safe to use as a file name.
+fn file_stem(name: &str) -> String {
+    let cleaned: String =
+        name.chars().map(|c| if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.') { c } else { ' ' }).collect();
+    let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
+    if cleaned.is_empty() { "map".to_owned() } else { cleaned }
+}

@@ -1,0 +1,148 @@
+//! Autosave: a background thread with its own database connection writes
+//! map snapshots, so a save never stalls the UI. The newest snapshot of a
+//! map wins; older queued ones are skipped.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+use crate::model::Map;
+use crate::store::{MapId, Store};
+
+/// What the user sees in the save-state indicator.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveState {
+    Saved,
+    Saving,
+    Failed(String),
+}
+
+/// The outcome of the latest save, read by the UI each frame.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SaveStatus {
+    pub state: SaveState,
+    /// The newest revision known to be on disk, per map.
+    pub saved: Vec<(MapId, u64)>,
+}
+
+impl SaveStatus {
+    pub fn saved_revision(&self, id: MapId) -> Option<u64> {
+        self.saved.iter().find(|(m, _)| *m == id).map(|(_, r)| *r)
+    }
+}
+
+enum Job {
+    Save { id: MapId, revision: u64, map: Box<Map> },
+    Flush(Sender<()>),
+}
+
+pub struct Saver {
+    jobs: Option<Sender<Job>>,
+    status: Arc<Mutex<SaveStatus>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Saver {
+    /// Starts the save thread on the database at `path`.
+    pub fn start(path: PathBuf) -> Self {
+        let (tx, rx) = mpsc::channel();
+        let status = Arc::new(Mutex::new(SaveStatus { state: SaveState::Saved, saved: Vec::new() }));
+        let thread_status = Arc::clone(&status);
+        let thread = std::thread::Builder::new()
+            .name("autosave".into())
+            .spawn(move || save_loop(&path, &rx, &thread_status))
+            .ok();
+        Self { jobs: Some(tx), status, thread }
+    }
+
+    /// Queues a snapshot of a map for saving.
+    pub fn save(&self, id: MapId, revision: u64, map: Map) {
+        set_state(&self.status, SaveState::Saving);
+        let sent =
+            self.jobs.as_ref().is_some_and(|jobs| jobs.send(Job::Save { id, revision, map: Box::new(map) }).is_ok());
+        if !sent {
+            set_state(&self.status, SaveState::Failed("the save thread has stopped".into()));
+        }
+    }
+
+    /// Waits until every queued save has been attempted.
+    pub fn flush(&self) {
+        let (done_tx, done_rx) = mpsc::channel();
+        if let Some(jobs) = &self.jobs
+            && jobs.send(Job::Flush(done_tx)).is_ok()
+        {
+            let _ = done_rx.recv();
+        }
+    }
+
+    pub fn status(&self) -> SaveStatus {
+        self.status.lock().map(|s| s.clone()).unwrap_or_else(|p| p.into_inner().clone())
+    }
+}
+
+impl Drop for Saver {
+    /// Finishes every queued save before the app goes away.
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn set_state(status: &Mutex<SaveStatus>, state: SaveState) {
+    match status.lock() {
+        Ok(mut s) => s.state = state,
+        Err(poisoned) => poisoned.into_inner().state = state,
+    }
+}
+
+fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStatus>) {
+    let mut store: Option<Store> = None;
+    while let Ok(first) = rx.recv() {
+        // Take everything queued, keeping only the newest snapshot per map.
+        let mut jobs = vec![first];
+        jobs.extend(rx.try_iter());
+        let mut flushes = Vec::new();
+        let mut latest: Vec<(MapId, u64, Box<Map>)> = Vec::new();
+        for job in jobs {
+            match job {
+                Job::Flush(done) => flushes.push(done),
+                Job::Save { id, revision, map } => {
+                    latest.retain(|(m, _, _)| *m != id);
+                    latest.push((id, revision, map));
+                }
+            }
+        }
+        let mut failure = None;
+        for (id, revision, map) in latest {
+            let result = match &mut store {
+                Some(s) => s.save(id, &map),
+                None => Store::open(path).and_then(|mut s| {
+                    let r = s.save(id, &map);
+                    store = Some(s);
+                    r
+                }),
+            };
+            let mut s = status.lock().unwrap_or_else(|p| p.into_inner());
+            match result {
+                Ok(()) => {
+                    s.saved.retain(|(m, _)| *m != id);
+                    s.saved.push((id, revision));
+                }
+                Err(e) => failure = Some(e.to_string()),
+            }
+        }
+        set_state(
+            status,
+            match failure {
+                Some(why) => SaveState::Failed(why),
+                None => SaveState::Saved,
+            },
+        );
+        for done in flushes {
+            let _ = done.send(());
+        }
+    }
+}

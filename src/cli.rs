@@ -1,0 +1,241 @@
+//! Defines the command line: with no subcommand the GUI opens; each
+//! subcommand runs headless. Exit codes: 0 success, 2 invalid input, 1 other.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+
+use crate::fsutil::atomic_write;
+use crate::mapfile::{InputError, read_map_file, to_json};
+use crate::model::Map;
+use crate::money::{money, percent};
+use crate::ranking_csv::ranking_csv;
+use crate::samples::seed_if_empty;
+use crate::scoring::{Ranking, rank};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "frictionmap",
+    version,
+    about = "Map manual friction in a process and pick the one lane to fix first."
+)]
+#[command(after_help = "With no command, the desktop app opens.")]
+pub struct Cli {
+    /// The database file (default: the platform data folder).
+    #[arg(long, global = true, env = "FRICTIONMAP_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Rank a map's lanes by monthly friction cost.
+    Rank(RankArgs),
+    /// Add a map file to the database.
+    Import {
+        /// The map file (JSON, format_version 1).
+        file: PathBuf,
+        /// Replace a stored map of the same name instead of adding a copy.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Write a stored map to a JSON file.
+    Export {
+        /// The stored map's name.
+        name: String,
+        /// Where to write the map file.
+        #[arg(long, value_name = "MAP.json")]
+        out: PathBuf,
+    },
+    /// List the maps in the database.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    /// A map file to rank.
+    #[arg(required_unless_present = "map", conflicts_with = "map")]
+    pub file: Option<PathBuf>,
+    /// Rank a stored map by name instead of a file.
+    #[arg(long, value_name = "NAME")]
+    pub map: Option<String>,
+    /// Also write the ranked lanes as CSV.
+    #[arg(long, value_name = "OUT.csv")]
+    pub csv: Option<PathBuf>,
+    /// Leave out the UTF-8 byte-order mark that Excel needs.
+    #[arg(long, requires = "csv")]
+    pub no_bom: bool,
+    /// Print the ranking as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs a headless command and maps its outcome to an exit code.
+pub fn run(db: Option<PathBuf>, command: Command) -> ExitCode {
+    match execute(db, command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(exit_code(&error))
+        }
+    }
+}
+
+/// 2 when the user's input was at fault, 1 for everything else.
+pub fn exit_code(error: &anyhow::Error) -> u8 {
+    let input = error.chain().any(|cause| {
+        cause.is::<InputError>() || matches!(cause.downcast_ref::<StoreError>(), Some(StoreError::NoSuchName(_)))
+    });
+    if input { 2 } else { 1 }
+}
+
+fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
+    let path = crate::paths::resolve_db_path(db)?;
+    let mut store = Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))?;
+    seed_if_empty(&mut store)?;
+    Ok(store)
+}
+
+fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Rank(args) => rank_command(db, args),
+        Command::Import { file, replace } => {
+            let mut map = read_map_file(&file)?;
+            let mut store = open_store(db)?;
+            match store.find_by_name(&map.name) {
+                Ok(id) if replace => {
+                    store.save(id, &map)?;
+                    println!("Replaced map {:?} from {}", map.name, file.display());
+                }
+                _ => {
+                    let wanted = map.name.clone();
+                    map.name = store.free_name(&wanted)?;
+                    store.create(&map)?;
+                    if map.name == wanted {
+                        println!("Imported map {:?} from {}", map.name, file.display());
+                    } else {
+                        println!("Imported {} as {:?} ({:?} was taken)", file.display(), map.name, wanted);
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Export { name, out } => {
+            let store = open_store(db)?;
+            let map = store.load(store.find_by_name(&name)?)?;
+            write_file(&out, to_json(&map).as_bytes())?;
+            println!("Wrote {}", out.display());
+            Ok(())
+        }
+        Command::List => {
+            let store = open_store(db)?;
+            let maps = store.list()?;
+            if maps.is_empty() {
+                println!("No maps yet. Import one with: frictionmap import MAP.json");
+            }
+            for m in maps {
+                println!("{}  ({} lanes, {} steps)", m.name, m.lanes, m.steps);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
+    let map: Map = match (&args.file, &args.map) {
+        (Some(file), _) => read_map_file(file)?,
+        (None, Some(name)) => {
+            let store = open_store(db)?;
+            store.load(store.find_by_name(name)?)?
+        }
+        (None, None) => anyhow::bail!("give a map file or --map NAME"),
+    };
+    let ranking = rank(&map);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&ranking)?);
+    } else {
+        print!("{}", ranking_table(&map.name, &ranking));
+    }
+    if let Some(out) = &args.csv {
+        write_file(out, &ranking_csv(&ranking, !args.no_bom))?;
+        if !args.json {
+            println!("Wrote {}", out.display());
+        }
+    }
+    Ok(())
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    atomic_write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The ranking as a plain-text table for the terminal.
+pub fn ranking_table(map_name: &str, ranking: &Ranking) -> String {
+    let cur = &ranking.currency;
+    let mut out = Vec::new();
+    let _ = writeln!(out, "{map_name}: total friction {} per month", money(ranking.total_friction, cur));
+    let rows: Vec<[String; 6]> = ranking
+        .lanes
+        .iter()
+        .map(|l| {
+            [
+                l.rank.to_string(),
+                l.lane.clone(),
+                money(l.monthly_friction, cur),
+                percent(l.share_pct),
+                format!("{} – {}", money(l.friction_low, cur), money(l.friction_high, cur)),
+                l.top_driver.as_ref().map(|d| d.describe()).unwrap_or_else(|| "—".into()),
+            ]
+        })
+        .collect();
+    let header = ["#", "lane", "friction/month", "share", "range (low – high)", "top driver"];
+    let width =
+        |i: usize| rows.iter().map(|r| r[i].chars().count()).chain([header[i].chars().count()]).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..header.len()).map(width).collect();
+    let line = |cells: [&str; 6]| {
+        let mut s = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            let pad = widths[i].saturating_sub(cell.chars().count());
+            // Numbers align right, text left.
+            if matches!(i, 0 | 2 | 3) {
+                s.push_str(&" ".repeat(pad));
+                s.push_str(cell);
+            } else {
+                s.push_str(cell);
+                if i + 1 < cells.len() {
+                    s.push_str(&" ".repeat(pad));
+                }
+            }
+            if i + 1 < cells.len() {
+                s.push_str("  ");
+            }
+        }
+        s
+    };
+    let _ = writeln!(out, "{}", line(header));
+    for r in &rows {
+        let _ = writeln!(out, "{}", line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]));
+    }
+    match (ranking.lanes.first(), ranking.clear_winner) {
+        (Some(top), true) => {
+            let _ = writeln!(out, "Fix first: {} (clear winner).", top.lane);
+        }
+        (Some(top), false) => {
+            let _ = writeln!(
+                out,
+                "Too close to call: {}'s low estimate does not beat the runner-up's high estimate; refine the estimates.",
+                top.lane
+            );
+        }
+        (None, _) => {
+            let _ = writeln!(out, "The map has no lanes yet.");
+        }
+    }
+    String::from_utf8(out).unwrap_or_default()
+}

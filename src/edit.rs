@@ -1,0 +1,267 @@
+//! Every change to a map is an [`Edit`]. [`apply`] is the one place that
+//! mutates a map, and it returns the inverse edit, which is what undo runs.
+//! UI code never changes a map directly; it produces edits.
+
+use crate::model::{Edge, Lane, Map, Rates, Step};
+
+/// The map-wide fields: everything but lanes, steps and edges.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapMeta {
+    pub name: String,
+    pub currency: String,
+    pub notes: String,
+    pub rates: Rates,
+}
+
+impl MapMeta {
+    pub fn of(map: &Map) -> Self {
+        Self { name: map.name.clone(), currency: map.currency.clone(), notes: map.notes.clone(), rates: map.rates }
+    }
+}
+
+/// Items with the index they had (or will have) in their list.
+pub type Indexed<T> = Vec<(usize, T)>;
+
+/// A lane removed from a map, with everything needed to put it back.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RemovedLane {
+    pub index: usize,
+    pub lane: Lane,
+    pub steps: Indexed<Step>,
+    pub edges: Indexed<Edge>,
+}
+
+/// One undoable change to a map.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Edit {
+    SetMeta(MapMeta),
+    /// Inserts a lane (with any steps and edges it had) at an index.
+    InsertLane(Box<RemovedLane>),
+    RemoveLane {
+        lane_id: String,
+    },
+    MoveLane {
+        lane_id: String,
+        to_index: usize,
+    },
+    /// Replaces a lane's name, owner and notes, matched by id.
+    UpdateLane(Lane),
+    /// Inserts steps at the given indices (ascending) and then the edges.
+    InsertSteps {
+        steps: Vec<(usize, Step)>,
+        edges: Vec<(usize, Edge)>,
+    },
+    /// Removes steps together with every edge that touches them.
+    RemoveSteps {
+        step_ids: Vec<String>,
+    },
+    /// Replaces steps matched by id: rename, move, change lane or values.
+    UpdateSteps(Vec<Step>),
+    AddEdges(Vec<Edge>),
+    RemoveEdges(Vec<Edge>),
+    /// Several edits as one undo step, applied in order.
+    Batch(Vec<Edit>),
+}
+
+/// Why an edit could not be applied. The map is unchanged when this returns.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("no lane has the id {0:?}")]
+    NoLane(String),
+    #[error("no step has the id {0:?}")]
+    NoStep(String),
+    #[error("the id {0:?} is already used")]
+    DuplicateId(String),
+    #[error("an edge from {0:?} to {1:?} already exists or joins a step to itself")]
+    BadEdge(String, String),
+}
+
+/// Applies `edit` to `map` and returns the edit that undoes it. On error the
+/// map is left exactly as it was.
+pub fn apply(map: &mut Map, edit: Edit) -> Result<Edit, EditError> {
+    check(map, &edit)?;
+    Ok(apply_checked(map, edit))
+}
+
+/// Checks an edit against the map without changing it.
+fn check(map: &Map, edit: &Edit) -> Result<(), EditError> {
+    match edit {
+        Edit::SetMeta(_) => Ok(()),
+        Edit::InsertLane(removed) => {
+            if map.lane(&removed.lane.id).is_some() {
+                return Err(EditError::DuplicateId(removed.lane.id.clone()));
+            }
+            Ok(())
+        }
+        Edit::RemoveLane { lane_id } | Edit::MoveLane { lane_id, .. } => {
+            map.lane(lane_id).map(|_| ()).ok_or_else(|| EditError::NoLane(lane_id.clone()))
+        }
+        Edit::UpdateLane(lane) => map.lane(&lane.id).map(|_| ()).ok_or_else(|| EditError::NoLane(lane.id.clone())),
+        Edit::InsertSteps { steps, edges } => {
+            for (_, step) in steps {
+                if map.step(&step.id).is_some() || steps.iter().filter(|(_, s)| s.id == step.id).count() > 1 {
+                    return Err(EditError::DuplicateId(step.id.clone()));
+                }
+                if map.lane(&step.lane).is_none() {
+                    return Err(EditError::NoLane(step.lane.clone()));
+                }
+            }
+            let exists = |id: &str| map.step(id).is_some() || steps.iter().any(|(_, s)| s.id == id);
+            for (_, edge) in edges {
+                for id in [&edge.from, &edge.to] {
+                    if !exists(id) {
+                        return Err(EditError::NoStep(id.clone()));
+                    }
+                }
+            }
+            Ok(())
+        }
+        Edit::RemoveSteps { step_ids } => {
+            step_ids.iter().find(|id| map.step(id).is_none()).map_or(Ok(()), |id| Err(EditError::NoStep(id.clone())))
+        }
+        Edit::UpdateSteps(steps) => {
+            for step in steps {
+                if map.step(&step.id).is_none() {
+                    return Err(EditError::NoStep(step.id.clone()));
+                }
+                if map.lane(&step.lane).is_none() {
+                    return Err(EditError::NoLane(step.lane.clone()));
+                }
+            }
+            Ok(())
+        }
+        Edit::AddEdges(edges) => {
+            for (i, edge) in edges.iter().enumerate() {
+                for id in [&edge.from, &edge.to] {
+                    if map.step(id).is_none() {
+                        return Err(EditError::NoStep(id.clone()));
+                    }
+                }
+                if edge.from == edge.to || map.edges.contains(edge) || edges[..i].contains(edge) {
+                    return Err(EditError::BadEdge(edge.from.clone(), edge.to.clone()));
+                }
+            }
+            Ok(())
+        }
+        Edit::RemoveEdges(edges) => edges
+            .iter()
+            .find(|e| !map.edges.contains(e))
+            .map_or(Ok(()), |e| Err(EditError::BadEdge(e.from.clone(), e.to.clone()))),
+        Edit::Batch(edits) => {
+            // Later edits in a batch may depend on earlier ones, so check
+            // against a scratch copy only when there is more than one.
+            if let [only] = edits.as_slice() {
+                return check(map, only);
+            }
+            let mut scratch = map.clone();
+            for edit in edits {
+                check(&scratch, edit)?;
+                apply_checked(&mut scratch, edit.clone());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
+    match edit {
+        Edit::SetMeta(meta) => {
+            let old = MapMeta::of(map);
+            map.name = meta.name;
+            map.currency = meta.currency;
+            map.notes = meta.notes;
+            map.rates = meta.rates;
+            Edit::SetMeta(old)
+        }
+        Edit::InsertLane(removed) => {
+            let RemovedLane { index, lane, steps, edges } = *removed;
+            let lane_id = lane.id.clone();
+            map.lanes.insert(index.min(map.lanes.len()), lane);
+            insert_at(&mut map.steps, steps);
+            insert_at(&mut map.edges, edges);
+            Edit::RemoveLane { lane_id }
+        }
+        Edit::RemoveLane { lane_id } => {
+            let index = map.lane_index(&lane_id).unwrap_or(0);
+            let lane = map.lanes.remove(index);
+            let step_ids: Vec<String> = map.steps.iter().filter(|s| s.lane == lane_id).map(|s| s.id.clone()).collect();
+            let (steps, edges) = remove_steps(map, &step_ids);
+            Edit::InsertLane(Box::new(RemovedLane { index, lane, steps, edges }))
+        }
+        Edit::MoveLane { lane_id, to_index } => {
+            let from = map.lane_index(&lane_id).unwrap_or(0);
+            let lane = map.lanes.remove(from);
+            map.lanes.insert(to_index.min(map.lanes.len()), lane);
+            Edit::MoveLane { lane_id, to_index: from }
+        }
+        Edit::UpdateLane(lane) => {
+            let index = map.lane_index(&lane.id).unwrap_or(0);
+            Edit::UpdateLane(std::mem::replace(&mut map.lanes[index], lane))
+        }
+        Edit::InsertSteps { steps, edges } => {
+            let step_ids = steps.iter().map(|(_, s)| s.id.clone()).collect();
+            insert_at(&mut map.steps, steps);
+            insert_at(&mut map.edges, edges);
+            Edit::RemoveSteps { step_ids }
+        }
+        Edit::RemoveSteps { step_ids } => {
+            let (steps, edges) = remove_steps(map, &step_ids);
+            Edit::InsertSteps { steps, edges }
+        }
+        Edit::UpdateSteps(steps) => {
+            let old = steps
+                .into_iter()
+                .map(|step| {
+                    let index = map.step_index(&step.id).unwrap_or(0);
+                    std::mem::replace(&mut map.steps[index], step)
+                })
+                .collect();
+            Edit::UpdateSteps(old)
+        }
+        Edit::AddEdges(edges) => {
+            map.edges.extend(edges.iter().cloned());
+            Edit::RemoveEdges(edges)
+        }
+        Edit::RemoveEdges(edges) => {
+            let removed = take_where(&mut map.edges, |e| edges.contains(e));
+            Edit::InsertSteps { steps: Vec::new(), edges: removed }
+        }
+        Edit::Batch(edits) => {
+            let mut inverses: Vec<Edit> = edits.into_iter().map(|e| apply_checked(map, e)).collect();
+            inverses.reverse();
+            Edit::Batch(inverses)
+        }
+    }
+}
+
+/// Removes the steps and every edge touching them, remembering where each was.
+fn remove_steps(map: &mut Map, step_ids: &[String]) -> (Indexed<Step>, Indexed<Edge>) {
+    let ids: std::collections::HashSet<&str> = step_ids.iter().map(String::as_str).collect();
+    let edges = take_where(&mut map.edges, |e| ids.contains(e.from.as_str()) || ids.contains(e.to.as_str()));
+    let steps = take_where(&mut map.steps, |s| ids.contains(s.id.as_str()));
+    (steps, edges)
+}
+
+/// Removes the items that match, returning them with their original indices.
+fn take_where<T>(items: &mut Vec<T>, mut matches: impl FnMut(&T) -> bool) -> Indexed<T> {
+    let mut taken = Vec::new();
+    let mut kept = Vec::with_capacity(items.len());
+    for (i, item) in std::mem::take(items).into_iter().enumerate() {
+        if matches(&item) {
+            taken.push((i, item));
+        } else {
+            kept.push(item);
+        }
+    }
+    *items = kept;
+    taken
+}
+
+/// Puts items back at their original indices (which must be ascending).
+fn insert_at<T>(items: &mut Vec<T>, mut entries: Indexed<T>) {
+    entries.sort_by_key(|(i, _)| *i);
+    for (index, item) in entries {
+        let index = index.min(items.len());
+        items.insert(index, item);
+    }
+}

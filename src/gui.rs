@@ -1,0 +1,29 @@
+//! Starts the desktop window.
+
+use std::path::PathBuf;
+
+use eframe::egui;
+
+use crate::app::{AppConfig, FrictionApp};
+
+/// Set to 1 to use the built-in path field instead of native file dialogs.
+pub const NO_NATIVE_DIALOG_ENV: &str = "FRICTIONMAP_NO_NATIVE_DIALOG";
+
+pub fn run(db_path: PathBuf) -> anyhow::Result<()> {
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Friction Map")
+        .with_app_id("frictionmap")
+        .with_inner_size([1500.0, 940.0])
+        .with_min_inner_size([900.0, 600.0]);
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon.png")) {
+        viewport = viewport.with_icon(icon);
+    }
+    let options = eframe::NativeOptions { viewport, ..Default::default() };
+    let config = AppConfig { db_path, native_dialogs: std::env::var_os(NO_NATIVE_DIALOG_ENV).is_none_or(|v| v != "1") };
+    eframe::run_native(
+        "Friction Map",
+        options,
+        Box::new(move |cc| Ok(Box::new(FrictionApp::new(&cc.egui_ctx, config)))),
+    )
+    .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
+}

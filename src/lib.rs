@@ -1,0 +1,26 @@
+//! Friction Map: map manual friction in a business process, rank its lanes
+//! by monthly friction cost, and pick the one lane to fix first.
+//!
+//! The core (`model`, `scoring`, `validate`, `mapfile`, `ranking_csv`,
+//! `money`) imports neither egui nor rusqlite; `store` is the only module
+//! that touches SQLite, and `app` and `ui` the only ones that touch egui.
+
+pub mod app;
+pub mod autosave;
+pub mod cli;
+pub mod document;
+pub mod edit;
+pub mod fsutil;
+pub mod gui;
+pub mod history;
+pub mod mapfile;
+pub mod model;
+pub mod money;
+pub mod paths;
+pub mod ranking_csv;
+pub mod samples;
+pub mod scoring;
+pub mod store;
+pub mod theme;
+pub mod ui;
+pub mod validate;

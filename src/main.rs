@@ -1,0 +1,23 @@
+//! The `frictionmap` binary: the desktop app, or a headless command.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use frictionmap::cli::{self, Cli};
+
+fn main() -> ExitCode {
+    let args = Cli::parse();
+    match args.command {
+        Some(command) => cli::run(args.db, command),
+        None => {
+            let result = frictionmap::paths::resolve_db_path(args.db).and_then(frictionmap::gui::run);
+            match result {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,355 @@
+//! Friction scoring: pure functions that turn a map into monthly costs per
+//! step and per lane, and rank the lanes so one can be picked first.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use crate::model::{Attr, Estimates, Map, Rates, Step};
+
+/// Monthly friction of one step or lane, split into its components.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct Breakdown {
+    pub handling: f64,
+    pub delay: f64,
+    pub rework: f64,
+    pub touch_hours: f64,
+}
+
+impl Breakdown {
+    pub fn friction(&self) -> f64 {
+        self.handling + self.delay + self.rework
+    }
+
+    pub fn fte(&self, rates: &Rates) -> f64 {
+        if rates.hours_per_fte_month > 0.0 { self.touch_hours / rates.hours_per_fte_month } else { 0.0 }
+    }
+
+    pub fn component(&self, component: Component) -> f64 {
+        match component {
+            Component::Handling => self.handling,
+            Component::Rework => self.rework,
+            Component::Delay => self.delay,
+        }
+    }
+
+    fn add(&mut self, other: &Breakdown) {
+        self.handling += other.handling;
+        self.delay += other.delay;
+        self.rework += other.rework;
+        self.touch_hours += other.touch_hours;
+    }
+}
+
+/// The three parts friction is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Component {
+    Handling,
+    Rework,
+    Delay,
+}
+
+impl Component {
+    pub const ALL: [Component; 3] = [Component::Handling, Component::Rework, Component::Delay];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Component::Handling => "handling",
+            Component::Rework => "rework",
+            Component::Delay => "delay",
+        }
+    }
+}
+
+/// The attribute values one computation uses.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepValues {
+    pub volume_per_month: f64,
+    pub handle_minutes: f64,
+    pub rework_rate: f64,
+    pub approval_delay_hours: f64,
+}
+
+impl StepValues {
+    pub fn point(step: &Step) -> Self {
+        Self {
+            volume_per_month: step.volume_per_month,
+            handle_minutes: step.handle_minutes,
+            rework_rate: step.rework_rate,
+            approval_delay_hours: step.approval_delay_hours,
+        }
+    }
+
+    /// The step's estimates where present, its point values elsewhere.
+    pub fn with_estimates(step: &Step, estimates: &Estimates) -> Self {
+        let pick = |attr: Attr| estimates.get(attr).unwrap_or(step.value(attr));
+        Self {
+            volume_per_month: pick(Attr::VolumePerMonth),
+            handle_minutes: pick(Attr::HandleMinutes),
+            rework_rate: pick(Attr::ReworkRate),
+            approval_delay_hours: pick(Attr::ApprovalDelayHours),
+        }
+    }
+}
+
+/// The friction formula for one step, exactly as documented in the README.
+pub fn score(values: &StepValues, rates: &Rates) -> Breakdown {
+    let passes = 1.0 / (1.0 - values.rework_rate);
+    let handling = values.volume_per_month * values.handle_minutes / 60.0 * rates.hourly_cost;
+    let delay = values.volume_per_month * values.approval_delay_hours * rates.delay_cost_per_hour;
+    let rework = (passes - 1.0) * (handling + delay);
+    let touch_hours = values.volume_per_month * values.handle_minutes / 60.0 * passes;
+    Breakdown { handling, delay, rework, touch_hours }
+}
+
+/// A step's point, low and high friction.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StepScore {
+    pub point: Breakdown,
+    pub friction_low: f64,
+    pub friction_high: f64,
+}
+
+pub fn score_step(step: &Step, rates: &Rates) -> StepScore {
+    StepScore {
+        point: score(&StepValues::point(step), rates),
+        friction_low: score(&StepValues::with_estimates(step, &step.low), rates).friction(),
+        friction_high: score(&StepValues::with_estimates(step, &step.high), rates).friction(),
+    }
+}
+
+/// The single biggest contribution to a lane: which step, which component.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Driver {
+    pub step_id: String,
+    pub step_name: String,
+    pub component: Component,
+    pub amount: f64,
+}
+
+impl Driver {
+    pub fn describe(&self) -> String {
+        format!("{}: {}", self.step_name, self.component.name())
+    }
+}
+
+/// One lane's place in the ranking.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LaneScore {
+    pub rank: usize,
+    pub lane_id: String,
+    pub lane: String,
+    pub owner: String,
+    pub monthly_friction: f64,
+    pub handling: f64,
+    pub rework: f64,
+    pub delay: f64,
+    pub friction_low: f64,
+    pub friction_high: f64,
+    pub share_pct: f64,
+    pub cumulative_pct: f64,
+    pub touch_hours: f64,
+    pub fte: f64,
+    pub steps: usize,
+    pub top_driver: Option<Driver>,
+}
+
+/// Lanes ranked by monthly friction, highest first.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Ranking {
+    pub currency: String,
+    pub total_friction: f64,
+    /// True when the top lane's low estimate beats the runner-up's high
+    /// estimate, or when there is only one lane.
+    pub clear_winner: bool,
+    pub lanes: Vec<LaneScore>,
+}
+
+impl Ranking {
+    pub fn top(&self) -> Option<&LaneScore> {
+        self.lanes.first()
+    }
+
+    pub fn lane(&self, lane_id: &str) -> Option<&LaneScore> {
+        self.lanes.iter().find(|l| l.lane_id == lane_id)
+    }
+}
+
+struct LaneTotals {
+    point: Breakdown,
+    low: f64,
+    high: f64,
+    steps: usize,
+    driver: Option<Driver>,
+}
+
+/// Scores every step, sums them per lane and ranks the lanes.
+/// Steps whose lane does not exist are ignored; validation rejects them.
+pub fn rank(map: &Map) -> Ranking {
+    let index: HashMap<&str, usize> = map.lanes.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
+    let mut totals: Vec<LaneTotals> = map
+        .lanes
+        .iter()
+        .map(|_| LaneTotals { point: Breakdown::default(), low: 0.0, high: 0.0, steps: 0, driver: None })
+        .collect();
+
+    for step in &map.steps {
+        let Some(&lane) = index.get(step.lane.as_str()) else {
+            continue;
+        };
+        let s = score_step(step, &map.rates);
+        let t = &mut totals[lane];
+        t.point.add(&s.point);
+        t.low += s.friction_low;
+        t.high += s.friction_high;
+        t.steps += 1;
+        for component in Component::ALL {
+            let amount = s.point.component(component);
+            if amount > 0.0 && t.driver.as_ref().is_none_or(|d| amount > d.amount) {
+                t.driver = Some(Driver { step_id: step.id.clone(), step_name: step.name.clone(), component, amount });
+            }
+        }
+    }
+
+    let total_friction: f64 = totals.iter().map(|t| t.point.friction()).sum();
+    let mut lanes: Vec<LaneScore> = map
+        .lanes
+        .iter()
+        .zip(totals)
+        .map(|(lane, t)| LaneScore {
+            rank: 0,
+            lane_id: lane.id.clone(),
+            lane: lane.name.clone(),
+            owner: lane.owner.clone(),
+            monthly_friction: t.point.friction(),
+            handling: t.point.handling,
+            rework: t.point.rework,
+            delay: t.point.delay,
+            friction_low: t.low,
+            friction_high: t.high,
+            share_pct: 0.0,
+            cumulative_pct: 0.0,
+            touch_hours: t.point.touch_hours,
+            fte: t.point.fte(&map.rates),
+            steps: t.steps,
+            top_driver: t.driver,
+        })
+        .collect();
+
+    lanes.sort_by(|a, b| {
+        b.monthly_friction
+            .total_cmp(&a.monthly_friction)
+            .then_with(|| a.lane.cmp(&b.lane))
+            .then_with(|| a.lane_id.cmp(&b.lane_id))
+    });
+    let mut cumulative = 0.0;
+    for (i, lane) in lanes.iter_mut().enumerate() {
+        lane.rank = i + 1;
+        lane.share_pct = if total_friction > 0.0 { lane.monthly_friction / total_friction * 100.0 } else { 0.0 };
+        cumulative += lane.share_pct;
+        lane.cumulative_pct = cumulative;
+    }
+    let clear_winner = match lanes.as_slice() {
+        [] | [_] => true,
+        [top, runner_up, ..] => top.friction_low > runner_up.friction_high,
+    };
+    Ranking { currency: map.currency.clone(), total_friction, clear_winner, lanes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Lane, Map};
+
+    fn rates() -> Rates {
+        Rates { hourly_cost: 48.0, delay_cost_per_hour: 0.5, hours_per_fte_month: 140.0 }
+    }
+
+    fn step(lane: &str, id: &str, v: f64, m: f64, r: f64, d: f64) -> Step {
+        let mut s = Step::new(id, lane, id);
+        s.volume_per_month = v;
+        s.handle_minutes = m;
+        s.rework_rate = r;
+        s.approval_delay_hours = d;
+        s
+    }
+
+    // Worked by hand: 1200 items × 6 min = 120 h × 48 = 5,760 handling;
+    // 1200 × 4 h × 0.5 = 2,400 delay; passes = 1/0.8 = 1.25, so rework is
+    // 0.25 × 8,160 = 2,040; friction 10,200; touch hours 120 × 1.25 = 150.
+    #[test]
+    fn formula_matches_hand_calculation() {
+        let b = score(&StepValues::point(&step("a", "s", 1200.0, 6.0, 0.2, 4.0)), &rates());
+        assert!((b.handling - 5760.0).abs() < 1e-9);
+        assert!((b.delay - 2400.0).abs() < 1e-9);
+        assert!((b.rework - 2040.0).abs() < 1e-9);
+        assert!((b.friction() - 10200.0).abs() < 1e-9);
+        assert!((b.touch_hours - 150.0).abs() < 1e-9);
+        assert!((b.fte(&rates()) - 150.0 / 140.0).abs() < 1e-12);
+    }
+
+    // 300 × 30 min = 150 h × 48 = 7,200; no delay, no rework.
+    #[test]
+    fn no_rework_means_one_pass() {
+        let b = score(&StepValues::point(&step("a", "s", 300.0, 30.0, 0.0, 0.0)), &rates());
+        assert_eq!(b.rework, 0.0);
+        assert!((b.friction() - 7200.0).abs() < 1e-9);
+        assert!((b.touch_hours - 150.0).abs() < 1e-9);
+    }
+
+    fn two_lane_map() -> Map {
+        let mut map = Map::new("t");
+        map.rates = rates();
+        map.lanes = vec![Lane::new("a", "Alpha"), Lane::new("b", "Beta")];
+        // Alpha: 10,200 (above) + 7,200 = 17,400. Beta: 7,200.
+        map.steps = vec![
+            step("a", "a1", 1200.0, 6.0, 0.2, 4.0),
+            step("a", "a2", 300.0, 30.0, 0.0, 0.0),
+            step("b", "b1", 300.0, 30.0, 0.0, 0.0),
+        ];
+        map
+    }
+
+    #[test]
+    fn ranks_lanes_with_shares_and_driver() {
+        let r = rank(&two_lane_map());
+        assert_eq!(r.lanes[0].lane, "Alpha");
+        assert!((r.lanes[0].monthly_friction - 17400.0).abs() < 1e-9);
+        assert!((r.total_friction - 24600.0).abs() < 1e-9);
+        assert!((r.lanes[0].share_pct - 17400.0 / 24600.0 * 100.0).abs() < 1e-9);
+        assert!((r.lanes[1].cumulative_pct - 100.0).abs() < 1e-9);
+        let driver = r.lanes[0].top_driver.as_ref().unwrap();
+        // a2's handling (7,200) beats a1's handling (5,760).
+        assert_eq!((driver.step_id.as_str(), driver.component), ("a2", Component::Handling));
+        assert_eq!(r.lanes[0].steps, 2);
+        assert!(r.clear_winner);
+    }
+
+    #[test]
+    fn overlapping_ranges_are_too_close_to_call() {
+        let mut map = two_lane_map();
+        // Beta's high estimate of volume reaches 900: 21,600 > Alpha's low.
+        map.steps[2].high.volume_per_month = Some(900.0);
+        let r = rank(&map);
+        assert!((r.lanes[1].friction_high - 21600.0).abs() < 1e-9);
+        assert!(!r.clear_winner);
+    }
+
+    #[test]
+    fn ties_go_by_name_then_id() {
+        let mut map = Map::new("t");
+        map.lanes = vec![Lane::new("z", "Same"), Lane::new("y", "Same"), Lane::new("x", "Also")];
+        let r = rank(&map);
+        let ids: Vec<_> = r.lanes.iter().map(|l| l.lane_id.as_str()).collect();
+        assert_eq!(ids, ["x", "y", "z"]);
+        assert!(!r.clear_winner || r.lanes[0].friction_low > r.lanes[1].friction_high);
+    }
+
+    #[test]
+    fn single_lane_is_a_clear_winner() {
+        let mut map = two_lane_map();
+        map.lanes.truncate(1);
+        assert!(rank(&map).clear_winner);
+    }
+}

@@ -1,0 +1,416 @@
+//! The SQLite store: one database file holding every map in normalized
+//! tables (maps, lanes, steps, edges), versioned with `PRAGMA user_version`.
+//! Every write is one IMMEDIATE transaction, so it is all-or-nothing.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+
+use crate::model::{Attr, Edge, Lane, Map, Rates, Step};
+
+/// The schema version this build writes. Migrations bring older files here.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// Ordered migrations: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[include_str!("store/schema_v1.sql")];
+
+/// A map's row id in the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MapId(pub i64);
+
+/// A line in the map library.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MapSummary {
+    pub id: MapId,
+    pub name: String,
+    pub lanes: usize,
+    pub steps: usize,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "{path}: the database has schema version {found}, newer than this build understands ({SCHEMA_VERSION}); it was left untouched"
+    )]
+    TooNew { path: String, found: i64 },
+    #[error("no map is named {0:?}")]
+    NoSuchName(String),
+    #[error("the map with id {0} no longer exists")]
+    NoSuchMap(i64),
+    #[error("a map named {0:?} already exists")]
+    NameTaken(String),
+    #[error("{path}: cannot create the data folder: {error}")]
+    Folder { path: String, error: std::io::Error },
+    #[error("database error: {0}")]
+    Sql(#[from] rusqlite::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and brings its
+    /// schema up to date. A newer schema is refused without writing anything.
+    pub fn open(path: &Path) -> Result<Self> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            create_private_dir(dir).map_err(|error| StoreError::Folder { path: dir.display().to_string(), error })?;
+        }
+        create_private_file(path);
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        Self::init(conn, Some(path.to_owned()))
+    }
+
+    /// A throwaway database, for tests and what-if work.
+    pub fn open_in_memory() -> Result<Self> {
+        Self::init(Connection::open_in_memory()?, None)
+    }
+
+    fn init(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Reading the version comes first, so a newer file is never written.
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > SCHEMA_VERSION {
+            return Err(StoreError::TooNew {
+                path: path.as_deref().map(|p| p.display().to_string()).unwrap_or_default(),
+                found: version,
+            });
+        }
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        let mut store = Self { conn, path };
+        store.migrate(version)?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self, from: i64) -> Result<()> {
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+            let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// All maps, by name.
+    pub fn list(&self) -> Result<Vec<MapSummary>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT m.id, m.name, m.updated_at,
+                    (SELECT count(*) FROM lanes l WHERE l.map_id = m.id),
+                    (SELECT count(*) FROM steps s WHERE s.map_id = m.id)
+             FROM maps m ORDER BY m.name COLLATE NOCASE, m.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(MapSummary {
+                id: MapId(r.get(0)?),
+                name: r.get(1)?,
+                updated_at: r.get(2)?,
+                lanes: r.get::<_, i64>(3)? as usize,
+                steps: r.get::<_, i64>(4)? as usize,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM maps)", [], |r| r.get(0))?)
+    }
+
+    pub fn find_by_name(&self, name: &str) -> Result<MapId> {
+        self.conn
+            .query_row("SELECT id FROM maps WHERE name = ?1", [name], |r| r.get(0))
+            .optional()?
+            .map(MapId)
+            .ok_or_else(|| StoreError::NoSuchName(name.to_owned()))
+    }
+
+    /// `base` if no map has that name, otherwise `base (2)`, `base (3)`, ….
+    pub fn free_name(&self, base: &str) -> Result<String> {
+        let taken = |name: &str| -> Result<bool> {
+            Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM maps WHERE name = ?1)", [name], |r| r.get(0))?)
+        };
+        if !taken(base)? {
+            return Ok(base.to_owned());
+        }
+        for n in 2.. {
+            let candidate = format!("{base} ({n})");
+            if !taken(&candidate)? {
+                return Ok(candidate);
+            }
+        }
+        unreachable!("an unbounded range always finds a free name")
+    }
+
+    /// Loads a whole map.
+    pub fn load(&self, id: MapId) -> Result<Map> {
+        let mut map = self
+            .conn
+            .query_row(
+                "SELECT name, currency, notes, hourly_cost, delay_cost_per_hour, hours_per_fte_month
+                 FROM maps WHERE id = ?1",
+                [id.0],
+                |r| {
+                    Ok(Map {
+                        name: r.get(0)?,
+                        currency: r.get(1)?,
+                        notes: r.get(2)?,
+                        rates: Rates {
+                            hourly_cost: r.get(3)?,
+                            delay_cost_per_hour: r.get(4)?,
+                            hours_per_fte_month: r.get(5)?,
+                        },
+                        lanes: Vec::new(),
+                        steps: Vec::new(),
+                        edges: Vec::new(),
+                    })
+                },
+            )
+            .optional()?
+            .ok_or(StoreError::NoSuchMap(id.0))?;
+
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT lane_id, name, owner, notes FROM lanes WHERE map_id = ?1 ORDER BY position")?;
+        map.lanes = stmt
+            .query_map([id.0], |r| Ok(Lane { id: r.get(0)?, name: r.get(1)?, owner: r.get(2)?, notes: r.get(3)? }))?
+            .collect::<Result<_, _>>()?;
+
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT step_id, lane_id, name, notes, x, y, {STEP_VALUE_COLUMNS}
+             FROM steps WHERE map_id = ?1 ORDER BY position"
+        ))?;
+        map.steps = stmt
+            .query_map([id.0], |r| {
+                let mut step = Step::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?);
+                step.notes = r.get(3)?;
+                step.x = r.get::<_, f64>(4)? as f32;
+                step.y = r.get::<_, f64>(5)? as f32;
+                let mut col = 6;
+                for attr in Attr::ALL {
+                    step.set_value(attr, r.get(col)?);
+                    step.low.set(attr, r.get(col + 1)?);
+                    step.high.set(attr, r.get(col + 2)?);
+                    col += 3;
+                }
+                Ok(step)
+            })?
+            .collect::<Result<_, _>>()?;
+
+        let mut stmt =
+            self.conn.prepare_cached("SELECT from_step, to_step FROM edges WHERE map_id = ?1 ORDER BY position")?;
+        map.edges =
+            stmt.query_map([id.0], |r| Ok(Edge { from: r.get(0)?, to: r.get(1)? }))?.collect::<Result<_, _>>()?;
+        Ok(map)
+    }
+
+    /// Adds a new map. Its name must be free (see [`Store::free_name`]).
+    pub fn create(&mut self, map: &Map) -> Result<MapId> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        ensure_name_free(&tx, &map.name, None)?;
+        let now = unix_now();
+        tx.execute(
+            "INSERT INTO maps (name, currency, notes, hourly_cost, delay_cost_per_hour, hours_per_fte_month, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            params![
+                map.name,
+                map.currency,
+                map.notes,
+                map.rates.hourly_cost,
+                map.rates.delay_cost_per_hour,
+                map.rates.hours_per_fte_month,
+                now
+            ],
+        )?;
+        let id = MapId(tx.last_insert_rowid());
+        insert_contents(&tx, id, map)?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Replaces a stored map with `map`, all at once.
+    pub fn save(&mut self, id: MapId, map: &Map) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        ensure_name_free(&tx, &map.name, Some(id))?;
+        let changed = tx.execute(
+            "UPDATE maps SET name = ?2, currency = ?3, notes = ?4, hourly_cost = ?5,
+                    delay_cost_per_hour = ?6, hours_per_fte_month = ?7, updated_at = ?8
+             WHERE id = ?1",
+            params![
+                id.0,
+                map.name,
+                map.currency,
+                map.notes,
+                map.rates.hourly_cost,
+                map.rates.delay_cost_per_hour,
+                map.rates.hours_per_fte_month,
+                unix_now()
+            ],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NoSuchMap(id.0));
+        }
+        // Lanes cascade to their steps, and steps to their edges.
+        tx.execute("DELETE FROM lanes WHERE map_id = ?1", [id.0])?;
+        insert_contents(&tx, id, map)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn rename(&mut self, id: MapId, name: &str) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        ensure_name_free(&tx, name, Some(id))?;
+        let changed =
+            tx.execute("UPDATE maps SET name = ?2, updated_at = ?3 WHERE id = ?1", params![id.0, name, unix_now()])?;
+        if changed == 0 {
+            return Err(StoreError::NoSuchMap(id.0));
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Copies a map under a free name based on `name`.
+    pub fn duplicate(&mut self, id: MapId, name: &str) -> Result<MapId> {
+        let mut map = self.load(id)?;
+        map.name = self.free_name(name)?;
+        self.create(&map)
+    }
+
+    pub fn delete(&mut self, id: MapId) -> Result<()> {
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let changed = tx.execute("DELETE FROM maps WHERE id = ?1", [id.0])?;
+        if changed == 0 {
+            return Err(StoreError::NoSuchMap(id.0));
+        }
+        tx.execute("DELETE FROM settings WHERE key = 'last_map_id' AND value = ?1", [id.0.to_string()])?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+    }
+
+    pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO settings (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+
+    /// The raw connection, for integrity checks and tests.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// The step value columns in `Attr::ALL` order: value, low, high for each.
+const STEP_VALUE_COLUMNS: &str = "volume_per_month, volume_per_month_low, volume_per_month_high,
+     handle_minutes, handle_minutes_low, handle_minutes_high,
+     rework_rate, rework_rate_low, rework_rate_high,
+     approval_delay_hours, approval_delay_hours_low, approval_delay_hours_high";
+
+fn ensure_name_free(conn: &Connection, name: &str, except: Option<MapId>) -> Result<()> {
+    let taken: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM maps WHERE name = ?1 AND id IS NOT ?2)",
+        params![name, except.map(|id| id.0)],
+        |r| r.get(0),
+    )?;
+    if taken { Err(StoreError::NameTaken(name.to_owned())) } else { Ok(()) }
+}
+
+fn insert_contents(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO lanes (map_id, lane_id, position, name, owner, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (position, lane) in map.lanes.iter().enumerate() {
+        stmt.execute(params![id.0, lane.id, position as i64, lane.name, lane.owner, lane.notes])?;
+    }
+    let mut stmt = conn.prepare_cached(&format!(
+        "INSERT INTO steps (map_id, step_id, lane_id, position, name, notes, x, y, {STEP_VALUE_COLUMNS})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+    ))?;
+    for (position, step) in map.steps.iter().enumerate() {
+        let v = |a: Attr| step.value(a);
+        let lo = |a: Attr| step.low.get(a);
+        let hi = |a: Attr| step.high.get(a);
+        use Attr::*;
+        stmt.execute(params![
+            id.0,
+            step.id,
+            step.lane,
+            position as i64,
+            step.name,
+            step.notes,
+            f64::from(step.x),
+            f64::from(step.y),
+            v(VolumePerMonth),
+            lo(VolumePerMonth),
+            hi(VolumePerMonth),
+            v(HandleMinutes),
+            lo(HandleMinutes),
+            hi(HandleMinutes),
+            v(ReworkRate),
+            lo(ReworkRate),
+            hi(ReworkRate),
+            v(ApprovalDelayHours),
+            lo(ApprovalDelayHours),
+            hi(ApprovalDelayHours),
+        ])?;
+    }
+    let mut stmt =
+        conn.prepare_cached("INSERT INTO edges (map_id, from_step, to_step, position) VALUES (?1, ?2, ?3, ?4)")?;
+    for (position, edge) in map.edges.iter().enumerate() {
+        stmt.execute(params![id.0, edge.from, edge.to, position as i64])?;
+    }
+    Ok(())
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+/// Creates the data folder (and its parents) readable by the owner only.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates an empty database file readable by the owner only, so SQLite
+/// never creates it with looser permissions. An existing file is untouched.
+fn create_private_file(path: &Path) {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    // An error here (usually "already exists") is left for SQLite to report.
+    let _ = options.open(path);
+}

@@ -1,0 +1,104 @@
+//! Canvas geometry derived from a map: where each lane band and each step
+//! card sits in scene coordinates. Lanes stack top to bottom; a step's
+//! `x`/`y` are relative to its lane band's top-left corner.
+
+use std::collections::HashMap;
+
+use eframe::egui::{Pos2, Rect, Vec2, pos2, vec2};
+
+use crate::model::Map;
+use crate::theme::{CARD_H, CARD_W, LANE_HEADER_W, LANE_MIN_H, LANE_PAD};
+
+/// Empty space to the right of the rightmost card.
+const RIGHT_PAD: f32 = 120.0;
+const MIN_BAND_W: f32 = 1100.0;
+
+pub struct LaneBand {
+    /// The whole band, header included.
+    pub rect: Rect,
+    /// The title column at the band's left.
+    pub header: Rect,
+    /// Where steps live; step positions are relative to its top-left.
+    pub body: Rect,
+}
+
+pub struct Layout {
+    /// One band per lane, in map order.
+    pub bands: Vec<LaneBand>,
+    /// One card rectangle per step, in map order.
+    pub cards: Vec<Rect>,
+    /// Index of each step by id.
+    pub step_index: HashMap<String, usize>,
+}
+
+impl Layout {
+    pub fn new(map: &Map) -> Self {
+        let lane_index: HashMap<&str, usize> = map.lanes.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
+        let mut heights = vec![LANE_MIN_H; map.lanes.len()];
+        let mut right = MIN_BAND_W;
+        for step in &map.steps {
+            if let Some(&lane) = lane_index.get(step.lane.as_str()) {
+                heights[lane] = heights[lane].max(step.y + CARD_H + LANE_PAD);
+                right = right.max(step.x + CARD_W + RIGHT_PAD);
+            }
+        }
+        let mut top = 0.0;
+        let bands: Vec<LaneBand> = heights
+            .iter()
+            .map(|&h| {
+                let rect = Rect::from_min_max(pos2(-LANE_HEADER_W, top), pos2(right, top + h));
+                top += h;
+                LaneBand {
+                    rect,
+                    header: Rect::from_min_max(rect.min, pos2(0.0, rect.max.y)),
+                    body: Rect::from_min_max(pos2(0.0, rect.min.y), rect.max),
+                }
+            })
+            .collect();
+        let cards = map
+            .steps
+            .iter()
+            .map(|step| {
+                let origin = lane_index.get(step.lane.as_str()).map_or(Pos2::ZERO, |&i| bands[i].body.min);
+                Rect::from_min_size(origin + vec2(step.x, step.y), vec2(CARD_W, CARD_H))
+            })
+            .collect();
+        let step_index = map.steps.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        Self { bands, cards, step_index }
+    }
+
+    /// Everything drawn, for "fit to map".
+    pub fn bounds(&self) -> Rect {
+        let mut r = self
+            .bands
+            .iter()
+            .map(|b| b.rect)
+            .reduce(|a, b| a.union(b))
+            .unwrap_or_else(|| Rect::from_min_size(pos2(-LANE_HEADER_W, 0.0), vec2(MIN_BAND_W, LANE_MIN_H)));
+        for card in &self.cards {
+            r = r.union(*card);
+        }
+        r
+    }
+
+    /// The lane band under a scene y coordinate, clamped to the first and last.
+    pub fn lane_at(&self, y: f32) -> Option<usize> {
+        if self.bands.is_empty() {
+            return None;
+        }
+        let i = self.bands.partition_point(|b| b.rect.max.y <= y);
+        Some(i.min(self.bands.len() - 1))
+    }
+
+    /// A card's position relative to the lane band it would land in.
+    pub fn relative_to_lane(&self, lane: usize, card_min: Pos2) -> Vec2 {
+        let origin = self.bands[lane].body.min;
+        let rel = card_min - origin;
+        vec2(rel.x.max(0.0), rel.y.max(8.0))
+    }
+
+    /// The card under a scene position, topmost (last drawn) first.
+    pub fn card_at(&self, pos: Pos2) -> Option<usize> {
+        self.cards.iter().rposition(|r| r.contains(pos))
+    }
+}

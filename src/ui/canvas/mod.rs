@@ -1,0 +1,562 @@
+//! The canvas: lanes as horizontal bands holding step cards, with edges as
+//! arrows, inside an `egui::Scene` for pan and zoom. Interaction turns into
+//! [`Action`]s; view state (selection, drags, the scene rect) lives in
+//! [`CanvasView`], never in the map.
+
+pub mod layout;
+pub mod paint;
+
+use std::collections::BTreeSet;
+
+use eframe::egui::{
+    self, DragPanButtons, Id, Key, Modifiers, PointerButton, Pos2, Rect, Role, Scene, Sense, Vec2, WidgetInfo, vec2,
+};
+
+use crate::document::Document;
+use crate::edit::Edit;
+use crate::model::{Edge, Lane, Step};
+use crate::store::MapId;
+use crate::theme::{CONNECTOR_R, Palette};
+use crate::ui::Action;
+use layout::Layout;
+
+/// What is selected on the canvas. With nothing selected the inspector
+/// shows the map itself.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Selection {
+    pub steps: BTreeSet<String>,
+    pub edges: BTreeSet<(String, String)>,
+    pub lane: Option<String>,
+}
+
+impl Selection {
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty() && self.edges.is_empty() && self.lane.is_none()
+    }
+
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    pub fn only_step(id: &str) -> Self {
+        Self { steps: BTreeSet::from([id.to_owned()]), ..Self::default() }
+    }
+
+    pub fn only_lane(id: &str) -> Self {
+        Self { lane: Some(id.to_owned()), ..Self::default() }
+    }
+
+    /// Drops ids that no longer exist (after undo, delete or reload).
+    pub fn retain_existing(&mut self, doc: &Document) {
+        let map = doc.map();
+        self.steps.retain(|id| map.step(id).is_some());
+        self.edges.retain(|(a, b)| map.edges.iter().any(|e| &e.from == a && &e.to == b));
+        if self.lane.as_ref().is_some_and(|id| map.lane(id).is_none()) {
+            self.lane = None;
+        }
+    }
+}
+
+/// A drag in progress. The map only changes when it ends, so a whole drag
+/// is one undo step and nothing is rescored while it runs.
+#[derive(Clone, Debug)]
+enum Drag {
+    Move { step_ids: Vec<String>, offset: Vec2 },
+    Connect { from: String, pointer: Pos2 },
+    Box { start: Pos2, end: Pos2 },
+}
+
+/// What is being renamed inline.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RenameTarget {
+    Step(String),
+    Lane(String),
+}
+
+#[derive(Clone, Debug)]
+struct Rename {
+    target: RenameTarget,
+    text: String,
+    focus_requested: bool,
+}
+
+/// Everything about the canvas that is not the map.
+pub struct CanvasView {
+    pub scene_rect: Rect,
+    pub selection: Selection,
+    /// The lane picked in the ranking panel, drawn highlighted.
+    pub highlight_lane: Option<String>,
+    fit_requested: bool,
+    drag: Option<Drag>,
+    rename: Option<Rename>,
+    layout: Option<(MapId, u64, Layout)>,
+    /// The zoom (screen pixels per scene unit) of the last frame.
+    pub zoom: f32,
+}
+
+impl Default for CanvasView {
+    fn default() -> Self {
+        Self {
+            scene_rect: Rect::ZERO,
+            selection: Selection::default(),
+            highlight_lane: None,
+            fit_requested: true,
+            drag: None,
+            rename: None,
+            layout: None,
+            zoom: 1.0,
+        }
+    }
+}
+
+impl CanvasView {
+    pub fn request_fit(&mut self) {
+        self.fit_requested = true;
+    }
+
+    pub fn start_rename(&mut self, target: RenameTarget, text: String) {
+        self.rename = Some(Rename { target, text, focus_requested: false });
+    }
+
+    pub fn is_renaming(&self) -> bool {
+        self.rename.is_some()
+    }
+
+    /// Pans (without zooming) so a lane's band is in view.
+    pub fn reveal_lane(&mut self, doc: &Document, lane_id: &str) {
+        let Some(index) = doc.map().lane_index(lane_id) else { return };
+        let scene_rect = self.scene_rect;
+        let Some(band) = self.layout(doc).bands.get(index).map(|b| b.rect) else { return };
+        if !scene_rect.intersects(band) || !scene_rect.contains(band.center()) {
+            self.scene_rect = scene_rect.translate(vec2(0.0, band.center().y - scene_rect.center().y));
+        }
+    }
+
+    /// Forgets everything tied to the previous map.
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    fn layout(&mut self, doc: &Document) -> &Layout {
+        let fresh = matches!(&self.layout, Some((id, rev, _)) if *id == doc.id && *rev == doc.revision());
+        if !fresh {
+            self.layout = Some((doc.id, doc.revision(), Layout::new(doc.map())));
+        }
+        // The branch above always fills the cache.
+        &self.layout.as_ref().expect("layout cache was just filled").2
+    }
+}
+
+/// The scene zoom range: far out for huge maps, 4× in for detail.
+const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.02..=4.0;
+
+/// Draws the canvas and turns interaction into actions.
+pub fn canvas_ui(ui: &mut egui::Ui, doc: &Document, view: &mut CanvasView, actions: &mut Vec<Action>) {
+    let pal = Palette::for_visuals(ui.visuals());
+    let dark_mode = ui.visuals().dark_mode;
+    let available = ui.available_size();
+    if view.fit_requested {
+        let bounds = view.layout(doc).bounds().expand(40.0);
+        view.scene_rect = bounds;
+        view.fit_requested = false;
+    }
+    if view.scene_rect.width() > 0.0 && view.scene_rect.height() > 0.0 {
+        view.zoom = (available.x / view.scene_rect.width()).min(available.y / view.scene_rect.height());
+    }
+    let zoom = view.zoom;
+    // Take the layout out of the view for the frame, so the closure can
+    // borrow the view mutably; it goes back at the end.
+    view.layout(doc);
+    let Some((layout_id, layout_rev, layout)) = view.layout.take() else {
+        return;
+    };
+    let mut scene_rect = view.scene_rect;
+    let scene =
+        Scene::new().zoom_range(ZOOM_RANGE).drag_pan_buttons(DragPanButtons::SECONDARY | DragPanButtons::MIDDLE);
+    let response = scene.show(ui, &mut scene_rect, |ui| {
+        scene_contents(ui, doc, view, &layout, &pal, dark_mode, zoom, actions);
+    });
+    view.scene_rect = scene_rect;
+    background_interaction(ui, &response.response, doc, view, &layout);
+    view.layout = Some((layout_id, layout_rev, layout));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scene_contents(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    view: &mut CanvasView,
+    layout: &Layout,
+    pal: &Palette,
+    dark_mode: bool,
+    zoom: f32,
+    actions: &mut Vec<Action>,
+) {
+    let map = doc.map();
+    let ranking = doc.ranking();
+    let visible = ui.clip_rect().expand(40.0);
+    let painter = ui.painter().clone();
+    let modifiers = ui.input(|i| i.modifiers);
+
+    // Lanes first, so cards sit on top of them.
+    for (index, (lane, band)) in map.lanes.iter().zip(&layout.bands).enumerate() {
+        if !band.rect.intersects(visible) {
+            continue;
+        }
+        let id = Id::unique(("lane", &lane.id));
+        let resp = ui.interact(band.rect, id, Sense::click());
+        resp.widget_info(|| {
+            WidgetInfo::selected(
+                Role::Button,
+                true,
+                view.selection.lane.as_deref() == Some(lane.id.as_str()),
+                format!("Lane {}", lane.name),
+            )
+        });
+        paint::lane_band(
+            &painter,
+            pal,
+            band,
+            &paint::LaneLook {
+                lane,
+                score: ranking.lane(&lane.id),
+                index,
+                highlighted: view.highlight_lane.as_deref() == Some(lane.id.as_str()),
+                selected: view.selection.lane.as_deref() == Some(lane.id.as_str()),
+                currency: &map.currency,
+                zoom,
+            },
+        );
+        if resp.double_clicked() {
+            if let Some(pos) = resp.interact_pointer_pos() {
+                if band.header.contains(pos) {
+                    view.start_rename(RenameTarget::Lane(lane.id.clone()), lane.name.clone());
+                } else {
+                    actions.push(add_step_at(doc, lane, band.body.min, pos));
+                }
+            }
+        } else if resp.clicked() {
+            view.selection = Selection::only_lane(&lane.id);
+        }
+        if zoom >= paint::DETAIL_ZOOM {
+            lane_buttons(ui, lane, index, map.lanes.len(), band.header, actions);
+        }
+    }
+
+    // Edges under the cards.
+    let moving = view.drag.clone();
+    let offset_of = |step_id: &str| -> Vec2 {
+        match &moving {
+            Some(Drag::Move { step_ids, offset }) if step_ids.iter().any(|s| s == step_id) => *offset,
+            _ => Vec2::ZERO,
+        }
+    };
+    for edge in &map.edges {
+        let (Some(&a), Some(&b)) = (layout.step_index.get(&edge.from), layout.step_index.get(&edge.to)) else {
+            continue;
+        };
+        let from = layout.cards[a].translate(offset_of(&edge.from));
+        let to = layout.cards[b].translate(offset_of(&edge.to));
+        if !from.union(to).intersects(visible) {
+            continue;
+        }
+        let points = paint::edge_points(from, to);
+        let handoff = map.steps[a].lane != map.steps[b].lane;
+        let key = (edge.from.clone(), edge.to.clone());
+        let selected = view.selection.edges.contains(&key);
+        paint::edge(&painter, pal, &points, handoff, selected);
+        if zoom >= paint::DETAIL_ZOOM {
+            let mid = paint::edge_midpoint(&points);
+            let hit = Rect::from_center_size(mid, vec2(16.0, 16.0));
+            let resp = ui.interact(hit, Id::unique(("edge", &edge.from, &edge.to)), Sense::click());
+            let label = format!(
+                "{} edge {} to {}",
+                if handoff { "Hand-off" } else { "Flow" },
+                map.steps[a].name,
+                map.steps[b].name
+            );
+            resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &label));
+            if resp.hovered() || selected {
+                painter.circle_filled(mid, 5.0, pal.selection);
+            }
+            if resp.clicked() {
+                if modifiers.shift || modifiers.command {
+                    if !view.selection.edges.remove(&key) {
+                        view.selection.edges.insert(key);
+                    }
+                } else {
+                    view.selection = Selection::default();
+                    view.selection.edges.insert(key);
+                }
+            }
+        }
+    }
+
+    // Cards.
+    let scores = doc.step_scores();
+    let max_friction = doc.max_step_friction();
+    for (i, step) in map.steps.iter().enumerate() {
+        let rect = layout.cards[i].translate(offset_of(&step.id));
+        if !rect.intersects(visible) {
+            continue;
+        }
+        let selected = view.selection.steps.contains(&step.id);
+        let resp = ui.interact(rect, Id::unique(("step", &step.id)), Sense::click_and_drag());
+        resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, format!("Step {}", step.name)));
+        let heat = if max_friction > 0.0 { scores[i].point.friction() / max_friction } else { 0.0 };
+        paint::step_card(
+            &painter,
+            pal,
+            rect,
+            &paint::CardLook { step, score: &scores[i], heat, selected, currency: &map.currency, zoom, dark_mode },
+        );
+        card_interaction(&resp, step, selected, modifiers, view, layout, map, actions);
+
+        if zoom >= paint::DETAIL_ZOOM {
+            let c = paint::connector_pos(rect);
+            let hit = Rect::from_center_size(c, Vec2::splat(CONNECTOR_R * 3.0));
+            let conn = ui.interact(hit, Id::unique(("connector", &step.id)), Sense::drag());
+            conn.widget_info(|| WidgetInfo::labeled(Role::Button, true, format!("Connect from {}", step.name)));
+            if resp.hovered() || conn.hovered() || selected || conn.dragged() {
+                paint::connector(&painter, pal, rect, conn.hovered());
+            }
+            connector_interaction(&conn, step, view, layout, map, actions);
+        }
+    }
+
+    // Transient overlays: a connection being drawn, a selection box.
+    match &view.drag {
+        Some(Drag::Connect { from, pointer }) => {
+            if let Some(&a) = layout.step_index.get(from) {
+                let start = layout.cards[a];
+                let target = Rect::from_center_size(*pointer + vec2(CONNECTOR_R, 0.0), vec2(1.0, 1.0));
+                paint::edge(&painter, pal, &paint::edge_points(start, target), false, true);
+            }
+        }
+        Some(Drag::Box { start, end }) => paint::selection_box(&painter, pal, Rect::from_two_pos(*start, *end)),
+        _ => {}
+    }
+
+    rename_overlay(ui, map, layout, view, actions);
+}
+
+fn lane_buttons(ui: &mut egui::Ui, lane: &Lane, index: usize, lanes: usize, header: Rect, actions: &mut Vec<Action>) {
+    let size = vec2(26.0, 24.0);
+    let mut pos = header.left_bottom() + vec2(12.0, -size.y - 8.0);
+    let mut button = |ui: &mut egui::Ui, text: &str, label: String, enabled: bool| {
+        let rect = Rect::from_min_size(pos, size);
+        pos.x += size.x + 4.0;
+        let resp = ui.put(rect, egui::Button::new(text).small()).on_hover_text(&label);
+        resp.widget_info(|| WidgetInfo::labeled(Role::Button, enabled, &label));
+        enabled && resp.clicked()
+    };
+    if button(ui, "↑", format!("Move lane {} up", lane.name), index > 0) {
+        actions.push(Action::edit(Edit::MoveLane { lane_id: lane.id.clone(), to_index: index - 1 }));
+    }
+    if button(ui, "↓", format!("Move lane {} down", lane.name), index + 1 < lanes) {
+        actions.push(Action::edit(Edit::MoveLane { lane_id: lane.id.clone(), to_index: index + 1 }));
+    }
+    if button(ui, "✕", format!("Delete lane {}", lane.name), true) {
+        actions.push(Action::AskDeleteLane(lane.id.clone()));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn card_interaction(
+    resp: &egui::Response,
+    step: &Step,
+    selected: bool,
+    modifiers: Modifiers,
+    view: &mut CanvasView,
+    layout: &Layout,
+    map: &crate::model::Map,
+    actions: &mut Vec<Action>,
+) {
+    let extend = modifiers.shift || modifiers.command;
+    if resp.double_clicked() {
+        view.selection = Selection::only_step(&step.id);
+        view.start_rename(RenameTarget::Step(step.id.clone()), step.name.clone());
+    } else if resp.clicked() {
+        if extend {
+            if selected {
+                view.selection.steps.remove(&step.id);
+            } else {
+                view.selection.steps.insert(step.id.clone());
+            }
+            view.selection.lane = None;
+        } else {
+            view.selection = Selection::only_step(&step.id);
+        }
+    }
+    if resp.drag_started_by(PointerButton::Primary) {
+        if !selected {
+            view.selection = Selection::only_step(&step.id);
+        }
+        view.drag = Some(Drag::Move { step_ids: view.selection.steps.iter().cloned().collect(), offset: Vec2::ZERO });
+    }
+    if resp.dragged_by(PointerButton::Primary)
+        && let Some(Drag::Move { offset, .. }) = &mut view.drag
+    {
+        *offset += resp.drag_delta();
+    }
+    if resp.drag_stopped()
+        && let Some(Drag::Move { step_ids, offset }) = view.drag.take()
+        && offset.length() > 0.5
+    {
+        actions.push(Action::edit(move_edit(map, layout, &step_ids, offset)));
+    }
+}
+
+fn connector_interaction(
+    conn: &egui::Response,
+    step: &Step,
+    view: &mut CanvasView,
+    layout: &Layout,
+    map: &crate::model::Map,
+    actions: &mut Vec<Action>,
+) {
+    if conn.drag_started()
+        && let Some(pointer) = conn.interact_pointer_pos()
+    {
+        view.drag = Some(Drag::Connect { from: step.id.clone(), pointer });
+    }
+    if conn.dragged()
+        && let Some(Drag::Connect { pointer, .. }) = &mut view.drag
+        && let Some(pos) = conn.interact_pointer_pos()
+    {
+        *pointer = pos;
+    }
+    if conn.drag_stopped()
+        && let Some(Drag::Connect { from, pointer }) = view.drag.take()
+        && let Some(target) = layout.card_at(pointer)
+    {
+        let to = map.steps[target].id.clone();
+        let edge = Edge { from, to };
+        if edge.from != edge.to && !map.edges.contains(&edge) {
+            actions.push(Action::edit(Edit::AddEdges(vec![edge])));
+        }
+    }
+}
+
+fn background_interaction(
+    ui: &egui::Ui,
+    resp: &egui::Response,
+    doc: &Document,
+    view: &mut CanvasView,
+    layout: &Layout,
+) {
+    let modifiers = ui.input(|i| i.modifiers);
+    if resp.clicked() && !(modifiers.shift || modifiers.command) {
+        view.selection.clear();
+    }
+    if resp.drag_started_by(PointerButton::Primary)
+        && let Some(pos) = resp.interact_pointer_pos()
+    {
+        view.drag = Some(Drag::Box { start: pos, end: pos });
+    }
+    if resp.dragged_by(PointerButton::Primary)
+        && let Some(Drag::Box { end, .. }) = &mut view.drag
+        && let Some(pos) = resp.interact_pointer_pos()
+    {
+        *end = pos;
+    }
+    if resp.drag_stopped()
+        && let Some(Drag::Box { start, end }) = view.drag.take()
+    {
+        let area = Rect::from_two_pos(start, end);
+        if !(modifiers.shift || modifiers.command) {
+            view.selection.clear();
+        }
+        for (i, card) in layout.cards.iter().enumerate() {
+            if area.intersects(*card) {
+                view.selection.steps.insert(doc.map().steps[i].id.clone());
+            }
+        }
+    }
+}
+
+/// Moves steps by `offset`; each lands in the lane under its card's centre.
+pub fn move_edit(map: &crate::model::Map, layout: &Layout, step_ids: &[String], offset: Vec2) -> Edit {
+    let steps = step_ids
+        .iter()
+        .filter_map(|id| {
+            let &i = layout.step_index.get(id)?;
+            let card = layout.cards[i].translate(offset);
+            let lane = layout.lane_at(card.center().y)?;
+            let rel = layout.relative_to_lane(lane, card.min);
+            let mut step = map.steps[i].clone();
+            step.lane = map.lanes[lane].id.clone();
+            step.x = rel.x.round();
+            step.y = rel.y.round();
+            Some(step)
+        })
+        .collect();
+    Edit::UpdateSteps(steps)
+}
+
+/// A new step at the pointer, inside the lane that was double-clicked.
+fn add_step_at(doc: &Document, lane: &Lane, body_origin: Pos2, pos: Pos2) -> Action {
+    let mut step = Step::new(doc.map().fresh_id("s"), &lane.id, "New step");
+    let rel = pos - body_origin - vec2(crate::theme::CARD_W / 2.0, crate::theme::CARD_H / 2.0);
+    step.x = rel.x.max(0.0).round();
+    step.y = rel.y.max(8.0).round();
+    Action::AddStepAt(step)
+}
+
+fn rename_overlay(
+    ui: &mut egui::Ui,
+    map: &crate::model::Map,
+    layout: &Layout,
+    view: &mut CanvasView,
+    actions: &mut Vec<Action>,
+) {
+    let Some(rename) = &mut view.rename else { return };
+    let rect = match &rename.target {
+        RenameTarget::Step(id) => layout.step_index.get(id).map(|&i| {
+            let card = layout.cards[i];
+            Rect::from_min_size(card.min + vec2(6.0, 4.0), vec2(card.width() - 12.0, 28.0))
+        }),
+        RenameTarget::Lane(id) => map
+            .lane_index(id)
+            .and_then(|i| layout.bands.get(i))
+            .map(|b| Rect::from_min_size(b.header.min + vec2(8.0, 8.0), vec2(b.header.width() - 16.0, 28.0))),
+    };
+    let Some(rect) = rect else {
+        view.rename = None;
+        return;
+    };
+    let edit = egui::TextEdit::singleline(&mut rename.text).font(crate::theme::bold(15.0));
+    let resp = ui.put(rect, edit);
+    resp.widget_info(|| WidgetInfo::labeled(Role::TextInput, true, "Rename"));
+    if !rename.focus_requested {
+        resp.request_focus();
+        rename.focus_requested = true;
+    }
+    let (enter, escape) = ui.input(|i| (i.key_pressed(Key::Enter), i.key_pressed(Key::Escape)));
+    if escape {
+        view.rename = None;
+    } else if enter || resp.lost_focus() {
+        let text = rename.text.trim().to_owned();
+        let target = rename.target.clone();
+        view.rename = None;
+        if crate::validate::check_name(&text).is_err() {
+            return;
+        }
+        match target {
+            RenameTarget::Step(id) => {
+                if let Some(step) = map.step(&id).filter(|s| s.name != text) {
+                    let mut step = step.clone();
+                    step.name = text;
+                    actions.push(Action::edit(Edit::UpdateSteps(vec![step])));
+                }
+            }
+            RenameTarget::Lane(id) => {
+                if let Some(lane) = map.lane(&id).filter(|l| l.name != text) {
+                    let mut lane = lane.clone();
+                    lane.name = text;
+                    actions.push(Action::edit(Edit::UpdateLane(lane)));
+                }
+            }
+        }
+    }
+}

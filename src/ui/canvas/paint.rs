@@ -1,0 +1,208 @@
+//! Painting the canvas: lane bands, step cards and edge arrows. Pure
+//! drawing; interaction lives in `mod.rs`.
+
+use eframe::egui::{
+    self, Align2, Color32, FontId, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, epaint::CubicBezierShape,
+    text::LayoutJob, vec2,
+};
+
+use crate::model::{Lane, Step};
+use crate::money::{money, money_short, thousands, trim_number};
+use crate::scoring::{LaneScore, StepScore};
+use crate::theme::{self, CARD_H, CONNECTOR_R, Palette};
+
+/// Below this zoom, card text would be unreadable, so cards are plain boxes.
+pub const DETAIL_ZOOM: f32 = 0.45;
+
+/// Text wrapped to at most `rows` lines of `max_width`, ending in "…" if cut.
+fn lines(
+    painter: &Painter,
+    text: &str,
+    font: FontId,
+    color: Color32,
+    max_width: f32,
+    rows: usize,
+) -> std::sync::Arc<egui::Galley> {
+    let mut job = LayoutJob::simple(text.to_owned(), font, color, max_width);
+    job.wrap.max_rows = rows;
+    job.wrap.break_anywhere = rows == 1;
+    painter.layout_job(job)
+}
+
+fn one_line(
+    painter: &Painter,
+    text: &str,
+    font: FontId,
+    color: Color32,
+    max_width: f32,
+) -> std::sync::Arc<egui::Galley> {
+    lines(painter, text, font, color, max_width, 1)
+}
+
+pub struct LaneLook<'a> {
+    pub lane: &'a Lane,
+    pub score: Option<&'a LaneScore>,
+    pub index: usize,
+    pub highlighted: bool,
+    pub selected: bool,
+    pub currency: &'a str,
+    pub zoom: f32,
+}
+
+pub fn lane_band(painter: &Painter, pal: &Palette, band: &super::layout::LaneBand, look: &LaneLook<'_>) {
+    let fill = if look.highlighted { pal.lane_highlight } else { pal.lane_fill[look.index % 2] };
+    painter.rect_filled(band.rect, 0.0, fill);
+    painter.rect_filled(band.header, 0.0, pal.lane_header);
+    painter.line_segment([band.rect.left_bottom(), band.rect.right_bottom()], Stroke::new(1.0, pal.card_border));
+    if look.selected {
+        painter.rect_stroke(band.rect.shrink(1.5), 0.0, pal.selection_stroke(), StrokeKind::Inside);
+    }
+
+    // Keep the title readable when zoomed out: about 13 px on screen or more.
+    let scale = (0.75 / look.zoom.max(0.05)).clamp(1.0, 8.0);
+    let title_size = (17.0 * scale).min(band.rect.height() * 0.3);
+    let pad = 12.0;
+    let width = band.header.width() - 2.0 * pad;
+    let mut y = band.header.top() + pad;
+    let title = lines(painter, &look.lane.name, theme::bold(title_size), pal.text, width, 2);
+    let title_h = title.size().y;
+    painter.galley(egui::pos2(band.header.left() + pad, y), title, pal.text);
+    y += title_h + 4.0;
+    let Some(score) = look.score else { return };
+    let figure_size = (15.0 * scale).min(band.rect.height() * 0.25);
+    let figure = format!("{} / month", money(score.monthly_friction, look.currency));
+    let g = one_line(painter, &figure, theme::bold(figure_size), pal.text, width);
+    let gh = g.size().y;
+    if y + gh < band.header.bottom() {
+        painter.galley(egui::pos2(band.header.left() + pad, y), g, pal.text);
+    }
+    y += gh + 4.0;
+    if look.zoom >= DETAIL_ZOOM {
+        let rank = format!("#{} · {:.1}% of total", score.rank, score.share_pct);
+        let owner =
+            if look.lane.owner.is_empty() { "No owner yet".to_owned() } else { format!("Owner: {}", look.lane.owner) };
+        for line in [rank, owner] {
+            let g = one_line(painter, &line, FontId::proportional(13.0), pal.weak_text, width);
+            if y + g.size().y > band.header.bottom() - 38.0 {
+                break;
+            }
+            let h = g.size().y;
+            painter.galley(egui::pos2(band.header.left() + pad, y), g, pal.weak_text);
+            y += h + 2.0;
+        }
+    }
+}
+
+pub struct CardLook<'a> {
+    pub step: &'a Step,
+    pub score: &'a StepScore,
+    /// 0..=1: this step's friction relative to the map's hottest step.
+    pub heat: f64,
+    pub selected: bool,
+    pub currency: &'a str,
+    pub zoom: f32,
+    pub dark_mode: bool,
+}
+
+pub fn step_card(painter: &Painter, pal: &Palette, rect: Rect, look: &CardLook<'_>) {
+    let fill = theme::heat_color(look.heat, look.dark_mode);
+    let radius = 8.0;
+    painter.rect_filled(rect, radius, fill);
+    let stroke = if look.selected { pal.selection_stroke() } else { Stroke::new(1.0, pal.card_border) };
+    painter.rect_stroke(rect, radius, stroke, StrokeKind::Inside);
+    if look.zoom < DETAIL_ZOOM {
+        return;
+    }
+    let s = look.step;
+    let pad = 10.0;
+    let width = rect.width() - 2.0 * pad - CONNECTOR_R;
+    let mut y = rect.top() + 8.0;
+    let mut line = |painter: &Painter, text: &str, font: FontId, color: Color32| {
+        let g = one_line(painter, text, font, color, width);
+        let h = g.size().y;
+        painter.galley(egui::pos2(rect.left() + pad, y), g, color);
+        y += h + 3.0;
+    };
+    line(painter, &s.name, theme::bold(15.0), pal.text);
+    line(
+        painter,
+        &format!("{}/mo · {} min", thousands(s.volume_per_month, 0), trim_number(s.handle_minutes)),
+        FontId::proportional(13.0),
+        pal.weak_text,
+    );
+    line(
+        painter,
+        &format!("rework {:.0}% · wait {} h", s.rework_rate * 100.0, trim_number(s.approval_delay_hours)),
+        FontId::proportional(13.0),
+        pal.weak_text,
+    );
+    let friction = format!("{} / mo", money_short(look.score.point.friction(), look.currency));
+    painter.text(
+        egui::pos2(rect.left() + pad, rect.bottom() - 8.0),
+        Align2::LEFT_BOTTOM,
+        friction,
+        theme::bold(15.0),
+        pal.text,
+    );
+}
+
+/// The connector dot on a card's right edge, dragged to connect steps.
+pub fn connector_pos(card: Rect) -> Pos2 {
+    card.right_center()
+}
+
+pub fn connector(painter: &Painter, pal: &Palette, card: Rect, hovered: bool) {
+    let r = if hovered { CONNECTOR_R + 2.0 } else { CONNECTOR_R };
+    painter.circle(connector_pos(card), r, pal.connector, Stroke::new(2.0, Color32::WHITE));
+}
+
+/// The curve an edge follows from one card to another.
+pub fn edge_points(from: Rect, to: Rect) -> Vec<Pos2> {
+    let start = from.right_center();
+    let end = to.left_center();
+    let reach = ((end.x - start.x).abs() * 0.5).max(60.0);
+    let (c1, c2) = if end.x >= start.x {
+        (start + vec2(reach, 0.0), end - vec2(reach, 0.0))
+    } else {
+        // Backward flow loops out and around.
+        let lift = if (end.y - start.y).abs() < CARD_H { CARD_H } else { 0.0 };
+        (start + vec2(reach, -lift), end + vec2(-reach, -lift))
+    };
+    CubicBezierShape::from_points_stroke([start, c1, c2, end], false, Color32::TRANSPARENT, Stroke::NONE)
+        .flatten(Some(0.8))
+}
+
+pub fn edge(painter: &Painter, pal: &Palette, points: &[Pos2], handoff: bool, selected: bool) {
+    let (color, width) = match (selected, handoff) {
+        (true, _) => (pal.selection, 3.5),
+        (false, true) => (pal.handoff, 2.5),
+        (false, false) => (pal.edge, 1.8),
+    };
+    let stroke = Stroke::new(width, color);
+    if handoff {
+        painter.extend(Shape::dashed_line(points, stroke, 9.0, 6.0));
+    } else {
+        painter.add(Shape::line(points.to_vec(), stroke));
+    }
+    if let [.., before, end] = points {
+        let dir = (*end - *before).normalized();
+        let size = 9.0 + width;
+        let normal = vec2(-dir.y, dir.x);
+        let base = *end - dir * size;
+        painter.add(Shape::convex_polygon(
+            vec![*end, base + normal * size * 0.5, base - normal * size * 0.5],
+            color,
+            Stroke::NONE,
+        ));
+    }
+}
+
+/// The middle of an edge, where its click target sits.
+pub fn edge_midpoint(points: &[Pos2]) -> Pos2 {
+    points.get(points.len() / 2).copied().unwrap_or_default()
+}
+
+pub fn selection_box(painter: &Painter, pal: &Palette, rect: Rect) {
+    painter.rect_filled(rect, 0.0, pal.box_select);
+    painter.rect_stroke(rect, 0.0, Stroke::new(1.0, pal.selection), StrokeKind::Inside);
+}

@@ -1,0 +1,182 @@
+//! Input fields that never let an invalid value reach the map: what the
+//! user types is parsed and checked on every change, and a bad value is
+//! shown as an inline message instead.
+
+use eframe::egui::{self, Id, Role, WidgetInfo};
+
+use crate::theme;
+
+pub struct NumberField<'a> {
+    id: Id,
+    label: &'a str,
+    value: Option<f64>,
+    /// Display units per model unit, e.g. 100 to show a rate as a percent.
+    scale: f64,
+    optional: bool,
+    width: f32,
+}
+
+#[derive(Clone, Default)]
+struct FieldState {
+    text: String,
+    error: Option<String>,
+}
+
+impl<'a> NumberField<'a> {
+    pub fn new(id: Id, label: &'a str, value: f64) -> Self {
+        Self { id, label, value: Some(value), scale: 1.0, optional: false, width: 96.0 }
+    }
+
+    /// A field that may be left empty, meaning "no estimate".
+    pub fn optional(id: Id, label: &'a str, value: Option<f64>) -> Self {
+        Self { optional: true, value, ..Self::new(id, label, 0.0) }
+    }
+
+    pub fn scale(mut self, scale: f64) -> Self {
+        self.scale = scale;
+        self
+    }
+
+    pub fn width(mut self, width: f32) -> Self {
+        self.width = width;
+        self
+    }
+
+    /// Shows the field. Returns `Some(new value)` when the user typed a
+    /// valid one (`Some(None)` for a cleared optional field). `check` gets
+    /// the value in model units and says what is wrong with it.
+    pub fn show(self, ui: &mut egui::Ui, check: impl Fn(f64) -> Result<(), String>) -> Option<Option<f64>> {
+        let text_id = self.id.with("text");
+        let focused = ui.memory(|m| m.has_focus(text_id));
+        // While the user types, the field shows their text; otherwise it
+        // shows the model value, so undo and other edits show up at once.
+        let mut local = match ui.data(|d| d.get_temp::<FieldState>(self.id)) {
+            Some(state) if focused => state,
+            _ => FieldState { text: format_value(self.value.map(|v| v * self.scale)), error: None },
+        };
+        let mut result = None;
+        let mut edit = egui::TextEdit::singleline(&mut local.text).id(text_id).desired_width(self.width);
+        if local.error.is_some() {
+            edit = edit.text_color(theme::ERROR);
+        }
+        let resp = ui.add(edit);
+        let label = self.label.to_owned();
+        resp.widget_info(|| WidgetInfo::labeled(Role::TextInput, true, &label));
+        if resp.changed() {
+            match parse(&local.text, self.optional) {
+                Ok(None) => {
+                    local.error = None;
+                    result = Some(None);
+                }
+                Ok(Some(display)) => {
+                    let value = display / self.scale;
+                    match check(value) {
+                        Ok(()) => {
+                            local.error = None;
+                            result = Some(Some(value));
+                        }
+                        Err(why) => local.error = Some(scale_message(&why, self.scale)),
+                    }
+                }
+                Err(why) => local.error = Some(why),
+            }
+        }
+        if let Some(error) = &local.error {
+            ui.colored_label(theme::ERROR, error);
+        }
+        ui.data_mut(|d| d.insert_temp(self.id, local));
+        result
+    }
+}
+
+/// A checked text field. Returns the new text when it changed and passed
+/// `check`; while the text is invalid the field keeps it and says why.
+pub fn text_field(
+    ui: &mut egui::Ui,
+    id: Id,
+    label: &str,
+    value: &str,
+    multiline: bool,
+    check: impl Fn(&str) -> Result<(), String>,
+) -> Option<String> {
+    let text_id = id.with("text");
+    let focused = ui.memory(|m| m.has_focus(text_id));
+    let mut local = match ui.data(|d| d.get_temp::<FieldState>(id)) {
+        Some(state) if focused => state,
+        _ => FieldState { text: value.to_owned(), error: None },
+    };
+    let edit = if multiline {
+        egui::TextEdit::multiline(&mut local.text).desired_rows(3)
+    } else {
+        egui::TextEdit::singleline(&mut local.text)
+    };
+    let resp = ui.add(edit.id(text_id).desired_width(f32::INFINITY));
+    resp.widget_info(|| WidgetInfo::labeled(Role::TextInput, true, label));
+    let mut result = None;
+    if resp.changed() {
+        match check(&local.text) {
+            Ok(()) => {
+                local.error = None;
+                result = Some(local.text.clone());
+            }
+            Err(why) => local.error = Some(why),
+        }
+    }
+    if let Some(error) = &local.error {
+        ui.colored_label(theme::ERROR, error);
+    }
+    ui.data_mut(|d| d.insert_temp(id, local));
+    result
+}
+
+/// Numbers as people type them: `1200`, `1,200`, `1 200`, `0.5`.
+fn parse(text: &str, optional: bool) -> Result<Option<f64>, String> {
+    let cleaned: String = text.chars().filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}')).collect();
+    let cleaned = cleaned.trim_end_matches('%');
+    if cleaned.is_empty() {
+        return if optional { Ok(None) } else { Err("enter a number".to_owned()) };
+    }
+    match cleaned.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(Some(v)),
+        _ => Err(format!("{text:?} is not a number")),
+    }
+}
+
+fn format_value(value: Option<f64>) -> String {
+    value.map(crate::money::trim_number).unwrap_or_default()
+}
+
+/// Restates a range message in display units (e.g. percent).
+fn scale_message(message: &str, scale: f64) -> String {
+    if scale == 1.0 {
+        return message.to_owned();
+    }
+    message
+        .split(' ')
+        .map(|word| match word.parse::<f64>() {
+            Ok(v) => format!("{}%", crate::money::trim_number(v * scale)),
+            Err(_) => word.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_what_people_type() {
+        assert_eq!(parse("1,200", false), Ok(Some(1200.0)));
+        assert_eq!(parse(" 12% ", false), Ok(Some(12.0)));
+        assert_eq!(parse("", true), Ok(None));
+        assert!(parse("", false).is_err());
+        assert!(parse("abc", false).is_err());
+        assert!(parse("1e400", false).is_err());
+    }
+
+    #[test]
+    fn restates_rates_as_percent() {
+        assert_eq!(scale_message("1.2 is above the maximum 0.95", 100.0), "120% is above the maximum 95%");
+    }
+}

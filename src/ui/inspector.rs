@@ -1,0 +1,361 @@
+//! The inspector: edits whatever is selected (a step, a lane, an edge or,
+//! with nothing selected, the map itself) and shows its friction live.
+
+use eframe::egui::{self, Grid, Id, RichText};
+
+use crate::document::Document;
+use crate::edit::{Edit, MapMeta};
+use crate::model::{Attr, Lane, Map, Step};
+use crate::money::{money, money_cents, percent, thousands};
+use crate::scoring::score_step;
+use crate::theme;
+use crate::ui::Action;
+use crate::ui::canvas::Selection;
+use crate::ui::fields::{NumberField, text_field};
+use crate::validate;
+
+pub fn inspector_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    selection: &Selection,
+    other_map_names: &[String],
+    actions: &mut Vec<Action>,
+) {
+    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+        let map = doc.map();
+        match selection.steps.len() {
+            1 => {
+                if let Some(step) = selection.steps.first().and_then(|id| map.step(id)) {
+                    step_ui(ui, map, step, actions);
+                }
+            }
+            n if n > 1 => many_steps_ui(ui, doc, selection, actions),
+            _ => {
+                if let Some(lane) = selection.lane.as_deref().and_then(|id| map.lane(id)) {
+                    lane_ui(ui, doc, lane, actions);
+                } else if !selection.edges.is_empty() {
+                    edges_ui(ui, map, selection, actions);
+                } else {
+                    map_ui(ui, doc, other_map_names, actions);
+                }
+            }
+        }
+    });
+}
+
+fn heading(ui: &mut egui::Ui, kind: &str, name: &str) {
+    ui.label(RichText::new(kind).small().weak());
+    ui.label(RichText::new(name).font(theme::bold(18.0)));
+    ui.add_space(6.0);
+}
+
+fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, actions: &mut Vec<Action>) {
+    heading(ui, "STEP", &step.name);
+    let id = Id::unique(("inspect-step", &step.id));
+    let update = |change: &dyn Fn(&mut Step)| {
+        let mut s = step.clone();
+        change(&mut s);
+        Edit::UpdateSteps(vec![s])
+    };
+
+    ui.label("Name");
+    if let Some(name) = text_field(ui, id.with("name"), "Step name", &step.name, false, validate::check_name) {
+        actions.push(Action::merged(update(&|s| s.name = name.trim().to_owned()), format!("step:{}:name", step.id)));
+    }
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        ui.label("Lane");
+        let current = map.lane(&step.lane).map_or("?", |l| l.name.as_str());
+        egui::ComboBox::from_id_salt(id.with("lane")).selected_text(current).show_ui(ui, |ui| {
+            for lane in &map.lanes {
+                if ui.selectable_label(lane.id == step.lane, &lane.name).clicked() && lane.id != step.lane {
+                    actions.push(Action::edit(update(&|s| s.lane = lane.id.clone())));
+                }
+            }
+        });
+    });
+    ui.add_space(8.0);
+
+    ui.label(RichText::new("Values (low and high estimates are optional)").strong());
+    Grid::new(id.with("values")).num_columns(4).spacing([8.0, 6.0]).show(ui, |ui| {
+        ui.label("");
+        ui.label(RichText::new("value").weak());
+        ui.label(RichText::new("low").weak());
+        ui.label(RichText::new("high").weak());
+        ui.end_row();
+        for attr in Attr::ALL {
+            attribute_row(ui, id, step, attr, actions);
+        }
+    });
+
+    ui.add_space(10.0);
+    breakdown_ui(ui, map, step);
+
+    ui.add_space(10.0);
+    ui.label("Notes");
+    if let Some(notes) = text_field(ui, id.with("notes"), "Step notes", &step.notes, true, |_| Ok(())) {
+        actions.push(Action::merged(update(&|s| s.notes = notes.clone()), format!("step:{}:notes", step.id)));
+    }
+    ui.add_space(10.0);
+    if ui.button("Delete step").clicked() {
+        actions.push(Action::DeleteSelection);
+    }
+}
+
+/// A label for an attribute, with its display unit.
+fn attr_label(attr: Attr) -> &'static str {
+    match attr {
+        Attr::VolumePerMonth => "Volume (items / month)",
+        Attr::HandleMinutes => "Handling (min / item)",
+        Attr::ReworkRate => "Rework (% of items)",
+        Attr::ApprovalDelayHours => "Approval wait (h / item)",
+    }
+}
+
+/// Rework is entered as a percent; everything else in model units.
+fn display_scale(attr: Attr) -> f64 {
+    if attr == Attr::ReworkRate { 100.0 } else { 1.0 }
+}
+
+fn attribute_row(ui: &mut egui::Ui, id: Id, step: &Step, attr: Attr, actions: &mut Vec<Action>) {
+    let label = attr_label(attr);
+    let scale = display_scale(attr);
+    let value = step.value(attr);
+    let low = step.low.get(attr);
+    let high = step.high.get(attr);
+    let merge_key = |part: &str| format!("step:{}:{}:{part}", step.id, attr.key());
+    ui.label(label);
+
+    ui.vertical(|ui| {
+        let field = NumberField::new(id.with((attr.key(), "value")), label, value).scale(scale).width(80.0);
+        let checked = field.show(ui, |v| {
+            validate::check_value(attr, v)?;
+            if let Some(low) = low.filter(|low| v < *low) {
+                return Err(format!("{} is below the low estimate {}", show(v, scale), show(low, scale)));
+            }
+            if let Some(high) = high.filter(|high| v > *high) {
+                return Err(format!("{} is above the high estimate {}", show(v, scale), show(high, scale)));
+            }
+            Ok(())
+        });
+        if let Some(Some(v)) = checked {
+            let mut s = step.clone();
+            s.set_value(attr, v);
+            actions.push(Action::merged(Edit::UpdateSteps(vec![s]), merge_key("value")));
+        }
+    });
+    for (part, current, is_low) in [("low", low, true), ("high", high, false)] {
+        ui.vertical(|ui| {
+            let field_label = format!("{label} {part}");
+            let field =
+                NumberField::optional(id.with((attr.key(), part)), &field_label, current).scale(scale).width(64.0);
+            let checked = field.show(ui, |v| {
+                validate::check_value(attr, v)?;
+                if is_low && v > value {
+                    Err(format!("{} is above the value {}", show(v, scale), show(value, scale)))
+                } else if !is_low && v < value {
+                    Err(format!("{} is below the value {}", show(v, scale), show(value, scale)))
+                } else {
+                    Ok(())
+                }
+            });
+            if let Some(new) = checked {
+                let mut s = step.clone();
+                if is_low {
+                    s.low.set(attr, new);
+                } else {
+                    s.high.set(attr, new);
+                }
+                actions.push(Action::merged(Edit::UpdateSteps(vec![s]), merge_key(part)));
+            }
+        });
+    }
+    ui.end_row();
+}
+
+fn show(v: f64, scale: f64) -> String {
+    let text = crate::money::trim_number(v * scale);
+    if scale == 100.0 { format!("{text}%") } else { text }
+}
+
+fn breakdown_ui(ui: &mut egui::Ui, map: &Map, step: &Step) {
+    let cur = &map.currency;
+    let score = score_step(step, &map.rates);
+    let b = &score.point;
+    ui.label(RichText::new("Friction per month").strong());
+    Grid::new(("breakdown", &step.id)).num_columns(2).striped(true).show(ui, |ui| {
+        for (label, value) in [("Handling", b.handling), ("Rework", b.rework), ("Approval delay", b.delay)] {
+            ui.label(label);
+            ui.label(money_cents(value, cur));
+            ui.end_row();
+        }
+        ui.label(RichText::new("Total").strong());
+        ui.label(RichText::new(money_cents(b.friction(), cur)).strong());
+        ui.end_row();
+        ui.label("Range (low – high)");
+        ui.label(format!("{} – {}", money(score.friction_low, cur), money(score.friction_high, cur)));
+        ui.end_row();
+        ui.label("Touch time");
+        ui.label(format!("{} h ({:.2} FTE)", thousands(b.touch_hours, 1), b.fte(&map.rates)));
+        ui.end_row();
+    });
+}
+
+fn many_steps_ui(ui: &mut egui::Ui, doc: &Document, selection: &Selection, actions: &mut Vec<Action>) {
+    let map = doc.map();
+    heading(ui, "SELECTION", &format!("{} steps", selection.steps.len()));
+    let total: f64 = map
+        .steps
+        .iter()
+        .zip(doc.step_scores())
+        .filter(|(s, _)| selection.steps.contains(&s.id))
+        .map(|(_, score)| score.point.friction())
+        .sum();
+    ui.label(format!("Together: {} / month", money(total, &map.currency)));
+    ui.add_space(8.0);
+    if ui.button(format!("Delete {} steps", selection.steps.len())).clicked() {
+        actions.push(Action::DeleteSelection);
+    }
+}
+
+fn lane_ui(ui: &mut egui::Ui, doc: &Document, lane: &Lane, actions: &mut Vec<Action>) {
+    let map = doc.map();
+    heading(ui, "LANE", &lane.name);
+    let id = Id::unique(("inspect-lane", &lane.id));
+    let update = |change: &dyn Fn(&mut Lane)| {
+        let mut l = lane.clone();
+        change(&mut l);
+        Edit::UpdateLane(l)
+    };
+    ui.label("Name");
+    if let Some(name) = text_field(ui, id.with("name"), "Lane name", &lane.name, false, validate::check_name) {
+        actions.push(Action::merged(update(&|l| l.name = name.trim().to_owned()), format!("lane:{}:name", lane.id)));
+    }
+    ui.label("Owner");
+    if let Some(owner) = text_field(ui, id.with("owner"), "Lane owner", &lane.owner, false, |t| {
+        if t.chars().count() > validate::MAX_NAME_CHARS {
+            Err(format!("at most {} characters", validate::MAX_NAME_CHARS))
+        } else {
+            Ok(())
+        }
+    }) {
+        actions.push(Action::merged(update(&|l| l.owner = owner.trim().to_owned()), format!("lane:{}:owner", lane.id)));
+    }
+    ui.label("Notes");
+    if let Some(notes) = text_field(ui, id.with("notes"), "Lane notes", &lane.notes, true, |_| Ok(())) {
+        actions.push(Action::merged(update(&|l| l.notes = notes.clone()), format!("lane:{}:notes", lane.id)));
+    }
+    ui.add_space(10.0);
+    if let Some(score) = doc.ranking().lane(&lane.id) {
+        let cur = &map.currency;
+        Grid::new(id.with("figures")).num_columns(2).striped(true).show(ui, |ui| {
+            let rows = [
+                ("Rank", format!("#{} of {}", score.rank, doc.ranking().lanes.len())),
+                ("Friction / month", money(score.monthly_friction, cur)),
+                ("Share", percent(score.share_pct)),
+                (
+                    "Range (low – high)",
+                    format!("{} – {}", money(score.friction_low, cur), money(score.friction_high, cur)),
+                ),
+                ("Handling", money(score.handling, cur)),
+                ("Rework", money(score.rework, cur)),
+                ("Approval delay", money(score.delay, cur)),
+                ("Touch time", format!("{} h ({:.2} FTE)", thousands(score.touch_hours, 1), score.fte)),
+                ("Steps", score.steps.to_string()),
+                ("Top driver", score.top_driver.as_ref().map_or_else(|| "—".to_owned(), |d| d.describe())),
+            ];
+            for (label, value) in rows {
+                ui.label(label);
+                ui.label(value);
+                ui.end_row();
+            }
+        });
+    }
+    ui.add_space(10.0);
+    ui.horizontal(|ui| {
+        if ui.button("Add step").clicked() {
+            actions.push(Action::AddStep);
+        }
+        if ui.button("Delete lane…").clicked() {
+            actions.push(Action::AskDeleteLane(lane.id.clone()));
+        }
+    });
+}
+
+fn edges_ui(ui: &mut egui::Ui, map: &Map, selection: &Selection, actions: &mut Vec<Action>) {
+    heading(ui, "FLOW", &format!("{} selected", selection.edges.len()));
+    for (from, to) in &selection.edges {
+        let name = |id: &str| map.step(id).map_or(id.to_owned(), |s| s.name.clone());
+        let handoff = map.step(from).zip(map.step(to)).is_some_and(|(a, b)| a.lane != b.lane);
+        let kind = if handoff { "Hand-off" } else { "Flow" };
+        ui.label(format!("{kind}: {} → {}", name(from), name(to)));
+    }
+    ui.add_space(8.0);
+    if ui.button("Delete").clicked() {
+        actions.push(Action::DeleteSelection);
+    }
+}
+
+fn map_ui(ui: &mut egui::Ui, doc: &Document, other_map_names: &[String], actions: &mut Vec<Action>) {
+    let map = doc.map();
+    heading(ui, "MAP", &map.name);
+    let id = Id::unique("inspect-map");
+    let meta = MapMeta::of(map);
+    let set = |change: &dyn Fn(&mut MapMeta)| {
+        let mut m = meta.clone();
+        change(&mut m);
+        Edit::SetMeta(m)
+    };
+    ui.label("Name");
+    let name_check = |t: &str| {
+        validate::check_name(t)?;
+        if other_map_names.iter().any(|n| n == t.trim()) {
+            return Err(format!("another map is already named {:?}", t.trim()));
+        }
+        Ok(())
+    };
+    if let Some(name) = text_field(ui, id.with("name"), "Map name", &map.name, false, name_check) {
+        actions.push(Action::merged(set(&|m| m.name = name.trim().to_owned()), "map:name"));
+    }
+    ui.label("Currency");
+    if let Some(code) =
+        text_field(ui, id.with("currency"), "Currency", &map.currency, false, |t| validate::check_currency(t.trim()))
+    {
+        actions.push(Action::merged(set(&|m| m.currency = code.trim().to_owned()), "map:currency"));
+    }
+    ui.add_space(6.0);
+    ui.label(RichText::new("Rates").strong());
+    Grid::new(id.with("rates")).num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
+        let rates = [
+            ("Labour cost / hour", map.rates.hourly_cost, validate::HOURLY_COST_RANGE, 0),
+            ("Delay cost / item / hour", map.rates.delay_cost_per_hour, validate::DELAY_COST_RANGE, 1),
+            ("Hours per FTE month", map.rates.hours_per_fte_month, validate::HOURS_PER_FTE_RANGE, 2),
+        ];
+        for (label, value, (min, max), which) in rates {
+            ui.label(label);
+            ui.vertical(|ui| {
+                let field = NumberField::new(id.with(("rate", which)), label, value);
+                if let Some(Some(v)) = field.show(ui, |v| validate::check_number(v, min, max)) {
+                    let edit = set(&|m| match which {
+                        0 => m.rates.hourly_cost = v,
+                        1 => m.rates.delay_cost_per_hour = v,
+                        _ => m.rates.hours_per_fte_month = v,
+                    });
+                    actions.push(Action::merged(edit, format!("map:rate:{which}")));
+                }
+            });
+            ui.end_row();
+        }
+    });
+    ui.add_space(6.0);
+    ui.label("Notes and assumptions");
+    if let Some(notes) = text_field(ui, id.with("notes"), "Map notes", &map.notes, true, |_| Ok(())) {
+        actions.push(Action::merged(set(&|m| m.notes = notes.clone()), "map:notes"));
+    }
+    ui.add_space(10.0);
+    let r = doc.ranking();
+    ui.label(format!("{} lanes · {} steps · {} edges", map.lanes.len(), map.steps.len(), map.edges.len()));
+    ui.label(format!("Total friction: {} / month", money(r.total_friction, &map.currency)));
+    ui.add_space(6.0);
+    ui.label(RichText::new("Tip: select a step or lane on the canvas to edit it.").weak());
+}

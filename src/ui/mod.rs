@@ -1,0 +1,69 @@
+//! The desktop UI: one panel per file, each a `*_ui` function that reads
+//! the document and returns [`Action`]s. Only `app.rs` acts on them.
+
+pub mod canvas;
+pub mod dialogs;
+pub mod fields;
+pub mod inspector;
+pub mod library;
+pub mod ranking;
+pub mod shortcuts;
+pub mod top_bar;
+
+use crate::edit::Edit;
+use crate::store::MapId;
+
+/// Something the user asked for. Panels push these; the app handles them
+/// in one place after the frame's UI is laid out.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    /// Change the open map. Edits with the same merge key in quick
+    /// succession become one undo step.
+    Edit {
+        edit: Edit,
+        merge_key: Option<String>,
+    },
+    Undo,
+    Redo,
+    SaveNow,
+    NewMap,
+    OpenMap(MapId),
+    DuplicateMap,
+    AskRenameMap,
+    RenameMap(String),
+    AskDeleteMap,
+    DeleteMap,
+    ImportJson,
+    ExportJson,
+    ExportCsv,
+    AddLane,
+    /// Adds a step to the selected lane (or the first), after its last step.
+    AddStep,
+    /// Adds this step and starts renaming it.
+    AddStepAt(crate::model::Step),
+    AskDeleteLane(String),
+    DeleteLane(String),
+    SelectAll,
+    DeleteSelection,
+    Deselect,
+    FitToMap,
+    HighlightLane(String),
+    ToggleFullscreen,
+    SetDarkMode(bool),
+    ShowShortcuts,
+    /// A file was picked for an import or export.
+    FileChosen {
+        purpose: dialogs::FilePurpose,
+        path: std::path::PathBuf,
+    },
+}
+
+impl Action {
+    pub fn edit(edit: Edit) -> Self {
+        Action::Edit { edit, merge_key: None }
+    }
+
+    pub fn merged(edit: Edit, merge_key: impl Into<String>) -> Self {
+        Action::Edit { edit, merge_key: Some(merge_key.into()) }
+    }
+}

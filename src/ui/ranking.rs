@@ -1,0 +1,203 @@
+//! The ranking panel: ranked lanes as a table beside a stacked bar chart of
+//! handling, rework and delay. Both follow every edit at once.
+
+use eframe::egui::{self, Grid, RichText};
+use egui_plot::{Bar, BarChart, GridMark, Legend, Plot};
+
+use crate::money::{money, money_short, percent};
+use crate::scoring::{Component, Ranking};
+use crate::theme;
+use crate::ui::Action;
+
+/// One stacked segment series of the chart: a component's amount per lane,
+/// with lanes at `y = lanes - rank`, so the top lane is drawn on top.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartSeries {
+    pub component: Component,
+    /// `(y, amount, lane name)` per lane, in rank order.
+    pub bars: Vec<(f64, f64, String)>,
+}
+
+/// The chart's data, derived from the ranking alone.
+pub fn chart_series(ranking: &Ranking) -> Vec<ChartSeries> {
+    let n = ranking.lanes.len();
+    Component::ALL
+        .iter()
+        .map(|&component| ChartSeries {
+            component,
+            bars: ranking
+                .lanes
+                .iter()
+                .map(|lane| {
+                    let amount = match component {
+                        Component::Handling => lane.handling,
+                        Component::Rework => lane.rework,
+                        Component::Delay => lane.delay,
+                    };
+                    ((n - lane.rank) as f64, amount, lane.lane.clone())
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+pub fn ranking_ui(ui: &mut egui::Ui, ranking: &Ranking, highlighted: Option<&str>, actions: &mut Vec<Action>) {
+    if ranking.lanes.is_empty() {
+        ui.label("Add a lane with steps to see the ranking.");
+        return;
+    }
+    verdict_ui(ui, ranking);
+    ui.add_space(4.0);
+    let table_width = (ui.available_width() * 0.55).max(420.0);
+    ui.horizontal_top(|ui| {
+        ui.allocate_ui(egui::vec2(table_width, ui.available_height()), |ui| {
+            egui::ScrollArea::both()
+                .id_salt("ranking-table")
+                .auto_shrink([false, false])
+                .show(ui, |ui| table_ui(ui, ranking, highlighted, actions));
+        });
+        ui.separator();
+        chart_ui(ui, ranking);
+    });
+}
+
+/// Which lane to fix first, or why the ranking cannot tell yet.
+fn verdict_ui(ui: &mut egui::Ui, ranking: &Ranking) {
+    let Some(top) = ranking.top() else { return };
+    let cur = &ranking.currency;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Fix first:").strong());
+        ui.label(RichText::new(&top.lane).font(theme::bold(15.0)));
+        ui.label(format!(
+            "— {} / month, {} of all friction.",
+            money(top.monthly_friction, cur),
+            percent(top.share_pct)
+        ));
+        if ranking.clear_winner {
+            ui.colored_label(theme::OK, "Clear winner.");
+        } else {
+            ui.colored_label(
+                theme::WARNING,
+                "⚠ Too close to call: the top two lanes' low–high ranges overlap. Refine the estimates.",
+            );
+        }
+    });
+}
+
+fn table_ui(ui: &mut egui::Ui, ranking: &Ranking, highlighted: Option<&str>, actions: &mut Vec<Action>) {
+    let cur = &ranking.currency;
+    Grid::new("ranking-grid").num_columns(5).striped(true).spacing([14.0, 6.0]).show(ui, |ui| {
+        for title in ["#", "Lane", "Friction / month", "Share", "Top driver"] {
+            ui.label(RichText::new(title).strong());
+        }
+        ui.end_row();
+        for lane in &ranking.lanes {
+            ui.label(lane.rank.to_string());
+            let is_highlighted = highlighted == Some(lane.lane_id.as_str());
+            let resp = ui.selectable_label(is_highlighted, &lane.lane).on_hover_text("Show this lane on the canvas");
+            if resp.clicked() {
+                actions.push(Action::HighlightLane(lane.lane_id.clone()));
+            }
+            ui.label(money(lane.monthly_friction, cur)).on_hover_text(format!(
+                "Range {} – {}",
+                money(lane.friction_low, cur),
+                money(lane.friction_high, cur)
+            ));
+            ui.label(percent(lane.share_pct));
+            ui.label(lane.top_driver.as_ref().map_or_else(|| "—".to_owned(), |d| d.describe()));
+            ui.end_row();
+        }
+    });
+}
+
+fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
+    let series = chart_series(ranking);
+    let names: Vec<String> = ranking.lanes.iter().rev().map(|l| l.lane.clone()).collect();
+    let currency = ranking.currency.clone();
+    let mut charts: Vec<BarChart> = Vec::new();
+    for s in &series {
+        let color = theme::component_color(s.component);
+        let bars =
+            s.bars.iter().map(|(y, amount, name)| Bar::new(*y, *amount).name(name).fill(color).width(0.6)).collect();
+        let cur = currency.clone();
+        let component = s.component.name();
+        let mut chart = BarChart::new(capitalize(component), bars).color(color).horizontal().element_formatter(
+            Box::new(move |bar, _| format!("{}\n{component}: {}", bar.name, money(bar.value, &cur))),
+        );
+        let below: Vec<&BarChart> = charts.iter().collect();
+        if !below.is_empty() {
+            chart = chart.stack_on(&below);
+        }
+        charts.push(chart);
+    }
+    let n = names.len();
+    let cur = currency.clone();
+    Plot::new("ranking-chart")
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .allow_boxed_zoom(false)
+        .allow_double_click_reset(false)
+        .show_grid([true, false])
+        .include_x(0.0)
+        .include_y(-0.6)
+        .include_y(n as f64 - 0.4)
+        .y_axis_min_width(150.0)
+        .y_grid_spacer(move |_| (0..n).map(|i| GridMark { value: i as f64, step_size: 1.0 }).collect())
+        .y_axis_formatter(move |mark, _| {
+            let i = mark.value.round();
+            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
+                return String::new();
+            }
+            names.get(i as usize).map(|s| shorten(s, 20)).unwrap_or_default()
+        })
+        .x_axis_formatter(move |mark, _| money_short(mark.value, &cur))
+        .show(ui, |plot| {
+            for chart in charts {
+                plot.bar_chart(chart);
+            }
+        });
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let cut: String = s.chars().take(max - 1).collect();
+        format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Lane, Map, Step};
+    use crate::scoring::rank;
+
+    #[test]
+    fn chart_stacks_components_with_top_lane_highest() {
+        let mut map = Map::new("t");
+        map.lanes = vec![Lane::new("a", "Small"), Lane::new("b", "Big")];
+        let mut a = Step::new("a1", "a", "a1");
+        a.volume_per_month = 10.0;
+        a.handle_minutes = 60.0;
+        let mut b = Step::new("b1", "b", "b1");
+        b.volume_per_month = 100.0;
+        b.handle_minutes = 60.0;
+        b.rework_rate = 0.5;
+        map.steps = vec![a, b];
+        let series = chart_series(&rank(&map));
+        let handling = &series[0];
+        assert_eq!(handling.component, Component::Handling);
+        // "Big" ranks first, so it sits at the top (y = 1).
+        assert_eq!(handling.bars[0], (1.0, 5000.0, "Big".to_owned()));
+        assert_eq!(handling.bars[1], (0.0, 500.0, "Small".to_owned()));
+        assert_eq!(series[1].bars[0].1, 5000.0); // Rework doubles the work.
+    }
+}

@@ -1,0 +1,90 @@
+//! Keyboard shortcuts and the Help ▸ Shortcuts window. Map-editing keys act
+//! only when no text field has focus, so typing never edits the map.
+
+use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
+
+use crate::ui::Action;
+
+/// Every shortcut, as shown in the help window and the README.
+pub const SHORTCUTS: &[(&str, &str)] = &[
+    ("Ctrl+N", "New map"),
+    ("Ctrl+S", "Save now"),
+    ("Ctrl+E", "Export ranked lanes as CSV"),
+    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Shift+Z or Ctrl+Y", "Redo"),
+    ("Ctrl+A", "Select all steps"),
+    ("Esc", "Deselect"),
+    ("Delete", "Delete the selection (and its edges)"),
+    ("L", "Add a lane"),
+    ("S", "Add a step to the selected lane"),
+    ("F or Home", "Fit the map to the window"),
+    ("F11", "Fullscreen"),
+    ("Ctrl + / − / 0", "Zoom the UI in, out, reset"),
+    ("Double-click a lane", "Add a step there"),
+    ("Double-click a card", "Rename it"),
+    ("Drag a card's blue dot", "Connect it to another step"),
+    ("Drag on empty space", "Select with a box (Shift adds)"),
+    ("Right- or middle-drag, scroll", "Pan; Ctrl+scroll zooms"),
+];
+
+pub fn handle_shortcuts(ctx: &egui::Context, actions: &mut Vec<Action>) {
+    let ctrl = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
+    ctx.input_mut(|i| {
+        // These work even while typing.
+        if i.consume_shortcut(&ctrl(Key::N)) {
+            actions.push(Action::NewMap);
+        }
+        if i.consume_shortcut(&ctrl(Key::S)) {
+            actions.push(Action::SaveNow);
+        }
+        if i.consume_shortcut(&ctrl(Key::E)) {
+            actions.push(Action::ExportCsv);
+        }
+        if i.consume_key(Modifiers::NONE, Key::F11) {
+            actions.push(Action::ToggleFullscreen);
+        }
+    });
+    if ctx.text_edit_focused() {
+        return;
+    }
+    ctx.input_mut(|i| {
+        // Ctrl+Shift+Z first: `consume_shortcut` ignores extra Shift.
+        if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z))
+            || i.consume_shortcut(&ctrl(Key::Y))
+        {
+            actions.push(Action::Redo);
+        }
+        if i.consume_shortcut(&ctrl(Key::Z)) {
+            actions.push(Action::Undo);
+        }
+        if i.consume_shortcut(&ctrl(Key::A)) {
+            actions.push(Action::SelectAll);
+        }
+        let plain = [
+            (Key::Escape, Action::Deselect),
+            (Key::Delete, Action::DeleteSelection),
+            (Key::Backspace, Action::DeleteSelection),
+            (Key::F, Action::FitToMap),
+            (Key::Home, Action::FitToMap),
+            (Key::L, Action::AddLane),
+            (Key::S, Action::AddStep),
+        ];
+        for (key, action) in plain {
+            if i.consume_key(Modifiers::NONE, key) {
+                actions.push(action);
+            }
+        }
+    });
+}
+
+pub fn shortcuts_window(ctx: &egui::Context, open: &mut bool) {
+    egui::Window::new("Keyboard shortcuts").open(open).resizable(false).collapsible(false).show(ctx, |ui| {
+        egui::Grid::new("shortcuts").num_columns(2).striped(true).show(ui, |ui| {
+            for (keys, what) in SHORTCUTS {
+                ui.label(egui::RichText::new(*keys).strong());
+                ui.label(*what);
+                ui.end_row();
+            }
+        });
+    });
+}

@@ -1,0 +1,111 @@
+//! The top bar: the Map, Edit, View and Help menus, undo and redo, and the
+//! save-state indicator.
+
+use eframe::egui::{self, Button, RichText};
+
+use crate::theme;
+use crate::ui::Action;
+
+/// What the save indicator says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveIndicator {
+    Saved,
+    Saving,
+    Failed(String),
+}
+
+pub struct TopBarState {
+    pub can_undo: bool,
+    pub can_redo: bool,
+    pub save: SaveIndicator,
+    pub dark_mode: bool,
+}
+
+pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Action>) {
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("Map", |ui| {
+            let items = [
+                ("New map", "Ctrl+N", Action::NewMap),
+                ("Duplicate", "", Action::DuplicateMap),
+                ("Rename…", "", Action::AskRenameMap),
+                ("Delete…", "", Action::AskDeleteMap),
+            ];
+            menu_items(ui, items, actions);
+            ui.separator();
+            let items = [
+                ("Import JSON…", "", Action::ImportJson),
+                ("Export JSON…", "", Action::ExportJson),
+                ("Export ranked lanes CSV…", "Ctrl+E", Action::ExportCsv),
+            ];
+            menu_items(ui, items, actions);
+            ui.separator();
+            menu_items(ui, [("Save now", "Ctrl+S", Action::SaveNow)], actions);
+        });
+        ui.menu_button("Edit", |ui| {
+            if ui.add_enabled(state.can_undo, Button::new("Undo").shortcut_text("Ctrl+Z")).clicked() {
+                actions.push(Action::Undo);
+            }
+            if ui.add_enabled(state.can_redo, Button::new("Redo").shortcut_text("Ctrl+Shift+Z")).clicked() {
+                actions.push(Action::Redo);
+            }
+            ui.separator();
+            let items = [
+                ("Add lane", "L", Action::AddLane),
+                ("Add step", "S", Action::AddStep),
+                ("Select all", "Ctrl+A", Action::SelectAll),
+                ("Delete selection", "Delete", Action::DeleteSelection),
+            ];
+            menu_items(ui, items, actions);
+        });
+        ui.menu_button("View", |ui| {
+            menu_items(ui, [("Fit to map", "F", Action::FitToMap)], actions);
+            let (label, dark) = if state.dark_mode { ("Light theme", false) } else { ("Dark theme", true) };
+            menu_items(ui, [(label, "", Action::SetDarkMode(dark))], actions);
+            menu_items(ui, [("Fullscreen", "F11", Action::ToggleFullscreen)], actions);
+            ui.label(RichText::new("Zoom the UI with Ctrl + / − / 0").weak());
+        });
+        ui.menu_button("Help", |ui| {
+            menu_items(ui, [("Keyboard shortcuts", "", Action::ShowShortcuts)], actions);
+        });
+
+        ui.separator();
+        if ui.add_enabled(state.can_undo, Button::new("⟲ Undo")).on_hover_text("Undo (Ctrl+Z)").clicked() {
+            actions.push(Action::Undo);
+        }
+        if ui
+            .add_enabled(state.can_redo, Button::new("⟳ Redo"))
+            .on_hover_text("Redo (Ctrl+Shift+Z or Ctrl+Y)")
+            .clicked()
+        {
+            actions.push(Action::Redo);
+        }
+        ui.separator();
+        if ui.button("＋ Lane").on_hover_text("Add a lane (L)").clicked() {
+            actions.push(Action::AddLane);
+        }
+        if ui.button("＋ Step").on_hover_text("Add a step to the selected lane (S)").clicked() {
+            actions.push(Action::AddStep);
+        }
+        if ui.button("Fit to map").on_hover_text("Show the whole map (F or Home)").clicked() {
+            actions.push(Action::FitToMap);
+        }
+
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            match &state.save {
+                SaveIndicator::Saved => ui.colored_label(theme::OK, "✔ Saved"),
+                SaveIndicator::Saving => ui.label("Saving…"),
+                SaveIndicator::Failed(why) => ui
+                    .colored_label(theme::ERROR, format!("Save failed: {why}"))
+                    .on_hover_text("Your edits are kept in memory and saving is retried every few seconds."),
+            };
+        });
+    });
+}
+
+fn menu_items<const N: usize>(ui: &mut egui::Ui, items: [(&str, &str, Action); N], actions: &mut Vec<Action>) {
+    for (label, shortcut, action) in items {
+        if ui.add(Button::new(label).shortcut_text(shortcut)).clicked() {
+            actions.push(action);
+        }
+    }
+}
