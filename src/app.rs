@@ -102,6 +102,8 @@ pub struct Workspace {
     search: String,
     pub dialog: Option<Dialog>,
     show_shortcuts: bool,
+    /// Whether a text field had the keyboard at the end of the last frame.
+    typing: bool,
     dark_mode: bool,
     fullscreen: bool,
     native_dialogs: bool,
@@ -140,6 +142,7 @@ impl Workspace {
             search: String::new(),
             dialog: None,
             show_shortcuts: false,
+            typing: false,
             dark_mode,
             fullscreen: false,
             native_dialogs: config.native_dialogs,
@@ -174,7 +177,7 @@ impl Workspace {
         let ctx = ui.ctx().clone();
         let mut actions = Vec::new();
         if self.dialog.is_none() && !self.view.is_renaming() {
-            handle_shortcuts(&ctx, &mut actions);
+            handle_shortcuts(&ctx, self.typing, &mut actions);
         }
         let top = TopBarState {
             can_undo: self.doc.can_undo(),
@@ -216,6 +219,7 @@ impl Workspace {
         dialog_ui(&ctx, &mut self.dialog, &mut actions);
         shortcuts_window(&ctx, &mut self.show_shortcuts);
 
+        self.typing = ctx.text_edit_focused();
         for action in actions {
             self.handle(&ctx, action);
         }

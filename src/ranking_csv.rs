@@ -25,9 +25,9 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Prefixes an apostrophe to text a spreadsheet would read as a formula.
 pub fn guard_formula(text: &str) -> String {
-    const TRIGGERS: [char; 10] = ['=', '+', '-', '@', '\t', '\r', '\n', '＝', '＋', '－'];
+    const TRIGGERS: [char; 11] = ['=', '+', '-', '@', '\t', '\r', '\n', '＝', '＋', '－', '＠'];
     match text.chars().next() {
-        Some(c) if TRIGGERS.contains(&c) || c == '＠' => format!("'{text}"),
+        Some(c) if TRIGGERS.contains(&c) => format!("'{text}"),
         _ => text.to_owned(),
     }
 }

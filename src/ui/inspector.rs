@@ -66,13 +66,14 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, actions: &mut Vec<Action>)
     ui.horizontal(|ui| {
         ui.label("Lane");
         let current = map.lane(&step.lane).map_or("?", |l| l.name.as_str());
-        egui::ComboBox::from_id_salt(id.with("lane")).selected_text(current).show_ui(ui, |ui| {
+        let combo = egui::ComboBox::from_id_salt(id.with("lane")).selected_text(current).show_ui(ui, |ui| {
             for lane in &map.lanes {
                 if ui.selectable_label(lane.id == step.lane, &lane.name).clicked() && lane.id != step.lane {
                     actions.push(Action::edit(update(&|s| s.lane = lane.id.clone())));
                 }
             }
         });
+        combo.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Step lane"));
     });
     ui.add_space(8.0);
 

@@ -15,7 +15,7 @@ pub fn library_ui(
 ) {
     ui.horizontal(|ui| {
         ui.heading("Maps");
-        if ui.button("＋ New").on_hover_text("New map (Ctrl+N)").clicked() {
+        if ui.button("+ New").on_hover_text("New map (Ctrl+N)").clicked() {
             actions.push(Action::NewMap);
         }
     });

@@ -78,7 +78,7 @@ fn verdict_ui(ui: &mut egui::Ui, ranking: &Ranking) {
         } else {
             ui.colored_label(
                 theme::WARNING,
-                "⚠ Too close to call: the top two lanes' low–high ranges overlap. Refine the estimates.",
+                "Too close to call: the top two lanes' low–high ranges overlap. Refine the estimates.",
             );
         }
     });

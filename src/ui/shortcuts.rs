@@ -27,7 +27,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Right- or middle-drag, scroll", "Pan; Ctrl+scroll zooms"),
 ];
 
-pub fn handle_shortcuts(ctx: &egui::Context, actions: &mut Vec<Action>) {
+/// `typing` says whether a text field had the keyboard last frame: egui
+/// drops focus on Esc before the app sees the key, so the current focus
+/// alone would turn "leave this field" into "deselect".
+pub fn handle_shortcuts(ctx: &egui::Context, typing: bool, actions: &mut Vec<Action>) {
     let ctrl = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
     ctx.input_mut(|i| {
         // These work even while typing.
@@ -44,7 +47,7 @@ pub fn handle_shortcuts(ctx: &egui::Context, actions: &mut Vec<Action>) {
             actions.push(Action::ToggleFullscreen);
         }
     });
-    if ctx.text_edit_focused() {
+    if typing || ctx.text_edit_focused() {
         return;
     }
     ctx.input_mut(|i| {

@@ -69,21 +69,18 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
         });
 
         ui.separator();
-        if ui.add_enabled(state.can_undo, Button::new("⟲ Undo")).on_hover_text("Undo (Ctrl+Z)").clicked() {
+        if ui.add_enabled(state.can_undo, Button::new("Undo")).on_hover_text("Undo (Ctrl+Z)").clicked() {
             actions.push(Action::Undo);
         }
-        if ui
-            .add_enabled(state.can_redo, Button::new("⟳ Redo"))
-            .on_hover_text("Redo (Ctrl+Shift+Z or Ctrl+Y)")
-            .clicked()
+        if ui.add_enabled(state.can_redo, Button::new("Redo")).on_hover_text("Redo (Ctrl+Shift+Z or Ctrl+Y)").clicked()
         {
             actions.push(Action::Redo);
         }
         ui.separator();
-        if ui.button("＋ Lane").on_hover_text("Add a lane (L)").clicked() {
+        if ui.button("+ Lane").on_hover_text("Add a lane (L)").clicked() {
             actions.push(Action::AddLane);
         }
-        if ui.button("＋ Step").on_hover_text("Add a step to the selected lane (S)").clicked() {
+        if ui.button("+ Step").on_hover_text("Add a step to the selected lane (S)").clicked() {
             actions.push(Action::AddStep);
         }
         if ui.button("Fit to map").on_hover_text("Show the whole map (F or Home)").clicked() {
@@ -92,7 +89,7 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
 
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
             match &state.save {
-                SaveIndicator::Saved => ui.colored_label(theme::OK, "✔ Saved"),
+                SaveIndicator::Saved => ui.colored_label(theme::OK, "Saved"),
                 SaveIndicator::Saving => ui.label("Saving…"),
                 SaveIndicator::Failed(why) => ui
                     .colored_label(theme::ERROR, format!("Save failed: {why}"))

@@ -356,7 +356,7 @@ fn lane_buttons(ui: &mut egui::Ui, lane: &Lane, index: usize, lanes: usize, head
     if button(ui, "↓", format!("Move lane {} down", lane.name), index + 1 < lanes) {
         actions.push(Action::edit(Edit::MoveLane { lane_id: lane.id.clone(), to_index: index + 1 }));
     }
-    if button(ui, "✕", format!("Delete lane {}", lane.name), true) {
+    if button(ui, "×", format!("Delete lane {}", lane.name), true) {
         actions.push(Action::AskDeleteLane(lane.id.clone()));
     }
 }
@@ -525,11 +525,17 @@ fn rename_overlay(
         view.rename = None;
         return;
     };
-    let edit = egui::TextEdit::singleline(&mut rename.text).font(crate::theme::bold(15.0));
+    let edit_id = Id::unique("canvas-rename");
+    let edit = egui::TextEdit::singleline(&mut rename.text).id(edit_id).font(crate::theme::bold(15.0));
     let resp = ui.put(rect, edit);
     resp.widget_info(|| WidgetInfo::labeled(Role::TextInput, true, "Rename"));
     if !rename.focus_requested {
+        // Start with the whole name selected, so typing replaces it.
         resp.request_focus();
+        let mut state = egui::text_edit::TextEditState::load(ui.ctx(), edit_id).unwrap_or_default();
+        let all = egui::text_selection::CCursorRange::select_all_str(&rename.text);
+        state.cursor.set_char_range(Some(all));
+        state.store(ui.ctx(), edit_id);
         rename.focus_requested = true;
     }
     let (enter, escape) = ui.input(|i| (i.key_pressed(Key::Enter), i.key_pressed(Key::Escape)));

@@ -1,0 +1,503 @@
+//! The SQLite store: migrations, refusing newer files, all-or-nothing writes,
+//! cascading deletes and exact round trips of awkward text.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use frictionmap::mapfile::parse_map;
+use frictionmap::model::{Edge, Estimates, Lane, Map, Rates, Step};
+use frictionmap::samples::sample_maps;
+use frictionmap::store::{MapId, SCHEMA_VERSION, Store, StoreError};
+use rusqlite::Connection;
+
+fn sample(i: usize) -> Map {
+    sample_maps().expect("samples parse").swap_remove(i)
+}
+
+/// A small map with every kind of row: lanes, steps with estimates, edges.
+fn small_map(name: &str) -> Map {
+    let mut map = Map::new(name);
+    map.currency = "EUR".into();
+    map.notes = "two lanes".into();
+    map.rates = Rates { hourly_cost: 61.5, delay_cost_per_hour: 0.75, hours_per_fte_month: 151.0 };
+    let mut a = Lane::new("a", "Alpha");
+    a.owner = "Ann".into();
+    map.lanes = vec![a, Lane::new("b", "Beta")];
+    let mut s1 = Step::new("s1", "a", "First");
+    s1.volume_per_month = 100.0;
+    s1.handle_minutes = 5.5;
+    s1.rework_rate = 0.1;
+    s1.approval_delay_hours = 2.0;
+    s1.x = 40.5;
+    s1.y = -12.25;
+    s1.low = Estimates { volume_per_month: Some(80.0), ..Estimates::default() };
+    s1.high = Estimates { rework_rate: Some(0.3), approval_delay_hours: Some(4.0), ..Estimates::default() };
+    let mut s2 = Step::new("s2", "b", "Second");
+    s2.volume_per_month = 10.0;
+    s2.handle_minutes = 30.0;
+    let s3 = Step::new("s3", "a", "Third");
+    map.steps = vec![s2, s1, s3];
+    map.edges = vec![Edge { from: "s1".into(), to: "s2".into() }, Edge { from: "s3".into(), to: "s1".into() }];
+    map
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store.connection().query_row(sql, [], |r| r.get(0)).expect("count query")
+}
+
+fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| {
+            let e = e.expect("entry");
+            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).expect("read"))
+        })
+        .collect()
+}
+
+// ------------------------------------------------------------ migrations
+
+#[test]
+fn a_fresh_file_gets_the_current_schema_wal_and_foreign_keys() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("fresh.sqlite3");
+    let store = Store::open(&path).expect("open");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    let conn = store.connection();
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("user_version");
+    assert_eq!(version, SCHEMA_VERSION);
+    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("journal_mode");
+    assert_eq!(mode, "wal");
+    let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("foreign_keys");
+    assert_eq!(fk, 1);
+    for table in ["maps", "lanes", "steps", "edges", "settings"] {
+        let n = count(&store, &format!("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"));
+        assert_eq!(n, 1, "table {table}");
+    }
+    assert!(store.is_empty().expect("is_empty"));
+    assert_eq!(store.path(), Some(path.as_path()));
+    drop(store);
+
+    // WAL and the version are properties of the file, seen by any reader.
+    let raw = Connection::open(&path).expect("raw open");
+    let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("journal_mode");
+    assert_eq!(mode, "wal");
+    let version: i64 = raw.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("user_version");
+    assert_eq!(version, SCHEMA_VERSION);
+}
+
+#[test]
+fn an_existing_empty_version_0_file_is_migrated() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("old.sqlite3");
+    {
+        let raw = Connection::open(&path).expect("raw open");
+        raw.execute_batch("CREATE TABLE unrelated (x INTEGER); INSERT INTO unrelated VALUES (7);").expect("setup");
+    }
+    let store = Store::open(&path).expect("open");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    assert_eq!(count(&store, "SELECT x FROM unrelated"), 7, "existing data is kept");
+}
+
+#[test]
+fn reopening_keeps_the_data_and_does_not_migrate_again() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("db.sqlite3");
+    let map = small_map("Kept");
+    let id = {
+        let mut store = Store::open(&path).expect("open");
+        store.create(&map).expect("create")
+    };
+    let store = Store::open(&path).expect("reopen");
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
+    assert_eq!(store.load(id).expect("load"), map);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_database_and_its_folders_are_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path().join("a").join("b");
+    let path = folder.join("db.sqlite3");
+    drop(Store::open(&path).expect("open creates the folders"));
+    let mode = |p: &Path| std::fs::metadata(p).expect("metadata").permissions().mode() & 0o777;
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(&folder), 0o700);
+    assert_eq!(mode(&dir.path().join("a")), 0o700);
+}
+
+fn too_new_db(dir: &Path, wal: bool) -> std::path::PathBuf {
+    let path = dir.join("future.sqlite3");
+    let raw = Connection::open(&path).expect("raw open");
+    if wal {
+        let _: String = raw.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).expect("wal");
+    }
+    raw.execute_batch(
+        "CREATE TABLE maps (id INTEGER PRIMARY KEY, name TEXT, future_column BLOB);
+         INSERT INTO maps (name) VALUES ('from the future');
+         PRAGMA user_version = 7;",
+    )
+    .expect("setup");
+    drop(raw);
+    path
+}
+
+fn assert_too_new_is_refused(wal: bool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = too_new_db(dir.path(), wal);
+    let before = files_in(dir.path());
+    assert_eq!(before.len(), 1, "only the database file: {:?}", before.keys());
+    match Store::open(&path) {
+        Err(StoreError::TooNew { found, path: shown }) => {
+            assert_eq!(found, 7);
+            assert!(shown.contains("future.sqlite3"), "{shown}");
+        }
+        Err(other) => panic!("expected TooNew, got {other}"),
+        Ok(_) => panic!("a newer database must be refused"),
+    }
+    let after = files_in(dir.path());
+    assert_eq!(after.keys().collect::<Vec<_>>(), before.keys().collect::<Vec<_>>());
+    assert!(after == before, "the database bytes changed");
+    let raw = Connection::open(&path).expect("raw open");
+    let version: i64 = raw.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("user_version");
+    assert_eq!(version, 7);
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_untouched() {
+    assert_too_new_is_refused(false);
+}
+
+#[test]
+fn a_newer_wal_schema_is_refused_and_left_untouched() {
+    assert_too_new_is_refused(true);
+}
+
+#[test]
+fn the_too_new_message_says_the_file_was_left_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = too_new_db(dir.path(), false);
+    let error = Store::open(&path).err().expect("refused");
+    let text = error.to_string();
+    assert!(text.contains("schema version 7") && text.contains("left untouched"), "{text}");
+}
+
+// ------------------------------------------------------------ operations
+
+#[test]
+fn list_load_save_rename_duplicate_delete() {
+    let mut store = Store::open_in_memory().expect("store");
+    assert!(store.list().expect("list").is_empty());
+    let a = store.create(&small_map("beta map")).expect("create");
+    let b = store.create(&sample(0)).expect("create");
+    let c = store.create(&small_map("Alpha map")).expect("create");
+
+    // Listed by name, case-insensitively, with counts.
+    let list = store.list().expect("list");
+    let names: Vec<&str> = list.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["Accounts payable: invoice to payment", "Alpha map", "beta map"]);
+    assert_eq!((list[0].id, list[0].lanes, list[0].steps), (b, 4, 22));
+    assert_eq!((list[2].id, list[2].lanes, list[2].steps), (a, 2, 3));
+    assert!(list.iter().all(|m| m.updated_at > 1_600_000_000));
+
+    // Load gives back exactly what was stored.
+    assert_eq!(store.load(b).expect("load"), sample(0));
+    assert_eq!(store.find_by_name("Alpha map").expect("find"), c);
+    assert!(matches!(store.find_by_name("alpha map"), Err(StoreError::NoSuchName(n)) if n == "alpha map"));
+
+    // Save replaces everything: rates, lanes, steps, edges.
+    let mut changed = store.load(a).expect("load");
+    changed.rates.hourly_cost = 99.0;
+    changed.lanes.reverse();
+    changed.steps.remove(0);
+    changed.edges = vec![Edge { from: "s3".into(), to: "s1".into() }];
+    changed.steps[0].name = "First, renamed".into();
+    store.save(a, &changed).expect("save");
+    assert_eq!(store.load(a).expect("load"), changed);
+
+    // Rename.
+    store.rename(a, "Gamma").expect("rename");
+    assert_eq!(store.load(a).expect("load").name, "Gamma");
+    assert!(matches!(store.find_by_name("beta map"), Err(StoreError::NoSuchName(_))));
+
+    // Duplicate under a free name.
+    let d = store.duplicate(a, "Gamma").expect("duplicate");
+    let copy = store.load(d).expect("load copy");
+    assert_eq!(copy.name, "Gamma (2)");
+    assert_eq!(Map { name: "Gamma".into(), ..copy }, store.load(a).expect("load"));
+    let e = store.duplicate(a, "Gamma").expect("duplicate again");
+    assert_eq!(store.load(e).expect("load").name, "Gamma (3)");
+    assert_eq!(store.free_name("Gamma").expect("free"), "Gamma (4)");
+    assert_eq!(store.free_name("Unused").expect("free"), "Unused");
+
+    // Delete.
+    store.delete(d).expect("delete");
+    assert!(matches!(store.load(d), Err(StoreError::NoSuchMap(id)) if id == d.0));
+    assert_eq!(store.list().expect("list").len(), 4);
+    assert!(matches!(store.delete(d), Err(StoreError::NoSuchMap(_))));
+    assert!(!store.is_empty().expect("is_empty"));
+}
+
+#[test]
+fn operations_on_a_missing_map_fail_cleanly() {
+    let mut store = Store::open_in_memory().expect("store");
+    let ghost = MapId(12345);
+    assert!(matches!(store.load(ghost), Err(StoreError::NoSuchMap(12345))));
+    assert!(matches!(store.save(ghost, &small_map("x")), Err(StoreError::NoSuchMap(12345))));
+    assert!(matches!(store.rename(ghost, "y"), Err(StoreError::NoSuchMap(12345))));
+    assert!(matches!(store.duplicate(ghost, "z"), Err(StoreError::NoSuchMap(12345))));
+    assert!(matches!(store.delete(ghost), Err(StoreError::NoSuchMap(12345))));
+    assert!(store.is_empty().expect("is_empty"), "nothing was written");
+    assert_eq!(count(&store, "SELECT count(*) FROM lanes"), 0);
+}
+
+#[test]
+fn names_are_unique() {
+    let mut store = Store::open_in_memory().expect("store");
+    let a = store.create(&small_map("One")).expect("create");
+    let b = store.create(&small_map("Two")).expect("create");
+    assert!(matches!(store.create(&small_map("One")), Err(StoreError::NameTaken(n)) if n == "One"));
+    assert!(matches!(store.rename(b, "One"), Err(StoreError::NameTaken(_))));
+    assert!(matches!(store.save(b, &small_map("One")), Err(StoreError::NameTaken(_))));
+    // Keeping one's own name is fine.
+    store.rename(a, "One").expect("rename to itself");
+    store.save(a, &small_map("One")).expect("save under its own name");
+    // Case differs: a different name.
+    store.create(&small_map("one")).expect("create differing in case");
+    let names: Vec<String> = store.list().expect("list").into_iter().map(|m| m.name).collect();
+    assert_eq!(names.len(), 3);
+    assert_eq!(store.load(b).expect("load").name, "Two");
+}
+
+// ------------------------------------------------------------ atomic writes
+
+/// Every row of the four map tables, as text, to compare whole states.
+fn dump(store: &Store) -> Vec<String> {
+    let mut rows = Vec::new();
+    for table in ["maps", "lanes", "steps", "edges", "settings"] {
+        let mut stmt = store.connection().prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2")).expect("select");
+        let columns = stmt.column_count();
+        let mut query = stmt.query([]).expect("query");
+        while let Some(row) = query.next().expect("row") {
+            let cells: Vec<String> = (0..columns).map(|i| format!("{:?}", row.get_ref(i).expect("cell"))).collect();
+            rows.push(format!("{table}: {}", cells.join(" | ")));
+        }
+    }
+    rows
+}
+
+fn assert_failed_save_changes_nothing(bad: Map) {
+    let mut store = Store::open_in_memory().expect("store");
+    let id = store.create(&small_map("Original")).expect("create");
+    store.create(&sample(1)).expect("create another");
+    store.set_setting("last_map_id", &id.0.to_string()).expect("setting");
+    let before = dump(&store);
+    let original = store.load(id).expect("load");
+
+    let result = store.save(id, &bad);
+    assert!(matches!(result, Err(StoreError::Sql(_))), "the save must fail: {result:?}");
+    assert_eq!(store.load(id).expect("load"), original);
+    assert_eq!(dump(&store), before, "a failed save must leave every row as it was");
+
+    // The connection is usable afterwards: a good save still works.
+    let mut good = original.clone();
+    good.notes = "saved after the failure".into();
+    store.save(id, &good).expect("save");
+    assert_eq!(store.load(id).expect("load"), good);
+}
+
+#[test]
+fn a_save_failing_on_a_missing_lane_changes_nothing() {
+    let mut bad = small_map("Renamed by the failed save");
+    bad.rates.hourly_cost = 1.0;
+    bad.steps[2].lane = "no-such-lane".into();
+    assert_failed_save_changes_nothing(bad);
+}
+
+#[test]
+fn a_save_failing_on_a_duplicate_step_id_changes_nothing() {
+    let mut bad = small_map("Original");
+    bad.lanes[0].name = "Changed".into();
+    bad.steps[2].id = "s1".into();
+    bad.edges.clear();
+    assert_failed_save_changes_nothing(bad);
+}
+
+#[test]
+fn a_save_failing_on_a_duplicate_edge_changes_nothing() {
+    let mut bad = small_map("Original");
+    bad.edges.push(bad.edges[0].clone());
+    assert_failed_save_changes_nothing(bad);
+}
+
+#[test]
+fn a_save_failing_on_an_edge_to_a_missing_step_changes_nothing() {
+    let mut bad = small_map("Original");
+    bad.edges.push(Edge { from: "s1".into(), to: "ghost".into() });
+    assert_failed_save_changes_nothing(bad);
+}
+
+#[test]
+fn a_failed_create_adds_nothing() {
+    let mut store = Store::open_in_memory().expect("store");
+    store.create(&small_map("Existing")).expect("create");
+    let before = dump(&store);
+    let mut bad = small_map("New");
+    bad.steps[0].lane = "missing".into();
+    assert!(matches!(store.create(&bad), Err(StoreError::Sql(_))));
+    assert_eq!(dump(&store), before);
+    assert!(matches!(store.find_by_name("New"), Err(StoreError::NoSuchName(_))));
+}
+
+// ------------------------------------------------------------ deletes
+
+#[test]
+fn delete_cascades_to_lanes_steps_and_edges() {
+    let mut store = Store::open_in_memory().expect("store");
+    let keep = store.create(&sample(2)).expect("create");
+    let gone = store.create(&sample(3)).expect("create");
+    let (kept_map, gone_map) = (sample(2), sample(3));
+    assert!(!gone_map.edges.is_empty());
+    let rows = |store: &Store, table: &str, id: MapId| {
+        count(store, &format!("SELECT count(*) FROM {table} WHERE map_id = {}", id.0))
+    };
+    assert_eq!(rows(&store, "steps", gone), gone_map.steps.len() as i64);
+    assert_eq!(rows(&store, "edges", gone), gone_map.edges.len() as i64);
+
+    store.set_setting("last_map_id", &gone.0.to_string()).expect("setting");
+    store.set_setting("theme", "dark").expect("setting");
+    store.delete(gone).expect("delete");
+    for table in ["lanes", "steps", "edges"] {
+        assert_eq!(rows(&store, table, gone), 0, "orphan rows left in {table}");
+    }
+    // Nothing else was touched.
+    assert_eq!(count(&store, "SELECT count(*) FROM lanes"), kept_map.lanes.len() as i64);
+    assert_eq!(count(&store, "SELECT count(*) FROM steps"), kept_map.steps.len() as i64);
+    assert_eq!(count(&store, "SELECT count(*) FROM edges"), kept_map.edges.len() as i64);
+    assert_eq!(store.load(keep).expect("load"), kept_map);
+    // A setting pointing at the deleted map goes; others stay.
+    assert_eq!(store.setting("last_map_id").expect("setting"), None);
+    assert_eq!(store.setting("theme").expect("setting").as_deref(), Some("dark"));
+    let fk_errors = count(&store, "SELECT count(*) FROM pragma_foreign_key_check");
+    assert_eq!(fk_errors, 0);
+}
+
+#[test]
+fn saving_fewer_rows_leaves_no_orphans() {
+    let mut store = Store::open_in_memory().expect("store");
+    let id = store.create(&sample(0)).expect("create");
+    let mut smaller = sample(0);
+    smaller.lanes.truncate(1);
+    let lane = smaller.lanes[0].id.clone();
+    smaller.steps.retain(|s| s.lane == lane);
+    smaller.steps.truncate(2);
+    let kept: Vec<String> = smaller.steps.iter().map(|s| s.id.clone()).collect();
+    smaller.edges.retain(|e| kept.contains(&e.from) && kept.contains(&e.to));
+    store.save(id, &smaller).expect("save");
+    assert_eq!(store.load(id).expect("load"), smaller);
+    assert_eq!(count(&store, "SELECT count(*) FROM lanes"), 1);
+    assert_eq!(count(&store, "SELECT count(*) FROM steps"), 2);
+    assert_eq!(count(&store, "SELECT count(*) FROM edges"), smaller.edges.len() as i64);
+}
+
+// ------------------------------------------------------------ settings and text
+
+#[test]
+fn settings_round_trip() {
+    let mut store = Store::open_in_memory().expect("store");
+    assert_eq!(store.setting("missing").expect("setting"), None);
+    store.set_setting("k", "v1").expect("set");
+    assert_eq!(store.setting("k").expect("get").as_deref(), Some("v1"));
+    store.set_setting("k", "v2").expect("overwrite");
+    assert_eq!(store.setting("k").expect("get").as_deref(), Some("v2"));
+    let tricky = "'; DROP TABLE settings;-- \"é\" 🙂\nשלום";
+    store.set_setting(tricky, tricky).expect("set tricky");
+    assert_eq!(store.setting(tricky).expect("get").as_deref(), Some(tricky));
+    store.set_setting("empty", "").expect("set empty");
+    assert_eq!(store.setting("empty").expect("get").as_deref(), Some(""));
+    assert_eq!(count(&store, "SELECT count(*) FROM settings"), 3);
+}
+
+#[test]
+fn settings_survive_reopening() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("db.sqlite3");
+    Store::open(&path).expect("open").set_setting("last_map_id", "3").expect("set");
+    assert_eq!(Store::open(&path).expect("reopen").setting("last_map_id").expect("get").as_deref(), Some("3"));
+}
+
+const TRICKY: [&str; 8] = [
+    "'; DROP TABLE lanes;--",
+    "\"",
+    "Robert'); DELETE FROM maps; --",
+    "emoji 🙂👩‍👩‍👧 and a flag 🇳🇿",
+    "שלום עולם — مرحبا",
+    "\u{202e}reversed\u{202c} text",
+    "line one\nline two\r\nline three",
+    "tab\tand back\\slash and %_ wildcards",
+];
+
+#[test]
+fn tricky_strings_round_trip_exactly() {
+    let mut store = Store::open_in_memory().expect("store");
+    let long: String = "é🙂x".chars().cycle().take(200).collect();
+    assert_eq!(long.chars().count(), 200);
+    let mut texts: Vec<String> = TRICKY.iter().map(|s| (*s).to_owned()).collect();
+    texts.push(long);
+    for (i, text) in texts.iter().enumerate() {
+        let mut map = small_map(text);
+        map.currency = if i % 2 == 0 { "€".into() } else { "USD".into() };
+        map.notes = format!("{text}\n{text}");
+        map.lanes[0].id = text.clone();
+        map.lanes[0].name = text.clone();
+        map.lanes[0].owner = text.clone();
+        map.lanes[0].notes = text.clone();
+        for step in &mut map.steps {
+            if step.lane == "a" {
+                step.lane = text.clone();
+            }
+        }
+        map.steps[1].id = text.clone();
+        map.steps[1].name = text.clone();
+        map.steps[1].notes = text.clone();
+        for edge in &mut map.edges {
+            for end in [&mut edge.from, &mut edge.to] {
+                if end == "s1" {
+                    *end = text.clone();
+                }
+            }
+        }
+        assert!(frictionmap::validate::validate(&map).is_ok(), "{:?}", frictionmap::validate::validate(&map));
+        let id = store.create(&map).expect("create");
+        assert_eq!(store.load(id).expect("load"), map, "{text:?}");
+        assert_eq!(store.find_by_name(text).expect("find by name"), id);
+        // The JSON file keeps them too.
+        let back = parse_map(frictionmap::mapfile::to_json(&map).as_bytes(), "t.json").expect("parse");
+        assert_eq!(back, map);
+    }
+    let listed: Vec<String> = store.list().expect("list").into_iter().map(|m| m.name).collect();
+    for text in &texts {
+        assert!(listed.contains(text), "{text:?} missing from the list");
+    }
+    for table in ["maps", "lanes", "steps", "edges", "settings"] {
+        let n = count(&store, &format!("SELECT count(*) FROM sqlite_master WHERE name = '{table}'"));
+        assert_eq!(n, 1, "table {table} still exists");
+    }
+}
+
+#[test]
+fn extreme_numbers_round_trip_exactly() {
+    let mut store = Store::open_in_memory().expect("store");
+    let mut map = small_map("extremes");
+    map.rates = Rates { hourly_cost: 1e6, delay_cost_per_hour: 0.1 + 0.2, hours_per_fte_month: 744.0 };
+    map.steps[0].volume_per_month = 1e9;
+    map.steps[0].handle_minutes = 1e5;
+    map.steps[0].rework_rate = 0.95;
+    map.steps[0].approval_delay_hours = std::f64::consts::PI;
+    map.steps[0].low.handle_minutes = Some(f64::MIN_POSITIVE);
+    map.steps[0].x = -1e7;
+    map.steps[0].y = f32::MIN_POSITIVE;
+    let id = store.create(&map).expect("create");
+    assert_eq!(store.load(id).expect("load"), map);
+}
