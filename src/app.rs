@@ -545,20 +545,19 @@ impl Workspace {
             }
             return;
         }
-        let mut edits = Vec::new();
         let edges: Vec<_> = sel
             .edges
             .iter()
             .filter(|(a, b)| !sel.steps.contains(a) && !sel.steps.contains(b))
             .map(|(a, b)| crate::model::Edge { from: a.clone(), to: b.clone() })
             .collect();
-        if !edges.is_empty() {
-            edits.push(Edit::RemoveEdges(edges));
-        }
-        if !sel.steps.is_empty() {
-            edits.push(Edit::RemoveSteps { step_ids: sel.steps.iter().cloned().collect() });
-        }
-        self.apply(Edit::Batch(edits), None);
+        let steps = Edit::RemoveSteps { step_ids: sel.steps.iter().cloned().collect() };
+        let edit = match (edges.is_empty(), sel.steps.is_empty()) {
+            (true, _) => steps,
+            (false, true) => Edit::RemoveEdges(edges),
+            (false, false) => Edit::Batch(vec![Edit::RemoveEdges(edges), steps]),
+        };
+        self.apply(edit, None);
         self.view.selection.clear();
     }
 

@@ -2,6 +2,8 @@
 //! mutates a map, and it returns the inverse edit, which is what undo runs.
 //! UI code never changes a map directly; it produces edits.
 
+use std::collections::HashSet;
+
 use crate::model::{Edge, Lane, Map, Rates, Step};
 
 /// The map-wide fields: everything but lanes, steps and edges.
@@ -79,48 +81,52 @@ pub enum EditError {
 /// Applies `edit` to `map` and returns the edit that undoes it. On error the
 /// map is left exactly as it was.
 pub fn apply(map: &mut Map, edit: Edit) -> Result<Edit, EditError> {
-    check(map, &edit)?;
-    Ok(apply_checked(map, edit))
+    let Edit::Batch(edits) = edit else {
+        check(map, &edit)?;
+        return Ok(apply_checked(map, edit));
+    };
+    // Later edits in a batch may depend on earlier ones, so each is checked
+    // after the ones before it are applied; a failure rolls those back.
+    let mut inverses = Vec::with_capacity(edits.len());
+    for edit in edits {
+        match apply(map, edit) {
+            Ok(inverse) => inverses.push(inverse),
+            Err(error) => {
+                for inverse in inverses.into_iter().rev() {
+                    let _ = apply(map, inverse);
+                }
+                return Err(error);
+            }
+        }
+    }
+    inverses.reverse();
+    Ok(Edit::Batch(inverses))
 }
 
-/// Checks an edit against the map without changing it.
+/// Checks a single (non-batch) edit against the map without changing it.
 fn check(map: &Map, edit: &Edit) -> Result<(), EditError> {
     match edit {
-        Edit::SetMeta(_) => Ok(()),
+        Edit::SetMeta(_) | Edit::Batch(_) => Ok(()),
         Edit::InsertLane(removed) => {
             if map.lane(&removed.lane.id).is_some() {
                 return Err(EditError::DuplicateId(removed.lane.id.clone()));
             }
-            Ok(())
+            check_insert(map, Some(&removed.lane.id), &removed.steps, &removed.edges)
         }
         Edit::RemoveLane { lane_id } | Edit::MoveLane { lane_id, .. } => {
             map.lane(lane_id).map(|_| ()).ok_or_else(|| EditError::NoLane(lane_id.clone()))
         }
         Edit::UpdateLane(lane) => map.lane(&lane.id).map(|_| ()).ok_or_else(|| EditError::NoLane(lane.id.clone())),
-        Edit::InsertSteps { steps, edges } => {
-            for (_, step) in steps {
-                if map.step(&step.id).is_some() || steps.iter().filter(|(_, s)| s.id == step.id).count() > 1 {
-                    return Err(EditError::DuplicateId(step.id.clone()));
-                }
-                if map.lane(&step.lane).is_none() {
-                    return Err(EditError::NoLane(step.lane.clone()));
-                }
-            }
-            let exists = |id: &str| map.step(id).is_some() || steps.iter().any(|(_, s)| s.id == id);
-            for (_, edge) in edges {
-                for id in [&edge.from, &edge.to] {
-                    if !exists(id) {
-                        return Err(EditError::NoStep(id.clone()));
-                    }
-                }
-            }
-            Ok(())
-        }
+        Edit::InsertSteps { steps, edges } => check_insert(map, None, steps, edges),
         Edit::RemoveSteps { step_ids } => {
             step_ids.iter().find(|id| map.step(id).is_none()).map_or(Ok(()), |id| Err(EditError::NoStep(id.clone())))
         }
         Edit::UpdateSteps(steps) => {
+            let mut seen = HashSet::new();
             for step in steps {
+                if !seen.insert(step.id.as_str()) {
+                    return Err(EditError::DuplicateId(step.id.clone()));
+                }
                 if map.step(&step.id).is_none() {
                     return Err(EditError::NoStep(step.id.clone()));
                 }
@@ -131,36 +137,46 @@ fn check(map: &Map, edit: &Edit) -> Result<(), EditError> {
             Ok(())
         }
         Edit::AddEdges(edges) => {
-            for (i, edge) in edges.iter().enumerate() {
-                for id in [&edge.from, &edge.to] {
-                    if map.step(id).is_none() {
-                        return Err(EditError::NoStep(id.clone()));
-                    }
-                }
-                if edge.from == edge.to || map.edges.contains(edge) || edges[..i].contains(edge) {
-                    return Err(EditError::BadEdge(edge.from.clone(), edge.to.clone()));
-                }
-            }
-            Ok(())
+            let indexed: Vec<(usize, Edge)> = edges.iter().cloned().map(|e| (0, e)).collect();
+            check_insert(map, None, &[], &indexed)
         }
         Edit::RemoveEdges(edges) => edges
             .iter()
             .find(|e| !map.edges.contains(e))
             .map_or(Ok(()), |e| Err(EditError::BadEdge(e.from.clone(), e.to.clone()))),
-        Edit::Batch(edits) => {
-            // Later edits in a batch may depend on earlier ones, so check
-            // against a scratch copy only when there is more than one.
-            if let [only] = edits.as_slice() {
-                return check(map, only);
-            }
-            let mut scratch = map.clone();
-            for edit in edits {
-                check(&scratch, edit)?;
-                apply_checked(&mut scratch, edit.clone());
-            }
-            Ok(())
+    }
+}
+
+/// Checks steps and edges about to be inserted: new unique step ids in
+/// existing lanes (or `new_lane`), and edges between steps that will exist,
+/// neither joining a step to itself nor repeating an edge.
+fn check_insert(
+    map: &Map,
+    new_lane: Option<&str>,
+    steps: &[(usize, Step)],
+    edges: &[(usize, Edge)],
+) -> Result<(), EditError> {
+    let mut ids: HashSet<&str> = map.steps.iter().map(|s| s.id.as_str()).collect();
+    for (_, step) in steps {
+        if !ids.insert(&step.id) {
+            return Err(EditError::DuplicateId(step.id.clone()));
+        }
+        if new_lane != Some(step.lane.as_str()) && map.lane(&step.lane).is_none() {
+            return Err(EditError::NoLane(step.lane.clone()));
         }
     }
+    let mut all_edges: HashSet<(&str, &str)> = map.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())).collect();
+    for (_, edge) in edges {
+        for id in [&edge.from, &edge.to] {
+            if !ids.contains(id.as_str()) {
+                return Err(EditError::NoStep(id.clone()));
+            }
+        }
+        if edge.from == edge.to || !all_edges.insert((&edge.from, &edge.to)) {
+            return Err(EditError::BadEdge(edge.from.clone(), edge.to.clone()));
+        }
+    }
+    Ok(())
 }
 
 fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
@@ -199,10 +215,17 @@ fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
             Edit::UpdateLane(std::mem::replace(&mut map.lanes[index], lane))
         }
         Edit::InsertSteps { steps, edges } => {
-            let step_ids = steps.iter().map(|(_, s)| s.id.clone()).collect();
+            let step_ids: Vec<String> = steps.iter().map(|(_, s)| s.id.clone()).collect();
+            let edge_list: Vec<Edge> = edges.iter().map(|(_, e)| e.clone()).collect();
             insert_at(&mut map.steps, steps);
             insert_at(&mut map.edges, edges);
-            Edit::RemoveSteps { step_ids }
+            // Removing the steps takes their edges along; edges between
+            // steps that were already there must be named.
+            match (step_ids.is_empty(), edge_list.is_empty()) {
+                (_, true) => Edit::RemoveSteps { step_ids },
+                (true, false) => Edit::RemoveEdges(edge_list),
+                (false, false) => Edit::Batch(vec![Edit::RemoveEdges(edge_list), Edit::RemoveSteps { step_ids }]),
+            }
         }
         Edit::RemoveSteps { step_ids } => {
             let (steps, edges) = remove_steps(map, &step_ids);
@@ -236,7 +259,7 @@ fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
 
 /// Removes the steps and every edge touching them, remembering where each was.
 fn remove_steps(map: &mut Map, step_ids: &[String]) -> (Indexed<Step>, Indexed<Edge>) {
-    let ids: std::collections::HashSet<&str> = step_ids.iter().map(String::as_str).collect();
+    let ids: HashSet<&str> = step_ids.iter().map(String::as_str).collect();
     let edges = take_where(&mut map.edges, |e| ids.contains(e.from.as_str()) || ids.contains(e.to.as_str()));
     let steps = take_where(&mut map.steps, |s| ids.contains(s.id.as_str()));
     (steps, edges)

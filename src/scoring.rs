@@ -237,9 +237,13 @@ pub fn rank(map: &Map) -> Ranking {
         })
         .collect();
 
+    // Lanes are ordered by friction in whole cents, so sums that differ only
+    // by floating-point rounding (the same steps in another order) tie, and
+    // the tie goes by name as documented.
+    let cents = |friction: f64| (friction * 100.0).round();
     lanes.sort_by(|a, b| {
-        b.monthly_friction
-            .total_cmp(&a.monthly_friction)
+        cents(b.monthly_friction)
+            .total_cmp(&cents(a.monthly_friction))
             .then_with(|| a.lane.cmp(&b.lane))
             .then_with(|| a.lane_id.cmp(&b.lane_id))
     });

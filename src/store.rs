@@ -8,6 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use crate::model::{Attr, Edge, Lane, Map, Rates, Step};
+use crate::validate::MAX_NAME_CHARS;
 
 /// The schema version this build writes. Migrations bring older files here.
 pub const SCHEMA_VERSION: i64 = 1;
@@ -146,15 +147,19 @@ impl Store {
     }
 
     /// `base` if no map has that name, otherwise `base (2)`, `base (3)`, ….
+    /// The result stays within the name length limit.
     pub fn free_name(&self, base: &str) -> Result<String> {
         let taken = |name: &str| -> Result<bool> {
             Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM maps WHERE name = ?1)", [name], |r| r.get(0))?)
         };
-        if !taken(base)? {
-            return Ok(base.to_owned());
+        let fit = |text: &str, room: usize| -> String { text.chars().take(room).collect() };
+        let base = fit(base.trim(), MAX_NAME_CHARS);
+        if !taken(&base)? {
+            return Ok(base);
         }
-        for n in 2.. {
-            let candidate = format!("{base} ({n})");
+        for n in 2u64.. {
+            let suffix = format!(" ({n})");
+            let candidate = format!("{}{suffix}", fit(&base, MAX_NAME_CHARS - suffix.chars().count()));
             if !taken(&candidate)? {
                 return Ok(candidate);
             }

@@ -270,6 +270,18 @@ fn names_are_unique() {
     assert_eq!(store.load(b).expect("load").name, "Two");
 }
 
+#[test]
+fn free_names_stay_within_the_name_limit() {
+    let mut store = Store::open_in_memory().expect("store");
+    let name = "n".repeat(200);
+    let id = store.create(&small_map(&name)).expect("create");
+    let free = store.free_name(&name).expect("free name");
+    assert_eq!(frictionmap::validate::check_name(&free), Ok(()), "{} characters", free.chars().count());
+    let copy = store.duplicate(id, &name).expect("duplicate");
+    let copy = store.load(copy).expect("load");
+    assert_eq!(frictionmap::validate::validate(&copy), Ok(()));
+}
+
 // ------------------------------------------------------------ atomic writes
 
 /// Every row of the four map tables, as text, to compare whole states.
