@@ -1,0 +1,91 @@
+//! Pointer work on the canvas: dragging a step to another lane, connecting
+//! two steps from a card's connector, and box selection. The canvas is a
+//! zoomed and panned layer, so positions go through its transform.
+
+mod common;
+
+use common::{app, ws};
+use eframe::egui::{Pos2, Rect, emath::TSTransform};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use frictionmap::app::FrictionApp;
+
+/// The canvas layer's scene-to-screen transform (the only transformed layer).
+fn scene_to_screen(harness: &Harness<'static, FrictionApp>) -> TSTransform {
+    harness
+        .ctx
+        .memory(|m| m.to_global.values().copied().find(|t| *t != TSTransform::IDENTITY))
+        .expect("the canvas layer has a transform")
+}
+
+/// A canvas item's rectangle on screen, found by its accessible label.
+fn on_screen(harness: &Harness<'static, FrictionApp>, label: &str) -> Rect {
+    scene_to_screen(harness) * harness.get_by_label(label).rect()
+}
+
+fn drag(harness: &mut Harness<'static, FrictionApp>, from: Pos2, to: Pos2) {
+    harness.hover_at(from);
+    harness.run();
+    harness.drag_at(from);
+    harness.run();
+    let steps = 8;
+    for i in 1..=steps {
+        harness.hover_at(from + (to - from) * (i as f32 / steps as f32));
+        harness.run();
+    }
+    harness.drop_at(to);
+    harness.run();
+}
+
+fn step_lane(harness: &Harness<'static, FrictionApp>, name: &str) -> String {
+    let map = ws(harness).document().map();
+    map.steps.iter().find(|s| s.name == name).map(|s| s.lane.clone()).unwrap()
+}
+
+#[test]
+fn dragging_a_step_into_another_lane_moves_it_there_as_one_undo_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    let step = "Enter approved invoice in ERP";
+    assert_eq!(step_lane(&harness, step), "non-po");
+    let card = on_screen(&harness, &format!("Step {step}"));
+    let target_lane = on_screen(&harness, "Lane Supplier queries and exceptions");
+    let before = ws(&harness).document().ranking().lane("exceptions").unwrap().monthly_friction;
+
+    drag(&mut harness, card.center(), Pos2::new(card.center().x + 30.0, target_lane.center().y));
+    assert_eq!(step_lane(&harness, step), "exceptions");
+    let after = ws(&harness).document().ranking().lane("exceptions").unwrap().monthly_friction;
+    assert!(after > before, "the ranking follows the move: {before} → {after}");
+
+    harness.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::Z);
+    harness.run();
+    assert_eq!(step_lane(&harness, step), "non-po", "one undo takes the whole drag back");
+}
+
+#[test]
+fn dragging_from_a_connector_to_another_step_adds_an_edge() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    let edges_before = ws(&harness).document().map().edges.len();
+    let from = on_screen(&harness, "Connect from Build payment proposal").center();
+    let to = on_screen(&harness, "Step Send remittance advices").center();
+    drag(&mut harness, from, to);
+    let map = ws(&harness).document().map();
+    assert_eq!(map.edges.len(), edges_before + 1);
+    let added = map.edges.last().unwrap();
+    let name = |id: &str| map.step(id).unwrap().name.clone();
+    assert_eq!((name(&added.from), name(&added.to)), ("Build payment proposal".into(), "Send remittance advices".into()));
+    assert_eq!(step_lane(&harness, "Build payment proposal"), "pay-run", "the card itself did not move");
+}
+
+#[test]
+fn a_box_drag_on_empty_canvas_selects_the_steps_it_touches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    let a = on_screen(&harness, "Step Capture invoice from AP inbox");
+    let b = on_screen(&harness, "Step Verify OCR header fields");
+    // From empty space above the first lane to the middle of the second card.
+    drag(&mut harness, Pos2::new(a.left() + 10.0, a.top() - 60.0), b.center());
+    let selected: Vec<String> = ws(&harness).view.selection.steps.iter().cloned().collect();
+    assert_eq!(selected.len(), 2, "{selected:?}");
+}
