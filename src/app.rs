@@ -42,17 +42,24 @@ pub struct AppConfig {
     pub db_path: PathBuf,
     /// Use the platform's file dialogs; when false, a path field is used.
     pub native_dialogs: bool,
+    /// When set, the time from this instant to the first frame is printed.
+    pub report_first_frame_since: Option<Instant>,
 }
 
 pub struct FrictionApp {
     state: Result<Workspace, String>,
+    report_first_frame_since: Option<Instant>,
 }
 
 impl FrictionApp {
     pub fn new(ctx: &egui::Context, config: AppConfig) -> Self {
         theme::install_fonts(ctx);
+        let report_first_frame_since = config.report_first_frame_since;
         let state = Workspace::open(ctx, config).map_err(|e| format!("{e:#}"));
-        Self { state }
+        Self {
+            state,
+            report_first_frame_since,
+        }
     }
 
     pub fn workspace(&self) -> Option<&Workspace> {
@@ -71,6 +78,9 @@ impl FrictionApp {
 
 impl eframe::App for FrictionApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        if let Some(since) = self.report_first_frame_since.take() {
+            eprintln!("first frame after {:.0} ms", since.elapsed().as_secs_f64() * 1000.0);
+        }
         match &mut self.state {
             Ok(ws) => ws.ui(ui),
             Err(message) => {
@@ -109,12 +119,12 @@ pub struct Workspace {
     native_dialogs: bool,
     last_edit: Instant,
     sent_revision: u64,
-    last_save_attempt: Instant,
     notice: Option<String>,
 }
 
 impl Workspace {
-    fn open(ctx: &egui::Context, config: AppConfig) -> anyhow::Result<Self> {
+    /// Opens the database (seeding the samples on first run) and the last map.
+    pub fn open(ctx: &egui::Context, config: AppConfig) -> anyhow::Result<Self> {
         let mut store = Store::open(&config.db_path)?;
         seed_if_empty(&mut store)?;
         let mut maps = store.list()?;
@@ -131,7 +141,11 @@ impl Workspace {
         let doc = Document::new(id, store.load(id)?);
         store.set_setting(LAST_MAP_KEY, &id.0.to_string())?;
         let dark_mode = store.setting(THEME_KEY)?.as_deref() == Some("dark");
-        ctx.set_theme(if dark_mode { egui::Theme::Dark } else { egui::Theme::Light });
+        ctx.set_theme(if dark_mode {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
         let now = Instant::now();
         Ok(Self {
             saver: Saver::start(config.db_path.clone()),
@@ -148,7 +162,6 @@ impl Workspace {
             native_dialogs: config.native_dialogs,
             last_edit: now,
             sent_revision: 0,
-            last_save_attempt: now,
             notice: None,
         })
     }
@@ -173,7 +186,8 @@ impl Workspace {
         }
     }
 
-    fn ui(&mut self, ui: &mut egui::Ui) {
+    /// Lays out one frame and handles what the user did in it.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         let mut actions = Vec::new();
         if self.dialog.is_none() && !self.view.is_renaming() {
@@ -201,17 +215,32 @@ impl Workspace {
         egui::Panel::left("library")
             .resizable(true)
             .default_size(230.0)
-            .show(ui, |ui| library_ui(ui, &self.maps, self.doc.id, &mut self.search, &mut actions));
-        let other_names: Vec<String> =
-            self.maps.iter().filter(|m| m.id != self.doc.id).map(|m| m.name.clone()).collect();
+            .show(ui, |ui| {
+                library_ui(ui, &self.maps, self.doc.id, &mut self.search, &mut actions)
+            });
+        let other_names: Vec<String> = self
+            .maps
+            .iter()
+            .filter(|m| m.id != self.doc.id)
+            .map(|m| m.name.clone())
+            .collect();
         egui::Panel::right("inspector")
             .resizable(true)
             .default_size(360.0)
-            .show(ui, |ui| inspector_ui(ui, &self.doc, &self.view.selection, &other_names, &mut actions));
+            .show(ui, |ui| {
+                inspector_ui(ui, &self.doc, &self.view.selection, &other_names, &mut actions)
+            });
         egui::Panel::bottom("ranking")
             .resizable(true)
             .default_size(270.0)
-            .show(ui, |ui| ranking_ui(ui, self.doc.ranking(), self.view.highlight_lane.as_deref(), &mut actions));
+            .show(ui, |ui| {
+                ranking_ui(
+                    ui,
+                    self.doc.ranking(),
+                    self.view.highlight_lane.as_deref(),
+                    &mut actions,
+                )
+            });
         let canvas_bg = theme::Palette::for_visuals(ui.visuals()).canvas_bg;
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(canvas_bg))
@@ -245,8 +274,10 @@ impl Workspace {
             Action::OpenMap(id) => self.open_map(id),
             Action::DuplicateMap => self.duplicate_map(),
             Action::AskRenameMap => {
-                self.dialog =
-                    Some(Dialog::RenameMap { text: self.doc.map().name.clone(), taken: self.other_map_names() });
+                self.dialog = Some(Dialog::RenameMap {
+                    text: self.doc.map().name.clone(),
+                    taken: self.other_map_names(),
+                });
             }
             Action::RenameMap(name) => {
                 let mut meta = MapMeta::of(self.doc.map());
@@ -254,7 +285,9 @@ impl Workspace {
                 self.apply(Edit::SetMeta(meta), None);
             }
             Action::AskDeleteMap => {
-                self.dialog = Some(Dialog::ConfirmDeleteMap { name: self.doc.map().name.clone() });
+                self.dialog = Some(Dialog::ConfirmDeleteMap {
+                    name: self.doc.map().name.clone(),
+                });
             }
             Action::DeleteMap => self.delete_map(),
             Action::ImportJson => self.pick_file(FilePurpose::ImportJson),
@@ -316,9 +349,9 @@ impl Workspace {
         if self.doc.is_saved() {
             return;
         }
-        self.saver.save(self.doc.id, self.doc.revision(), self.doc.map().clone());
+        self.saver
+            .save(self.doc.id, self.doc.revision(), self.doc.map().clone());
         self.sent_revision = self.doc.revision();
-        self.last_save_attempt = Instant::now();
     }
 
     fn autosave_tick(&mut self, ctx: &egui::Context) {
@@ -333,11 +366,10 @@ impl Workspace {
         if self.doc.is_saved() {
             return;
         }
-        let failed = matches!(status.state, SaveState::Failed(_));
-        let due = if failed {
-            self.last_save_attempt.elapsed() >= RETRY_DELAY
-        } else {
-            self.doc.revision() > self.sent_revision && self.last_edit.elapsed() >= AUTOSAVE_DELAY
+        let due = match status.state {
+            // Retry a while after the failed attempt ended.
+            SaveState::Failed(_) => !status.in_flight && status.finished_at.is_none_or(|t| t.elapsed() >= RETRY_DELAY),
+            SaveState::Saved => self.doc.revision() > self.sent_revision && self.last_edit.elapsed() >= AUTOSAVE_DELAY,
         };
         if due {
             self.send_save();
@@ -363,7 +395,11 @@ impl Workspace {
     }
 
     fn other_map_names(&self) -> Vec<String> {
-        self.maps.iter().filter(|m| m.id != self.doc.id).map(|m| m.name.clone()).collect()
+        self.maps
+            .iter()
+            .filter(|m| m.id != self.doc.id)
+            .map(|m| m.name.clone())
+            .collect()
     }
 
     fn open_map(&mut self, id: MapId) {
@@ -435,7 +471,11 @@ impl Workspace {
             FilePurpose::ExportCsv => format!("{} - ranked lanes.csv", file_stem(&self.doc.map().name)),
         };
         let folder = directories::UserDirs::new()
-            .and_then(|d| d.document_dir().map(PathBuf::from).or_else(|| Some(d.home_dir().to_owned())))
+            .and_then(|d| {
+                d.document_dir()
+                    .map(PathBuf::from)
+                    .or_else(|| Some(d.home_dir().to_owned()))
+            })
             .unwrap_or_else(|| PathBuf::from("."));
         if self.native_dialogs {
             let started = Instant::now();
@@ -443,8 +483,11 @@ impl Workspace {
                 .set_title(purpose.title())
                 .set_directory(&folder)
                 .add_filter(purpose.extension().to_uppercase(), &[purpose.extension()]);
-            let picked =
-                if purpose.is_save() { dialog.set_file_name(&default_name).save_file() } else { dialog.pick_file() };
+            let picked = if purpose.is_save() {
+                dialog.set_file_name(&default_name).save_file()
+            } else {
+                dialog.pick_file()
+            };
             match picked {
                 Some(path) => {
                     self.file_chosen(purpose, with_extension(path, purpose));
@@ -456,7 +499,10 @@ impl Workspace {
                 None => {}
             }
         }
-        self.dialog = Some(Dialog::PathPrompt { purpose, text: folder.join(default_name).display().to_string() });
+        self.dialog = Some(Dialog::PathPrompt {
+            purpose,
+            text: folder.join(default_name).display().to_string(),
+        });
     }
 
     fn file_chosen(&mut self, purpose: FilePurpose, path: PathBuf) {
@@ -472,7 +518,10 @@ impl Workspace {
         match result {
             Ok(message) => self.notice = Some(message),
             Err(message) => {
-                self.dialog = Some(Dialog::Message { title: format!("{} failed", purpose.title()), text: message });
+                self.dialog = Some(Dialog::Message {
+                    title: format!("{} failed", purpose.title()),
+                    text: message,
+                });
             }
         }
     }
@@ -532,7 +581,13 @@ impl Workspace {
         let id = step.id.clone();
         let name = step.name.clone();
         let index = self.doc.map().steps.len();
-        self.apply(Edit::InsertSteps { steps: vec![(index, step)], edges: Vec::new() }, None);
+        self.apply(
+            Edit::InsertSteps {
+                steps: vec![(index, step)],
+                edges: Vec::new(),
+            },
+            None,
+        );
         self.view.selection = Selection::only_step(&id);
         self.view.start_rename(RenameTarget::Step(id), name);
     }
@@ -549,9 +604,14 @@ impl Workspace {
             .edges
             .iter()
             .filter(|(a, b)| !sel.steps.contains(a) && !sel.steps.contains(b))
-            .map(|(a, b)| crate::model::Edge { from: a.clone(), to: b.clone() })
+            .map(|(a, b)| crate::model::Edge {
+                from: a.clone(),
+                to: b.clone(),
+            })
             .collect();
-        let steps = Edit::RemoveSteps { step_ids: sel.steps.iter().cloned().collect() };
+        let steps = Edit::RemoveSteps {
+            step_ids: sel.steps.iter().cloned().collect(),
+        };
         let edit = match (edges.is_empty(), sel.steps.is_empty()) {
             (true, _) => steps,
             (false, true) => Edit::RemoveEdges(edges),
@@ -564,7 +624,11 @@ impl Workspace {
     fn ask_delete_lane(&mut self, lane_id: String) {
         if let Some(lane) = self.doc.map().lane(&lane_id) {
             let steps = self.doc.map().steps.iter().filter(|s| s.lane == lane_id).count();
-            self.dialog = Some(Dialog::ConfirmDeleteLane { lane_id, name: lane.name.clone(), steps });
+            self.dialog = Some(Dialog::ConfirmDeleteLane {
+                lane_id,
+                name: lane.name.clone(),
+                steps,
+            });
         }
     }
 }
@@ -577,8 +641,16 @@ impl Drop for Workspace {
 
 /// A map name made safe to use as a file name.
 fn file_stem(name: &str) -> String {
-    let cleaned: String =
-        name.chars().map(|c| if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.') { c } else { ' ' }).collect();
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.') {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
     let cleaned = cleaned.split_whitespace().collect::<Vec<_>>().join(" ");
     if cleaned.is_empty() { "map".to_owned() } else { cleaned }
 }

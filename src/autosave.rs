@@ -6,15 +6,17 @@ use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::Instant;
 
 use crate::model::Map;
 use crate::store::{MapId, Store};
 
-/// What the user sees in the save-state indicator.
+/// How the latest save went.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SaveState {
     Saved,
-    Saving,
+    /// The latest attempt failed, for this reason. It stays so until a save
+    /// succeeds.
     Failed(String),
 }
 
@@ -24,6 +26,10 @@ pub struct SaveStatus {
     pub state: SaveState,
     /// The newest revision known to be on disk, per map.
     pub saved: Vec<(MapId, u64)>,
+    /// Whether snapshots are queued or being written.
+    pub in_flight: bool,
+    /// When the latest attempt ended.
+    pub finished_at: Option<Instant>,
 }
 
 impl SaveStatus {
@@ -47,20 +53,35 @@ impl Saver {
     /// Starts the save thread on the database at `path`.
     pub fn start(path: PathBuf) -> Self {
         let (tx, rx) = mpsc::channel();
-        let status = Arc::new(Mutex::new(SaveStatus { state: SaveState::Saved, saved: Vec::new() }));
+        let status = Arc::new(Mutex::new(SaveStatus {
+            state: SaveState::Saved,
+            saved: Vec::new(),
+            in_flight: false,
+            finished_at: None,
+        }));
         let thread_status = Arc::clone(&status);
         let thread = std::thread::Builder::new()
             .name("autosave".into())
             .spawn(move || save_loop(&path, &rx, &thread_status))
             .ok();
-        Self { jobs: Some(tx), status, thread }
+        Self {
+            jobs: Some(tx),
+            status,
+            thread,
+        }
     }
 
     /// Queues a snapshot of a map for saving.
     pub fn save(&self, id: MapId, revision: u64, map: Map) {
-        set_state(&self.status, SaveState::Saving);
-        let sent =
-            self.jobs.as_ref().is_some_and(|jobs| jobs.send(Job::Save { id, revision, map: Box::new(map) }).is_ok());
+        lock(&self.status).in_flight = true;
+        let sent = self.jobs.as_ref().is_some_and(|jobs| {
+            jobs.send(Job::Save {
+                id,
+                revision,
+                map: Box::new(map),
+            })
+            .is_ok()
+        });
         if !sent {
             set_state(&self.status, SaveState::Failed("the save thread has stopped".into()));
         }
@@ -77,7 +98,7 @@ impl Saver {
     }
 
     pub fn status(&self) -> SaveStatus {
-        self.status.lock().map(|s| s.clone()).unwrap_or_else(|p| p.into_inner().clone())
+        lock(&self.status).clone()
     }
 }
 
@@ -91,11 +112,13 @@ impl Drop for Saver {
     }
 }
 
+/// The status, even if a thread panicked while holding it.
+fn lock(status: &Mutex<SaveStatus>) -> std::sync::MutexGuard<'_, SaveStatus> {
+    status.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 fn set_state(status: &Mutex<SaveStatus>, state: SaveState) {
-    match status.lock() {
-        Ok(mut s) => s.state = state,
-        Err(poisoned) => poisoned.into_inner().state = state,
-    }
+    lock(status).state = state;
 }
 
 fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStatus>) {
@@ -125,7 +148,7 @@ fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStat
                     r
                 }),
             };
-            let mut s = status.lock().unwrap_or_else(|p| p.into_inner());
+            let mut s = lock(status);
             match result {
                 Ok(()) => {
                     s.saved.retain(|(m, _)| *m != id);
@@ -134,13 +157,15 @@ fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStat
                 Err(e) => failure = Some(e.to_string()),
             }
         }
-        set_state(
-            status,
-            match failure {
+        {
+            let mut s = lock(status);
+            s.state = match failure {
                 Some(why) => SaveState::Failed(why),
                 None => SaveState::Saved,
-            },
-        );
+            };
+            s.in_flight = false;
+            s.finished_at = Some(Instant::now());
+        }
         for done in flushes {
             let _ = done.send(());
         }

@@ -179,7 +179,11 @@ fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 pub fn ranking_table(map_name: &str, ranking: &Ranking) -> String {
     let cur = &ranking.currency;
     let mut out = Vec::new();
-    let _ = writeln!(out, "{map_name}: total friction {} per month", money(ranking.total_friction, cur));
+    let _ = writeln!(
+        out,
+        "{map_name}: total friction {} per month",
+        money(ranking.total_friction, cur)
+    );
     let rows: Vec<[String; 6]> = ranking
         .lanes
         .iter()
@@ -190,13 +194,28 @@ pub fn ranking_table(map_name: &str, ranking: &Ranking) -> String {
                 money(l.monthly_friction, cur),
                 percent(l.share_pct),
                 format!("{} – {}", money(l.friction_low, cur), money(l.friction_high, cur)),
-                l.top_driver.as_ref().map(|d| d.describe()).unwrap_or_else(|| "—".into()),
+                l.top_driver
+                    .as_ref()
+                    .map(|d| d.describe())
+                    .unwrap_or_else(|| "—".into()),
             ]
         })
         .collect();
-    let header = ["#", "lane", "friction/month", "share", "range (low – high)", "top driver"];
-    let width =
-        |i: usize| rows.iter().map(|r| r[i].chars().count()).chain([header[i].chars().count()]).max().unwrap_or(0);
+    let header = [
+        "#",
+        "lane",
+        "friction/month",
+        "share",
+        "range (low – high)",
+        "top driver",
+    ];
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([header[i].chars().count()])
+            .max()
+            .unwrap_or(0)
+    };
     let widths: Vec<usize> = (0..header.len()).map(width).collect();
     let line = |cells: [&str; 6]| {
         let mut s = String::new();

@@ -17,7 +17,12 @@ pub struct MapMeta {
 
 impl MapMeta {
     pub fn of(map: &Map) -> Self {
-        Self { name: map.name.clone(), currency: map.currency.clone(), notes: map.notes.clone(), rates: map.rates }
+        Self {
+            name: map.name.clone(),
+            currency: map.currency.clone(),
+            notes: map.notes.clone(),
+            rates: map.rates,
+        }
     }
 }
 
@@ -113,14 +118,19 @@ fn check(map: &Map, edit: &Edit) -> Result<(), EditError> {
             }
             check_insert(map, Some(&removed.lane.id), &removed.steps, &removed.edges)
         }
-        Edit::RemoveLane { lane_id } | Edit::MoveLane { lane_id, .. } => {
-            map.lane(lane_id).map(|_| ()).ok_or_else(|| EditError::NoLane(lane_id.clone()))
-        }
-        Edit::UpdateLane(lane) => map.lane(&lane.id).map(|_| ()).ok_or_else(|| EditError::NoLane(lane.id.clone())),
+        Edit::RemoveLane { lane_id } | Edit::MoveLane { lane_id, .. } => map
+            .lane(lane_id)
+            .map(|_| ())
+            .ok_or_else(|| EditError::NoLane(lane_id.clone())),
+        Edit::UpdateLane(lane) => map
+            .lane(&lane.id)
+            .map(|_| ())
+            .ok_or_else(|| EditError::NoLane(lane.id.clone())),
         Edit::InsertSteps { steps, edges } => check_insert(map, None, steps, edges),
-        Edit::RemoveSteps { step_ids } => {
-            step_ids.iter().find(|id| map.step(id).is_none()).map_or(Ok(()), |id| Err(EditError::NoStep(id.clone())))
-        }
+        Edit::RemoveSteps { step_ids } => step_ids
+            .iter()
+            .find(|id| map.step(id).is_none())
+            .map_or(Ok(()), |id| Err(EditError::NoStep(id.clone()))),
         Edit::UpdateSteps(steps) => {
             let mut seen = HashSet::new();
             for step in steps {
@@ -190,7 +200,12 @@ fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
             Edit::SetMeta(old)
         }
         Edit::InsertLane(removed) => {
-            let RemovedLane { index, lane, steps, edges } = *removed;
+            let RemovedLane {
+                index,
+                lane,
+                steps,
+                edges,
+            } = *removed;
             let lane_id = lane.id.clone();
             map.lanes.insert(index.min(map.lanes.len()), lane);
             insert_at(&mut map.steps, steps);
@@ -200,15 +215,28 @@ fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
         Edit::RemoveLane { lane_id } => {
             let index = map.lane_index(&lane_id).unwrap_or(0);
             let lane = map.lanes.remove(index);
-            let step_ids: Vec<String> = map.steps.iter().filter(|s| s.lane == lane_id).map(|s| s.id.clone()).collect();
+            let step_ids: Vec<String> = map
+                .steps
+                .iter()
+                .filter(|s| s.lane == lane_id)
+                .map(|s| s.id.clone())
+                .collect();
             let (steps, edges) = remove_steps(map, &step_ids);
-            Edit::InsertLane(Box::new(RemovedLane { index, lane, steps, edges }))
+            Edit::InsertLane(Box::new(RemovedLane {
+                index,
+                lane,
+                steps,
+                edges,
+            }))
         }
         Edit::MoveLane { lane_id, to_index } => {
             let from = map.lane_index(&lane_id).unwrap_or(0);
             let lane = map.lanes.remove(from);
             map.lanes.insert(to_index.min(map.lanes.len()), lane);
-            Edit::MoveLane { lane_id, to_index: from }
+            Edit::MoveLane {
+                lane_id,
+                to_index: from,
+            }
         }
         Edit::UpdateLane(lane) => {
             let index = map.lane_index(&lane.id).unwrap_or(0);
@@ -247,7 +275,10 @@ fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
         }
         Edit::RemoveEdges(edges) => {
             let removed = take_where(&mut map.edges, |e| edges.contains(e));
-            Edit::InsertSteps { steps: Vec::new(), edges: removed }
+            Edit::InsertSteps {
+                steps: Vec::new(),
+                edges: removed,
+            }
         }
         Edit::Batch(edits) => {
             let mut inverses: Vec<Edit> = edits.into_iter().map(|e| apply_checked(map, e)).collect();
@@ -260,7 +291,9 @@ fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
 /// Removes the steps and every edge touching them, remembering where each was.
 fn remove_steps(map: &mut Map, step_ids: &[String]) -> (Indexed<Step>, Indexed<Edge>) {
     let ids: HashSet<&str> = step_ids.iter().map(String::as_str).collect();
-    let edges = take_where(&mut map.edges, |e| ids.contains(e.from.as_str()) || ids.contains(e.to.as_str()));
+    let edges = take_where(&mut map.edges, |e| {
+        ids.contains(e.from.as_str()) || ids.contains(e.to.as_str())
+    });
     let steps = take_where(&mut map.steps, |s| ids.contains(s.id.as_str()));
     (steps, edges)
 }

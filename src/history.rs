@@ -37,7 +37,11 @@ impl History {
             top.at = now;
             return;
         }
-        self.undo.push(Entry { inverse, merge_key, at: now });
+        self.undo.push(Entry {
+            inverse,
+            merge_key,
+            at: now,
+        });
         if self.undo.len() > MAX_ENTRIES {
             self.undo.remove(0);
         }
@@ -55,7 +59,11 @@ impl History {
 
     /// Puts back an undo entry after a redo, without clearing redo.
     pub fn push_undo(&mut self, inverse: Edit) {
-        self.undo.push(Entry { inverse, merge_key: None, at: Instant::now() });
+        self.undo.push(Entry {
+            inverse,
+            merge_key: None,
+            at: Instant::now(),
+        });
     }
 
     pub fn take_redo(&mut self) -> Option<Edit> {

@@ -22,7 +22,11 @@ pub enum InputError {
     #[error("{source_name}: not UTF-8 text (invalid byte at offset {offset})")]
     NotUtf8 { source_name: String, offset: usize },
     #[error("{source_name}: {path}: {message}")]
-    Json { source_name: String, path: String, message: String },
+    Json {
+        source_name: String,
+        path: String,
+        message: String,
+    },
     #[error(
         "{source_name}: format_version {found} is not supported; this version of Friction Map reads format_version {FORMAT_VERSION}"
     )]
@@ -46,7 +50,10 @@ struct VersionProbe {
 /// Reads and validates a map file.
 pub fn read_map_file(path: &Path) -> Result<Map, InputError> {
     let source_name = path.display().to_string();
-    let read_error = |error| InputError::Read { source_name: source_name.clone(), error };
+    let read_error = |error| InputError::Read {
+        source_name: source_name.clone(),
+        error,
+    };
     let size = std::fs::metadata(path).map_err(read_error)?.len();
     if size > MAX_FILE_BYTES {
         return Err(InputError::TooLarge { source_name, size });
@@ -59,10 +66,15 @@ pub fn read_map_file(path: &Path) -> Result<Map, InputError> {
 pub fn parse_map(bytes: &[u8], source_name: &str) -> Result<Map, InputError> {
     let source_name = source_name.to_owned();
     if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(InputError::TooLarge { source_name, size: bytes.len() as u64 });
+        return Err(InputError::TooLarge {
+            source_name,
+            size: bytes.len() as u64,
+        });
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| InputError::NotUtf8 { source_name: source_name.clone(), offset: e.valid_up_to() })?;
+    let text = std::str::from_utf8(bytes).map_err(|e| InputError::NotUtf8 {
+        source_name: source_name.clone(),
+        offset: e.valid_up_to(),
+    })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
         return Err(InputError::Empty { source_name });
@@ -74,7 +86,10 @@ pub fn parse_map(bytes: &[u8], source_name: &str) -> Result<Map, InputError> {
     match probe.format_version {
         Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(FORMAT_VERSION)) => {}
         Some(other) => {
-            return Err(InputError::Version { source_name, found: other.to_string() });
+            return Err(InputError::Version {
+                source_name,
+                found: other.to_string(),
+            });
         }
         None => {
             return Err(InputError::Json {
@@ -107,7 +122,10 @@ fn parse_json<T: serde::de::DeserializeOwned>(text: &str, source_name: &str) -> 
 
 /// The map as a pretty-printed version-1 JSON document.
 pub fn to_json(map: &Map) -> String {
-    let out = MapFileOut { format_version: FORMAT_VERSION, map };
+    let out = MapFileOut {
+        format_version: FORMAT_VERSION,
+        map,
+    };
     // Serializing plain data with string keys cannot fail.
     let mut json = serde_json::to_string_pretty(&out).unwrap_or_default();
     json.push('\n');

@@ -48,7 +48,11 @@ fn default_hours_per_fte_month() -> f64 {
 
 impl Default for Rates {
     fn default() -> Self {
-        Self { hourly_cost: 50.0, delay_cost_per_hour: 0.5, hours_per_fte_month: DEFAULT_HOURS_PER_FTE_MONTH }
+        Self {
+            hourly_cost: 50.0,
+            delay_cost_per_hour: 0.5,
+            hours_per_fte_month: DEFAULT_HOURS_PER_FTE_MONTH,
+        }
     }
 }
 
@@ -141,7 +145,12 @@ pub enum Attr {
 }
 
 impl Attr {
-    pub const ALL: [Attr; 4] = [Attr::VolumePerMonth, Attr::HandleMinutes, Attr::ReworkRate, Attr::ApprovalDelayHours];
+    pub const ALL: [Attr; 4] = [
+        Attr::VolumePerMonth,
+        Attr::HandleMinutes,
+        Attr::ReworkRate,
+        Attr::ApprovalDelayHours,
+    ];
 
     /// The field name used in files, the database and error messages.
     pub fn key(self) -> &'static str {
@@ -215,7 +224,12 @@ impl Step {
 
 impl Lane {
     pub fn new(id: impl Into<String>, name: impl Into<String>) -> Self {
-        Self { id: id.into(), name: name.into(), owner: String::new(), notes: String::new() }
+        Self {
+            id: id.into(),
+            name: name.into(),
+            owner: String::new(),
+            notes: String::new(),
+        }
     }
 }
 
@@ -251,8 +265,9 @@ impl Map {
 
     /// An id with the given prefix that no lane or step uses yet.
     pub fn fresh_id(&self, prefix: &str) -> String {
-        let taken: std::collections::HashSet<&str> =
-            (self.lanes.iter().map(|l| l.id.as_str())).chain(self.steps.iter().map(|s| s.id.as_str())).collect();
+        let taken: std::collections::HashSet<&str> = (self.lanes.iter().map(|l| l.id.as_str()))
+            .chain(self.steps.iter().map(|s| s.id.as_str()))
+            .collect();
         (1..)
             .map(|n| format!("{prefix}{n}"))
             .find(|id| !taken.contains(id.as_str()))

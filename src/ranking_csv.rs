@@ -42,7 +42,9 @@ pub fn ranking_csv(ranking: &Ranking, with_bom: bool) -> Vec<u8> {
     if with_bom {
         out.extend_from_slice(BOM);
     }
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
     // Writing to a Vec cannot fail, so the results below are only unwrapped
     // into the buffer; a failure would leave the output short, never panic.
     let _ = writer.write_record(HEADER);
@@ -75,7 +77,9 @@ mod tests {
 
     #[test]
     fn guards_every_formula_trigger() {
-        for text in ["=1+2", "+x", "-2+3", "@SUM(A1)", "\tx", "\rx", "\nx", "＝1", "＋1", "－1", "＠x"] {
+        for text in [
+            "=1+2", "+x", "-2+3", "@SUM(A1)", "\tx", "\rx", "\nx", "＝1", "＋1", "－1", "＠x",
+        ] {
             assert_eq!(guard_formula(text), format!("'{text}"), "{text:?}");
         }
         for text in ["Invoice intake", "", "1+2", "a=b", "'quoted"] {

@@ -7,15 +7,27 @@ use crate::store::{Store, StoreError};
 
 /// File name and contents of each sample map.
 pub const SAMPLES: &[(&str, &str)] = &[
-    ("accounts-payable.json", include_str!("../sample_maps/accounts-payable.json")),
-    ("customer-onboarding.json", include_str!("../sample_maps/customer-onboarding.json")),
+    (
+        "accounts-payable.json",
+        include_str!("../sample_maps/accounts-payable.json"),
+    ),
+    (
+        "customer-onboarding.json",
+        include_str!("../sample_maps/customer-onboarding.json"),
+    ),
     ("claims-intake.json", include_str!("../sample_maps/claims-intake.json")),
-    ("it-access-requests.json", include_str!("../sample_maps/it-access-requests.json")),
+    (
+        "it-access-requests.json",
+        include_str!("../sample_maps/it-access-requests.json"),
+    ),
 ];
 
 /// Parses every sample map.
 pub fn sample_maps() -> Result<Vec<Map>, InputError> {
-    SAMPLES.iter().map(|(name, json)| parse_map(json.as_bytes(), name)).collect()
+    SAMPLES
+        .iter()
+        .map(|(name, json)| parse_map(json.as_bytes(), name))
+        .collect()
 }
 
 /// Loads the samples into a database that holds no maps yet. Returns how

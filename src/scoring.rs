@@ -22,7 +22,11 @@ impl Breakdown {
     }
 
     pub fn fte(&self, rates: &Rates) -> f64 {
-        if rates.hours_per_fte_month > 0.0 { self.touch_hours / rates.hours_per_fte_month } else { 0.0 }
+        if rates.hours_per_fte_month > 0.0 {
+            self.touch_hours / rates.hours_per_fte_month
+        } else {
+            0.0
+        }
     }
 
     pub fn component(&self, component: Component) -> f64 {
@@ -100,7 +104,12 @@ pub fn score(values: &StepValues, rates: &Rates) -> Breakdown {
     let delay = values.volume_per_month * values.approval_delay_hours * rates.delay_cost_per_hour;
     let rework = (passes - 1.0) * (handling + delay);
     let touch_hours = values.volume_per_month * values.handle_minutes / 60.0 * passes;
-    Breakdown { handling, delay, rework, touch_hours }
+    Breakdown {
+        handling,
+        delay,
+        rework,
+        touch_hours,
+    }
 }
 
 /// A step's point, low and high friction.
@@ -191,7 +200,13 @@ pub fn rank(map: &Map) -> Ranking {
     let mut totals: Vec<LaneTotals> = map
         .lanes
         .iter()
-        .map(|_| LaneTotals { point: Breakdown::default(), low: 0.0, high: 0.0, steps: 0, driver: None })
+        .map(|_| LaneTotals {
+            point: Breakdown::default(),
+            low: 0.0,
+            high: 0.0,
+            steps: 0,
+            driver: None,
+        })
         .collect();
 
     for step in &map.steps {
@@ -207,7 +222,12 @@ pub fn rank(map: &Map) -> Ranking {
         for component in Component::ALL {
             let amount = s.point.component(component);
             if amount > 0.0 && t.driver.as_ref().is_none_or(|d| amount > d.amount) {
-                t.driver = Some(Driver { step_id: step.id.clone(), step_name: step.name.clone(), component, amount });
+                t.driver = Some(Driver {
+                    step_id: step.id.clone(),
+                    step_name: step.name.clone(),
+                    component,
+                    amount,
+                });
             }
         }
     }
@@ -250,7 +270,11 @@ pub fn rank(map: &Map) -> Ranking {
     let mut cumulative = 0.0;
     for (i, lane) in lanes.iter_mut().enumerate() {
         lane.rank = i + 1;
-        lane.share_pct = if total_friction > 0.0 { lane.monthly_friction / total_friction * 100.0 } else { 0.0 };
+        lane.share_pct = if total_friction > 0.0 {
+            lane.monthly_friction / total_friction * 100.0
+        } else {
+            0.0
+        };
         cumulative += lane.share_pct;
         lane.cumulative_pct = cumulative;
     }
@@ -258,7 +282,12 @@ pub fn rank(map: &Map) -> Ranking {
         [] | [_] => true,
         [top, runner_up, ..] => top.friction_low > runner_up.friction_high,
     };
-    Ranking { currency: map.currency.clone(), total_friction, clear_winner, lanes }
+    Ranking {
+        currency: map.currency.clone(),
+        total_friction,
+        clear_winner,
+        lanes,
+    }
 }
 
 #[cfg(test)]
@@ -267,7 +296,11 @@ mod tests {
     use crate::model::{Lane, Map};
 
     fn rates() -> Rates {
-        Rates { hourly_cost: 48.0, delay_cost_per_hour: 0.5, hours_per_fte_month: 140.0 }
+        Rates {
+            hourly_cost: 48.0,
+            delay_cost_per_hour: 0.5,
+            hours_per_fte_month: 140.0,
+        }
     }
 
     fn step(lane: &str, id: &str, v: f64, m: f64, r: f64, d: f64) -> Step {

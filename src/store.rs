@@ -63,7 +63,10 @@ impl Store {
     /// schema up to date. A newer schema is refused without writing anything.
     pub fn open(path: &Path) -> Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            create_private_dir(dir).map_err(|error| StoreError::Folder { path: dir.display().to_string(), error })?;
+            create_private_dir(dir).map_err(|error| StoreError::Folder {
+                path: dir.display().to_string(),
+                error,
+            })?;
         }
         create_private_file(path);
         let conn = Connection::open_with_flags(
@@ -135,7 +138,9 @@ impl Store {
     }
 
     pub fn is_empty(&self) -> Result<bool> {
-        Ok(self.conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM maps)", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT NOT EXISTS (SELECT 1 FROM maps)", [], |r| r.get(0))?)
     }
 
     pub fn find_by_name(&self, name: &str) -> Result<MapId> {
@@ -150,7 +155,11 @@ impl Store {
     /// The result stays within the name length limit.
     pub fn free_name(&self, base: &str) -> Result<String> {
         let taken = |name: &str| -> Result<bool> {
-            Ok(self.conn.query_row("SELECT EXISTS (SELECT 1 FROM maps WHERE name = ?1)", [name], |r| r.get(0))?)
+            Ok(self
+                .conn
+                .query_row("SELECT EXISTS (SELECT 1 FROM maps WHERE name = ?1)", [name], |r| {
+                    r.get(0)
+                })?)
         };
         let fit = |text: &str, room: usize| -> String { text.chars().take(room).collect() };
         let base = fit(base.trim(), MAX_NAME_CHARS);
@@ -198,7 +207,14 @@ impl Store {
             .conn
             .prepare_cached("SELECT lane_id, name, owner, notes FROM lanes WHERE map_id = ?1 ORDER BY position")?;
         map.lanes = stmt
-            .query_map([id.0], |r| Ok(Lane { id: r.get(0)?, name: r.get(1)?, owner: r.get(2)?, notes: r.get(3)? }))?
+            .query_map([id.0], |r| {
+                Ok(Lane {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    owner: r.get(2)?,
+                    notes: r.get(3)?,
+                })
+            })?
             .collect::<Result<_, _>>()?;
 
         let mut stmt = self.conn.prepare_cached(&format!(
@@ -222,10 +238,17 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
 
-        let mut stmt =
-            self.conn.prepare_cached("SELECT from_step, to_step FROM edges WHERE map_id = ?1 ORDER BY position")?;
-        map.edges =
-            stmt.query_map([id.0], |r| Ok(Edge { from: r.get(0)?, to: r.get(1)? }))?.collect::<Result<_, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT from_step, to_step FROM edges WHERE map_id = ?1 ORDER BY position")?;
+        map.edges = stmt
+            .query_map([id.0], |r| {
+                Ok(Edge {
+                    from: r.get(0)?,
+                    to: r.get(1)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
         Ok(map)
     }
 
@@ -285,8 +308,10 @@ impl Store {
     pub fn rename(&mut self, id: MapId, name: &str) -> Result<()> {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         ensure_name_free(&tx, name, Some(id))?;
-        let changed =
-            tx.execute("UPDATE maps SET name = ?2, updated_at = ?3 WHERE id = ?1", params![id.0, name, unix_now()])?;
+        let changed = tx.execute(
+            "UPDATE maps SET name = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id.0, name, unix_now()],
+        )?;
         if changed == 0 {
             return Err(StoreError::NoSuchMap(id.0));
         }
@@ -307,13 +332,19 @@ impl Store {
         if changed == 0 {
             return Err(StoreError::NoSuchMap(id.0));
         }
-        tx.execute("DELETE FROM settings WHERE key = 'last_map_id' AND value = ?1", [id.0.to_string()])?;
+        tx.execute(
+            "DELETE FROM settings WHERE key = 'last_map_id' AND value = ?1",
+            [id.0.to_string()],
+        )?;
         tx.commit()?;
         Ok(())
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self.conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0)).optional()?)
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
     }
 
     pub fn set_setting(&mut self, key: &str, value: &str) -> Result<()> {
@@ -343,7 +374,11 @@ fn ensure_name_free(conn: &Connection, name: &str, except: Option<MapId>) -> Res
         params![name, except.map(|id| id.0)],
         |r| r.get(0),
     )?;
-    if taken { Err(StoreError::NameTaken(name.to_owned())) } else { Ok(()) }
+    if taken {
+        Err(StoreError::NameTaken(name.to_owned()))
+    } else {
+        Ok(())
+    }
 }
 
 fn insert_contents(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
@@ -351,7 +386,14 @@ fn insert_contents(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
         "INSERT INTO lanes (map_id, lane_id, position, name, owner, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
     for (position, lane) in map.lanes.iter().enumerate() {
-        stmt.execute(params![id.0, lane.id, position as i64, lane.name, lane.owner, lane.notes])?;
+        stmt.execute(params![
+            id.0,
+            lane.id,
+            position as i64,
+            lane.name,
+            lane.owner,
+            lane.notes
+        ])?;
     }
     let mut stmt = conn.prepare_cached(&format!(
         "INSERT INTO steps (map_id, step_id, lane_id, position, name, notes, x, y, {STEP_VALUE_COLUMNS})
@@ -394,7 +436,10 @@ fn insert_contents(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
 }
 
 fn unix_now() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }
 
 /// Creates the data folder (and its parents) readable by the owner only.

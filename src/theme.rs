@@ -21,14 +21,19 @@ pub const BOLD: &str = "bold";
 /// as fallbacks for symbols and emoji.
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = FontDefinitions::default();
-    fonts
-        .font_data
-        .insert("inter".into(), FontData::from_static(include_bytes!("../assets/fonts/Inter-Regular.otf")).into());
+    fonts.font_data.insert(
+        "inter".into(),
+        FontData::from_static(include_bytes!("../assets/fonts/Inter-Regular.otf")).into(),
+    );
     fonts.font_data.insert(
         "inter-semibold".into(),
         FontData::from_static(include_bytes!("../assets/fonts/Inter-SemiBold.otf")).into(),
     );
-    let fallbacks = fonts.families.get(&FontFamily::Proportional).cloned().unwrap_or_default();
+    let fallbacks = fonts
+        .families
+        .get(&FontFamily::Proportional)
+        .cloned()
+        .unwrap_or_default();
     if let Some(family) = fonts.families.get_mut(&FontFamily::Proportional) {
         family.insert(0, "inter".into());
     }
@@ -102,10 +107,18 @@ impl Palette {
 /// Heat colour for a step: `heat` 0 is cool, 1 is the map's hottest step.
 /// The scale runs pale green → yellow → orange → red, readable in both looks.
 pub fn heat_color(heat: f64, dark_mode: bool) -> Color32 {
-    const STOPS_LIGHT: [(f64, [u8; 3]); 4] =
-        [(0.0, [226, 240, 226]), (0.35, [255, 236, 160]), (0.7, [255, 180, 110]), (1.0, [240, 110, 100])];
-    const STOPS_DARK: [(f64, [u8; 3]); 4] =
-        [(0.0, [44, 66, 52]), (0.35, [104, 92, 36]), (0.7, [140, 78, 34]), (1.0, [156, 46, 44])];
+    const STOPS_LIGHT: [(f64, [u8; 3]); 4] = [
+        (0.0, [226, 240, 226]),
+        (0.35, [255, 236, 160]),
+        (0.7, [255, 180, 110]),
+        (1.0, [240, 110, 100]),
+    ];
+    const STOPS_DARK: [(f64, [u8; 3]); 4] = [
+        (0.0, [44, 66, 52]),
+        (0.35, [104, 92, 36]),
+        (0.7, [140, 78, 34]),
+        (1.0, [156, 46, 44]),
+    ];
     let stops = if dark_mode { &STOPS_DARK } else { &STOPS_LIGHT };
     let h = if heat.is_finite() { heat.clamp(0.0, 1.0) } else { 0.0 };
     for pair in stops.windows(2) {

@@ -71,7 +71,9 @@ pub fn check_name(name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
         Err("must not be empty".to_owned())
     } else if chars > MAX_NAME_CHARS {
-        Err(format!("is {chars} characters long, above the maximum {MAX_NAME_CHARS}"))
+        Err(format!(
+            "is {chars} characters long, above the maximum {MAX_NAME_CHARS}"
+        ))
     } else {
         Ok(())
     }
@@ -80,7 +82,9 @@ pub fn check_name(name: &str) -> Result<(), String> {
 fn check_notes(notes: &str) -> Result<(), String> {
     let chars = notes.chars().count();
     if chars > MAX_NOTES_CHARS {
-        Err(format!("is {chars} characters long, above the maximum {MAX_NOTES_CHARS}"))
+        Err(format!(
+            "is {chars} characters long, above the maximum {MAX_NOTES_CHARS}"
+        ))
     } else {
         Ok(())
     }
@@ -90,7 +94,9 @@ fn check_notes(notes: &str) -> Result<(), String> {
 pub fn check_currency(code: &str) -> Result<(), String> {
     let chars = code.chars().count();
     if chars == 0 || chars > 8 || code.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        Err(format!("{code:?} is not a currency code such as \"USD\" (1 to 8 characters, no spaces)"))
+        Err(format!(
+            "{code:?} is not a currency code such as \"USD\" (1 to 8 characters, no spaces)"
+        ))
     } else {
         Ok(())
     }
@@ -122,14 +128,23 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
     let (lo, hi) = HOURLY_COST_RANGE;
     c.check(|| "rates.hourly_cost".into(), check_number(r.hourly_cost, lo, hi));
     let (lo, hi) = DELAY_COST_RANGE;
-    c.check(|| "rates.delay_cost_per_hour".into(), check_number(r.delay_cost_per_hour, lo, hi));
+    c.check(
+        || "rates.delay_cost_per_hour".into(),
+        check_number(r.delay_cost_per_hour, lo, hi),
+    );
     let (lo, hi) = HOURS_PER_FTE_RANGE;
-    c.check(|| "rates.hours_per_fte_month".into(), check_number(r.hours_per_fte_month, lo, hi));
+    c.check(
+        || "rates.hours_per_fte_month".into(),
+        check_number(r.hours_per_fte_month, lo, hi),
+    );
 
     let mut lane_ids: HashMap<&str, usize> = HashMap::new();
     for (i, lane) in map.lanes.iter().enumerate() {
         c.check(|| format!("lanes[{i}].id"), check_name(&lane.id));
-        c.check(|| format!("lanes[{i}].id"), first_use(&mut lane_ids, &lane.id, i, "lanes"));
+        c.check(
+            || format!("lanes[{i}].id"),
+            first_use(&mut lane_ids, &lane.id, i, "lanes"),
+        );
         c.check(|| format!("lanes[{i}].name"), check_name(&lane.name));
         c.check(|| format!("lanes[{i}].owner"), check_length(&lane.owner));
         c.check(|| format!("lanes[{i}].notes"), check_notes(&lane.notes));
@@ -138,9 +153,15 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
     let mut step_ids: HashMap<&str, usize> = HashMap::new();
     for (i, step) in map.steps.iter().enumerate() {
         c.check(|| format!("steps[{i}].id"), check_name(&step.id));
-        c.check(|| format!("steps[{i}].id"), first_use(&mut step_ids, &step.id, i, "steps"));
+        c.check(
+            || format!("steps[{i}].id"),
+            first_use(&mut step_ids, &step.id, i, "steps"),
+        );
         if !lane_ids.contains_key(step.lane.as_str()) {
-            c.check(|| format!("steps[{i}].lane"), Err(format!("no lane has the id {:?}", step.lane)));
+            c.check(
+                || format!("steps[{i}].lane"),
+                Err(format!("no lane has the id {:?}", step.lane)),
+            );
         }
         c.check(|| format!("steps[{i}].name"), check_name(&step.name));
         c.check(|| format!("steps[{i}].notes"), check_notes(&step.notes));
@@ -174,11 +195,17 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
     for (i, edge) in map.edges.iter().enumerate() {
         for (end, id) in [("from", &edge.from), ("to", &edge.to)] {
             if !step_ids.contains_key(id.as_str()) {
-                c.check(|| format!("edges[{i}].{end}"), Err(format!("no step has the id {id:?}")));
+                c.check(
+                    || format!("edges[{i}].{end}"),
+                    Err(format!("no step has the id {id:?}")),
+                );
             }
         }
         if edge.from == edge.to {
-            c.check(|| format!("edges[{i}]"), Err(format!("joins step {:?} to itself", edge.from)));
+            c.check(
+                || format!("edges[{i}]"),
+                Err(format!("joins step {:?} to itself", edge.from)),
+            );
         }
         if let Entry::Occupied(first) = seen_edges.entry((&edge.from, &edge.to)) {
             let first = *first.get();
@@ -197,7 +224,9 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
 fn check_length(text: &str) -> Result<(), String> {
     let chars = text.chars().count();
     if chars > MAX_NAME_CHARS {
-        Err(format!("is {chars} characters long, above the maximum {MAX_NAME_CHARS}"))
+        Err(format!(
+            "is {chars} characters long, above the maximum {MAX_NAME_CHARS}"
+        ))
     } else {
         Ok(())
     }

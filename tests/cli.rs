@@ -15,7 +15,12 @@ const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");
 
 const CSV_HEADER: &str = "rank,lane,owner,monthly_friction,handling,rework,delay,friction_low,friction_high,share_pct,cumulative_pct,touch_hours,fte,steps,top_driver";
 
-const SAMPLES: [&str; 4] = ["accounts-payable", "claims-intake", "customer-onboarding", "it-access-requests"];
+const SAMPLES: [&str; 4] = [
+    "accounts-payable",
+    "claims-intake",
+    "customer-onboarding",
+    "it-access-requests",
+];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -63,7 +68,10 @@ impl Env {
         let mut files = BTreeMap::new();
         for entry in std::fs::read_dir(&self.db_dir).expect("database folder") {
             let entry = entry.expect("dir entry");
-            files.insert(entry.file_name().to_string_lossy().into_owned(), std::fs::read(entry.path()).expect("read"));
+            files.insert(
+                entry.file_name().to_string_lossy().into_owned(),
+                std::fs::read(entry.path()).expect("read"),
+            );
         }
         files
     }
@@ -107,15 +115,28 @@ fn rank_prints_the_table() {
     let assert = env.cmd().arg("rank").arg(sample("accounts-payable")).assert().success();
     let out = stdout_of(&assert);
     let mut lines = out.lines();
-    assert_eq!(lines.next(), Some("Accounts payable: invoice to payment: total friction USD 51,076 per month"));
+    assert_eq!(
+        lines.next(),
+        Some("Accounts payable: invoice to payment: total friction USD 51,076 per month")
+    );
     let header = lines.next().expect("header line");
-    for column in ["#", "lane", "friction/month", "share", "range (low – high)", "top driver"] {
+    for column in [
+        "#",
+        "lane",
+        "friction/month",
+        "share",
+        "range (low – high)",
+        "top driver",
+    ] {
         assert!(header.contains(column), "{header:?} lacks {column:?}");
     }
     // One row per lane, in rank order, starting with the rank.
     for lane in &ranking.lanes {
         let row = lines.next().expect("a row per lane");
-        assert!(row.trim_start().starts_with(&format!("{}  {}", lane.rank, lane.lane)), "{row:?}");
+        assert!(
+            row.trim_start().starts_with(&format!("{}  {}", lane.rank, lane.lane)),
+            "{row:?}"
+        );
     }
     assert!(out.contains("USD 26,674") && out.contains("52.2%"), "{out}");
     assert_eq!(lines.next(), Some("Fix first: PO invoice matching (clear winner)."));
@@ -127,7 +148,13 @@ fn rank_prints_the_table() {
 #[test]
 fn rank_json_prints_json_that_parses() {
     let env = Env::new();
-    let assert = env.cmd().arg("rank").arg(sample("claims-intake")).arg("--json").assert().success();
+    let assert = env
+        .cmd()
+        .arg("rank")
+        .arg(sample("claims-intake"))
+        .arg("--json")
+        .assert()
+        .success();
     let value: Value = serde_json::from_str(&stdout_of(&assert)).expect("stdout is JSON");
     let map = read_map_file(&sample("claims-intake")).expect("sample");
     let ranking = rank(&map);
@@ -139,7 +166,10 @@ fn rank_json_prints_json_that_parses() {
         assert_eq!(got["lane_id"], json!(want.lane_id));
         assert_eq!(got["rank"], json!(want.rank));
         assert!((got["monthly_friction"].as_f64().expect("number") - want.monthly_friction).abs() < 1e-6);
-        assert_eq!(got["top_driver"]["step_id"], json!(want.top_driver.as_ref().expect("driver").step_id));
+        assert_eq!(
+            got["top_driver"]["step_id"],
+            json!(want.top_driver.as_ref().expect("driver").step_id)
+        );
     }
     assert_eq!(value["lanes"][0]["lane"], json!("Document and photo collection"));
 }
@@ -179,7 +209,14 @@ fn rank_csv_has_the_header_crlf_and_a_bom() {
 fn rank_csv_no_bom_leaves_the_bom_out() {
     let env = Env::new();
     let out = env.path("out.csv");
-    env.cmd().arg("rank").arg(sample("it-access-requests")).arg("--csv").arg(&out).arg("--no-bom").assert().success();
+    env.cmd()
+        .arg("rank")
+        .arg(sample("it-access-requests"))
+        .arg("--csv")
+        .arg(&out)
+        .arg("--no-bom")
+        .assert()
+        .success();
     let bytes = std::fs::read(&out).expect("CSV written");
     assert!(bytes.starts_with(CSV_HEADER.as_bytes()), "no BOM: {:?}", &bytes[..8]);
     assert!(bytes[CSV_HEADER.len()..].starts_with(b"\r\n"));
@@ -190,7 +227,14 @@ fn rank_csv_no_bom_leaves_the_bom_out() {
 fn rank_csv_with_json_writes_both() {
     let env = Env::new();
     let out = env.path("both.csv");
-    let assert = env.cmd().arg("rank").arg(sample("claims-intake")).arg("--json").arg("--csv").arg(&out).assert();
+    let assert = env
+        .cmd()
+        .arg("rank")
+        .arg(sample("claims-intake"))
+        .arg("--json")
+        .arg("--csv")
+        .arg(&out)
+        .assert();
     let value: Value = serde_json::from_str(&stdout_of(&assert.success())).expect("stdout is only JSON");
     assert_eq!(value["lanes"].as_array().map(Vec::len), Some(5));
     assert!(std::fs::read(&out).expect("CSV").starts_with(b"\xEF\xBB\xBF"));
@@ -205,7 +249,14 @@ fn rank_csv_guards_formulas_and_quotes_text() {
     value["lanes"][0]["owner"] = json!("@owner");
     let file = env.write("formula.json", &to_bytes(&value));
     let out = env.path("out.csv");
-    env.cmd().arg("rank").arg(&file).arg("--csv").arg(&out).arg("--no-bom").assert().success();
+    env.cmd()
+        .arg("rank")
+        .arg(&file)
+        .arg("--csv")
+        .arg(&out)
+        .arg("--no-bom")
+        .assert()
+        .success();
     let mut reader = csv::Reader::from_path(&out).expect("CSV");
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("record")).collect();
     let lanes: Vec<&str> = rows.iter().map(|r| &r[1]).collect();
@@ -228,7 +279,10 @@ fn import_then_list_shows_the_map() {
         .success()
         .stdout(predicate::str::contains("Imported map \"Test payables\""));
     let list = env.list();
-    assert!(list.lines().any(|l| l == "Test payables  (4 lanes, 22 steps)"), "{list}");
+    assert!(
+        list.lines().any(|l| l == "Test payables  (4 lanes, 22 steps)"),
+        "{list}"
+    );
     // The samples were seeded into the new database as well.
     assert!(list.contains("IT access requests  (5 lanes, 26 steps)"), "{list}");
 }
@@ -238,7 +292,11 @@ fn the_database_can_come_from_the_environment() {
     let env = Env::new();
     let file = env.write("map.json", &to_bytes(&base_json()));
     let mut cmd = Command::new(BIN);
-    cmd.env("FRICTIONMAP_DB", &env.db).arg("import").arg(&file).assert().success();
+    cmd.env("FRICTIONMAP_DB", &env.db)
+        .arg("import")
+        .arg(&file)
+        .assert()
+        .success();
     assert!(env.db.is_file());
     assert!(env.list().contains("Test payables  (4 lanes, 22 steps)"));
 }
@@ -253,11 +311,17 @@ fn importing_the_same_file_twice_adds_a_numbered_copy() {
         .arg(&file)
         .assert()
         .success()
-        .stdout(predicate::str::contains("as \"Test payables (2)\" (\"Test payables\" was taken)"));
+        .stdout(predicate::str::contains(
+            "as \"Test payables (2)\" (\"Test payables\" was taken)",
+        ));
     env.cmd().arg("import").arg(&file).assert().success();
     let list = env.list();
     for name in ["Test payables", "Test payables (2)", "Test payables (3)"] {
-        assert_eq!(list.lines().filter(|l| l.starts_with(&format!("{name}  ("))).count(), 1, "{name}: {list}");
+        assert_eq!(
+            list.lines().filter(|l| l.starts_with(&format!("{name}  ("))).count(),
+            1,
+            "{name}: {list}"
+        );
     }
 }
 
@@ -266,8 +330,14 @@ fn importing_a_sample_again_adds_a_copy_beside_the_seeded_one() {
     let env = Env::new();
     env.cmd().arg("import").arg(sample("claims-intake")).assert().success();
     let list = env.list();
-    assert!(list.contains("Insurance claims intake: home and motor  (5 lanes"), "{list}");
-    assert!(list.contains("Insurance claims intake: home and motor (2)  (5 lanes"), "{list}");
+    assert!(
+        list.contains("Insurance claims intake: home and motor  (5 lanes"),
+        "{list}"
+    );
+    assert!(
+        list.contains("Insurance claims intake: home and motor (2)  (5 lanes"),
+        "{list}"
+    );
 }
 
 #[test]
@@ -288,10 +358,17 @@ fn import_replace_replaces_the_stored_map() {
         .success()
         .stdout(predicate::str::contains("Replaced map \"Test payables\""));
     let list = env.list();
-    assert!(list.lines().any(|l| l == "Test payables  (4 lanes, 10 steps)"), "{list}");
+    assert!(
+        list.lines().any(|l| l == "Test payables  (4 lanes, 10 steps)"),
+        "{list}"
+    );
     assert!(!list.contains("Test payables (2)"), "{list}");
     let out = env.path("out.json");
-    env.cmd().args(["export", "Test payables", "--out"]).arg(&out).assert().success();
+    env.cmd()
+        .args(["export", "Test payables", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
     let exported = read_map_file(&out).expect("exported map");
     assert_eq!(exported, read_map_file(&changed_file).expect("changed map"));
 }
@@ -322,7 +399,11 @@ fn export_writes_a_file_that_parses_back_to_the_same_map() {
     let original = read_map_file(&file).expect("original");
     assert_eq!(exported, original);
     let text = std::fs::read_to_string(&out).expect("UTF-8");
-    assert!(text.trim_start().starts_with("{\n  \"format_version\": 1,"), "{}", &text[..40]);
+    assert!(
+        text.trim_start().starts_with("{\n  \"format_version\": 1,"),
+        "{}",
+        &text[..40]
+    );
 }
 
 #[test]
@@ -331,7 +412,13 @@ fn export_of_a_seeded_sample_equals_the_sample_file() {
     for stem in SAMPLES {
         let original = read_map_file(&sample(stem)).expect("sample");
         let out = env.path(&format!("{stem}.json"));
-        env.cmd().arg("export").arg(&original.name).arg("--out").arg(&out).assert().success();
+        env.cmd()
+            .arg("export")
+            .arg(&original.name)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
         assert_eq!(read_map_file(&out).expect("export"), original, "{stem}");
     }
 }
@@ -357,9 +444,16 @@ fn rank_map_ranks_a_stored_map() {
     let from_store = env.cmd().args(["rank", "--map", "Test payables"]).assert().success();
     let from_file = env.cmd().arg("rank").arg(&file).assert().success();
     let table = stdout_of(&from_store);
-    assert!(table.starts_with("Test payables: total friction USD 51,076 per month\n"), "{table}");
+    assert!(
+        table.starts_with("Test payables: total friction USD 51,076 per month\n"),
+        "{table}"
+    );
     assert_eq!(table, stdout_of(&from_file));
-    let json_out = env.cmd().args(["rank", "--json", "--map", "Test payables"]).assert().success();
+    let json_out = env
+        .cmd()
+        .args(["rank", "--json", "--map", "Test payables"])
+        .assert()
+        .success();
     let value: Value = serde_json::from_str(&stdout_of(&json_out)).expect("JSON");
     assert_eq!(value["lanes"][0]["lane_id"], json!("po-match"));
 }
@@ -410,16 +504,19 @@ fn a_newer_database_is_refused_and_left_untouched() {
     std::fs::create_dir_all(&env.db_dir).expect("folder");
     {
         let raw = rusqlite::Connection::open(&env.db).expect("raw open");
-        raw.execute_batch("CREATE TABLE maps (id INTEGER PRIMARY KEY); PRAGMA user_version = 99;").expect("setup");
+        raw.execute_batch("CREATE TABLE maps (id INTEGER PRIMARY KEY); PRAGMA user_version = 99;")
+            .expect("setup");
     }
     let before = env.db_files();
     let file = env.write("map.json", &to_bytes(&base_json()));
-    for args in [vec!["list"], vec!["rank", "--map", "Test payables"], vec!["import", file.to_str().expect("path")]] {
-        env.cmd()
-            .args(&args)
-            .assert()
-            .code(1)
-            .stderr(predicate::str::contains("schema version 99, newer than this build understands"));
+    for args in [
+        vec!["list"],
+        vec!["rank", "--map", "Test payables"],
+        vec!["import", file.to_str().expect("path")],
+    ] {
+        env.cmd().args(&args).assert().code(1).stderr(predicate::str::contains(
+            "schema version 99, newer than this build understands",
+        ));
         assert_eq!(env.db_files(), before, "{args:?} changed the database");
     }
 }
@@ -442,7 +539,13 @@ fn a_numbered_copy_of_a_200_character_name_can_be_exported_and_imported_again() 
         .to_owned();
     assert_eq!(copy.chars().count(), 200, "the copy's name is cut to fit the limit");
     let out = env.path("copy.json");
-    env.cmd().arg("export").arg(&copy).arg("--out").arg(&out).assert().success();
+    env.cmd()
+        .arg("export")
+        .arg(&copy)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
     let other = Env::new();
     other.cmd().arg("import").arg(&out).assert().success();
 }
@@ -463,9 +566,16 @@ fn assert_refused_file(env: &Env, file: &Path, expected: &[&str]) {
     let output = env.cmd().arg("import").arg(file).output().expect("run");
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert_eq!(output.status.code(), Some(2), "import exit code; stderr: {stderr}");
-    assert!(output.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&output.stdout));
+    assert!(
+        output.stdout.is_empty(),
+        "nothing on stdout: {}",
+        String::from_utf8_lossy(&output.stdout)
+    );
     assert!(stderr.starts_with("error: "), "{stderr}");
-    assert!(stderr.contains(&file.display().to_string()), "the message names the file: {stderr}");
+    assert!(
+        stderr.contains(&file.display().to_string()),
+        "the message names the file: {stderr}"
+    );
     for e in expected {
         assert!(stderr.contains(e), "stderr lacks {e:?}:\n{stderr}");
     }
@@ -522,7 +632,10 @@ fn refuses_a_negative_value() {
 
 #[test]
 fn refuses_a_negative_rate() {
-    assert_value_refused(|v| v["rates"]["hourly_cost"] = json!(-1), &["rates.hourly_cost: -1 is below the minimum 0"]);
+    assert_value_refused(
+        |v| v["rates"]["hourly_cost"] = json!(-1),
+        &["rates.hourly_cost: -1 is below the minimum 0"],
+    );
 }
 
 #[test]
@@ -531,7 +644,9 @@ fn refuses_a_number_out_of_range() {
     // that does not fit an f64.
     let mut value = base_json();
     value["steps"][2]["volume_per_month"] = json!(123_456.125);
-    let text = String::from_utf8(to_bytes(&value)).expect("UTF-8").replacen("123456.125", "1e400", 1);
+    let text = String::from_utf8(to_bytes(&value))
+        .expect("UTF-8")
+        .replacen("123456.125", "1e400", 1);
     assert!(text.contains("1e400"));
     assert_refused(text.as_bytes(), &["steps[2].volume_per_month: number out of range"]);
 }
@@ -588,7 +703,10 @@ fn refuses_a_step_naming_a_missing_lane() {
 
 #[test]
 fn refuses_an_edge_naming_a_missing_step() {
-    assert_value_refused(|v| v["edges"][1]["to"] = json!("ghost"), &["edges[1].to: no step has the id \"ghost\""]);
+    assert_value_refused(
+        |v| v["edges"][1]["to"] = json!("ghost"),
+        &["edges[1].to: no step has the id \"ghost\""],
+    );
 }
 
 #[test]
@@ -622,7 +740,10 @@ fn refuses_an_empty_map_name() {
 
 #[test]
 fn refuses_a_blank_lane_name() {
-    assert_value_refused(|v| v["lanes"][1]["name"] = json!("   "), &["lanes[1].name: must not be empty"]);
+    assert_value_refused(
+        |v| v["lanes"][1]["name"] = json!("   "),
+        &["lanes[1].name: must not be empty"],
+    );
 }
 
 #[test]
@@ -654,7 +775,11 @@ fn refuses_a_file_over_50_mb() {
     assert_eq!(size, 50 * 1024 * 1024 + 1);
     bytes.resize(size, b' ');
     let file = env.write("huge.json", &bytes);
-    assert_refused_file(&env, &file, &[&format!("the file is {size} bytes, above the 50 MB limit")]);
+    assert_refused_file(
+        &env,
+        &file,
+        &[&format!("the file is {size} bytes, above the 50 MB limit")],
+    );
 }
 
 #[test]
@@ -686,9 +811,15 @@ fn refuses_a_whitespace_only_file() {
 #[test]
 fn refuses_invalid_utf8() {
     let mut bytes = to_bytes(&base_json());
-    let at = bytes.windows(13).position(|w| w == b"Test payables").expect("name in file");
+    let at = bytes
+        .windows(13)
+        .position(|w| w == b"Test payables")
+        .expect("name in file");
     bytes[at + 4] = 0xFF;
-    assert_refused(&bytes, &[&format!("not UTF-8 text (invalid byte at offset {})", at + 4)]);
+    assert_refused(
+        &bytes,
+        &[&format!("not UTF-8 text (invalid byte at offset {})", at + 4)],
+    );
 }
 
 #[test]
@@ -697,7 +828,10 @@ fn refuses_truncated_json() {
     let cut = text.len() / 2;
     assert!(text.is_char_boundary(cut));
     let expected_line = text[..cut].matches('\n').count() + 1;
-    assert_refused(&text.as_bytes()[..cut], &["EOF while parsing", &format!("at line {expected_line} column")]);
+    assert_refused(
+        &text.as_bytes()[..cut],
+        &["EOF while parsing", &format!("at line {expected_line} column")],
+    );
 }
 
 #[test]
@@ -710,7 +844,10 @@ fn refuses_an_unknown_format_version() {
 
 #[test]
 fn refuses_a_format_version_given_as_text() {
-    assert_value_refused(|v| v["format_version"] = json!("1"), &["format_version \"1\" is not supported"]);
+    assert_value_refused(
+        |v| v["format_version"] = json!("1"),
+        &["format_version \"1\" is not supported"],
+    );
 }
 
 #[test]
@@ -736,7 +873,11 @@ fn accepts_a_file_starting_with_a_bom() {
 #[test]
 fn refuses_a_duplicate_key() {
     let text = String::from_utf8(to_bytes(&base_json())).expect("UTF-8");
-    let text = text.replacen("\"name\": \"Test payables\"", "\"name\": \"Test payables\", \"name\": \"Again\"", 1);
+    let text = text.replacen(
+        "\"name\": \"Test payables\"",
+        "\"name\": \"Test payables\", \"name\": \"Again\"",
+        1,
+    );
     assert!(text.contains("\"Again\""));
     assert_refused(text.as_bytes(), &["duplicate field `name`"]);
 }
@@ -750,12 +891,18 @@ fn refuses_trailing_garbage_after_the_map() {
 
 #[test]
 fn refuses_a_bad_currency() {
-    assert_value_refused(|v| v["currency"] = json!("US DOLLAR"), &["currency: \"US DOLLAR\" is not a currency code"]);
+    assert_value_refused(
+        |v| v["currency"] = json!("US DOLLAR"),
+        &["currency: \"US DOLLAR\" is not a currency code"],
+    );
 }
 
 #[test]
 fn refuses_an_empty_currency() {
-    assert_value_refused(|v| v["currency"] = json!(""), &["currency: \"\" is not a currency code"]);
+    assert_value_refused(
+        |v| v["currency"] = json!(""),
+        &["currency: \"\" is not a currency code"],
+    );
 }
 
 #[test]
@@ -780,7 +927,10 @@ fn lists_several_problems_at_once() {
             v["steps"][0]["rework_rate"] = json!(0.99);
             v["lanes"][3]["name"] = json!("");
         },
-        &["lanes[3].name: must not be empty", "steps[0].rework_rate: 0.99 is above the maximum 0.95"],
+        &[
+            "lanes[3].name: must not be empty",
+            "steps[0].rework_rate: 0.99 is above the maximum 0.95",
+        ],
     );
 }
 
@@ -810,14 +960,23 @@ fn sample_csvs_match_the_hand_calculation() {
     let env = Env::new();
     for stem in SAMPLES {
         let out = env.path(&format!("{stem}.csv"));
-        env.cmd().arg("rank").arg(sample(stem)).arg("--csv").arg(&out).assert().success();
+        env.cmd()
+            .arg("rank")
+            .arg(sample(stem))
+            .arg("--csv")
+            .arg(&out)
+            .assert()
+            .success();
         let got_text = std::fs::read_to_string(&out).expect("CSV");
         let want_text =
             std::fs::read_to_string(root().join("tests/expected").join(format!("{stem}.csv"))).expect("expected");
         let (got_header, got) = read_csv(&got_text);
         let (want_header, want) = read_csv(&want_text);
         assert_eq!(got_header.join(","), CSV_HEADER);
-        assert!(want_header.iter().all(|c| got_header.contains(c)), "{stem}: {want_header:?}");
+        assert!(
+            want_header.iter().all(|c| got_header.contains(c)),
+            "{stem}: {want_header:?}"
+        );
         assert_eq!(got.len(), want.len(), "{stem}: lane count");
         for (i, (g, w)) in got.iter().zip(&want).enumerate() {
             for column in &want_header {
@@ -829,7 +988,10 @@ fn sample_csvs_match_the_hand_calculation() {
                     _ => {
                         let tolerance = if column == "fte" { 0.001 } else { 0.01 };
                         let (a, b): (f64, f64) = (gv.parse().expect("number"), wv.parse().expect("number"));
-                        assert!((a - b).abs() <= tolerance + 1e-9, "{stem} row {i} {column}: got {a}, expected {b}");
+                        assert!(
+                            (a - b).abs() <= tolerance + 1e-9,
+                            "{stem} row {i} {column}: got {a}, expected {b}"
+                        );
                     }
                 }
             }

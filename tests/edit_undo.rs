@@ -17,7 +17,10 @@ fn base() -> Map {
 }
 
 fn edge(from: &str, to: &str) -> Edge {
-    Edge { from: from.into(), to: to.into() }
+    Edge {
+        from: from.into(),
+        to: to.into(),
+    }
 }
 
 fn new_step(id: &str, lane: &str) -> Step {
@@ -41,9 +44,14 @@ fn edit_table(m: &Map) -> Vec<(&'static str, Edit)> {
     renamed_lane.notes = "new notes\nwith two lines".into();
     let mut changed_a = m.steps[4].clone();
     changed_a.volume_per_month *= 2.0;
-    changed_a.low = Estimates { handle_minutes: Some(0.0), ..Estimates::default() };
-    changed_a.high =
-        Estimates { approval_delay_hours: Some(changed_a.approval_delay_hours + 1.0), ..Estimates::default() };
+    changed_a.low = Estimates {
+        handle_minutes: Some(0.0),
+        ..Estimates::default()
+    };
+    changed_a.high = Estimates {
+        approval_delay_hours: Some(changed_a.approval_delay_hours + 1.0),
+        ..Estimates::default()
+    };
     changed_a.x += 220.0;
     let mut changed_b = m.steps[15].clone();
     changed_b.lane = lane(0);
@@ -58,7 +66,11 @@ fn edit_table(m: &Map) -> Vec<(&'static str, Edit)> {
                 name: "Renamed map".into(),
                 currency: "EUR".into(),
                 notes: String::new(),
-                rates: Rates { hourly_cost: 80.0, delay_cost_per_hour: 0.0, hours_per_fte_month: 160.0 },
+                rates: Rates {
+                    hourly_cost: 80.0,
+                    delay_cost_per_hour: 0.0,
+                    hours_per_fte_month: 160.0,
+                },
             }),
         ),
         (
@@ -81,10 +93,33 @@ fn edit_table(m: &Map) -> Vec<(&'static str, Edit)> {
         ),
         ("remove the first lane", Edit::RemoveLane { lane_id: lane(0) }),
         ("remove a middle lane", Edit::RemoveLane { lane_id: lane(1) }),
-        ("remove the last lane", Edit::RemoveLane { lane_id: lane(m.lanes.len() - 1) }),
-        ("move lane down", Edit::MoveLane { lane_id: lane(0), to_index: 2 }),
-        ("move lane to the top", Edit::MoveLane { lane_id: lane(3), to_index: 0 }),
-        ("move lane past the end", Edit::MoveLane { lane_id: lane(1), to_index: 99 }),
+        (
+            "remove the last lane",
+            Edit::RemoveLane {
+                lane_id: lane(m.lanes.len() - 1),
+            },
+        ),
+        (
+            "move lane down",
+            Edit::MoveLane {
+                lane_id: lane(0),
+                to_index: 2,
+            },
+        ),
+        (
+            "move lane to the top",
+            Edit::MoveLane {
+                lane_id: lane(3),
+                to_index: 0,
+            },
+        ),
+        (
+            "move lane past the end",
+            Edit::MoveLane {
+                lane_id: lane(1),
+                to_index: 99,
+            },
+        ),
         ("update lane", Edit::UpdateLane(renamed_lane)),
         (
             "insert steps with edges",
@@ -95,22 +130,39 @@ fn edit_table(m: &Map) -> Vec<(&'static str, Edit)> {
         ),
         (
             "insert a step at the end",
-            Edit::InsertSteps { steps: vec![(22, new_step("x3", &lane(2)))], edges: Vec::new() },
+            Edit::InsertSteps {
+                steps: vec![(22, new_step("x3", &lane(2)))],
+                edges: Vec::new(),
+            },
         ),
-        ("remove steps", Edit::RemoveSteps { step_ids: vec![id(9), id(1), id(21)] }),
+        (
+            "remove steps",
+            Edit::RemoveSteps {
+                step_ids: vec![id(9), id(1), id(21)],
+            },
+        ),
         ("remove one step", Edit::RemoveSteps { step_ids: vec![id(0)] }),
         ("update steps", Edit::UpdateSteps(vec![changed_a, changed_b])),
         (
             "batch",
             Edit::Batch(vec![
-                Edit::InsertSteps { steps: vec![(5, new_step("b1", &lane(2)))], edges: Vec::new() },
+                Edit::InsertSteps {
+                    steps: vec![(5, new_step("b1", &lane(2)))],
+                    edges: Vec::new(),
+                },
                 Edit::AddEdges(vec![edge("b1", &id(0)), edge(&id(7), "b1")]),
                 Edit::RemoveSteps { step_ids: vec![id(7)] },
-                Edit::MoveLane { lane_id: lane(2), to_index: 0 },
+                Edit::MoveLane {
+                    lane_id: lane(2),
+                    to_index: 0,
+                },
                 Edit::RemoveLane { lane_id: lane(3) },
             ]),
         ),
-        ("batch of one", Edit::Batch(vec![Edit::UpdateLane(Lane::new(lane(0), "Only lane renamed"))])),
+        (
+            "batch of one",
+            Edit::Batch(vec![Edit::UpdateLane(Lane::new(lane(0), "Only lane renamed"))]),
+        ),
     ]
 }
 
@@ -123,9 +175,18 @@ fn edge_edit_table(m: &Map) -> Vec<(&'static str, Edit)> {
         e
     };
     vec![
-        ("add edges", Edit::AddEdges(vec![missing_edge(21, 0), missing_edge(3, 17)])),
-        ("remove edges", Edit::RemoveEdges(vec![m.edges[17].clone(), m.edges[0].clone(), m.edges[3].clone()])),
-        ("batch removing an edge", Edit::Batch(vec![Edit::RemoveEdges(vec![m.edges[4].clone()])])),
+        (
+            "add edges",
+            Edit::AddEdges(vec![missing_edge(21, 0), missing_edge(3, 17)]),
+        ),
+        (
+            "remove edges",
+            Edit::RemoveEdges(vec![m.edges[17].clone(), m.edges[0].clone(), m.edges[3].clone()]),
+        ),
+        (
+            "batch removing an edge",
+            Edit::Batch(vec![Edit::RemoveEdges(vec![m.edges[4].clone()])]),
+        ),
     ]
 }
 
@@ -163,11 +224,19 @@ fn every_edit_in_the_table_is_undone_exactly_by_the_document() {
         assert!(!doc.can_undo() && !doc.can_redo());
         doc.apply(edit, None).unwrap_or_else(|e| panic!("{name}: {e}"));
         let edited = doc.map().clone();
-        assert_eq!(doc.ranking(), &rank(&edited), "{name}: the cached ranking follows the map");
+        assert_eq!(
+            doc.ranking(),
+            &rank(&edited),
+            "{name}: the cached ranking follows the map"
+        );
         assert!(doc.can_undo() && !doc.can_redo());
         assert!(doc.undo(), "{name}");
         assert_eq!(doc.map(), &original, "{name}: undo");
-        assert_eq!(doc.ranking(), &rank(&original), "{name}: the cached ranking follows undo");
+        assert_eq!(
+            doc.ranking(),
+            &rank(&original),
+            "{name}: the cached ranking follows undo"
+        );
         assert_eq!(doc.step_scores().len(), original.steps.len());
         assert!(!doc.can_undo() && doc.can_redo());
         assert!(!doc.undo(), "{name}: nothing more to undo");
@@ -214,18 +283,37 @@ fn all_table_edits_in_sequence_undo_back_to_the_start() {
 fn removing_a_lane_removes_its_steps_and_edges_and_undo_puts_them_back() {
     let original = base();
     let lane_id = original.lanes[1].id.clone();
-    let gone: HashSet<String> = original.steps.iter().filter(|s| s.lane == lane_id).map(|s| s.id.clone()).collect();
+    let gone: HashSet<String> = original
+        .steps
+        .iter()
+        .filter(|s| s.lane == lane_id)
+        .map(|s| s.id.clone())
+        .collect();
     assert!(gone.len() >= 4);
-    let touching = original.edges.iter().filter(|e| gone.contains(&e.from) || gone.contains(&e.to)).count();
+    let touching = original
+        .edges
+        .iter()
+        .filter(|e| gone.contains(&e.from) || gone.contains(&e.to))
+        .count();
     assert!(touching > 0, "the sample lane has edges");
 
     let mut doc = Document::new(MapId(1), original.clone());
-    doc.apply(Edit::RemoveLane { lane_id: lane_id.clone() }, None).expect("remove lane");
+    doc.apply(
+        Edit::RemoveLane {
+            lane_id: lane_id.clone(),
+        },
+        None,
+    )
+    .expect("remove lane");
     let map = doc.map();
     assert!(map.lane(&lane_id).is_none());
     assert_eq!(map.lanes.len(), original.lanes.len() - 1);
     assert!(map.steps.iter().all(|s| s.lane != lane_id && !gone.contains(&s.id)));
-    assert!(map.edges.iter().all(|e| !gone.contains(&e.from) && !gone.contains(&e.to)));
+    assert!(
+        map.edges
+            .iter()
+            .all(|e| !gone.contains(&e.from) && !gone.contains(&e.to))
+    );
     assert_eq!(map.edges.len(), original.edges.len() - touching);
     // Everything else keeps its order.
     let kept_steps: Vec<&Step> = original.steps.iter().filter(|s| !gone.contains(&s.id)).collect();
@@ -234,7 +322,11 @@ fn removing_a_lane_removes_its_steps_and_edges_and_undo_puts_them_back() {
     assert!(doc.ranking().lane(&lane_id).is_none());
 
     assert!(doc.undo());
-    assert_eq!(doc.map(), &original, "undo puts the lane, its steps and edges back in place");
+    assert_eq!(
+        doc.map(),
+        &original,
+        "undo puts the lane, its steps and edges back in place"
+    );
 }
 
 #[test]
@@ -264,8 +356,14 @@ fn undo_of_insert_steps_removes_the_edges_it_added() {
     let new = edge(&original.steps[0].id, &original.steps[21].id);
     assert!(!original.edges.contains(&new));
     let mut map = original.clone();
-    let inverse =
-        apply(&mut map, Edit::InsertSteps { steps: Vec::new(), edges: vec![(2, new.clone())] }).expect("insert");
+    let inverse = apply(
+        &mut map,
+        Edit::InsertSteps {
+            steps: Vec::new(),
+            edges: vec![(2, new.clone())],
+        },
+    )
+    .expect("insert");
     assert_eq!(map.edges[2], new);
     apply(&mut map, inverse).expect("undo");
     assert_eq!(map, original);
@@ -276,7 +374,8 @@ fn redo_of_removing_an_edge_removes_it_again() {
     let original = base();
     let gone = original.edges[0].clone();
     let mut doc = Document::new(MapId(1), original.clone());
-    doc.apply(Edit::RemoveEdges(vec![gone.clone()]), None).expect("remove edge");
+    doc.apply(Edit::RemoveEdges(vec![gone.clone()]), None)
+        .expect("remove edge");
     let edited = doc.map().clone();
     assert!(!edited.edges.contains(&gone));
     assert!(doc.undo());
@@ -312,9 +411,24 @@ fn invalid_edits(m: &Map) -> Vec<(&'static str, Edit, EditError)> {
     let mut step_in_ghost_lane = m.steps[0].clone();
     step_in_ghost_lane.lane = "ghost-lane".into();
     vec![
-        ("remove unknown lane", Edit::RemoveLane { lane_id: "nope".into() }, EditError::NoLane("nope".into())),
-        ("move unknown lane", Edit::MoveLane { lane_id: "nope".into(), to_index: 0 }, EditError::NoLane("nope".into())),
-        ("update unknown lane", Edit::UpdateLane(Lane::new("nope", "x")), EditError::NoLane("nope".into())),
+        (
+            "remove unknown lane",
+            Edit::RemoveLane { lane_id: "nope".into() },
+            EditError::NoLane("nope".into()),
+        ),
+        (
+            "move unknown lane",
+            Edit::MoveLane {
+                lane_id: "nope".into(),
+                to_index: 0,
+            },
+            EditError::NoLane("nope".into()),
+        ),
+        (
+            "update unknown lane",
+            Edit::UpdateLane(Lane::new("nope", "x")),
+            EditError::NoLane("nope".into()),
+        ),
         (
             "insert lane with a used id",
             Edit::InsertLane(Box::new(RemovedLane {
@@ -327,7 +441,10 @@ fn invalid_edits(m: &Map) -> Vec<(&'static str, Edit, EditError)> {
         ),
         (
             "insert a step with a used id",
-            Edit::InsertSteps { steps: vec![(0, new_step(&id(3), &lane(0)))], edges: Vec::new() },
+            Edit::InsertSteps {
+                steps: vec![(0, new_step(&id(3), &lane(0)))],
+                edges: Vec::new(),
+            },
             EditError::DuplicateId(id(3)),
         ),
         (
@@ -340,17 +457,25 @@ fn invalid_edits(m: &Map) -> Vec<(&'static str, Edit, EditError)> {
         ),
         (
             "insert a step in an unknown lane",
-            Edit::InsertSteps { steps: vec![(0, new_step("n", "ghost-lane"))], edges: Vec::new() },
+            Edit::InsertSteps {
+                steps: vec![(0, new_step("n", "ghost-lane"))],
+                edges: Vec::new(),
+            },
             EditError::NoLane("ghost-lane".into()),
         ),
         (
             "insert a step with an edge to an unknown step",
-            Edit::InsertSteps { steps: vec![(0, new_step("n", &lane(0)))], edges: vec![(0, edge("n", "ghost"))] },
+            Edit::InsertSteps {
+                steps: vec![(0, new_step("n", &lane(0)))],
+                edges: vec![(0, edge("n", "ghost"))],
+            },
             EditError::NoStep("ghost".into()),
         ),
         (
             "remove an unknown step",
-            Edit::RemoveSteps { step_ids: vec![id(0), "ghost".into()] },
+            Edit::RemoveSteps {
+                step_ids: vec![id(0), "ghost".into()],
+            },
             EditError::NoStep("ghost".into()),
         ),
         (
@@ -373,7 +498,11 @@ fn invalid_edits(m: &Map) -> Vec<(&'static str, Edit, EditError)> {
             Edit::AddEdges(vec![edge(&id(0), "ghost")]),
             EditError::NoStep("ghost".into()),
         ),
-        ("add a self edge", Edit::AddEdges(vec![edge(&id(2), &id(2))]), EditError::BadEdge(id(2), id(2))),
+        (
+            "add a self edge",
+            Edit::AddEdges(vec![edge(&id(2), &id(2))]),
+            EditError::BadEdge(id(2), id(2)),
+        ),
         (
             "add an existing edge",
             Edit::AddEdges(vec![existing.clone()]),
@@ -406,7 +535,10 @@ fn invalid_edits(m: &Map) -> Vec<(&'static str, Edit, EditError)> {
         ),
         (
             "batch adding an edge twice",
-            Edit::Batch(vec![Edit::AddEdges(vec![edge(&id(21), &id(0))]), Edit::AddEdges(vec![edge(&id(21), &id(0))])]),
+            Edit::Batch(vec![
+                Edit::AddEdges(vec![edge(&id(21), &id(0))]),
+                Edit::AddEdges(vec![edge(&id(21), &id(0))]),
+            ]),
             EditError::BadEdge(id(21), id(0)),
         ),
     ]
@@ -450,7 +582,10 @@ fn insert_steps_with_a_self_edge_is_refused() {
     let m = base();
     assert_refused_or_undoable(
         "insert a step with a self edge",
-        Edit::InsertSteps { steps: vec![(0, new_step("n", &m.lanes[0].id))], edges: vec![(0, edge("n", "n"))] },
+        Edit::InsertSteps {
+            steps: vec![(0, new_step("n", &m.lanes[0].id))],
+            edges: vec![(0, edge("n", "n"))],
+        },
     );
 }
 
@@ -460,7 +595,10 @@ fn insert_steps_with_an_existing_edge_is_refused() {
     let existing = m.edges[2].clone();
     assert_refused_or_undoable(
         "insert an existing edge",
-        Edit::InsertSteps { steps: vec![(0, new_step("n", &m.lanes[0].id))], edges: vec![(0, existing)] },
+        Edit::InsertSteps {
+            steps: vec![(0, new_step("n", &m.lanes[0].id))],
+            edges: vec![(0, existing)],
+        },
     );
 }
 
@@ -504,7 +642,10 @@ fn update_steps_naming_a_step_twice_is_refused_or_undone() {
 // ------------------------------------------------------------ history
 
 fn rename(map: &Map, name: &str) -> Edit {
-    Edit::SetMeta(MapMeta { name: name.into(), ..MapMeta::of(map) })
+    Edit::SetMeta(MapMeta {
+        name: name.into(),
+        ..MapMeta::of(map)
+    })
 }
 
 #[test]
@@ -538,7 +679,8 @@ fn merged_step_value_edits_are_one_undo_step() {
     // A different key starts a new undo step.
     let mut step = doc.map().steps[2].clone();
     step.handle_minutes = 9.0;
-    doc.apply(Edit::UpdateSteps(vec![step]), Some("step:minutes".into())).expect("update");
+    doc.apply(Edit::UpdateSteps(vec![step]), Some("step:minutes".into()))
+        .expect("update");
     let after_volume = {
         let mut m = original.clone();
         m.steps[2].volume_per_month = 123.0;
@@ -649,7 +791,10 @@ fn resolve(op: &Op, map: &Map, serial: usize, edge_edits: bool) -> Option<Edit> 
     Some(match op.kind {
         0 => Edit::SetMeta(MapMeta {
             name: fresh("name "),
-            rates: Rates { hourly_cost: op.x * 100.0, ..map.rates },
+            rates: Rates {
+                hourly_cost: op.x * 100.0,
+                ..map.rates
+            },
             ..MapMeta::of(map)
         }),
         1 => {
@@ -666,8 +811,13 @@ fn resolve(op: &Op, map: &Map, serial: usize, edge_edits: bool) -> Option<Edit> 
                 edges,
             }))
         }
-        2 => Edit::RemoveLane { lane_id: pick_lane(&op.a)?.id },
-        3 => Edit::MoveLane { lane_id: pick_lane(&op.a)?.id, to_index: op.b.index(map.lanes.len() + 2) },
+        2 => Edit::RemoveLane {
+            lane_id: pick_lane(&op.a)?.id,
+        },
+        3 => Edit::MoveLane {
+            lane_id: pick_lane(&op.a)?.id,
+            to_index: op.b.index(map.lanes.len() + 2),
+        },
         4 => {
             let mut lane = pick_lane(&op.a)?;
             lane.name = fresh("Renamed ");
@@ -684,7 +834,10 @@ fn resolve(op: &Op, map: &Map, serial: usize, edge_edits: bool) -> Option<Edit> 
                 edges.push((op.c.index(map.edges.len() + 2), edge(&other.id, &s2.id)));
             }
             edges.sort_by_key(|(i, _)| *i);
-            Edit::InsertSteps { steps: vec![(i, s1), (i + 1, s2)], edges }
+            Edit::InsertSteps {
+                steps: vec![(i, s1), (i + 1, s2)],
+                edges,
+            }
         }
         6 => {
             let mut ids = vec![pick_step(&op.a)?.id];
@@ -730,19 +883,28 @@ fn resolve(op: &Op, map: &Map, serial: usize, edge_edits: bool) -> Option<Edit> 
             // A batch whose later edits depend on the earlier ones.
             let lane = pick_lane(&op.a)?;
             let s = new_step(&fresh("bs-"), &lane.id);
-            let mut edits =
-                vec![Edit::InsertSteps { steps: vec![(op.b.index(map.steps.len() + 1), s.clone())], edges: vec![] }];
+            let mut edits = vec![Edit::InsertSteps {
+                steps: vec![(op.b.index(map.steps.len() + 1), s.clone())],
+                edges: vec![],
+            }];
             if let Some(other) = pick_step(&op.c).filter(|_| edge_edits) {
                 edits.push(Edit::AddEdges(vec![edge(&other.id, &s.id)]));
             }
-            edits.push(Edit::MoveLane { lane_id: lane.id.clone(), to_index: 0 });
-            edits.push(Edit::RemoveSteps { step_ids: vec![s.id.clone()] });
+            edits.push(Edit::MoveLane {
+                lane_id: lane.id.clone(),
+                to_index: 0,
+            });
+            edits.push(Edit::RemoveSteps {
+                step_ids: vec![s.id.clone()],
+            });
             Edit::Batch(edits)
         }
         _ => {
             // An edit that is usually invalid: it must change nothing.
             match op.c.index(3) {
-                0 => Edit::RemoveLane { lane_id: "no-such-lane".into() },
+                0 => Edit::RemoveLane {
+                    lane_id: "no-such-lane".into(),
+                },
                 1 => {
                     let s = pick_step(&op.a)?;
                     Edit::AddEdges(vec![edge(&s.id, &s.id)])
@@ -763,7 +925,9 @@ fn check_edit_sequence(ops: &[Op], edge_edits: bool) -> Result<(), TestCaseError
     let mut states = vec![original.clone()];
     for (serial, op) in ops.iter().enumerate() {
         let before = doc.map().clone();
-        let Some(edit) = resolve(op, &before, serial, edge_edits) else { continue };
+        let Some(edit) = resolve(op, &before, serial, edge_edits) else {
+            continue;
+        };
 
         // The pure function first, on a copy.
         let mut map = before.clone();

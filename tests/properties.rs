@@ -13,7 +13,11 @@ use proptest::sample::Index;
 
 fn config(cases: u32) -> ProptestConfig {
     // No regression files: the tests directory belongs to the sources.
-    ProptestConfig { cases, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 /// Relative tolerance for figures computed with a different summation order.
@@ -42,22 +46,27 @@ fn arb_values() -> impl Strategy<Value = StepValues> {
         attr_value(Attr::ReworkRate),
         attr_value(Attr::ApprovalDelayHours),
     )
-        .prop_map(|(volume_per_month, handle_minutes, rework_rate, approval_delay_hours)| StepValues {
-            volume_per_month,
-            handle_minutes,
-            rework_rate,
-            approval_delay_hours,
-        })
+        .prop_map(
+            |(volume_per_month, handle_minutes, rework_rate, approval_delay_hours)| StepValues {
+                volume_per_month,
+                handle_minutes,
+                rework_rate,
+                approval_delay_hours,
+            },
+        )
 }
 
 fn arb_rates() -> impl Strategy<Value = Rates> {
-    (in_range(HOURLY_COST_RANGE), in_range(DELAY_COST_RANGE), in_range(HOURS_PER_FTE_RANGE)).prop_map(
-        |(hourly_cost, delay_cost_per_hour, hours_per_fte_month)| Rates {
+    (
+        in_range(HOURLY_COST_RANGE),
+        in_range(DELAY_COST_RANGE),
+        in_range(HOURS_PER_FTE_RANGE),
+    )
+        .prop_map(|(hourly_cost, delay_cost_per_hour, hours_per_fte_month)| Rates {
             hourly_cost,
             delay_cost_per_hour,
             hours_per_fte_month,
-        },
-    )
+        })
 }
 
 /// Free text with the characters that tend to break things.
@@ -70,7 +79,10 @@ fn text(max: usize) -> impl Strategy<Value = String> {
 
 /// A valid name: starts with a visible character.
 fn name() -> impl Strategy<Value = String> {
-    (proptest::string::string_regex("[a-zA-Z\u{e9}\u{65e5}\u{1f642}\u{5d0}]").expect("valid regex"), text(30))
+    (
+        proptest::string::string_regex("[a-zA-Z\u{e9}\u{65e5}\u{1f642}\u{5d0}]").expect("valid regex"),
+        text(30),
+    )
         .prop_map(|(first, rest)| format!("{first}{rest}"))
 }
 
@@ -120,7 +132,8 @@ fn arb_step() -> impl Strategy<Value = Step> {
                 let (_, max) = attr.range();
                 // Every range starts at 0, so value × t is within 0..=value.
                 step.low.set(attr, lows[i].map(|t| value * t));
-                step.high.set(attr, highs[i].map(|t| (value + (max - value) * t).clamp(value, max)));
+                step.high
+                    .set(attr, highs[i].map(|t| (value + (max - value) * t).clamp(value, max)));
             }
             step
         })
@@ -133,9 +146,21 @@ struct LaneSpec {
 }
 
 fn arb_lane(max_steps: usize) -> impl Strategy<Value = LaneSpec> {
-    (lane_name(), text(20), text(40), proptest::collection::vec((any::<u32>(), arb_step()), 0..=max_steps)).prop_map(
-        |(name, owner, notes, steps)| LaneSpec { lane: Lane { id: String::new(), name, owner, notes }, steps },
+    (
+        lane_name(),
+        text(20),
+        text(40),
+        proptest::collection::vec((any::<u32>(), arb_step()), 0..=max_steps),
     )
+        .prop_map(|(name, owner, notes, steps)| LaneSpec {
+            lane: Lane {
+                id: String::new(),
+                name,
+                owner,
+                notes,
+            },
+            steps,
+        })
 }
 
 /// Builds a map: unique ids, steps of all lanes interleaved in random order,
@@ -157,7 +182,10 @@ fn build_map(
             step.lane = lane_id.clone();
             keyed.push((key, step));
         }
-        map.lanes.push(Lane { id: lane_id, ..spec.lane });
+        map.lanes.push(Lane {
+            id: lane_id,
+            ..spec.lane
+        });
     }
     keyed.sort_by_key(|(key, _)| *key);
     map.steps = keyed.into_iter().map(|(_, s)| s).collect();
@@ -195,7 +223,10 @@ fn permutation(keys: &[u64], n: usize) -> Vec<usize> {
 }
 
 fn permute<T: Clone>(items: &[T], keys: &[u64]) -> Vec<T> {
-    permutation(keys, items.len()).into_iter().map(|i| items[i].clone()).collect()
+    permutation(keys, items.len())
+        .into_iter()
+        .map(|i| items[i].clone())
+        .collect()
 }
 
 // ------------------------------------------------------------ checks
@@ -242,7 +273,12 @@ fn assert_sorted(r: &Ranking) -> Result<(), TestCaseError> {
 fn assert_same_ranking(a: &Ranking, b: &Ranking) -> Result<(), TestCaseError> {
     let ids = |r: &Ranking| r.lanes.iter().map(|l| l.lane_id.clone()).collect::<Vec<_>>();
     prop_assert_eq!(ids(a), ids(b));
-    prop_assert!(close(a.total_friction, b.total_friction), "{} vs {}", a.total_friction, b.total_friction);
+    prop_assert!(
+        close(a.total_friction, b.total_friction),
+        "{} vs {}",
+        a.total_friction,
+        b.total_friction
+    );
     prop_assert_eq!(a.clear_winner, b.clear_winner);
     for (x, y) in a.lanes.iter().zip(&b.lanes) {
         prop_assert_eq!(x.rank, y.rank);
@@ -252,7 +288,10 @@ fn assert_same_ranking(a: &Ranking, b: &Ranking) -> Result<(), TestCaseError> {
         for ((name, u), (_, v)) in figures(x).into_iter().zip(figures(y)) {
             prop_assert!(close(u, v), "lane {} {name}: {u} vs {v}", x.lane_id);
         }
-        prop_assert_eq!(x.top_driver.as_ref().map(|d| d.amount), y.top_driver.as_ref().map(|d| d.amount));
+        prop_assert_eq!(
+            x.top_driver.as_ref().map(|d| d.amount),
+            y.top_driver.as_ref().map(|d| d.amount)
+        );
     }
     Ok(())
 }
@@ -596,8 +635,14 @@ fn typed_map() -> impl Strategy<Value = Map> {
                 step.set_value(attr, value);
                 // Rounding down/up keeps low ≤ value ≤ high.
                 let scale = 10f64.powi(decimals);
-                step.low.set(attr, step.low.get(attr).map(|v| ((v * scale).floor() / scale).min(value)));
-                step.high.set(attr, step.high.get(attr).map(|v| ((v * scale).ceil() / scale).max(value)));
+                step.low.set(
+                    attr,
+                    step.low.get(attr).map(|v| ((v * scale).floor() / scale).min(value)),
+                );
+                step.high.set(
+                    attr,
+                    step.high.get(attr).map(|v| ((v * scale).ceil() / scale).max(value)),
+                );
             }
         }
         map
@@ -661,7 +706,11 @@ fn order_sensitive_steps(lane: &str, order: [usize; 3]) -> Vec<Step> {
 
 fn tie_map(alpha_order: [usize; 3], beta_order: [usize; 3]) -> Map {
     let mut map = Map::new("exact tie");
-    map.rates = Rates { hourly_cost: 1.0, delay_cost_per_hour: 0.0, hours_per_fte_month: 140.0 };
+    map.rates = Rates {
+        hourly_cost: 1.0,
+        delay_cost_per_hour: 0.0,
+        hours_per_fte_month: 140.0,
+    };
     map.lanes = vec![Lane::new("b", "Beta"), Lane::new("a", "Alpha")];
     map.steps = order_sensitive_steps("a", alpha_order);
     map.steps.extend(order_sensitive_steps("b", beta_order));
@@ -702,5 +751,9 @@ fn json_round_trip_keeps_every_bit_of_a_value() {
     let json = to_json(&map);
     assert!(json.contains("\"volume_per_month\": 49336202.820169084"), "{json}");
     let back = parse_map(json.as_bytes(), "precision.json").expect("valid");
-    assert_eq!(back.steps[0].volume_per_month, volume, "read back as {}", back.steps[0].volume_per_month);
+    assert_eq!(
+        back.steps[0].volume_per_month, volume,
+        "read back as {}",
+        back.steps[0].volume_per_month
+    );
 }

@@ -55,7 +55,10 @@ fn every_sample_has_3_to_6_lanes_of_4_to_12_steps_and_notes() {
             let steps = map.steps.iter().filter(|s| s.lane == lane.id).count();
             assert!((4..=12).contains(&steps), "{name}: lane {} has {steps} steps", lane.id);
         }
-        assert!(!map.notes.trim().is_empty(), "{name}: the map needs notes on its assumptions");
+        assert!(
+            !map.notes.trim().is_empty(),
+            "{name}: the map needs notes on its assumptions"
+        );
     }
 }
 
@@ -73,11 +76,18 @@ fn every_sample_is_a_useful_demo() {
     let expected = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/expected");
     for ((file, _), map) in SAMPLES.iter().zip(sample_maps().expect("samples")) {
         let stem = file.trim_end_matches(".json");
-        assert!(expected.join(format!("{stem}.csv")).is_file(), "{stem}: no expected CSV");
+        assert!(
+            expected.join(format!("{stem}.csv")).is_file(),
+            "{stem}: no expected CSV"
+        );
         let ranking = rank(&map);
         assert!(ranking.total_friction > 0.0, "{stem}");
         for lane in &ranking.lanes {
-            assert!(lane.monthly_friction > 0.0 && lane.top_driver.is_some(), "{stem}: lane {}", lane.lane_id);
+            assert!(
+                lane.monthly_friction > 0.0 && lane.top_driver.is_some(),
+                "{stem}: lane {}",
+                lane.lane_id
+            );
         }
         let mut degree: HashMap<&str, usize> = HashMap::new();
         for Edge { from, to } in &map.edges {
@@ -85,7 +95,11 @@ fn every_sample_is_a_useful_demo() {
             *degree.entry(to.as_str()).or_default() += 1;
         }
         for step in &map.steps {
-            assert!(degree.contains_key(step.id.as_str()), "{stem}: step {} has no edge", step.id);
+            assert!(
+                degree.contains_key(step.id.as_str()),
+                "{stem}: step {} has no edge",
+                step.id
+            );
         }
     }
 }

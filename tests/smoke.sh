@@ -23,7 +23,7 @@ export DISPLAY=:$display
 mkdir -m 700 "$tmp/run"
 
 start=$(date +%s.%N)
-XDG_RUNTIME_DIR=$tmp/run FRICTIONMAP_DB=$tmp/db/frictionmap.sqlite3 "$bin" >"$tmp/app.log" 2>&1 &
+XDG_RUNTIME_DIR=$tmp/run FRICTIONMAP_REPORT_STARTUP=1 FRICTIONMAP_DB=$tmp/db/frictionmap.sqlite3 "$bin" >"$tmp/app.log" 2>&1 &
 app=$!
 window=""
 for _ in $(seq 1 300); do
@@ -43,6 +43,7 @@ import -window root "$tmp/screen.png"
 colors=$(convert "$tmp/screen.png" -format '%k' info:)
 echo "smoke: the screen shows $colors distinct colours"
 ((colors > 50)) || { echo "smoke: the window looks blank"; exit 1; }
+grep -h "first frame after" "$tmp/app.log" | sed 's/^/smoke: /' || true
 [[ -n $shot ]] && cp "$tmp/screen.png" "$shot"
 [[ -f $tmp/db/frictionmap.sqlite3 ]] || { echo "smoke: no database was created"; exit 1; }
 echo "smoke: ok"

@@ -24,7 +24,10 @@ fn snapshot(harness: &mut Harness<'static, FrictionApp>, name: &str) {
 fn main_window_with_a_sample_map_in_light_and_dark() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = app(&dir.path().join("fm.sqlite3"));
-    assert_eq!(ws(&harness).document().map().name, "Accounts payable: invoice to payment");
+    assert_eq!(
+        ws(&harness).document().map().name,
+        "Accounts payable: invoice to payment"
+    );
     snapshot(&mut harness, "main_window_light");
 
     harness.get_by_label("View").click();
@@ -43,7 +46,9 @@ fn step_inspector_and_highlighted_lane() {
     let mut harness = app(&dir.path().join("fm.sqlite3"));
     harness.get_by_label("Non-PO invoice coding and approval").click();
     harness.run();
-    harness.get_by_label("Step Route for approval in workflow").click_accesskit();
+    harness
+        .get_by_label("Step Route for approval in workflow")
+        .click_accesskit();
     harness.run();
     snapshot(&mut harness, "step_inspector");
 }

@@ -19,7 +19,11 @@ fn small_map(name: &str) -> Map {
     let mut map = Map::new(name);
     map.currency = "EUR".into();
     map.notes = "two lanes".into();
-    map.rates = Rates { hourly_cost: 61.5, delay_cost_per_hour: 0.75, hours_per_fte_month: 151.0 };
+    map.rates = Rates {
+        hourly_cost: 61.5,
+        delay_cost_per_hour: 0.75,
+        hours_per_fte_month: 151.0,
+    };
     let mut a = Lane::new("a", "Alpha");
     a.owner = "Ann".into();
     map.lanes = vec![a, Lane::new("b", "Beta")];
@@ -30,19 +34,38 @@ fn small_map(name: &str) -> Map {
     s1.approval_delay_hours = 2.0;
     s1.x = 40.5;
     s1.y = -12.25;
-    s1.low = Estimates { volume_per_month: Some(80.0), ..Estimates::default() };
-    s1.high = Estimates { rework_rate: Some(0.3), approval_delay_hours: Some(4.0), ..Estimates::default() };
+    s1.low = Estimates {
+        volume_per_month: Some(80.0),
+        ..Estimates::default()
+    };
+    s1.high = Estimates {
+        rework_rate: Some(0.3),
+        approval_delay_hours: Some(4.0),
+        ..Estimates::default()
+    };
     let mut s2 = Step::new("s2", "b", "Second");
     s2.volume_per_month = 10.0;
     s2.handle_minutes = 30.0;
     let s3 = Step::new("s3", "a", "Third");
     map.steps = vec![s2, s1, s3];
-    map.edges = vec![Edge { from: "s1".into(), to: "s2".into() }, Edge { from: "s3".into(), to: "s1".into() }];
+    map.edges = vec![
+        Edge {
+            from: "s1".into(),
+            to: "s2".into(),
+        },
+        Edge {
+            from: "s3".into(),
+            to: "s1".into(),
+        },
+    ];
     map
 }
 
 fn count(store: &Store, sql: &str) -> i64 {
-    store.connection().query_row(sql, [], |r| r.get(0)).expect("count query")
+    store
+        .connection()
+        .query_row(sql, [], |r| r.get(0))
+        .expect("count query")
 }
 
 fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -50,7 +73,10 @@ fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .expect("dir")
         .map(|e| {
             let e = e.expect("entry");
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).expect("read"))
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).expect("read"),
+            )
         })
         .collect()
 }
@@ -64,14 +90,23 @@ fn a_fresh_file_gets_the_current_schema_wal_and_foreign_keys() {
     let store = Store::open(&path).expect("open");
     assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
     let conn = store.connection();
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("user_version");
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("user_version");
     assert_eq!(version, SCHEMA_VERSION);
-    let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("journal_mode");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("journal_mode");
     assert_eq!(mode, "wal");
-    let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).expect("foreign_keys");
+    let fk: i64 = conn
+        .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+        .expect("foreign_keys");
     assert_eq!(fk, 1);
     for table in ["maps", "lanes", "steps", "edges", "settings"] {
-        let n = count(&store, &format!("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"));
+        let n = count(
+            &store,
+            &format!("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"),
+        );
         assert_eq!(n, 1, "table {table}");
     }
     assert!(store.is_empty().expect("is_empty"));
@@ -80,9 +115,13 @@ fn a_fresh_file_gets_the_current_schema_wal_and_foreign_keys() {
 
     // WAL and the version are properties of the file, seen by any reader.
     let raw = Connection::open(&path).expect("raw open");
-    let mode: String = raw.query_row("PRAGMA journal_mode", [], |r| r.get(0)).expect("journal_mode");
+    let mode: String = raw
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .expect("journal_mode");
     assert_eq!(mode, "wal");
-    let version: i64 = raw.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("user_version");
+    let version: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("user_version");
     assert_eq!(version, SCHEMA_VERSION);
 }
 
@@ -92,7 +131,8 @@ fn an_existing_empty_version_0_file_is_migrated() {
     let path = dir.path().join("old.sqlite3");
     {
         let raw = Connection::open(&path).expect("raw open");
-        raw.execute_batch("CREATE TABLE unrelated (x INTEGER); INSERT INTO unrelated VALUES (7);").expect("setup");
+        raw.execute_batch("CREATE TABLE unrelated (x INTEGER); INSERT INTO unrelated VALUES (7);")
+            .expect("setup");
     }
     let store = Store::open(&path).expect("open");
     assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
@@ -131,7 +171,9 @@ fn too_new_db(dir: &Path, wal: bool) -> std::path::PathBuf {
     let path = dir.join("future.sqlite3");
     let raw = Connection::open(&path).expect("raw open");
     if wal {
-        let _: String = raw.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).expect("wal");
+        let _: String = raw
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .expect("wal");
     }
     raw.execute_batch(
         "CREATE TABLE maps (id INTEGER PRIMARY KEY, name TEXT, future_column BLOB);
@@ -160,7 +202,9 @@ fn assert_too_new_is_refused(wal: bool) {
     assert_eq!(after.keys().collect::<Vec<_>>(), before.keys().collect::<Vec<_>>());
     assert!(after == before, "the database bytes changed");
     let raw = Connection::open(&path).expect("raw open");
-    let version: i64 = raw.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("user_version");
+    let version: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("user_version");
     assert_eq!(version, 7);
 }
 
@@ -180,7 +224,10 @@ fn the_too_new_message_says_the_file_was_left_alone() {
     let path = too_new_db(dir.path(), false);
     let error = Store::open(&path).err().expect("refused");
     let text = error.to_string();
-    assert!(text.contains("schema version 7") && text.contains("left untouched"), "{text}");
+    assert!(
+        text.contains("schema version 7") && text.contains("left untouched"),
+        "{text}"
+    );
 }
 
 // ------------------------------------------------------------ operations
@@ -211,7 +258,10 @@ fn list_load_save_rename_duplicate_delete() {
     changed.rates.hourly_cost = 99.0;
     changed.lanes.reverse();
     changed.steps.remove(0);
-    changed.edges = vec![Edge { from: "s3".into(), to: "s1".into() }];
+    changed.edges = vec![Edge {
+        from: "s3".into(),
+        to: "s1".into(),
+    }];
     changed.steps[0].name = "First, renamed".into();
     store.save(a, &changed).expect("save");
     assert_eq!(store.load(a).expect("load"), changed);
@@ -225,7 +275,13 @@ fn list_load_save_rename_duplicate_delete() {
     let d = store.duplicate(a, "Gamma").expect("duplicate");
     let copy = store.load(d).expect("load copy");
     assert_eq!(copy.name, "Gamma (2)");
-    assert_eq!(Map { name: "Gamma".into(), ..copy }, store.load(a).expect("load"));
+    assert_eq!(
+        Map {
+            name: "Gamma".into(),
+            ..copy
+        },
+        store.load(a).expect("load")
+    );
     let e = store.duplicate(a, "Gamma").expect("duplicate again");
     assert_eq!(store.load(e).expect("load").name, "Gamma (3)");
     assert_eq!(store.free_name("Gamma").expect("free"), "Gamma (4)");
@@ -244,7 +300,10 @@ fn operations_on_a_missing_map_fail_cleanly() {
     let mut store = Store::open_in_memory().expect("store");
     let ghost = MapId(12345);
     assert!(matches!(store.load(ghost), Err(StoreError::NoSuchMap(12345))));
-    assert!(matches!(store.save(ghost, &small_map("x")), Err(StoreError::NoSuchMap(12345))));
+    assert!(matches!(
+        store.save(ghost, &small_map("x")),
+        Err(StoreError::NoSuchMap(12345))
+    ));
     assert!(matches!(store.rename(ghost, "y"), Err(StoreError::NoSuchMap(12345))));
     assert!(matches!(store.duplicate(ghost, "z"), Err(StoreError::NoSuchMap(12345))));
     assert!(matches!(store.delete(ghost), Err(StoreError::NoSuchMap(12345))));
@@ -259,7 +318,10 @@ fn names_are_unique() {
     let b = store.create(&small_map("Two")).expect("create");
     assert!(matches!(store.create(&small_map("One")), Err(StoreError::NameTaken(n)) if n == "One"));
     assert!(matches!(store.rename(b, "One"), Err(StoreError::NameTaken(_))));
-    assert!(matches!(store.save(b, &small_map("One")), Err(StoreError::NameTaken(_))));
+    assert!(matches!(
+        store.save(b, &small_map("One")),
+        Err(StoreError::NameTaken(_))
+    ));
     // Keeping one's own name is fine.
     store.rename(a, "One").expect("rename to itself");
     store.save(a, &small_map("One")).expect("save under its own name");
@@ -276,7 +338,12 @@ fn free_names_stay_within_the_name_limit() {
     let name = "n".repeat(200);
     let id = store.create(&small_map(&name)).expect("create");
     let free = store.free_name(&name).expect("free name");
-    assert_eq!(frictionmap::validate::check_name(&free), Ok(()), "{} characters", free.chars().count());
+    assert_eq!(
+        frictionmap::validate::check_name(&free),
+        Ok(()),
+        "{} characters",
+        free.chars().count()
+    );
     let copy = store.duplicate(id, &name).expect("duplicate");
     let copy = store.load(copy).expect("load");
     assert_eq!(frictionmap::validate::validate(&copy), Ok(()));
@@ -288,11 +355,16 @@ fn free_names_stay_within_the_name_limit() {
 fn dump(store: &Store) -> Vec<String> {
     let mut rows = Vec::new();
     for table in ["maps", "lanes", "steps", "edges", "settings"] {
-        let mut stmt = store.connection().prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2")).expect("select");
+        let mut stmt = store
+            .connection()
+            .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
+            .expect("select");
         let columns = stmt.column_count();
         let mut query = stmt.query([]).expect("query");
         while let Some(row) = query.next().expect("row") {
-            let cells: Vec<String> = (0..columns).map(|i| format!("{:?}", row.get_ref(i).expect("cell"))).collect();
+            let cells: Vec<String> = (0..columns)
+                .map(|i| format!("{:?}", row.get_ref(i).expect("cell")))
+                .collect();
             rows.push(format!("{table}: {}", cells.join(" | ")));
         }
     }
@@ -308,7 +380,10 @@ fn assert_failed_save_changes_nothing(bad: Map) {
     let original = store.load(id).expect("load");
 
     let result = store.save(id, &bad);
-    assert!(matches!(result, Err(StoreError::Sql(_))), "the save must fail: {result:?}");
+    assert!(
+        matches!(result, Err(StoreError::Sql(_))),
+        "the save must fail: {result:?}"
+    );
     assert_eq!(store.load(id).expect("load"), original);
     assert_eq!(dump(&store), before, "a failed save must leave every row as it was");
 
@@ -346,7 +421,10 @@ fn a_save_failing_on_a_duplicate_edge_changes_nothing() {
 #[test]
 fn a_save_failing_on_an_edge_to_a_missing_step_changes_nothing() {
     let mut bad = small_map("Original");
-    bad.edges.push(Edge { from: "s1".into(), to: "ghost".into() });
+    bad.edges.push(Edge {
+        from: "s1".into(),
+        to: "ghost".into(),
+    });
     assert_failed_save_changes_nothing(bad);
 }
 
@@ -435,8 +513,18 @@ fn settings_round_trip() {
 fn settings_survive_reopening() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("db.sqlite3");
-    Store::open(&path).expect("open").set_setting("last_map_id", "3").expect("set");
-    assert_eq!(Store::open(&path).expect("reopen").setting("last_map_id").expect("get").as_deref(), Some("3"));
+    Store::open(&path)
+        .expect("open")
+        .set_setting("last_map_id", "3")
+        .expect("set");
+    assert_eq!(
+        Store::open(&path)
+            .expect("reopen")
+            .setting("last_map_id")
+            .expect("get")
+            .as_deref(),
+        Some("3")
+    );
 }
 
 const TRICKY: [&str; 8] = [
@@ -480,7 +568,11 @@ fn tricky_strings_round_trip_exactly() {
                 }
             }
         }
-        assert!(frictionmap::validate::validate(&map).is_ok(), "{:?}", frictionmap::validate::validate(&map));
+        assert!(
+            frictionmap::validate::validate(&map).is_ok(),
+            "{:?}",
+            frictionmap::validate::validate(&map)
+        );
         let id = store.create(&map).expect("create");
         assert_eq!(store.load(id).expect("load"), map, "{text:?}");
         assert_eq!(store.find_by_name(text).expect("find by name"), id);
@@ -493,7 +585,10 @@ fn tricky_strings_round_trip_exactly() {
         assert!(listed.contains(text), "{text:?} missing from the list");
     }
     for table in ["maps", "lanes", "steps", "edges", "settings"] {
-        let n = count(&store, &format!("SELECT count(*) FROM sqlite_master WHERE name = '{table}'"));
+        let n = count(
+            &store,
+            &format!("SELECT count(*) FROM sqlite_master WHERE name = '{table}'"),
+        );
         assert_eq!(n, 1, "table {table} still exists");
     }
 }
@@ -502,7 +597,11 @@ fn tricky_strings_round_trip_exactly() {
 fn extreme_numbers_round_trip_exactly() {
     let mut store = Store::open_in_memory().expect("store");
     let mut map = small_map("extremes");
-    map.rates = Rates { hourly_cost: 1e6, delay_cost_per_hour: 0.1 + 0.2, hours_per_fte_month: 744.0 };
+    map.rates = Rates {
+        hourly_cost: 1e6,
+        delay_cost_per_hour: 0.1 + 0.2,
+        hours_per_fte_month: 744.0,
+    };
     map.steps[0].volume_per_month = 1e9;
     map.steps[0].handle_minutes = 1e5;
     map.steps[0].rework_rate = 0.95;

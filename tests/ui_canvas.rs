@@ -39,7 +39,11 @@ fn drag(harness: &mut Harness<'static, FrictionApp>, from: Pos2, to: Pos2) {
 
 fn step_lane(harness: &Harness<'static, FrictionApp>, name: &str) -> String {
     let map = ws(harness).document().map();
-    map.steps.iter().find(|s| s.name == name).map(|s| s.lane.clone()).unwrap()
+    map.steps
+        .iter()
+        .find(|s| s.name == name)
+        .map(|s| s.lane.clone())
+        .unwrap()
 }
 
 #[test]
@@ -50,16 +54,34 @@ fn dragging_a_step_into_another_lane_moves_it_there_as_one_undo_step() {
     assert_eq!(step_lane(&harness, step), "non-po");
     let card = on_screen(&harness, &format!("Step {step}"));
     let target_lane = on_screen(&harness, "Lane Supplier queries and exceptions");
-    let before = ws(&harness).document().ranking().lane("exceptions").unwrap().monthly_friction;
+    let before = ws(&harness)
+        .document()
+        .ranking()
+        .lane("exceptions")
+        .unwrap()
+        .monthly_friction;
 
-    drag(&mut harness, card.center(), Pos2::new(card.center().x + 30.0, target_lane.center().y));
+    drag(
+        &mut harness,
+        card.center(),
+        Pos2::new(card.center().x + 30.0, target_lane.center().y),
+    );
     assert_eq!(step_lane(&harness, step), "exceptions");
-    let after = ws(&harness).document().ranking().lane("exceptions").unwrap().monthly_friction;
+    let after = ws(&harness)
+        .document()
+        .ranking()
+        .lane("exceptions")
+        .unwrap()
+        .monthly_friction;
     assert!(after > before, "the ranking follows the move: {before} → {after}");
 
     harness.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::Z);
     harness.run();
-    assert_eq!(step_lane(&harness, step), "non-po", "one undo takes the whole drag back");
+    assert_eq!(
+        step_lane(&harness, step),
+        "non-po",
+        "one undo takes the whole drag back"
+    );
 }
 
 #[test]
@@ -74,8 +96,15 @@ fn dragging_from_a_connector_to_another_step_adds_an_edge() {
     assert_eq!(map.edges.len(), edges_before + 1);
     let added = map.edges.last().unwrap();
     let name = |id: &str| map.step(id).unwrap().name.clone();
-    assert_eq!((name(&added.from), name(&added.to)), ("Build payment proposal".into(), "Send remittance advices".into()));
-    assert_eq!(step_lane(&harness, "Build payment proposal"), "pay-run", "the card itself did not move");
+    assert_eq!(
+        (name(&added.from), name(&added.to)),
+        ("Build payment proposal".into(), "Send remittance advices".into())
+    );
+    assert_eq!(
+        step_lane(&harness, "Build payment proposal"),
+        "pay-run",
+        "the card itself did not move"
+    );
 }
 
 #[test]

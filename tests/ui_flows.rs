@@ -57,13 +57,20 @@ fn map_a_process_from_scratch_and_find_it_again() {
     harness.get_by_label("Rename").type_text("Claims");
     harness.key_press(Key::Enter);
     harness.run();
-    let lanes: Vec<_> = ws(&harness).document().map().lanes.iter().map(|l| l.name.clone()).collect();
+    let lanes: Vec<_> = ws(&harness)
+        .document()
+        .map()
+        .lanes
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
     assert_eq!(lanes, ["Invoices", "Claims"]);
 
     // Add a step to each lane with the S key and give it values.
-    for (lane, step, volume, minutes) in
-        [("Invoices", "Key invoice", "1,000", "6"), ("Claims", "Check claim", "200", "30")]
-    {
+    for (lane, step, volume, minutes) in [
+        ("Invoices", "Key invoice", "1,000", "6"),
+        ("Claims", "Check claim", "200", "30"),
+    ] {
         harness.get_by_label(&format!("Lane {lane}")).click_accesskit();
         harness.run();
         harness.key_press(Key::S);
@@ -135,7 +142,11 @@ fn map_a_process_from_scratch_and_find_it_again() {
     let csv = std::fs::read_to_string(dir.path().join("ranking.csv")).expect("the .csv extension was added");
     let rows: Vec<&str> = csv.trim_start_matches('\u{feff}').split("\r\n").collect();
     assert!(rows[0].starts_with("rank,lane,owner,monthly_friction"));
-    assert!(rows[1].starts_with("1,Invoices,,6250.00,5000.00,1250.00,0.00,"), "{}", rows[1]);
+    assert!(
+        rows[1].starts_with("1,Invoices,,6250.00,5000.00,1250.00,0.00,"),
+        "{}",
+        rows[1]
+    );
     assert!(rows[2].starts_with("2,Claims,,5000.00,"), "{}", rows[2]);
 
     // Delete a step with the Delete key; its lane stays.
@@ -155,6 +166,9 @@ fn map_a_process_from_scratch_and_find_it_again() {
     assert_eq!(doc.map().lanes.len(), 2);
     assert_eq!(doc.map().steps.len(), 1);
     let step = &doc.map().steps[0];
-    assert_eq!((step.name.as_str(), step.volume_per_month, step.rework_rate), ("Key invoice", 1000.0, 0.2));
+    assert_eq!(
+        (step.name.as_str(), step.volume_per_month, step.rework_rate),
+        ("Key invoice", 1000.0, 0.2)
+    );
     assert_eq!(ws(&harness).maps().len(), 5);
 }

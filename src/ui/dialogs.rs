@@ -42,7 +42,9 @@ pub fn with_extension(path: PathBuf, purpose: FilePurpose) -> PathBuf {
     if !purpose.is_save() {
         return path;
     }
-    let has = path.extension().is_some_and(|e| e.eq_ignore_ascii_case(purpose.extension()));
+    let has = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(purpose.extension()));
     if has {
         path
     } else {
@@ -55,11 +57,26 @@ pub fn with_extension(path: PathBuf, purpose: FilePurpose) -> PathBuf {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Dialog {
-    ConfirmDeleteMap { name: String },
-    ConfirmDeleteLane { lane_id: String, name: String, steps: usize },
-    RenameMap { text: String, taken: Vec<String> },
-    PathPrompt { purpose: FilePurpose, text: String },
-    Message { title: String, text: String },
+    ConfirmDeleteMap {
+        name: String,
+    },
+    ConfirmDeleteLane {
+        lane_id: String,
+        name: String,
+        steps: usize,
+    },
+    RenameMap {
+        text: String,
+        taken: Vec<String>,
+    },
+    PathPrompt {
+        purpose: FilePurpose,
+        text: String,
+    },
+    Message {
+        title: String,
+        text: String,
+    },
 }
 
 /// Shows the open dialog, if any. Closes it when the user is done.
@@ -71,7 +88,9 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Option<Dialog>, actions: &mut
         match current {
             Dialog::ConfirmDeleteMap { name } => {
                 ui.heading("Delete map?");
-                ui.label(format!("“{name}” and all its lanes and steps will be deleted. This cannot be undone."));
+                ui.label(format!(
+                    "“{name}” and all its lanes and steps will be deleted. This cannot be undone."
+                ));
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
                     if ui.button(RichText::new("Delete map").color(theme::ERROR)).clicked() {
@@ -85,7 +104,9 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Option<Dialog>, actions: &mut
             }
             Dialog::ConfirmDeleteLane { lane_id, name, steps } => {
                 ui.heading("Delete lane?");
-                ui.label(format!("“{name}” and its {steps} steps will be deleted. You can undo this with Ctrl+Z."));
+                ui.label(format!(
+                    "“{name}” and its {steps} steps will be deleted. You can undo this with Ctrl+Z."
+                ));
                 ui.add_space(8.0);
                 ui.horizontal(|ui| {
                     if ui.button(RichText::new("Delete lane").color(theme::ERROR)).clicked() {
@@ -103,9 +124,11 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Option<Dialog>, actions: &mut
                 resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "New map name"));
                 resp.request_focus();
                 let trimmed = text.trim().to_owned();
-                let problem = crate::validate::check_name(&trimmed)
-                    .err()
-                    .or_else(|| taken.contains(&trimmed).then(|| format!("another map is already named {trimmed:?}")));
+                let problem = crate::validate::check_name(&trimmed).err().or_else(|| {
+                    taken
+                        .contains(&trimmed)
+                        .then(|| format!("another map is already named {trimmed:?}"))
+                });
                 if let Some(problem) = &problem {
                     ui.colored_label(theme::ERROR, problem);
                 }
@@ -132,7 +155,10 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Option<Dialog>, actions: &mut
                     let label = if purpose.is_save() { "Save" } else { "Open" };
                     if (ui.button(label).clicked() || enter) && !text.trim().is_empty() {
                         let path = with_extension(PathBuf::from(text.trim()), *purpose);
-                        actions.push(Action::FileChosen { purpose: *purpose, path });
+                        actions.push(Action::FileChosen {
+                            purpose: *purpose,
+                            path,
+                        });
                         close = true;
                     }
                     if ui.button("Cancel").clicked() {
@@ -167,7 +193,10 @@ mod tests {
         assert_eq!(p("/tmp/out", FilePurpose::ExportCsv), PathBuf::from("/tmp/out.csv"));
         assert_eq!(p("/tmp/out.CSV", FilePurpose::ExportCsv), PathBuf::from("/tmp/out.CSV"));
         assert_eq!(p("/tmp/map", FilePurpose::ExportJson), PathBuf::from("/tmp/map.json"));
-        assert_eq!(p("/tmp/map.v2", FilePurpose::ExportJson), PathBuf::from("/tmp/map.v2.json"));
+        assert_eq!(
+            p("/tmp/map.v2", FilePurpose::ExportJson),
+            PathBuf::from("/tmp/map.v2.json")
+        );
         assert_eq!(p("/tmp/map", FilePurpose::ImportJson), PathBuf::from("/tmp/map"));
     }
 }

@@ -24,12 +24,23 @@ struct FieldState {
 
 impl<'a> NumberField<'a> {
     pub fn new(id: Id, label: &'a str, value: f64) -> Self {
-        Self { id, label, value: Some(value), scale: 1.0, optional: false, width: 96.0 }
+        Self {
+            id,
+            label,
+            value: Some(value),
+            scale: 1.0,
+            optional: false,
+            width: 96.0,
+        }
     }
 
     /// A field that may be left empty, meaning "no estimate".
     pub fn optional(id: Id, label: &'a str, value: Option<f64>) -> Self {
-        Self { optional: true, value, ..Self::new(id, label, 0.0) }
+        Self {
+            optional: true,
+            value,
+            ..Self::new(id, label, 0.0)
+        }
     }
 
     pub fn scale(mut self, scale: f64) -> Self {
@@ -52,10 +63,15 @@ impl<'a> NumberField<'a> {
         // shows the model value, so undo and other edits show up at once.
         let mut local = match ui.data(|d| d.get_temp::<FieldState>(self.id)) {
             Some(state) if focused => state,
-            _ => FieldState { text: format_value(self.value.map(|v| v * self.scale)), error: None },
+            _ => FieldState {
+                text: format_value(self.value.map(|v| v * self.scale)),
+                error: None,
+            },
         };
         let mut result = None;
-        let mut edit = egui::TextEdit::singleline(&mut local.text).id(text_id).desired_width(self.width);
+        let mut edit = egui::TextEdit::singleline(&mut local.text)
+            .id(text_id)
+            .desired_width(self.width);
         if local.error.is_some() {
             edit = edit.text_color(theme::ERROR);
         }
@@ -103,7 +119,10 @@ pub fn text_field(
     let focused = ui.memory(|m| m.has_focus(text_id));
     let mut local = match ui.data(|d| d.get_temp::<FieldState>(id)) {
         Some(state) if focused => state,
-        _ => FieldState { text: value.to_owned(), error: None },
+        _ => FieldState {
+            text: value.to_owned(),
+            error: None,
+        },
     };
     let edit = if multiline {
         egui::TextEdit::multiline(&mut local.text).desired_rows(3)
@@ -131,10 +150,17 @@ pub fn text_field(
 
 /// Numbers as people type them: `1200`, `1,200`, `1 200`, `0.5`.
 fn parse(text: &str, optional: bool) -> Result<Option<f64>, String> {
-    let cleaned: String = text.chars().filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}')).collect();
+    let cleaned: String = text
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}'))
+        .collect();
     let cleaned = cleaned.trim_end_matches('%');
     if cleaned.is_empty() {
-        return if optional { Ok(None) } else { Err("enter a number".to_owned()) };
+        return if optional {
+            Ok(None)
+        } else {
+            Err("enter a number".to_owned())
+        };
     }
     match cleaned.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(Some(v)),
@@ -177,6 +203,9 @@ mod tests {
 
     #[test]
     fn restates_rates_as_percent() {
-        assert_eq!(scale_message("1.2 is above the maximum 0.95", 100.0), "120% is above the maximum 95%");
+        assert_eq!(
+            scale_message("1.2 is above the maximum 0.95", 100.0),
+            "120% is above the maximum 95%"
+        );
     }
 }

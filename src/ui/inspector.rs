@@ -59,35 +59,52 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, actions: &mut Vec<Action>)
     };
 
     ui.label("Name");
-    if let Some(name) = text_field(ui, id.with("name"), "Step name", &step.name, false, validate::check_name) {
-        actions.push(Action::merged(update(&|s| s.name = name.trim().to_owned()), format!("step:{}:name", step.id)));
+    if let Some(name) = text_field(
+        ui,
+        id.with("name"),
+        "Step name",
+        &step.name,
+        false,
+        validate::check_name,
+    ) {
+        actions.push(Action::merged(
+            update(&|s| s.name = name.trim().to_owned()),
+            format!("step:{}:name", step.id),
+        ));
     }
     ui.add_space(4.0);
     ui.horizontal(|ui| {
         ui.label("Lane");
         let current = map.lane(&step.lane).map_or("?", |l| l.name.as_str());
-        let combo = egui::ComboBox::from_id_salt(id.with("lane")).selected_text(current).show_ui(ui, |ui| {
-            for lane in &map.lanes {
-                if ui.selectable_label(lane.id == step.lane, &lane.name).clicked() && lane.id != step.lane {
-                    actions.push(Action::edit(update(&|s| s.lane = lane.id.clone())));
+        let combo = egui::ComboBox::from_id_salt(id.with("lane"))
+            .selected_text(current)
+            .show_ui(ui, |ui| {
+                for lane in &map.lanes {
+                    if ui.selectable_label(lane.id == step.lane, &lane.name).clicked() && lane.id != step.lane {
+                        actions.push(Action::edit(update(&|s| s.lane = lane.id.clone())));
+                    }
                 }
-            }
-        });
-        combo.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Step lane"));
+            });
+        combo
+            .response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Step lane"));
     });
     ui.add_space(8.0);
 
     ui.label(RichText::new("Values (low and high estimates are optional)").strong());
-    Grid::new(id.with("values")).num_columns(4).spacing([8.0, 6.0]).show(ui, |ui| {
-        ui.label("");
-        ui.label(RichText::new("value").weak());
-        ui.label(RichText::new("low").weak());
-        ui.label(RichText::new("high").weak());
-        ui.end_row();
-        for attr in Attr::ALL {
-            attribute_row(ui, id, step, attr, actions);
-        }
-    });
+    Grid::new(id.with("values"))
+        .num_columns(4)
+        .spacing([8.0, 6.0])
+        .show(ui, |ui| {
+            ui.label("");
+            ui.label(RichText::new("value").weak());
+            ui.label(RichText::new("low").weak());
+            ui.label(RichText::new("high").weak());
+            ui.end_row();
+            for attr in Attr::ALL {
+                attribute_row(ui, id, step, attr, actions);
+            }
+        });
 
     ui.add_space(10.0);
     breakdown_ui(ui, map, step);
@@ -95,7 +112,10 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, actions: &mut Vec<Action>)
     ui.add_space(10.0);
     ui.label("Notes");
     if let Some(notes) = text_field(ui, id.with("notes"), "Step notes", &step.notes, true, |_| Ok(())) {
-        actions.push(Action::merged(update(&|s| s.notes = notes.clone()), format!("step:{}:notes", step.id)));
+        actions.push(Action::merged(
+            update(&|s| s.notes = notes.clone()),
+            format!("step:{}:notes", step.id),
+        ));
     }
     ui.add_space(10.0);
     if ui.button("Delete step").clicked() {
@@ -128,14 +148,24 @@ fn attribute_row(ui: &mut egui::Ui, id: Id, step: &Step, attr: Attr, actions: &m
     ui.label(label);
 
     ui.vertical(|ui| {
-        let field = NumberField::new(id.with((attr.key(), "value")), label, value).scale(scale).width(80.0);
+        let field = NumberField::new(id.with((attr.key(), "value")), label, value)
+            .scale(scale)
+            .width(80.0);
         let checked = field.show(ui, |v| {
             validate::check_value(attr, v)?;
             if let Some(low) = low.filter(|low| v < *low) {
-                return Err(format!("{} is below the low estimate {}", show(v, scale), show(low, scale)));
+                return Err(format!(
+                    "{} is below the low estimate {}",
+                    show(v, scale),
+                    show(low, scale)
+                ));
             }
             if let Some(high) = high.filter(|high| v > *high) {
-                return Err(format!("{} is above the high estimate {}", show(v, scale), show(high, scale)));
+                return Err(format!(
+                    "{} is above the high estimate {}",
+                    show(v, scale),
+                    show(high, scale)
+                ));
             }
             Ok(())
         });
@@ -148,8 +178,9 @@ fn attribute_row(ui: &mut egui::Ui, id: Id, step: &Step, attr: Attr, actions: &m
     for (part, current, is_low) in [("low", low, true), ("high", high, false)] {
         ui.vertical(|ui| {
             let field_label = format!("{label} {part}");
-            let field =
-                NumberField::optional(id.with((attr.key(), part)), &field_label, current).scale(scale).width(64.0);
+            let field = NumberField::optional(id.with((attr.key(), part)), &field_label, current)
+                .scale(scale)
+                .width(64.0);
             let checked = field.show(ui, |v| {
                 validate::check_value(attr, v)?;
                 if is_low && v > value {
@@ -184,22 +215,37 @@ fn breakdown_ui(ui: &mut egui::Ui, map: &Map, step: &Step) {
     let score = score_step(step, &map.rates);
     let b = &score.point;
     ui.label(RichText::new("Friction per month").strong());
-    Grid::new(("breakdown", &step.id)).num_columns(2).striped(true).show(ui, |ui| {
-        for (label, value) in [("Handling", b.handling), ("Rework", b.rework), ("Approval delay", b.delay)] {
-            ui.label(label);
-            ui.label(money_cents(value, cur));
+    Grid::new(("breakdown", &step.id))
+        .num_columns(2)
+        .striped(true)
+        .show(ui, |ui| {
+            for (label, value) in [
+                ("Handling", b.handling),
+                ("Rework", b.rework),
+                ("Approval delay", b.delay),
+            ] {
+                ui.label(label);
+                ui.label(money_cents(value, cur));
+                ui.end_row();
+            }
+            ui.label(RichText::new("Total").strong());
+            ui.label(RichText::new(money_cents(b.friction(), cur)).strong());
             ui.end_row();
-        }
-        ui.label(RichText::new("Total").strong());
-        ui.label(RichText::new(money_cents(b.friction(), cur)).strong());
-        ui.end_row();
-        ui.label("Range (low – high)");
-        ui.label(format!("{} – {}", money(score.friction_low, cur), money(score.friction_high, cur)));
-        ui.end_row();
-        ui.label("Touch time");
-        ui.label(format!("{} h ({:.2} FTE)", thousands(b.touch_hours, 1), b.fte(&map.rates)));
-        ui.end_row();
-    });
+            ui.label("Range (low – high)");
+            ui.label(format!(
+                "{} – {}",
+                money(score.friction_low, cur),
+                money(score.friction_high, cur)
+            ));
+            ui.end_row();
+            ui.label("Touch time");
+            ui.label(format!(
+                "{} h ({:.2} FTE)",
+                thousands(b.touch_hours, 1),
+                b.fte(&map.rates)
+            ));
+            ui.end_row();
+        });
 }
 
 fn many_steps_ui(ui: &mut egui::Ui, doc: &Document, selection: &Selection, actions: &mut Vec<Action>) {
@@ -229,8 +275,18 @@ fn lane_ui(ui: &mut egui::Ui, doc: &Document, lane: &Lane, actions: &mut Vec<Act
         Edit::UpdateLane(l)
     };
     ui.label("Name");
-    if let Some(name) = text_field(ui, id.with("name"), "Lane name", &lane.name, false, validate::check_name) {
-        actions.push(Action::merged(update(&|l| l.name = name.trim().to_owned()), format!("lane:{}:name", lane.id)));
+    if let Some(name) = text_field(
+        ui,
+        id.with("name"),
+        "Lane name",
+        &lane.name,
+        false,
+        validate::check_name,
+    ) {
+        actions.push(Action::merged(
+            update(&|l| l.name = name.trim().to_owned()),
+            format!("lane:{}:name", lane.id),
+        ));
     }
     ui.label("Owner");
     if let Some(owner) = text_field(ui, id.with("owner"), "Lane owner", &lane.owner, false, |t| {
@@ -240,37 +296,59 @@ fn lane_ui(ui: &mut egui::Ui, doc: &Document, lane: &Lane, actions: &mut Vec<Act
             Ok(())
         }
     }) {
-        actions.push(Action::merged(update(&|l| l.owner = owner.trim().to_owned()), format!("lane:{}:owner", lane.id)));
+        actions.push(Action::merged(
+            update(&|l| l.owner = owner.trim().to_owned()),
+            format!("lane:{}:owner", lane.id),
+        ));
     }
     ui.label("Notes");
     if let Some(notes) = text_field(ui, id.with("notes"), "Lane notes", &lane.notes, true, |_| Ok(())) {
-        actions.push(Action::merged(update(&|l| l.notes = notes.clone()), format!("lane:{}:notes", lane.id)));
+        actions.push(Action::merged(
+            update(&|l| l.notes = notes.clone()),
+            format!("lane:{}:notes", lane.id),
+        ));
     }
     ui.add_space(10.0);
     if let Some(score) = doc.ranking().lane(&lane.id) {
         let cur = &map.currency;
-        Grid::new(id.with("figures")).num_columns(2).striped(true).show(ui, |ui| {
-            let rows = [
-                ("Rank", format!("#{} of {}", score.rank, doc.ranking().lanes.len())),
-                ("Friction / month", money(score.monthly_friction, cur)),
-                ("Share", percent(score.share_pct)),
-                (
-                    "Range (low – high)",
-                    format!("{} – {}", money(score.friction_low, cur), money(score.friction_high, cur)),
-                ),
-                ("Handling", money(score.handling, cur)),
-                ("Rework", money(score.rework, cur)),
-                ("Approval delay", money(score.delay, cur)),
-                ("Touch time", format!("{} h ({:.2} FTE)", thousands(score.touch_hours, 1), score.fte)),
-                ("Steps", score.steps.to_string()),
-                ("Top driver", score.top_driver.as_ref().map_or_else(|| "—".to_owned(), |d| d.describe())),
-            ];
-            for (label, value) in rows {
-                ui.label(label);
-                ui.label(value);
-                ui.end_row();
-            }
-        });
+        Grid::new(id.with("figures"))
+            .num_columns(2)
+            .striped(true)
+            .show(ui, |ui| {
+                let rows = [
+                    ("Rank", format!("#{} of {}", score.rank, doc.ranking().lanes.len())),
+                    ("Friction / month", money(score.monthly_friction, cur)),
+                    ("Share", percent(score.share_pct)),
+                    (
+                        "Range (low – high)",
+                        format!(
+                            "{} – {}",
+                            money(score.friction_low, cur),
+                            money(score.friction_high, cur)
+                        ),
+                    ),
+                    ("Handling", money(score.handling, cur)),
+                    ("Rework", money(score.rework, cur)),
+                    ("Approval delay", money(score.delay, cur)),
+                    (
+                        "Touch time",
+                        format!("{} h ({:.2} FTE)", thousands(score.touch_hours, 1), score.fte),
+                    ),
+                    ("Steps", score.steps.to_string()),
+                    (
+                        "Top driver",
+                        score
+                            .top_driver
+                            .as_ref()
+                            .map_or_else(|| "—".to_owned(), |d| d.describe()),
+                    ),
+                ];
+                for (label, value) in rows {
+                    ui.label(label);
+                    ui.label(value);
+                    ui.end_row();
+                }
+            });
     }
     ui.add_space(10.0);
     ui.horizontal(|ui| {
@@ -319,35 +397,56 @@ fn map_ui(ui: &mut egui::Ui, doc: &Document, other_map_names: &[String], actions
         actions.push(Action::merged(set(&|m| m.name = name.trim().to_owned()), "map:name"));
     }
     ui.label("Currency");
-    if let Some(code) =
-        text_field(ui, id.with("currency"), "Currency", &map.currency, false, |t| validate::check_currency(t.trim()))
-    {
-        actions.push(Action::merged(set(&|m| m.currency = code.trim().to_owned()), "map:currency"));
+    if let Some(code) = text_field(ui, id.with("currency"), "Currency", &map.currency, false, |t| {
+        validate::check_currency(t.trim())
+    }) {
+        actions.push(Action::merged(
+            set(&|m| m.currency = code.trim().to_owned()),
+            "map:currency",
+        ));
     }
     ui.add_space(6.0);
     ui.label(RichText::new("Rates").strong());
-    Grid::new(id.with("rates")).num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
-        let rates = [
-            ("Labour cost / hour", map.rates.hourly_cost, validate::HOURLY_COST_RANGE, 0),
-            ("Delay cost / item / hour", map.rates.delay_cost_per_hour, validate::DELAY_COST_RANGE, 1),
-            ("Hours per FTE month", map.rates.hours_per_fte_month, validate::HOURS_PER_FTE_RANGE, 2),
-        ];
-        for (label, value, (min, max), which) in rates {
-            ui.label(label);
-            ui.vertical(|ui| {
-                let field = NumberField::new(id.with(("rate", which)), label, value);
-                if let Some(Some(v)) = field.show(ui, |v| validate::check_number(v, min, max)) {
-                    let edit = set(&|m| match which {
-                        0 => m.rates.hourly_cost = v,
-                        1 => m.rates.delay_cost_per_hour = v,
-                        _ => m.rates.hours_per_fte_month = v,
-                    });
-                    actions.push(Action::merged(edit, format!("map:rate:{which}")));
-                }
-            });
-            ui.end_row();
-        }
-    });
+    Grid::new(id.with("rates"))
+        .num_columns(2)
+        .spacing([8.0, 6.0])
+        .show(ui, |ui| {
+            let rates = [
+                (
+                    "Labour cost / hour",
+                    map.rates.hourly_cost,
+                    validate::HOURLY_COST_RANGE,
+                    0,
+                ),
+                (
+                    "Delay cost / item / hour",
+                    map.rates.delay_cost_per_hour,
+                    validate::DELAY_COST_RANGE,
+                    1,
+                ),
+                (
+                    "Hours per FTE month",
+                    map.rates.hours_per_fte_month,
+                    validate::HOURS_PER_FTE_RANGE,
+                    2,
+                ),
+            ];
+            for (label, value, (min, max), which) in rates {
+                ui.label(label);
+                ui.vertical(|ui| {
+                    let field = NumberField::new(id.with(("rate", which)), label, value);
+                    if let Some(Some(v)) = field.show(ui, |v| validate::check_number(v, min, max)) {
+                        let edit = set(&|m| match which {
+                            0 => m.rates.hourly_cost = v,
+                            1 => m.rates.delay_cost_per_hour = v,
+                            _ => m.rates.hours_per_fte_month = v,
+                        });
+                        actions.push(Action::merged(edit, format!("map:rate:{which}")));
+                    }
+                });
+                ui.end_row();
+            }
+        });
     ui.add_space(6.0);
     ui.label("Notes and assumptions");
     if let Some(notes) = text_field(ui, id.with("notes"), "Map notes", &map.notes, true, |_| Ok(())) {
@@ -355,8 +454,16 @@ fn map_ui(ui: &mut egui::Ui, doc: &Document, other_map_names: &[String], actions
     }
     ui.add_space(10.0);
     let r = doc.ranking();
-    ui.label(format!("{} lanes · {} steps · {} edges", map.lanes.len(), map.steps.len(), map.edges.len()));
-    ui.label(format!("Total friction: {} / month", money(r.total_friction, &map.currency)));
+    ui.label(format!(
+        "{} lanes · {} steps · {} edges",
+        map.lanes.len(),
+        map.steps.len(),
+        map.edges.len()
+    ));
+    ui.label(format!(
+        "Total friction: {} / month",
+        money(r.total_friction, &map.currency)
+    ));
     ui.add_space(6.0);
     ui.label(RichText::new("Tip: select a step or lane on the canvas to edit it.").weak());
 }

@@ -19,19 +19,30 @@ pub fn library_ui(
             actions.push(Action::NewMap);
         }
     });
-    let resp = ui.add(egui::TextEdit::singleline(search).hint_text("Search maps").desired_width(f32::INFINITY));
+    let resp = ui.add(
+        egui::TextEdit::singleline(search)
+            .hint_text("Search maps")
+            .desired_width(f32::INFINITY),
+    );
     resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search maps"));
     ui.add_space(4.0);
     let needle = search.trim().to_lowercase();
     egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
         let mut shown = 0;
-        for m in maps.iter().filter(|m| needle.is_empty() || m.name.to_lowercase().contains(&needle)) {
+        for m in maps
+            .iter()
+            .filter(|m| needle.is_empty() || m.name.to_lowercase().contains(&needle))
+        {
             shown += 1;
             let selected = m.id == current;
             let resp = ui
                 .selectable_label(selected, RichText::new(&m.name).strong())
                 .on_hover_text(format!("{} lanes · {} steps", m.lanes, m.steps));
-            ui.label(RichText::new(format!("{} lanes · {} steps", m.lanes, m.steps)).small().weak());
+            ui.label(
+                RichText::new(format!("{} lanes · {} steps", m.lanes, m.steps))
+                    .small()
+                    .weak(),
+            );
             ui.add_space(4.0);
             if resp.clicked() && !selected {
                 actions.push(Action::OpenMap(m.id));

@@ -64,6 +64,9 @@ impl Action {
     }
 
     pub fn merged(edit: Edit, merge_key: impl Into<String>) -> Self {
-        Action::Edit { edit, merge_key: Some(merge_key.into()) }
+        Action::Edit {
+            edit,
+            merge_key: Some(merge_key.into()),
+        }
     }
 }

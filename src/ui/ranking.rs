@@ -48,7 +48,8 @@ pub fn ranking_ui(ui: &mut egui::Ui, ranking: &Ranking, highlighted: Option<&str
     }
     verdict_ui(ui, ranking);
     ui.add_space(4.0);
-    let table_width = (ui.available_width() * 0.55).max(420.0);
+    // The chart keeps a readable width; the table takes the rest.
+    let table_width = (ui.available_width() - 340.0).max(360.0);
     ui.horizontal_top(|ui| {
         ui.allocate_ui(egui::vec2(table_width, ui.available_height()), |ui| {
             egui::ScrollArea::both()
@@ -86,28 +87,38 @@ fn verdict_ui(ui: &mut egui::Ui, ranking: &Ranking) {
 
 fn table_ui(ui: &mut egui::Ui, ranking: &Ranking, highlighted: Option<&str>, actions: &mut Vec<Action>) {
     let cur = &ranking.currency;
-    Grid::new("ranking-grid").num_columns(5).striped(true).spacing([14.0, 6.0]).show(ui, |ui| {
-        for title in ["#", "Lane", "Friction / month", "Share", "Top driver"] {
-            ui.label(RichText::new(title).strong());
-        }
-        ui.end_row();
-        for lane in &ranking.lanes {
-            ui.label(lane.rank.to_string());
-            let is_highlighted = highlighted == Some(lane.lane_id.as_str());
-            let resp = ui.selectable_label(is_highlighted, &lane.lane).on_hover_text("Show this lane on the canvas");
-            if resp.clicked() {
-                actions.push(Action::HighlightLane(lane.lane_id.clone()));
+    Grid::new("ranking-grid")
+        .num_columns(5)
+        .striped(true)
+        .spacing([14.0, 6.0])
+        .show(ui, |ui| {
+            for title in ["#", "Lane", "Friction / month", "Share", "Top driver"] {
+                ui.label(RichText::new(title).strong());
             }
-            ui.label(money(lane.monthly_friction, cur)).on_hover_text(format!(
-                "Range {} – {}",
-                money(lane.friction_low, cur),
-                money(lane.friction_high, cur)
-            ));
-            ui.label(percent(lane.share_pct));
-            ui.label(lane.top_driver.as_ref().map_or_else(|| "—".to_owned(), |d| d.describe()));
             ui.end_row();
-        }
-    });
+            for lane in &ranking.lanes {
+                ui.label(lane.rank.to_string());
+                let is_highlighted = highlighted == Some(lane.lane_id.as_str());
+                let resp = ui
+                    .selectable_label(is_highlighted, &lane.lane)
+                    .on_hover_text("Show this lane on the canvas");
+                if resp.clicked() {
+                    actions.push(Action::HighlightLane(lane.lane_id.clone()));
+                }
+                ui.label(money(lane.monthly_friction, cur)).on_hover_text(format!(
+                    "Range {} – {}",
+                    money(lane.friction_low, cur),
+                    money(lane.friction_high, cur)
+                ));
+                ui.label(percent(lane.share_pct));
+                ui.label(
+                    lane.top_driver
+                        .as_ref()
+                        .map_or_else(|| "—".to_owned(), |d| d.describe()),
+                );
+                ui.end_row();
+            }
+        });
 }
 
 fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
@@ -117,13 +128,19 @@ fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
     let mut charts: Vec<BarChart> = Vec::new();
     for s in &series {
         let color = theme::component_color(s.component);
-        let bars =
-            s.bars.iter().map(|(y, amount, name)| Bar::new(*y, *amount).name(name).fill(color).width(0.6)).collect();
+        let bars = s
+            .bars
+            .iter()
+            .map(|(y, amount, name)| Bar::new(*y, *amount).name(name).fill(color).width(0.6))
+            .collect();
         let cur = currency.clone();
         let component = s.component.name();
-        let mut chart = BarChart::new(capitalize(component), bars).color(color).horizontal().element_formatter(
-            Box::new(move |bar, _| format!("{}\n{component}: {}", bar.name, money(bar.value, &cur))),
-        );
+        let mut chart = BarChart::new(capitalize(component), bars)
+            .color(color)
+            .horizontal()
+            .element_formatter(Box::new(move |bar, _| {
+                format!("{}\n{component}: {}", bar.name, money(bar.value, &cur))
+            }));
         let below: Vec<&BarChart> = charts.iter().collect();
         if !below.is_empty() {
             chart = chart.stack_on(&below);
@@ -144,7 +161,14 @@ fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
         .include_y(-0.6)
         .include_y(n as f64 - 0.4)
         .y_axis_min_width(150.0)
-        .y_grid_spacer(move |_| (0..n).map(|i| GridMark { value: i as f64, step_size: 1.0 }).collect())
+        .y_grid_spacer(move |_| {
+            (0..n)
+                .map(|i| GridMark {
+                    value: i as f64,
+                    step_size: 1.0,
+                })
+                .collect()
+        })
         .y_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() > 1e-6 || i < 0.0 {
@@ -162,7 +186,10 @@ fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
 
 fn capitalize(s: &str) -> String {
     let mut chars = s.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 fn shorten(s: &str, max: usize) -> String {

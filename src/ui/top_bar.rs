@@ -42,10 +42,16 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
             menu_items(ui, [("Save now", "Ctrl+S", Action::SaveNow)], actions);
         });
         ui.menu_button("Edit", |ui| {
-            if ui.add_enabled(state.can_undo, Button::new("Undo").shortcut_text("Ctrl+Z")).clicked() {
+            if ui
+                .add_enabled(state.can_undo, Button::new("Undo").shortcut_text("Ctrl+Z"))
+                .clicked()
+            {
                 actions.push(Action::Undo);
             }
-            if ui.add_enabled(state.can_redo, Button::new("Redo").shortcut_text("Ctrl+Shift+Z")).clicked() {
+            if ui
+                .add_enabled(state.can_redo, Button::new("Redo").shortcut_text("Ctrl+Shift+Z"))
+                .clicked()
+            {
                 actions.push(Action::Redo);
             }
             ui.separator();
@@ -59,7 +65,11 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
         });
         ui.menu_button("View", |ui| {
             menu_items(ui, [("Fit to map", "F", Action::FitToMap)], actions);
-            let (label, dark) = if state.dark_mode { ("Light theme", false) } else { ("Dark theme", true) };
+            let (label, dark) = if state.dark_mode {
+                ("Light theme", false)
+            } else {
+                ("Dark theme", true)
+            };
             menu_items(ui, [(label, "", Action::SetDarkMode(dark))], actions);
             menu_items(ui, [("Fullscreen", "F11", Action::ToggleFullscreen)], actions);
             ui.label(RichText::new("Zoom the UI with Ctrl + / − / 0").weak());
@@ -69,10 +79,17 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
         });
 
         ui.separator();
-        if ui.add_enabled(state.can_undo, Button::new("Undo")).on_hover_text("Undo (Ctrl+Z)").clicked() {
+        if ui
+            .add_enabled(state.can_undo, Button::new("Undo"))
+            .on_hover_text("Undo (Ctrl+Z)")
+            .clicked()
+        {
             actions.push(Action::Undo);
         }
-        if ui.add_enabled(state.can_redo, Button::new("Redo")).on_hover_text("Redo (Ctrl+Shift+Z or Ctrl+Y)").clicked()
+        if ui
+            .add_enabled(state.can_redo, Button::new("Redo"))
+            .on_hover_text("Redo (Ctrl+Shift+Z or Ctrl+Y)")
+            .clicked()
         {
             actions.push(Action::Redo);
         }
@@ -80,10 +97,18 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
         if ui.button("+ Lane").on_hover_text("Add a lane (L)").clicked() {
             actions.push(Action::AddLane);
         }
-        if ui.button("+ Step").on_hover_text("Add a step to the selected lane (S)").clicked() {
+        if ui
+            .button("+ Step")
+            .on_hover_text("Add a step to the selected lane (S)")
+            .clicked()
+        {
             actions.push(Action::AddStep);
         }
-        if ui.button("Fit to map").on_hover_text("Show the whole map (F or Home)").clicked() {
+        if ui
+            .button("Fit to map")
+            .on_hover_text("Show the whole map (F or Home)")
+            .clicked()
+        {
             actions.push(Action::FitToMap);
         }
 

@@ -13,8 +13,16 @@ pub const SIZE: [f32; 2] = [1440.0, 900.0];
 /// The real app on the database at `db`, with the path field instead of
 /// native file dialogs.
 pub fn app(db: &Path) -> Harness<'static, FrictionApp> {
-    let config = AppConfig { db_path: db.to_owned(), native_dialogs: false };
-    let mut harness = Harness::builder().with_size(SIZE).build_eframe(move |cc| FrictionApp::new(&cc.egui_ctx, config));
+    let config = AppConfig {
+        db_path: db.to_owned(),
+        native_dialogs: false,
+        report_first_frame_since: None,
+    };
+    // The harness would otherwise impose its own theme; light is the app's default.
+    let mut harness = Harness::builder()
+        .with_size(SIZE)
+        .with_theme(eframe::egui::Theme::Light)
+        .build_eframe(move |cc| FrictionApp::new(&cc.egui_ctx, config));
     harness.run();
     harness
 }

@@ -59,12 +59,18 @@ impl Layout {
             .steps
             .iter()
             .map(|step| {
-                let origin = lane_index.get(step.lane.as_str()).map_or(Pos2::ZERO, |&i| bands[i].body.min);
+                let origin = lane_index
+                    .get(step.lane.as_str())
+                    .map_or(Pos2::ZERO, |&i| bands[i].body.min);
                 Rect::from_min_size(origin + vec2(step.x, step.y), vec2(CARD_W, CARD_H))
             })
             .collect();
         let step_index = map.steps.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
-        Self { bands, cards, step_index }
+        Self {
+            bands,
+            cards,
+            step_index,
+        }
     }
 
     /// Everything drawn, for "fit to map".

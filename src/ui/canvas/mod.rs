@@ -39,18 +39,25 @@ impl Selection {
     }
 
     pub fn only_step(id: &str) -> Self {
-        Self { steps: BTreeSet::from([id.to_owned()]), ..Self::default() }
+        Self {
+            steps: BTreeSet::from([id.to_owned()]),
+            ..Self::default()
+        }
     }
 
     pub fn only_lane(id: &str) -> Self {
-        Self { lane: Some(id.to_owned()), ..Self::default() }
+        Self {
+            lane: Some(id.to_owned()),
+            ..Self::default()
+        }
     }
 
     /// Drops ids that no longer exist (after undo, delete or reload).
     pub fn retain_existing(&mut self, doc: &Document) {
         let map = doc.map();
         self.steps.retain(|id| map.step(id).is_some());
-        self.edges.retain(|(a, b)| map.edges.iter().any(|e| &e.from == a && &e.to == b));
+        self.edges
+            .retain(|(a, b)| map.edges.iter().any(|e| &e.from == a && &e.to == b));
         if self.lane.as_ref().is_some_and(|id| map.lane(id).is_none()) {
             self.lane = None;
         }
@@ -115,7 +122,11 @@ impl CanvasView {
     }
 
     pub fn start_rename(&mut self, target: RenameTarget, text: String) {
-        self.rename = Some(Rename { target, text, focus_requested: false });
+        self.rename = Some(Rename {
+            target,
+            text,
+            focus_requested: false,
+        });
     }
 
     pub fn is_renaming(&self) -> bool {
@@ -124,9 +135,13 @@ impl CanvasView {
 
     /// Pans (without zooming) so a lane's band is in view.
     pub fn reveal_lane(&mut self, doc: &Document, lane_id: &str) {
-        let Some(index) = doc.map().lane_index(lane_id) else { return };
+        let Some(index) = doc.map().lane_index(lane_id) else {
+            return;
+        };
         let scene_rect = self.scene_rect;
-        let Some(band) = self.layout(doc).bands.get(index).map(|b| b.rect) else { return };
+        let Some(band) = self.layout(doc).bands.get(index).map(|b| b.rect) else {
+            return;
+        };
         if !scene_rect.intersects(band) || !scene_rect.contains(band.center()) {
             self.scene_rect = scene_rect.translate(vec2(0.0, band.center().y - scene_rect.center().y));
         }
@@ -171,8 +186,9 @@ pub fn canvas_ui(ui: &mut egui::Ui, doc: &Document, view: &mut CanvasView, actio
         return;
     };
     let mut scene_rect = view.scene_rect;
-    let scene =
-        Scene::new().zoom_range(ZOOM_RANGE).drag_pan_buttons(DragPanButtons::SECONDARY | DragPanButtons::MIDDLE);
+    let scene = Scene::new()
+        .zoom_range(ZOOM_RANGE)
+        .drag_pan_buttons(DragPanButtons::SECONDARY | DragPanButtons::MIDDLE);
     let response = scene.show(ui, &mut scene_rect, |ui| {
         scene_contents(ui, doc, view, &layout, &pal, dark_mode, zoom, actions);
     });
@@ -303,12 +319,24 @@ fn scene_contents(
         let selected = view.selection.steps.contains(&step.id);
         let resp = ui.interact(rect, Id::unique(("step", &step.id)), Sense::click_and_drag());
         resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, format!("Step {}", step.name)));
-        let heat = if max_friction > 0.0 { scores[i].point.friction() / max_friction } else { 0.0 };
+        let heat = if max_friction > 0.0 {
+            scores[i].point.friction() / max_friction
+        } else {
+            0.0
+        };
         paint::step_card(
             &painter,
             pal,
             rect,
-            &paint::CardLook { step, score: &scores[i], heat, selected, currency: &map.currency, zoom, dark_mode },
+            &paint::CardLook {
+                step,
+                score: &scores[i],
+                heat,
+                selected,
+                currency: &map.currency,
+                zoom,
+                dark_mode,
+            },
         );
         card_interaction(&resp, step, selected, modifiers, view, layout, map, actions);
 
@@ -351,10 +379,16 @@ fn lane_buttons(ui: &mut egui::Ui, lane: &Lane, index: usize, lanes: usize, head
         enabled && resp.clicked()
     };
     if button(ui, "↑", format!("Move lane {} up", lane.name), index > 0) {
-        actions.push(Action::edit(Edit::MoveLane { lane_id: lane.id.clone(), to_index: index - 1 }));
+        actions.push(Action::edit(Edit::MoveLane {
+            lane_id: lane.id.clone(),
+            to_index: index - 1,
+        }));
     }
     if button(ui, "↓", format!("Move lane {} down", lane.name), index + 1 < lanes) {
-        actions.push(Action::edit(Edit::MoveLane { lane_id: lane.id.clone(), to_index: index + 1 }));
+        actions.push(Action::edit(Edit::MoveLane {
+            lane_id: lane.id.clone(),
+            to_index: index + 1,
+        }));
     }
     if button(ui, "×", format!("Delete lane {}", lane.name), true) {
         actions.push(Action::AskDeleteLane(lane.id.clone()));
@@ -392,7 +426,10 @@ fn card_interaction(
         if !selected {
             view.selection = Selection::only_step(&step.id);
         }
-        view.drag = Some(Drag::Move { step_ids: view.selection.steps.iter().cloned().collect(), offset: Vec2::ZERO });
+        view.drag = Some(Drag::Move {
+            step_ids: view.selection.steps.iter().cloned().collect(),
+            offset: Vec2::ZERO,
+        });
     }
     if resp.dragged_by(PointerButton::Primary)
         && let Some(Drag::Move { offset, .. }) = &mut view.drag
@@ -418,7 +455,10 @@ fn connector_interaction(
     if conn.drag_started()
         && let Some(pointer) = conn.interact_pointer_pos()
     {
-        view.drag = Some(Drag::Connect { from: step.id.clone(), pointer });
+        view.drag = Some(Drag::Connect {
+            from: step.id.clone(),
+            pointer,
+        });
     }
     if conn.dragged()
         && let Some(Drag::Connect { pointer, .. }) = &mut view.drag
@@ -526,7 +566,9 @@ fn rename_overlay(
         return;
     };
     let edit_id = Id::unique("canvas-rename");
-    let edit = egui::TextEdit::singleline(&mut rename.text).id(edit_id).font(crate::theme::bold(15.0));
+    let edit = egui::TextEdit::singleline(&mut rename.text)
+        .id(edit_id)
+        .font(crate::theme::bold(15.0));
     let resp = ui.put(rect, edit);
     resp.widget_info(|| WidgetInfo::labeled(Role::TextInput, true, "Rename"));
     if !rename.focus_requested {

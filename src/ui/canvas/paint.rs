@@ -50,10 +50,17 @@ pub struct LaneLook<'a> {
 }
 
 pub fn lane_band(painter: &Painter, pal: &Palette, band: &super::layout::LaneBand, look: &LaneLook<'_>) {
-    let fill = if look.highlighted { pal.lane_highlight } else { pal.lane_fill[look.index % 2] };
+    let fill = if look.highlighted {
+        pal.lane_highlight
+    } else {
+        pal.lane_fill[look.index % 2]
+    };
     painter.rect_filled(band.rect, 0.0, fill);
     painter.rect_filled(band.header, 0.0, pal.lane_header);
-    painter.line_segment([band.rect.left_bottom(), band.rect.right_bottom()], Stroke::new(1.0, pal.card_border));
+    painter.line_segment(
+        [band.rect.left_bottom(), band.rect.right_bottom()],
+        Stroke::new(1.0, pal.card_border),
+    );
     if look.selected {
         painter.rect_stroke(band.rect.shrink(1.5), 0.0, pal.selection_stroke(), StrokeKind::Inside);
     }
@@ -79,8 +86,11 @@ pub fn lane_band(painter: &Painter, pal: &Palette, band: &super::layout::LaneBan
     y += gh + 4.0;
     if look.zoom >= DETAIL_ZOOM {
         let rank = format!("#{} · {:.1}% of total", score.rank, score.share_pct);
-        let owner =
-            if look.lane.owner.is_empty() { "No owner yet".to_owned() } else { format!("Owner: {}", look.lane.owner) };
+        let owner = if look.lane.owner.is_empty() {
+            "No owner yet".to_owned()
+        } else {
+            format!("Owner: {}", look.lane.owner)
+        };
         for line in [rank, owner] {
             let g = one_line(painter, &line, FontId::proportional(13.0), pal.weak_text, width);
             if y + g.size().y > band.header.bottom() - 38.0 {
@@ -108,7 +118,11 @@ pub fn step_card(painter: &Painter, pal: &Palette, rect: Rect, look: &CardLook<'
     let fill = theme::heat_color(look.heat, look.dark_mode);
     let radius = 8.0;
     painter.rect_filled(rect, radius, fill);
-    let stroke = if look.selected { pal.selection_stroke() } else { Stroke::new(1.0, pal.card_border) };
+    let stroke = if look.selected {
+        pal.selection_stroke()
+    } else {
+        Stroke::new(1.0, pal.card_border)
+    };
     painter.rect_stroke(rect, radius, stroke, StrokeKind::Inside);
     if look.zoom < DETAIL_ZOOM {
         return;
@@ -126,13 +140,21 @@ pub fn step_card(painter: &Painter, pal: &Palette, rect: Rect, look: &CardLook<'
     line(painter, &s.name, theme::bold(15.0), pal.text);
     line(
         painter,
-        &format!("{}/mo · {} min", thousands(s.volume_per_month, 0), trim_number(s.handle_minutes)),
+        &format!(
+            "{}/mo · {} min",
+            thousands(s.volume_per_month, 0),
+            trim_number(s.handle_minutes)
+        ),
         FontId::proportional(13.0),
         pal.weak_text,
     );
     line(
         painter,
-        &format!("rework {:.0}% · wait {} h", s.rework_rate * 100.0, trim_number(s.approval_delay_hours)),
+        &format!(
+            "rework {:.0}% · wait {} h",
+            s.rework_rate * 100.0,
+            trim_number(s.approval_delay_hours)
+        ),
         FontId::proportional(13.0),
         pal.weak_text,
     );

@@ -1,0 +1,72 @@
+//! Autosave as a person meets it: edits reach the database on their own,
+//! a failed save is shown with its reason while the edits stay in memory,
+//! and saving succeeds by itself once the database is writable again.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{app, ws, ws_mut};
+use egui_kittest::Harness;
+use frictionmap::app::FrictionApp;
+use frictionmap::edit::{Edit, MapMeta};
+use frictionmap::store::Store;
+use frictionmap::ui::Action;
+use frictionmap::ui::top_bar::SaveIndicator;
+
+/// Runs frames in real time until `done` holds, or fails after `limit`.
+fn run_until(harness: &mut Harness<'static, FrictionApp>, limit: Duration, done: impl Fn(&SaveIndicator) -> bool) {
+    let start = Instant::now();
+    loop {
+        harness.step();
+        let indicator = ws(harness).save_indicator();
+        if done(&indicator) {
+            return;
+        }
+        assert!(start.elapsed() < limit, "still {indicator:?} after {limit:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn rename(harness: &mut Harness<'static, FrictionApp>, name: &str) {
+    let mut meta = MapMeta::of(ws(harness).document().map());
+    meta.name = name.to_owned();
+    let ctx = harness.ctx.clone();
+    ws_mut(harness).handle(&ctx, Action::edit(Edit::SetMeta(meta)));
+}
+
+#[test]
+fn a_failed_save_is_shown_kept_in_memory_and_retried() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fm.sqlite3");
+    let mut harness = app(&db);
+    let id = ws(&harness).document().id;
+
+    // An edit is saved within about a second, with nothing else to do.
+    rename(&mut harness, "Saved by itself");
+    run_until(&mut harness, Duration::from_secs(5), |s| *s == SaveIndicator::Saved);
+    assert_eq!(Store::open(&db).unwrap().load(id).unwrap().name, "Saved by itself");
+
+    // Another program holds the database's write lock: the save fails.
+    let blocker = rusqlite::Connection::open(&db).unwrap();
+    blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    rename(&mut harness, "Kept in memory");
+    run_until(&mut harness, Duration::from_secs(20), |s| {
+        matches!(s, SaveIndicator::Failed(_))
+    });
+    let SaveIndicator::Failed(why) = ws(&harness).save_indicator() else {
+        unreachable!()
+    };
+    assert!(why.contains("locked"), "the reason is shown: {why}");
+    assert_eq!(
+        ws(&harness).document().map().name,
+        "Kept in memory",
+        "the edit stays in memory"
+    );
+
+    // Once the lock is gone, the retry saves it without the user doing anything.
+    blocker.execute_batch("ROLLBACK").unwrap();
+    drop(blocker);
+    run_until(&mut harness, Duration::from_secs(20), |s| *s == SaveIndicator::Saved);
+    assert_eq!(Store::open(&db).unwrap().load(id).unwrap().name, "Kept in memory");
+}
