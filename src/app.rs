@@ -22,9 +22,11 @@ use crate::ui::canvas::{CanvasView, RenameTarget, Selection, canvas_ui};
 use crate::ui::dialogs::{Dialog, FilePurpose, dialog_ui, with_extension};
 use crate::ui::inspector::inspector_ui;
 use crate::ui::library::library_ui;
+use crate::ui::plan_panel::{PlanView, plan_ui};
 use crate::ui::ranking::ranking_ui;
 use crate::ui::shortcuts::{handle_shortcuts, shortcuts_window};
 use crate::ui::top_bar::{SaveIndicator, TopBarState, top_bar_ui};
+use crate::ui::workshop::{WORKSHOP_ZOOM, Workshop, what_if_ui, workshop_bar_ui, workshop_ranking_ui};
 
 /// Quiet time after the last edit before autosave writes.
 const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);
@@ -102,6 +104,13 @@ impl eframe::App for FrictionApp {
     }
 }
 
+/// What the right-hand panel shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RightTab {
+    Inspector,
+    Plan,
+}
+
 /// An open database with one map open for editing.
 pub struct Workspace {
     store: Store,
@@ -109,6 +118,12 @@ pub struct Workspace {
     maps: Vec<MapSummary>,
     doc: Document,
     pub view: CanvasView,
+    pub right_tab: RightTab,
+    plan_view: PlanView,
+    /// Set while workshop mode is on.
+    pub workshop: Option<Workshop>,
+    /// The UI zoom and look to restore when the workshop ends.
+    before_workshop: (f32, bool),
     search: String,
     pub dialog: Option<Dialog>,
     show_shortcuts: bool,
@@ -153,6 +168,10 @@ impl Workspace {
             maps,
             doc,
             view: CanvasView::default(),
+            right_tab: RightTab::Inspector,
+            plan_view: PlanView::default(),
+            workshop: None,
+            before_workshop: (1.0, false),
             search: String::new(),
             dialog: None,
             show_shortcuts: false,
@@ -191,15 +210,40 @@ impl Workspace {
         let ctx = ui.ctx().clone();
         let mut actions = Vec::new();
         if self.dialog.is_none() && !self.view.is_renaming() {
+            // F5 toggles the workshop; Esc leaves it when no field has the keyboard.
+            ctx.input_mut(|i| {
+                if i.consume_key(egui::Modifiers::NONE, egui::Key::F5) {
+                    actions.push(Action::ToggleWorkshop);
+                }
+                if self.workshop.is_some() && !self.typing && i.consume_key(egui::Modifiers::NONE, egui::Key::Escape) {
+                    actions.push(Action::ToggleWorkshop);
+                }
+            });
             handle_shortcuts(&ctx, self.typing, &mut actions);
         }
+        if self.workshop.is_some() {
+            self.workshop_ui(ui, &mut actions);
+        } else {
+            self.editor_ui(ui, &mut actions);
+        }
+        dialog_ui(&ctx, &mut self.dialog, &mut actions);
+        shortcuts_window(&ctx, &mut self.show_shortcuts);
+
+        self.typing = ctx.text_edit_focused();
+        for action in actions {
+            self.handle(&ctx, action);
+        }
+        self.autosave_tick(&ctx);
+    }
+
+    fn editor_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         let top = TopBarState {
             can_undo: self.doc.can_undo(),
             can_redo: self.doc.can_redo(),
             save: self.save_indicator(),
             dark_mode: self.dark_mode,
         };
-        egui::Panel::top("top-bar").show(ui, |ui| top_bar_ui(ui, &top, &mut actions));
+        egui::Panel::top("top-bar").show(ui, |ui| top_bar_ui(ui, &top, actions));
         if let Some(notice) = &self.notice {
             let mut dismiss = false;
             egui::Panel::bottom("notice").show(ui, |ui| {
@@ -216,20 +260,38 @@ impl Workspace {
             .resizable(true)
             .default_size(230.0)
             .show(ui, |ui| {
-                library_ui(ui, &self.maps, self.doc.id, &mut self.search, &mut actions)
+                library_ui(ui, &self.maps, self.doc.id, &mut self.search, actions)
             });
-        let other_names: Vec<String> = self
-            .maps
-            .iter()
-            .filter(|m| m.id != self.doc.id)
-            .map(|m| m.name.clone())
-            .collect();
+        let other_names = self.other_map_names();
+        let today = today();
         egui::Panel::right("inspector")
             .resizable(true)
-            .default_size(360.0)
+            .default_size(380.0)
             .show(ui, |ui| {
-                inspector_ui(ui, &self.doc, &self.view.selection, &other_names, &mut actions)
+                ui.horizontal(|ui| {
+                    let active = crate::plan::active_picks(self.doc.map()).len();
+                    let plan_label = if active > 1 {
+                        format!("Plan ({active} active!)")
+                    } else {
+                        "Plan".to_owned()
+                    };
+                    ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
+                    ui.selectable_value(&mut self.right_tab, RightTab::Plan, plan_label);
+                });
+                ui.separator();
+                match self.right_tab {
+                    RightTab::Inspector => inspector_ui(ui, &self.doc, &self.view.selection, &other_names, actions),
+                    RightTab::Plan => {
+                        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+                            plan_ui(ui, &self.doc, today, &mut self.plan_view, actions);
+                        });
+                    }
+                }
             });
+        let picked: Vec<&str> = crate::plan::active_picks(self.doc.map())
+            .iter()
+            .map(|p| p.lane.as_str())
+            .collect();
         egui::Panel::bottom("ranking")
             .resizable(true)
             .default_size(270.0)
@@ -238,21 +300,46 @@ impl Workspace {
                     ui,
                     self.doc.ranking(),
                     self.view.highlight_lane.as_deref(),
-                    &mut actions,
+                    &picked,
+                    actions,
                 )
             });
         let canvas_bg = theme::Palette::for_visuals(ui.visuals()).canvas_bg;
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(canvas_bg))
-            .show(ui, |ui| canvas_ui(ui, &self.doc, &mut self.view, &mut actions));
-        dialog_ui(&ctx, &mut self.dialog, &mut actions);
-        shortcuts_window(&ctx, &mut self.show_shortcuts);
+            .show(ui, |ui| canvas_ui(ui, &self.doc, &mut self.view, actions));
+    }
 
-        self.typing = ctx.text_edit_focused();
-        for action in actions {
-            self.handle(&ctx, action);
-        }
-        self.autosave_tick(&ctx);
+    fn workshop_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let Some(workshop) = self.workshop.as_mut() else { return };
+        egui::Panel::top("workshop-bar").show(ui, |ui| workshop_bar_ui(ui, &self.doc, workshop, actions));
+        egui::Panel::right("what-if")
+            .resizable(true)
+            .default_size(340.0)
+            .show(ui, |ui| {
+                what_if_ui(ui, &self.doc, workshop, &self.view.selection, actions)
+            });
+        let saved_ranking = self.doc.ranking().clone();
+        let shown = workshop.view_document(&self.doc);
+        let shown_ranking = shown.ranking().clone();
+        egui::Panel::bottom("workshop-ranking")
+            .resizable(true)
+            .default_size(ui.available_height() * 0.4)
+            .show(ui, |ui| {
+                workshop_ranking_ui(ui, &saved_ranking, &shown_ranking, workshop)
+            });
+        let canvas_bg = theme::Palette::for_visuals(ui.visuals()).canvas_bg;
+        // The room looks at the what-if map; the canvas only selects here.
+        let mut canvas_actions = Vec::new();
+        let shown = workshop.view_document(&self.doc);
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE.fill(canvas_bg))
+            .show(ui, |ui| canvas_ui(ui, shown, &mut self.view, &mut canvas_actions));
+        actions.extend(
+            canvas_actions
+                .into_iter()
+                .filter(|a| matches!(a, Action::HighlightLane(_))),
+        );
     }
 
     /// Carries out one action. Tests drive the app through this too.
@@ -329,6 +416,56 @@ impl Workspace {
                 }
             }
             Action::ShowShortcuts => self.show_shortcuts = true,
+            Action::PickLane(lane_id) => self.pick_lane(lane_id, false),
+            Action::ConfirmPickLane(lane_id) => self.pick_lane(lane_id, true),
+            Action::ShowPlan => self.right_tab = RightTab::Plan,
+            Action::ExportBrief => {
+                if self.shown_pick().is_some() {
+                    self.pick_file(FilePurpose::ExportBrief);
+                } else {
+                    self.notice = Some("Pick a lane first: the brief describes the picked lane.".into());
+                }
+            }
+            Action::ToggleWorkshop => self.toggle_workshop(ctx),
+            Action::SetWhatIf { step_id, attr, value } => {
+                if let Some(w) = &mut self.workshop {
+                    w.scenario.set_value(self.doc.map(), &step_id, attr, value);
+                }
+            }
+            Action::SetWhatIfRates(rates) => {
+                if let Some(w) = &mut self.workshop {
+                    w.scenario.set_rates(self.doc.map(), rates);
+                }
+            }
+            Action::ApplyWhatIfs => {
+                let edit = self.workshop.as_ref().and_then(|w| w.scenario.to_edit(self.doc.map()));
+                if let Some(edit) = edit {
+                    self.apply(edit, None);
+                }
+                if let Some(w) = &mut self.workshop {
+                    w.scenario = Default::default();
+                }
+            }
+            Action::DiscardWhatIfs => {
+                if let Some(w) = &mut self.workshop {
+                    w.scenario = Default::default();
+                }
+            }
+            Action::RevealStart => {
+                if let Some(w) = &mut self.workshop {
+                    w.reveal = Some(0);
+                }
+            }
+            Action::RevealNext => {
+                if let Some(w) = &mut self.workshop {
+                    w.reveal = w.reveal.map(|n| n + 1);
+                }
+            }
+            Action::RevealEnd => {
+                if let Some(w) = &mut self.workshop {
+                    w.reveal = None;
+                }
+            }
         }
     }
 
@@ -469,6 +606,7 @@ impl Workspace {
             FilePurpose::ImportJson => String::new(),
             FilePurpose::ExportJson => format!("{}.json", file_stem(&self.doc.map().name)),
             FilePurpose::ExportCsv => format!("{} - ranked lanes.csv", file_stem(&self.doc.map().name)),
+            FilePurpose::ExportBrief => format!("{} - lane brief.md", file_stem(&self.doc.map().name)),
         };
         let folder = directories::UserDirs::new()
             .and_then(|d| {
@@ -514,6 +652,15 @@ impl Workspace {
             FilePurpose::ExportCsv => atomic_write(&path, &ranking_csv(self.doc.ranking(), true))
                 .map(|()| format!("Exported the ranked lanes to {}", path.display()))
                 .map_err(|e| format!("Could not write {}: {e}", path.display())),
+            FilePurpose::ExportBrief => match self.shown_pick() {
+                Some(pick) => {
+                    let brief = crate::brief::lane_brief(self.doc.map(), self.doc.ranking(), &pick, today());
+                    atomic_write(&path, brief.as_bytes())
+                        .map(|()| format!("Exported the lane brief to {}", path.display()))
+                        .map_err(|e| format!("Could not write {}: {e}", path.display()))
+                }
+                None => Err("There is no picked lane to describe.".to_owned()),
+            },
         };
         match result {
             Ok(message) => self.notice = Some(message),
@@ -547,6 +694,7 @@ impl Workspace {
             lane,
             steps: Vec::new(),
             edges: Vec::new(),
+            picks: Vec::new(),
         }));
         self.apply(edit, None);
         self.view.selection = Selection::only_lane(&lane_id);
@@ -631,6 +779,80 @@ impl Workspace {
             });
         }
     }
+}
+
+impl Workspace {
+    /// The pick the plan panel shows: the chosen one, else the newest active.
+    pub fn shown_pick(&self) -> Option<crate::plan::Pick> {
+        let picks = &self.doc.map().picks;
+        self.plan_view
+            .pick_id
+            .as_deref()
+            .and_then(|id| picks.iter().find(|p| p.id == id))
+            .or_else(|| picks.iter().rev().find(|p| p.is_active()))
+            .or_else(|| picks.last())
+            .cloned()
+    }
+
+    fn pick_lane(&mut self, lane_id: String, confirmed: bool) {
+        let map = self.doc.map();
+        let active = crate::plan::active_picks(map);
+        if let Some(existing) = active.iter().find(|p| p.lane == lane_id) {
+            self.plan_view.pick_id = Some(existing.id.clone());
+            self.right_tab = RightTab::Plan;
+            return;
+        }
+        if !active.is_empty() && !confirmed {
+            let names = active
+                .iter()
+                .map(|p| map.lane(&p.lane).map_or(p.lane.clone(), |l| l.name.clone()))
+                .collect();
+            let lane = map.lane(&lane_id).map_or(lane_id.clone(), |l| l.name.clone());
+            self.dialog = Some(Dialog::ConfirmSecondPick {
+                lane_id,
+                lane,
+                active: names,
+            });
+            return;
+        }
+        let Some(score) = self.doc.ranking().lane(&lane_id) else {
+            return;
+        };
+        let owner = map.lane(&lane_id).map(|l| l.owner.clone()).unwrap_or_default();
+        let pick = crate::plan::Pick::new(crate::plan::next_pick_id(map), score, &owner, today());
+        let pick_id = pick.id.clone();
+        let mut picks = map.picks.clone();
+        picks.push(pick);
+        self.apply(Edit::SetPicks(picks), None);
+        self.plan_view.pick_id = Some(pick_id);
+        self.right_tab = RightTab::Plan;
+    }
+
+    fn toggle_workshop(&mut self, ctx: &egui::Context) {
+        if self.workshop.take().is_some() {
+            let (zoom, dark) = self.before_workshop;
+            ctx.set_zoom_factor(zoom);
+            ctx.style_mut_of(egui::Theme::Light, |s| s.visuals.override_text_color = None);
+            ctx.set_theme(if dark { egui::Theme::Dark } else { egui::Theme::Light });
+            ctx.send_viewport_cmd(ViewportCommand::Fullscreen(self.fullscreen));
+            return;
+        }
+        self.before_workshop = (ctx.zoom_factor(), self.dark_mode);
+        self.workshop = Some(Workshop::default());
+        ctx.set_zoom_factor(WORKSHOP_ZOOM);
+        // High contrast for a projector: the light look with black text.
+        ctx.set_theme(egui::Theme::Light);
+        ctx.style_mut_of(egui::Theme::Light, |s| {
+            s.visuals.override_text_color = Some(egui::Color32::BLACK)
+        });
+        ctx.send_viewport_cmd(ViewportCommand::Fullscreen(true));
+        self.view.request_fit();
+    }
+}
+
+/// Today's date on this computer.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 impl Drop for Workspace {

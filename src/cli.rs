@@ -6,12 +6,15 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+use crate::brief::lane_brief;
 use crate::fsutil::atomic_write;
 use crate::mapfile::{InputError, read_map_file, to_json};
 use crate::model::Map;
 use crate::money::{money, percent};
+use crate::plan::{Pick, active_picks, latest_pick_of_lane};
 use crate::ranking_csv::ranking_csv;
 use crate::samples::seed_if_empty;
 use crate::scoring::{Ranking, rank};
@@ -55,7 +58,35 @@ pub enum Command {
     },
     /// List the maps in the database.
     List,
+    /// Write the one-page Markdown brief of a stored map's picked lane.
+    Brief(BriefArgs),
 }
+
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    /// The stored map's name.
+    #[arg(long, value_name = "NAME")]
+    pub map: String,
+    /// The lane (name or id) whose latest pick to write; by default the
+    /// map's active pick.
+    #[arg(long, value_name = "LANE")]
+    pub lane: Option<String>,
+    /// Where to write the brief.
+    #[arg(long, value_name = "BRIEF.md")]
+    pub out: PathBuf,
+    /// The date the brief is written for (default: today), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", hide = true, value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| format!("{text:?} is not a date (YYYY-MM-DD)"))
+}
+
+/// A command's input that does not fit the stored data (exit code 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
 
 #[derive(Debug, Args)]
 pub struct RankArgs {
@@ -90,7 +121,9 @@ pub fn run(db: Option<PathBuf>, command: Command) -> ExitCode {
 /// 2 when the user's input was at fault, 1 for everything else.
 pub fn exit_code(error: &anyhow::Error) -> u8 {
     let input = error.chain().any(|cause| {
-        cause.is::<InputError>() || matches!(cause.downcast_ref::<StoreError>(), Some(StoreError::NoSuchName(_)))
+        cause.is::<InputError>()
+            || cause.is::<UsageError>()
+            || matches!(cause.downcast_ref::<StoreError>(), Some(StoreError::NoSuchName(_)))
     });
     if input { 2 } else { 1 }
 }
@@ -133,6 +166,7 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
             println!("Wrote {}", out.display());
             Ok(())
         }
+        Command::Brief(args) => brief_command(db, args),
         Command::List => {
             let store = open_store(db)?;
             let maps = store.list()?;
@@ -169,6 +203,74 @@ fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+fn brief_command(db: Option<PathBuf>, args: BriefArgs) -> anyhow::Result<()> {
+    let store = open_store(db)?;
+    let map = store.load(store.find_by_name(&args.map)?)?;
+    let pick = choose_pick(&map, args.lane.as_deref())?;
+    let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let ranking = rank(&map);
+    let text = lane_brief(&map, &ranking, pick, today);
+    write_file(&args.out, text.as_bytes())?;
+    let lane = map.lane(&pick.lane).map_or(pick.lane.as_str(), |l| l.name.as_str());
+    println!(
+        "Wrote {} (the brief of {lane:?}, picked on {})",
+        args.out.display(),
+        pick.picked_on
+    );
+    Ok(())
+}
+
+/// The pick a brief is about: the given lane's latest pick, or else the
+/// map's active pick, or else (nothing active) its most recent pick.
+pub fn choose_pick<'a>(map: &'a Map, lane: Option<&str>) -> Result<&'a Pick, UsageError> {
+    let lane_label = |id: &str| map.lane(id).map_or(id.to_owned(), |l| l.name.clone());
+    if let Some(wanted) = lane {
+        let by_id = map.lanes.iter().find(|l| l.id == wanted);
+        let by_name: Vec<_> = map.lanes.iter().filter(|l| l.name == wanted).collect();
+        let found = match (by_id, by_name.as_slice()) {
+            (Some(l), _) | (None, &[l]) => l,
+            (None, []) => {
+                return Err(UsageError(format!(
+                    "map {:?} has no lane named {wanted:?} (or with that id)",
+                    map.name
+                )));
+            }
+            (None, _) => {
+                return Err(UsageError(format!(
+                    "map {:?} has {} lanes named {wanted:?}; give the lane's id instead",
+                    map.name,
+                    by_name.len()
+                )));
+            }
+        };
+        return latest_pick_of_lane(map, &found.id).ok_or_else(|| {
+            UsageError(format!(
+                "lane {:?} of map {:?} has never been picked; pick it in the app first",
+                found.name, map.name
+            ))
+        });
+    }
+    match active_picks(map).as_slice() {
+        [one] => Ok(one),
+        [] => map.picks.iter().max_by_key(|p| p.picked_on).ok_or_else(|| {
+            UsageError(format!(
+                "map {:?} has no picked lane yet; pick one in the app first",
+                map.name
+            ))
+        }),
+        several => Err(UsageError(format!(
+            "map {:?} has {} active lanes ({}); choose one with --lane",
+            map.name,
+            several.len(),
+            several
+                .iter()
+                .map(|p| format!("{:?}", lane_label(&p.lane)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {

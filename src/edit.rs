@@ -36,6 +36,8 @@ pub struct RemovedLane {
     pub lane: Lane,
     pub steps: Indexed<Step>,
     pub edges: Indexed<Edge>,
+    /// The lane's picks, which go and come back with it.
+    pub picks: Indexed<crate::plan::Pick>,
 }
 
 /// One undoable change to a map.
@@ -66,6 +68,8 @@ pub enum Edit {
     UpdateSteps(Vec<Step>),
     AddEdges(Vec<Edge>),
     RemoveEdges(Vec<Edge>),
+    /// Replaces the map's lane picks (the plan for the lane fixed first).
+    SetPicks(Vec<crate::plan::Pick>),
     /// Several edits as one undo step, applied in order.
     Batch(Vec<Edit>),
 }
@@ -112,9 +116,24 @@ pub fn apply(map: &mut Map, edit: Edit) -> Result<Edit, EditError> {
 fn check(map: &Map, edit: &Edit) -> Result<(), EditError> {
     match edit {
         Edit::SetMeta(_) | Edit::Batch(_) => Ok(()),
+        Edit::SetPicks(picks) => picks
+            .iter()
+            .find(|p| map.lane(&p.lane).is_none())
+            .map_or(Ok(()), |p| Err(EditError::NoLane(p.lane.clone()))),
         Edit::InsertLane(removed) => {
             if map.lane(&removed.lane.id).is_some() {
                 return Err(EditError::DuplicateId(removed.lane.id.clone()));
+            }
+            // The lane's picks come back with it: each names this lane and
+            // keeps an id no other pick uses.
+            let mut pick_ids: HashSet<&str> = map.picks.iter().map(|p| p.id.as_str()).collect();
+            for (_, pick) in &removed.picks {
+                if pick.lane != removed.lane.id {
+                    return Err(EditError::NoLane(pick.lane.clone()));
+                }
+                if !pick_ids.insert(&pick.id) {
+                    return Err(EditError::DuplicateId(pick.id.clone()));
+                }
             }
             check_insert(map, Some(&removed.lane.id), &removed.steps, &removed.edges)
         }
@@ -199,17 +218,20 @@ fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
             map.rates = meta.rates;
             Edit::SetMeta(old)
         }
+        Edit::SetPicks(picks) => Edit::SetPicks(std::mem::replace(&mut map.picks, picks)),
         Edit::InsertLane(removed) => {
             let RemovedLane {
                 index,
                 lane,
                 steps,
                 edges,
+                picks,
             } = *removed;
             let lane_id = lane.id.clone();
             map.lanes.insert(index.min(map.lanes.len()), lane);
             insert_at(&mut map.steps, steps);
             insert_at(&mut map.edges, edges);
+            insert_at(&mut map.picks, picks);
             Edit::RemoveLane { lane_id }
         }
         Edit::RemoveLane { lane_id } => {
@@ -222,11 +244,13 @@ fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
                 .map(|s| s.id.clone())
                 .collect();
             let (steps, edges) = remove_steps(map, &step_ids);
+            let picks = take_where(&mut map.picks, |p| p.lane == lane_id);
             Edit::InsertLane(Box::new(RemovedLane {
                 index,
                 lane,
                 steps,
                 edges,
+                picks,
             }))
         }
         Edit::MoveLane { lane_id, to_index } => {

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod autosave;
+pub mod brief;
 pub mod cli;
 pub mod document;
 pub mod edit;
@@ -17,8 +18,10 @@ pub mod mapfile;
 pub mod model;
 pub mod money;
 pub mod paths;
+pub mod plan;
 pub mod ranking_csv;
 pub mod samples;
+pub mod scenario;
 pub mod scoring;
 pub mod store;
 pub mod theme;

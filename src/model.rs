@@ -25,6 +25,9 @@ pub struct Map {
     pub steps: Vec<Step>,
     #[serde(default)]
     pub edges: Vec<Edge>,
+    /// Lanes picked to fix first (see `plan`). Optional in map files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub picks: Vec<crate::plan::Pick>,
 }
 
 fn default_currency() -> String {
@@ -65,6 +68,9 @@ pub struct Lane {
     pub owner: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// Optional estimate of the weeks of effort to fix this lane.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effort_weeks: Option<f64>,
 }
 
 /// One unit of work inside a lane. `x`/`y` are the card's top-left corner
@@ -229,6 +235,7 @@ impl Lane {
             name: name.into(),
             owner: String::new(),
             notes: String::new(),
+            effort_weeks: None,
         }
     }
 }
@@ -244,6 +251,7 @@ impl Map {
             lanes: Vec::new(),
             steps: Vec::new(),
             edges: Vec::new(),
+            picks: Vec::new(),
         }
     }
 

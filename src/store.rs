@@ -1,20 +1,25 @@
 //! The SQLite store: one database file holding every map in normalized
-//! tables (maps, lanes, steps, edges), versioned with `PRAGMA user_version`.
-//! Every write is one IMMEDIATE transaction, so it is all-or-nothing.
+//! tables (maps, lanes, steps, edges, picks and their reviews), versioned
+//! with `PRAGMA user_version`. Every write is one IMMEDIATE transaction, so
+//! it is all-or-nothing.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use chrono::{NaiveDate, Weekday};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::model::{Attr, Edge, Lane, Map, Rates, Step};
+use crate::plan::{Baseline, Direction, Metric, Pick, PickState, Review};
 use crate::validate::MAX_NAME_CHARS;
 
 /// The schema version this build writes. Migrations bring older files here.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Ordered migrations: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[include_str!("store/schema_v1.sql")];
+/// Each runs in its own transaction together with its version bump, so a
+/// file is always at one version or the next, never in between.
+const MIGRATIONS: &[&str] = &[include_str!("store/schema_v1.sql"), include_str!("store/schema_v2.sql")];
 
 /// A map's row id in the database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -44,6 +49,8 @@ pub enum StoreError {
     NameTaken(String),
     #[error("{path}: cannot create the data folder: {error}")]
     Folder { path: String, error: std::io::Error },
+    #[error("map {map} in the database: {place}: {message}")]
+    BadValue { map: i64, place: String, message: String },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
 }
@@ -100,7 +107,7 @@ impl Store {
     }
 
     fn migrate(&mut self, from: i64) -> Result<()> {
-        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from as usize) {
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
@@ -197,15 +204,16 @@ impl Store {
                         lanes: Vec::new(),
                         steps: Vec::new(),
                         edges: Vec::new(),
+                        picks: Vec::new(),
                     })
                 },
             )
             .optional()?
             .ok_or(StoreError::NoSuchMap(id.0))?;
 
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT lane_id, name, owner, notes FROM lanes WHERE map_id = ?1 ORDER BY position")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT lane_id, name, owner, notes, effort_weeks FROM lanes WHERE map_id = ?1 ORDER BY position",
+        )?;
         map.lanes = stmt
             .query_map([id.0], |r| {
                 Ok(Lane {
@@ -213,6 +221,7 @@ impl Store {
                     name: r.get(1)?,
                     owner: r.get(2)?,
                     notes: r.get(3)?,
+                    effort_weeks: r.get(4)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -249,6 +258,7 @@ impl Store {
                 })
             })?
             .collect::<Result<_, _>>()?;
+        map.picks = load_picks(&self.conn, id)?;
         Ok(map)
     }
 
@@ -383,7 +393,8 @@ fn ensure_name_free(conn: &Connection, name: &str, except: Option<MapId>) -> Res
 
 fn insert_contents(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO lanes (map_id, lane_id, position, name, owner, notes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO lanes (map_id, lane_id, position, name, owner, notes, effort_weeks)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
     for (position, lane) in map.lanes.iter().enumerate() {
         stmt.execute(params![
@@ -392,7 +403,8 @@ fn insert_contents(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
             position as i64,
             lane.name,
             lane.owner,
-            lane.notes
+            lane.notes,
+            lane.effort_weeks
         ])?;
     }
     let mut stmt = conn.prepare_cached(&format!(
@@ -432,7 +444,263 @@ fn insert_contents(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
     for (position, edge) in map.edges.iter().enumerate() {
         stmt.execute(params![id.0, edge.from, edge.to, position as i64])?;
     }
+    insert_picks(conn, id, &map.picks)
+}
+
+/// The pick columns in the order `load_picks` reads and `insert_picks` writes them.
+const PICK_COLUMNS: &str = "pick_id, lane_id, picked_on, state, closed_on, close_reason,
+     baseline_rank, baseline_monthly_friction, baseline_handling, baseline_rework, baseline_delay,
+     baseline_friction_low, baseline_friction_high, baseline_share_pct, baseline_touch_hours, baseline_fte,
+     owner, metric_name, metric_unit, metric_direction, metric_baseline_value, metric_baseline_date,
+     metric_target_value, metric_target_date, exception_policy, exception_reviewer, review_day";
+
+fn insert_picks(conn: &Connection, id: MapId, picks: &[Pick]) -> Result<()> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "INSERT INTO picks (map_id, position, {PICK_COLUMNS})
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                 ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)"
+    ))?;
+    let mut review_stmt = conn.prepare_cached(
+        "INSERT INTO reviews (map_id, pick_id, position, date, value, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let date = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+    for (position, p) in picks.iter().enumerate() {
+        let b = &p.baseline;
+        let m = &p.metric;
+        stmt.execute(params![
+            id.0,
+            position as i64,
+            p.id,
+            p.lane,
+            date(p.picked_on),
+            state_key(p.state),
+            p.closed_on.map(date),
+            p.close_reason,
+            i64::try_from(b.rank).unwrap_or(i64::MAX),
+            b.monthly_friction,
+            b.handling,
+            b.rework,
+            b.delay,
+            b.friction_low,
+            b.friction_high,
+            b.share_pct,
+            b.touch_hours,
+            b.fte,
+            p.owner,
+            m.name,
+            m.unit,
+            m.direction.map(direction_key),
+            m.baseline_value,
+            m.baseline_date.map(date),
+            m.target_value,
+            date(m.target_date),
+            p.exception_policy,
+            p.exception_reviewer,
+            p.review_day.map(weekday_key),
+        ])?;
+        for (position, r) in p.reviews.iter().enumerate() {
+            review_stmt.execute(params![id.0, p.id, position as i64, date(r.date), r.value, r.note])?;
+        }
+    }
     Ok(())
+}
+
+/// One pick row as stored, before its text is turned into dates and enums.
+struct PickRow {
+    id: String,
+    lane: String,
+    picked_on: String,
+    state: String,
+    closed_on: Option<String>,
+    close_reason: String,
+    baseline_rank: i64,
+    figures: [f64; 9],
+    owner: String,
+    metric_name: String,
+    metric_unit: String,
+    direction: Option<String>,
+    baseline_value: Option<f64>,
+    baseline_date: Option<String>,
+    target_value: Option<f64>,
+    target_date: String,
+    exception_policy: String,
+    exception_reviewer: String,
+    review_day: Option<String>,
+}
+
+impl PickRow {
+    fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
+        let mut figures = [0.0; 9];
+        for (i, slot) in figures.iter_mut().enumerate() {
+            *slot = r.get(7 + i)?;
+        }
+        Ok(Self {
+            id: r.get(0)?,
+            lane: r.get(1)?,
+            picked_on: r.get(2)?,
+            state: r.get(3)?,
+            closed_on: r.get(4)?,
+            close_reason: r.get(5)?,
+            baseline_rank: r.get(6)?,
+            figures,
+            owner: r.get(16)?,
+            metric_name: r.get(17)?,
+            metric_unit: r.get(18)?,
+            direction: r.get(19)?,
+            baseline_value: r.get(20)?,
+            baseline_date: r.get(21)?,
+            target_value: r.get(22)?,
+            target_date: r.get(23)?,
+            exception_policy: r.get(24)?,
+            exception_reviewer: r.get(25)?,
+            review_day: r.get(26)?,
+        })
+    }
+
+    fn into_pick(self, map: MapId) -> Result<Pick> {
+        let place = |field: &str| format!("picks[{:?}].{field}", self.id);
+        let bad = |field: &str, message: String| StoreError::BadValue {
+            map: map.0,
+            place: place(field),
+            message,
+        };
+        let date = |field: &str, text: &str| parse_date(text).map_err(|m| bad(field, m));
+        let opt_date = |field: &str, text: &Option<String>| text.as_deref().map(|t| date(field, t)).transpose();
+        let state = match self.state.as_str() {
+            "active" => PickState::Active,
+            "done" => PickState::Done,
+            "dropped" => PickState::Dropped,
+            other => return Err(bad("state", format!("{other:?} is not active, done or dropped"))),
+        };
+        let direction = match self.direction.as_deref() {
+            None => None,
+            Some("lower") => Some(Direction::Lower),
+            Some("higher") => Some(Direction::Higher),
+            Some(other) => return Err(bad("metric.direction", format!("{other:?} is not lower or higher"))),
+        };
+        let review_day = match self.review_day.as_deref() {
+            None => None,
+            Some(text) => Some(
+                text.parse::<Weekday>()
+                    .map_err(|_| bad("review_day", format!("{text:?} is not a day of the week")))?,
+            ),
+        };
+        let rank = usize::try_from(self.baseline_rank)
+            .map_err(|_| bad("baseline.rank", format!("{} is not a rank", self.baseline_rank)))?;
+        let [
+            monthly_friction,
+            handling,
+            rework,
+            delay,
+            friction_low,
+            friction_high,
+            share_pct,
+            touch_hours,
+            fte,
+        ] = self.figures;
+        Ok(Pick {
+            picked_on: date("picked_on", &self.picked_on)?,
+            closed_on: opt_date("closed_on", &self.closed_on)?,
+            metric: Metric {
+                name: self.metric_name,
+                unit: self.metric_unit,
+                direction,
+                baseline_value: self.baseline_value,
+                baseline_date: opt_date("metric.baseline_date", &self.baseline_date)?,
+                target_value: self.target_value,
+                target_date: date("metric.target_date", &self.target_date)?,
+            },
+            id: self.id,
+            lane: self.lane,
+            state,
+            close_reason: self.close_reason,
+            baseline: Baseline {
+                rank,
+                monthly_friction,
+                handling,
+                rework,
+                delay,
+                friction_low,
+                friction_high,
+                share_pct,
+                touch_hours,
+                fte,
+            },
+            owner: self.owner,
+            exception_policy: self.exception_policy,
+            exception_reviewer: self.exception_reviewer,
+            review_day,
+            reviews: Vec::new(),
+        })
+    }
+}
+
+fn load_picks(conn: &Connection, id: MapId) -> Result<Vec<Pick>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {PICK_COLUMNS} FROM picks WHERE map_id = ?1 ORDER BY position"
+    ))?;
+    let rows: Vec<PickRow> = stmt.query_map([id.0], PickRow::read)?.collect::<Result<_, _>>()?;
+    let mut picks = rows
+        .into_iter()
+        .map(|row| row.into_pick(id))
+        .collect::<Result<Vec<_>>>()?;
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT pick_id, position, date, value, note FROM reviews WHERE map_id = ?1 ORDER BY pick_id, position",
+    )?;
+    let rows = stmt.query_map([id.0], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, f64>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (pick_id, position, date, value, note) = row?;
+        let date = parse_date(&date).map_err(|message| StoreError::BadValue {
+            map: id.0,
+            place: format!("picks[{pick_id:?}].reviews[{position}].date"),
+            message,
+        })?;
+        // The foreign key guarantees the pick exists.
+        if let Some(pick) = picks.iter_mut().find(|p| p.id == pick_id) {
+            pick.reviews.push(Review { date, value, note });
+        }
+    }
+    Ok(picks)
+}
+
+fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("{text:?} is not a date (YYYY-MM-DD)"))
+}
+
+fn state_key(state: PickState) -> &'static str {
+    match state {
+        PickState::Active => "active",
+        PickState::Done => "done",
+        PickState::Dropped => "dropped",
+    }
+}
+
+fn direction_key(direction: Direction) -> &'static str {
+    match direction {
+        Direction::Lower => "lower",
+        Direction::Higher => "higher",
+    }
+}
+
+fn weekday_key(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Mon",
+        Weekday::Tue => "Tue",
+        Weekday::Wed => "Wed",
+        Weekday::Thu => "Thu",
+        Weekday::Fri => "Fri",
+        Weekday::Sat => "Sat",
+        Weekday::Sun => "Sun",
+    }
 }
 
 fn unix_now() -> i64 {

@@ -6,7 +6,10 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
 
+use chrono::NaiveDate;
+
 use crate::model::{Attr, Map};
+use crate::plan::{Pick, PickState};
 
 /// Longest allowed name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -102,6 +105,37 @@ pub fn check_currency(code: &str) -> Result<(), String> {
     }
 }
 
+/// The allowed range of a lane's effort estimate, in weeks: above 0, at most
+/// ten years.
+pub const EFFORT_WEEKS_MAX: f64 = 520.0;
+/// The allowed range of a metric value (baseline, target, review entry).
+pub const METRIC_VALUE_RANGE: (f64, f64) = (-1e12, 1e12);
+/// The allowed range of the dates in a plan.
+pub const FIRST_DATE: (i32, u32, u32) = (1900, 1, 1);
+pub const LAST_DATE: (i32, u32, u32) = (2999, 12, 31);
+
+/// Checks an effort estimate: finite, above 0 and at most 520 weeks.
+pub fn check_effort_weeks(weeks: f64) -> Result<(), String> {
+    if !weeks.is_finite() {
+        Err(format!("{weeks} is not a finite number"))
+    } else if weeks <= 0.0 {
+        Err(format!("{weeks} weeks is not above 0"))
+    } else if weeks > EFFORT_WEEKS_MAX {
+        Err(format!("{weeks} weeks is above the maximum {EFFORT_WEEKS_MAX}"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a plan date is between 1900-01-01 and 2999-12-31.
+pub fn check_date(date: NaiveDate) -> Result<(), String> {
+    let make = |(y, m, d): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, d);
+    match (make(FIRST_DATE), make(LAST_DATE)) {
+        (Some(first), Some(last)) if date < first || date > last => Err(format!("{date} is outside {first} to {last}")),
+        _ => Ok(()),
+    }
+}
+
 /// The allowed range of each map rate.
 pub const HOURLY_COST_RANGE: (f64, f64) = (0.0, 1e6);
 pub const DELAY_COST_RANGE: (f64, f64) = (0.0, 1e6);
@@ -148,6 +182,9 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
         c.check(|| format!("lanes[{i}].name"), check_name(&lane.name));
         c.check(|| format!("lanes[{i}].owner"), check_length(&lane.owner));
         c.check(|| format!("lanes[{i}].notes"), check_notes(&lane.notes));
+        if let Some(weeks) = lane.effort_weeks {
+            c.check(|| format!("lanes[{i}].effort_weeks"), check_effort_weeks(weeks));
+        }
     }
 
     let mut step_ids: HashMap<&str, usize> = HashMap::new();
@@ -218,7 +255,110 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
         }
     }
 
+    let mut pick_ids: HashMap<&str, usize> = HashMap::new();
+    let mut active_lanes: HashMap<&str, usize> = HashMap::new();
+    for (i, pick) in map.picks.iter().enumerate() {
+        check_pick(&mut c, i, pick, &lane_ids);
+        c.check(
+            || format!("picks[{i}].id"),
+            first_use(&mut pick_ids, &pick.id, i, "picks"),
+        );
+        if pick.state == PickState::Active {
+            if let Entry::Occupied(first) = active_lanes.entry(&pick.lane) {
+                let first = *first.get();
+                c.check(
+                    || format!("picks[{i}].lane"),
+                    Err(format!(
+                        "lane {:?} already has an active pick, picks[{first}]",
+                        pick.lane
+                    )),
+                );
+            } else {
+                active_lanes.insert(&pick.lane, i);
+            }
+        }
+    }
+
     if c.0.is_empty() { Ok(()) } else { Err(Problems(c.0)) }
+}
+
+/// Checks one pick on its own (ids across picks are checked by the caller).
+fn check_pick(c: &mut Collector, i: usize, pick: &Pick, lane_ids: &HashMap<&str, usize>) {
+    let at = |field: &str| format!("picks[{i}].{field}");
+    c.check(|| at("id"), check_name(&pick.id));
+    if !lane_ids.contains_key(pick.lane.as_str()) {
+        c.check(|| at("lane"), Err(format!("no lane has the id {:?}", pick.lane)));
+    }
+    c.check(|| at("picked_on"), check_date(pick.picked_on));
+    match (pick.state, pick.closed_on) {
+        (PickState::Active, Some(_)) => c.check(
+            || at("closed_on"),
+            Err("an active pick has no closing date; leave it out or close the pick as done or dropped".into()),
+        ),
+        (PickState::Done | PickState::Dropped, None) => c.check(
+            || at("closed_on"),
+            Err(format!(
+                "a {} pick needs the date it was closed",
+                crate::plan::state_text(pick.state)
+            )),
+        ),
+        (_, Some(closed)) => {
+            c.check(|| at("closed_on"), check_date(closed));
+            if closed < pick.picked_on {
+                c.check(
+                    || at("closed_on"),
+                    Err(format!("{closed} is before the pick date {}", pick.picked_on)),
+                );
+            }
+        }
+        (_, None) => {}
+    }
+    c.check(|| at("close_reason"), check_length(&pick.close_reason));
+    c.check(|| at("owner"), check_length(&pick.owner));
+
+    let b = &pick.baseline;
+    if b.rank == 0 {
+        c.check(|| at("baseline.rank"), Err("0 is not a rank; ranks start at 1".into()));
+    }
+    let money = (0.0, f64::MAX);
+    for (field, value, (min, max)) in [
+        ("monthly_friction", b.monthly_friction, money),
+        ("handling", b.handling, money),
+        ("rework", b.rework, money),
+        ("delay", b.delay, money),
+        ("friction_low", b.friction_low, money),
+        ("friction_high", b.friction_high, money),
+        ("share_pct", b.share_pct, (0.0, 100.0)),
+        ("touch_hours", b.touch_hours, money),
+        ("fte", b.fte, money),
+    ] {
+        c.check(|| at(&format!("baseline.{field}")), check_number(value, min, max));
+    }
+
+    let m = &pick.metric;
+    let (lo, hi) = METRIC_VALUE_RANGE;
+    c.check(|| at("metric.name"), check_length(&m.name));
+    c.check(|| at("metric.unit"), check_length(&m.unit));
+    if let Some(value) = m.baseline_value {
+        c.check(|| at("metric.baseline_value"), check_number(value, lo, hi));
+    }
+    if let Some(date) = m.baseline_date {
+        c.check(|| at("metric.baseline_date"), check_date(date));
+    }
+    if let Some(value) = m.target_value {
+        c.check(|| at("metric.target_value"), check_number(value, lo, hi));
+    }
+    c.check(|| at("metric.target_date"), check_date(m.target_date));
+    c.check(|| at("exception_policy"), check_notes(&pick.exception_policy));
+    c.check(|| at("exception_reviewer"), check_length(&pick.exception_reviewer));
+    for (j, review) in pick.reviews.iter().enumerate() {
+        c.check(|| at(&format!("reviews[{j}].date")), check_date(review.date));
+        c.check(
+            || at(&format!("reviews[{j}].value")),
+            check_number(review.value, lo, hi),
+        );
+        c.check(|| at(&format!("reviews[{j}].note")), check_notes(&review.note));
+    }
 }
 
 fn check_length(text: &str) -> Result<(), String> {

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use frictionmap::mapfile::{MAX_FILE_BYTES, parse_map, read_map_file};
+use frictionmap::plan::{Direction, Pick, PickState, Review};
 use frictionmap::scoring::rank;
 use predicates::prelude::*;
 use serde_json::{Value, json};
@@ -480,6 +481,184 @@ fn rank_of_an_unknown_map_exits_2() {
         .stdout("")
         .stderr(predicate::str::contains("no map is named \"Nope\""));
     assert_eq!(env.db_files(), before);
+}
+
+// ------------------------------------------------------------ brief
+
+/// "Test payables" with picks: PO matching active (complete plan, two
+/// reviews), exceptions dropped earlier.
+fn picked_json() -> Value {
+    let mut map = parse_map(&to_bytes(&base_json()), "base.json").expect("base map");
+    let ranking = rank(&map);
+    let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2025, m, d).expect("date");
+    let mut dropped = Pick::new("pick-1", &ranking.lanes[1], "", day(1, 2));
+    dropped.state = PickState::Dropped;
+    dropped.closed_on = Some(day(1, 5));
+    dropped.close_reason = "a vendor fix is coming".into();
+    let mut pick = Pick::new(
+        "pick-2",
+        ranking.lane("po-match").expect("ranked"),
+        "Dana Ruiz",
+        day(1, 6),
+    );
+    pick.metric.name = "Invoice cycle time".into();
+    pick.metric.unit = "days".into();
+    pick.metric.direction = Some(Direction::Lower);
+    pick.metric.baseline_value = Some(9.5);
+    pick.metric.baseline_date = Some(day(1, 6));
+    pick.metric.target_value = Some(4.0);
+    pick.exception_policy = "Mismatches over 2% go to the AP lead".into();
+    pick.exception_reviewer = "Sam Lee".into();
+    pick.review_day = Some(chrono::Weekday::Mon);
+    pick.reviews = vec![
+        Review {
+            date: day(1, 13),
+            value: 9.0,
+            note: "supplier portal | live".into(),
+        },
+        Review {
+            date: day(1, 20),
+            value: 8.0,
+            note: String::new(),
+        },
+    ];
+    map.picks = vec![dropped, pick];
+    serde_json::from_str(&frictionmap::mapfile::to_json(&map)).expect("JSON")
+}
+
+fn import(env: &Env, value: &Value) {
+    let file = env.write("picked.json", &to_bytes(value));
+    env.cmd().arg("import").arg(&file).assert().success();
+}
+
+#[test]
+fn brief_writes_the_active_picks_brief() {
+    let env = Env::new();
+    import(&env, &picked_json());
+    let out = env.path("brief.md");
+    let assert = env
+        .cmd()
+        .args(["brief", "--map", "Test payables", "--today", "2025-01-22", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(
+        stdout_of(&assert),
+        format!(
+            "Wrote {} (the brief of \"PO invoice matching\", picked on 2025-01-06)\n",
+            out.display()
+        )
+    );
+    let text = std::fs::read_to_string(&out).expect("brief written");
+    assert!(
+        text.starts_with("# Lane brief: PO invoice matching (Test payables)\n"),
+        "{text}"
+    );
+    for expected in [
+        "**Which workflow first, and why this one?**",
+        "**What does the friction cost each month?**",
+        "**Who owns the outcome in production?**",
+        "**Which metric will prove impact in 90 days?**",
+        "**What exception policy and governance are defined?**",
+        "Readiness: ready to launch",
+        "| Monthly friction | USD 26,674 | USD 26,674 |",
+        "| 2025-01-13 | 9 days | supplier portal \\| live |",
+        "Status on 2025-01-22: on track",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+    // Written atomically: nothing else is left beside it.
+    let names: Vec<String> = std::fs::read_dir(env.dir.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "data")
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, ["brief.md", "picked.json"]);
+}
+
+#[test]
+fn brief_of_a_lane_by_name_or_id_takes_its_latest_pick() {
+    let env = Env::new();
+    import(&env, &picked_json());
+    let dropped_lane = picked_json()["picks"][0]["lane"].as_str().expect("lane id").to_owned();
+    let out = env.path("lane.md");
+    env.cmd()
+        .args(["brief", "--map", "Test payables", "--lane", &dropped_lane, "--out"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("picked on 2025-01-02"));
+    let text = std::fs::read_to_string(&out).expect("brief written");
+    assert!(text.contains("dropped on 2025-01-05"), "{text}");
+    assert!(text.contains("Reason for closing: a vendor fix is coming"), "{text}");
+    env.cmd()
+        .args([
+            "brief",
+            "--map",
+            "Test payables",
+            "--lane",
+            "PO invoice matching",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("picked on 2025-01-06"));
+}
+
+#[test]
+fn brief_without_a_pick_exits_2() {
+    let env = Env::new();
+    let out = env.path("brief.md");
+    env.cmd()
+        .args(["brief", "--map", "Accounts payable: invoice to payment", "--out"])
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "map \"Accounts payable: invoice to payment\" has no picked lane yet; pick one in the app first",
+        ));
+    assert!(!out.exists());
+}
+
+#[test]
+fn brief_refusals_say_why_and_exit_2() {
+    let env = Env::new();
+    let mut value = picked_json();
+    // A second active lane: several pilots at once.
+    value["picks"][0]["state"] = json!("active");
+    value["picks"][0].as_object_mut().expect("pick").remove("closed_on");
+    import(&env, &value);
+    let out = env.path("brief.md");
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["--map", "Test payables"],
+            "map \"Test payables\" has 2 active lanes (",
+        ),
+        (
+            &["--map", "Test payables", "--lane", "No such lane"],
+            "map \"Test payables\" has no lane named \"No such lane\" (or with that id)",
+        ),
+        (
+            &["--map", "Test payables", "--lane", "Payment run and remittance"],
+            "lane \"Payment run and remittance\" of map \"Test payables\" has never been picked",
+        ),
+        (&["--map", "Nope"], "no map is named \"Nope\""),
+    ];
+    for (args, message) in cases {
+        env.cmd()
+            .arg("brief")
+            .args(args)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message));
+        assert!(!out.exists());
+    }
 }
 
 #[test]

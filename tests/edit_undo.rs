@@ -80,6 +80,7 @@ fn edit_table(m: &Map) -> Vec<(&'static str, Edit)> {
                 lane: Lane::new("new-lane", "New lane"),
                 steps: vec![(3, new_step("n1", "new-lane")), (10, new_step("n2", "new-lane"))],
                 edges: vec![(0, edge("n1", &id(0))), (5, edge(&id(2), "n2")), (27, edge("n1", "n2"))],
+                picks: Vec::new(),
             })),
         ),
         (
@@ -89,6 +90,7 @@ fn edit_table(m: &Map) -> Vec<(&'static str, Edit)> {
                 lane: Lane::new("empty", "Empty"),
                 steps: Vec::new(),
                 edges: Vec::new(),
+                picks: Vec::new(),
             })),
         ),
         ("remove the first lane", Edit::RemoveLane { lane_id: lane(0) }),
@@ -436,6 +438,7 @@ fn invalid_edits(m: &Map) -> Vec<(&'static str, Edit, EditError)> {
                 lane: Lane::new(lane(2), "Dup"),
                 steps: Vec::new(),
                 edges: Vec::new(),
+                picks: Vec::new(),
             })),
             EditError::DuplicateId(lane(2)),
         ),
@@ -612,6 +615,7 @@ fn insert_lane_with_a_used_step_id_is_refused() {
             lane: Lane::new("new-lane", "New"),
             steps: vec![(0, new_step(&m.steps[5].id, "new-lane"))],
             edges: Vec::new(),
+            picks: Vec::new(),
         })),
     );
 }
@@ -625,6 +629,7 @@ fn insert_lane_with_an_edge_to_an_unknown_step_is_refused() {
             lane: Lane::new("new-lane", "New"),
             steps: vec![(0, new_step("n", "new-lane"))],
             edges: vec![(0, edge("n", "ghost"))],
+            picks: Vec::new(),
         })),
     );
 }
@@ -809,6 +814,7 @@ fn resolve(op: &Op, map: &Map, serial: usize, edge_edits: bool) -> Option<Edit> 
                 lane: Lane::new(lane_id.clone(), fresh("Lane ")),
                 steps: vec![(op.b.index(map.steps.len() + 1), s1)],
                 edges,
+                picks: Vec::new(),
             }))
         }
         2 => Edit::RemoveLane {

@@ -7,7 +7,7 @@ use frictionmap::mapfile::{parse_map, to_json};
 use frictionmap::model::{Attr, Edge, Lane, Map, Rates, Step};
 use frictionmap::scoring::{Breakdown, LaneScore, Ranking, StepValues, rank, score, score_step};
 use frictionmap::store::Store;
-use frictionmap::validate::{DELAY_COST_RANGE, HOURLY_COST_RANGE, HOURS_PER_FTE_RANGE, validate};
+use frictionmap::validate::{DELAY_COST_RANGE, EFFORT_WEEKS_MAX, HOURLY_COST_RANGE, HOURS_PER_FTE_RANGE, validate};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -151,13 +151,15 @@ fn arb_lane(max_steps: usize) -> impl Strategy<Value = LaneSpec> {
         text(20),
         text(40),
         proptest::collection::vec((any::<u32>(), arb_step()), 0..=max_steps),
+        proptest::option::of(prop_oneof![1 => Just(EFFORT_WEEKS_MAX), 4 => 0.01f64..=EFFORT_WEEKS_MAX]),
     )
-        .prop_map(|(name, owner, notes, steps)| LaneSpec {
+        .prop_map(|(name, owner, notes, steps, effort_weeks)| LaneSpec {
             lane: Lane {
                 id: String::new(),
                 name,
                 owner,
                 notes,
+                effort_weeks,
             },
             steps,
         })

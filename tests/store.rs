@@ -1,12 +1,16 @@
-//! The SQLite store: migrations, refusing newer files, all-or-nothing writes,
-//! cascading deletes and exact round trips of awkward text.
+//! The SQLite store: migrations (including a version-1 file upgraded in
+//! place), refusing newer files, all-or-nothing writes, cascading deletes,
+//! picks with their reviews, and exact round trips of awkward text.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use chrono::{NaiveDate, Weekday};
 use frictionmap::mapfile::parse_map;
 use frictionmap::model::{Edge, Estimates, Lane, Map, Rates, Step};
+use frictionmap::plan::{Direction, Pick, PickState, Review};
 use frictionmap::samples::sample_maps;
+use frictionmap::scoring::rank;
 use frictionmap::store::{MapId, SCHEMA_VERSION, Store, StoreError};
 use rusqlite::Connection;
 
@@ -102,7 +106,7 @@ fn a_fresh_file_gets_the_current_schema_wal_and_foreign_keys() {
         .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
         .expect("foreign_keys");
     assert_eq!(fk, 1);
-    for table in ["maps", "lanes", "steps", "edges", "settings"] {
+    for table in ["maps", "lanes", "steps", "edges", "settings", "picks", "reviews"] {
         let n = count(
             &store,
             &format!("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'"),
@@ -351,10 +355,10 @@ fn free_names_stay_within_the_name_limit() {
 
 // ------------------------------------------------------------ atomic writes
 
-/// Every row of the four map tables, as text, to compare whole states.
+/// Every row of the map tables and settings, as text, to compare whole states.
 fn dump(store: &Store) -> Vec<String> {
     let mut rows = Vec::new();
-    for table in ["maps", "lanes", "steps", "edges", "settings"] {
+    for table in ["maps", "lanes", "steps", "edges", "settings", "picks", "reviews"] {
         let mut stmt = store
             .connection()
             .prepare(&format!("SELECT * FROM {table} ORDER BY 1, 2"))
@@ -373,7 +377,7 @@ fn dump(store: &Store) -> Vec<String> {
 
 fn assert_failed_save_changes_nothing(bad: Map) {
     let mut store = Store::open_in_memory().expect("store");
-    let id = store.create(&small_map("Original")).expect("create");
+    let id = store.create(&picked_map("Original")).expect("create");
     store.create(&sample(1)).expect("create another");
     store.set_setting("last_map_id", &id.0.to_string()).expect("setting");
     let before = dump(&store);
@@ -611,4 +615,316 @@ fn extreme_numbers_round_trip_exactly() {
     map.steps[0].y = f32::MIN_POSITIVE;
     let id = store.create(&map).expect("create");
     assert_eq!(store.load(id).expect("load"), map);
+}
+
+// ------------------------------------------------------------ picks and the version-2 migration
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// `small_map` with an effort estimate, an active pick with its whole plan
+/// and two reviews, and a dropped pick with no plan at all.
+fn picked_map(name: &str) -> Map {
+    let mut map = small_map(name);
+    map.lanes[0].effort_weeks = Some(6.5);
+    let ranking = rank(&map);
+    let mut pick = Pick::new("pick-1", ranking.lane("a").expect("ranked"), "Ann", date(2025, 1, 6));
+    pick.metric.name = "Invoice cycle time".into();
+    pick.metric.unit = "days".into();
+    pick.metric.direction = Some(Direction::Lower);
+    pick.metric.baseline_value = Some(9.5);
+    pick.metric.baseline_date = Some(date(2025, 1, 3));
+    pick.metric.target_value = Some(0.1 + 0.2);
+    pick.exception_policy = "Over 50k: manual\nreview".into();
+    pick.exception_reviewer = "Sam".into();
+    pick.review_day = Some(Weekday::Thu);
+    pick.reviews = vec![
+        Review {
+            date: date(2025, 1, 16),
+            value: 9.0,
+            note: "first".into(),
+        },
+        Review {
+            date: date(2025, 1, 9),
+            value: -1e12,
+            note: String::new(),
+        },
+    ];
+    let mut dropped = Pick::new("pick-2", ranking.lane("b").expect("ranked"), "", date(2024, 11, 1));
+    dropped.state = PickState::Dropped;
+    dropped.closed_on = Some(date(2024, 12, 1));
+    dropped.close_reason = "fixed upstream".into();
+    map.picks = vec![pick, dropped];
+    assert_eq!(frictionmap::validate::validate(&map), Ok(()));
+    map
+}
+
+#[test]
+fn picks_reviews_and_effort_round_trip() {
+    let mut store = Store::open_in_memory().expect("store");
+    let map = picked_map("Planned");
+    let id = store.create(&map).expect("create");
+    assert_eq!(store.load(id).expect("load"), map);
+    assert_eq!(count(&store, "SELECT count(*) FROM picks"), 2);
+    assert_eq!(count(&store, "SELECT count(*) FROM reviews"), 2);
+    let (state, day, target_date): (String, String, String) = store
+        .connection()
+        .query_row(
+            "SELECT state, review_day, metric_target_date FROM picks WHERE pick_id = 'pick-1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("row");
+    assert_eq!(
+        (state.as_str(), day.as_str(), target_date.as_str()),
+        ("active", "Thu", "2025-04-06")
+    );
+
+    // Saving changes picks and reviews like everything else.
+    let mut changed = map.clone();
+    changed.picks[0].reviews.pop();
+    changed.picks[0].state = PickState::Done;
+    changed.picks[0].closed_on = Some(date(2025, 4, 1));
+    changed.picks.swap(0, 1);
+    changed.lanes[0].effort_weeks = None;
+    changed.lanes[1].effort_weeks = Some(520.0);
+    store.save(id, &changed).expect("save");
+    assert_eq!(store.load(id).expect("load"), changed);
+    assert_eq!(count(&store, "SELECT count(*) FROM reviews"), 1);
+
+    // Duplicating copies the plan; deleting the copy leaves the original.
+    let copy = store.duplicate(id, "Planned").expect("duplicate");
+    assert_eq!(store.load(copy).expect("load").picks, changed.picks);
+    store.delete(copy).expect("delete");
+    assert_eq!(count(&store, "SELECT count(*) FROM picks"), 2);
+    assert_eq!(count(&store, "SELECT count(*) FROM reviews"), 1);
+    assert_eq!(store.load(id).expect("load"), changed);
+}
+
+#[test]
+fn removing_a_lane_removes_its_picks_and_their_reviews() {
+    let mut store = Store::open_in_memory().expect("store");
+    let map = picked_map("Planned");
+    let id = store.create(&map).expect("create");
+    let mut without_a = map.clone();
+    without_a.lanes.remove(0);
+    without_a.steps.retain(|s| s.lane != "a");
+    without_a.edges.clear();
+    without_a.picks.retain(|p| p.lane != "a");
+    store.save(id, &without_a).expect("save");
+    assert_eq!(store.load(id).expect("load"), without_a);
+    assert_eq!(count(&store, "SELECT count(*) FROM picks"), 1);
+    assert_eq!(count(&store, "SELECT count(*) FROM reviews"), 0);
+    store.delete(id).expect("delete");
+    assert_eq!(count(&store, "SELECT count(*) FROM picks"), 0);
+    assert_eq!(count(&store, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+}
+
+#[test]
+fn a_save_failing_on_a_pick_of_a_missing_lane_changes_nothing() {
+    let mut bad = picked_map("Original");
+    bad.notes = "changed".into();
+    bad.picks[1].lane = "no-such-lane".into();
+    assert_failed_save_changes_nothing(bad);
+}
+
+#[test]
+fn a_save_failing_on_a_duplicate_pick_id_changes_nothing() {
+    let mut bad = picked_map("Original");
+    bad.picks[1].id = "pick-1".into();
+    assert_failed_save_changes_nothing(bad);
+}
+
+#[test]
+fn tricky_text_in_a_plan_round_trips() {
+    let mut store = Store::open_in_memory().expect("store");
+    for (i, text) in TRICKY.iter().enumerate() {
+        let mut map = picked_map(&format!("map {i}"));
+        let pick = &mut map.picks[0];
+        pick.id = (*text).to_owned();
+        pick.owner = (*text).to_owned();
+        pick.metric.name = (*text).to_owned();
+        pick.metric.unit = (*text).to_owned();
+        pick.exception_policy = (*text).to_owned();
+        pick.exception_reviewer = (*text).to_owned();
+        pick.close_reason = (*text).to_owned();
+        pick.reviews[0].note = (*text).to_owned();
+        let id = store.create(&map).expect("create");
+        assert_eq!(store.load(id).expect("load"), map, "{text:?}");
+    }
+}
+
+#[test]
+fn a_bad_value_in_a_pick_row_is_reported_with_its_place() {
+    let mut store = Store::open_in_memory().expect("store");
+    let id = store.create(&picked_map("Planned")).expect("create");
+    store
+        .connection()
+        .execute("UPDATE picks SET picked_on = '2025-02-30' WHERE pick_id = 'pick-2'", [])
+        .expect("corrupt a date");
+    let error = store.load(id).expect_err("refused").to_string();
+    assert_eq!(
+        error,
+        format!(
+            "map {} in the database: picks[\"pick-2\"].picked_on: \"2025-02-30\" is not a date (YYYY-MM-DD)",
+            id.0
+        )
+    );
+}
+
+/// Builds a version-1 database by hand: the version-1 schema exactly as
+/// shipped, then a map inserted with plain SQL, as the previous build did.
+fn version_1_db(path: &Path, wal: bool) {
+    let raw = Connection::open(path).expect("raw open");
+    if wal {
+        let _: String = raw
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .expect("wal");
+    }
+    raw.execute_batch(include_str!("../src/store/schema_v1.sql"))
+        .expect("schema v1");
+    raw.execute_batch(
+        "PRAGMA user_version = 1;
+         INSERT INTO maps (id, name, currency, notes, hourly_cost, delay_cost_per_hour, hours_per_fte_month, created_at, updated_at)
+           VALUES (4, 'Old payables', 'EUR', 'kept notes', 61.5, 0.75, 151, 1700000000, 1700000100);
+         INSERT INTO lanes (map_id, lane_id, position, name, owner, notes) VALUES
+           (4, 'b', 1, 'Beta', '', ''),
+           (4, 'a', 0, 'Alpha', 'Ann', 'lane notes');
+         INSERT INTO steps (map_id, step_id, lane_id, position, name, notes, x, y,
+             volume_per_month, volume_per_month_low, volume_per_month_high,
+             handle_minutes, handle_minutes_low, handle_minutes_high,
+             rework_rate, rework_rate_low, rework_rate_high,
+             approval_delay_hours, approval_delay_hours_low, approval_delay_hours_high) VALUES
+           (4, 's1', 'a', 0, 'First', 'n', 40.5, -12.25, 100, 80, NULL, 5.5, NULL, NULL, 0.1, NULL, 0.3, 2, NULL, 4),
+           (4, 's2', 'b', 1, 'Second', '', 0, 0, 10, NULL, NULL, 30, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL);
+         INSERT INTO edges (map_id, from_step, to_step, position) VALUES (4, 's1', 's2', 0);
+         INSERT INTO settings (key, value) VALUES ('last_map_id', '4');",
+    )
+    .expect("a version-1 map");
+}
+
+/// The map `version_1_db` holds, as the current model reads it.
+fn version_1_map() -> Map {
+    let mut map = Map::new("Old payables");
+    map.currency = "EUR".into();
+    map.notes = "kept notes".into();
+    map.rates = Rates {
+        hourly_cost: 61.5,
+        delay_cost_per_hour: 0.75,
+        hours_per_fte_month: 151.0,
+    };
+    let mut a = Lane::new("a", "Alpha");
+    a.owner = "Ann".into();
+    a.notes = "lane notes".into();
+    map.lanes = vec![a, Lane::new("b", "Beta")];
+    let mut s1 = Step::new("s1", "a", "First");
+    s1.notes = "n".into();
+    s1.x = 40.5;
+    s1.y = -12.25;
+    s1.volume_per_month = 100.0;
+    s1.low.volume_per_month = Some(80.0);
+    s1.handle_minutes = 5.5;
+    s1.rework_rate = 0.1;
+    s1.high.rework_rate = Some(0.3);
+    s1.approval_delay_hours = 2.0;
+    s1.high.approval_delay_hours = Some(4.0);
+    let mut s2 = Step::new("s2", "b", "Second");
+    s2.volume_per_month = 10.0;
+    s2.handle_minutes = 30.0;
+    map.steps = vec![s1, s2];
+    map.edges = vec![Edge {
+        from: "s1".into(),
+        to: "s2".into(),
+    }];
+    map
+}
+
+fn assert_version_1_upgrades(wal: bool) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("v1.sqlite3");
+    version_1_db(&path, wal);
+    let mut store = Store::open(&path).expect("open upgrades");
+    assert_eq!(store.schema_version().expect("version"), 2);
+    assert_eq!(SCHEMA_VERSION, 2);
+    let list = store.list().expect("list");
+    assert_eq!(list.len(), 1);
+    assert_eq!((list[0].id, list[0].lanes, list[0].steps), (MapId(4), 2, 2));
+    assert_eq!(list[0].updated_at, 1_700_000_100, "the upgrade itself saves no map");
+    assert_eq!(store.load(MapId(4)).expect("load"), version_1_map());
+    assert_eq!(store.setting("last_map_id").expect("setting").as_deref(), Some("4"));
+    assert_eq!(count(&store, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_eq!(
+        store
+            .connection()
+            .query_row("PRAGMA integrity_check", [], |r| r.get::<_, String>(0))
+            .expect("integrity"),
+        "ok"
+    );
+
+    // The upgraded file takes a plan, and keeps it across reopening.
+    let mut planned = version_1_map();
+    planned.lanes[1].effort_weeks = Some(3.0);
+    let ranking = rank(&planned);
+    planned.picks = vec![Pick::new(
+        "pick-1",
+        ranking.lane("a").expect("ranked"),
+        "Ann",
+        date(2025, 3, 3),
+    )];
+    store.save(MapId(4), &planned).expect("save a plan");
+    drop(store);
+    let store = Store::open(&path).expect("reopen");
+    assert_eq!(store.schema_version().expect("version"), 2);
+    assert_eq!(store.load(MapId(4)).expect("load"), planned);
+}
+
+#[test]
+fn a_version_1_database_upgrades_in_place_with_its_maps_intact() {
+    assert_version_1_upgrades(false);
+}
+
+#[test]
+fn a_version_1_wal_database_upgrades_in_place_with_its_maps_intact() {
+    assert_version_1_upgrades(true);
+}
+
+#[test]
+fn a_failing_upgrade_leaves_the_version_1_file_as_it_was() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("v1.sqlite3");
+    version_1_db(&path, true);
+    // A table in the way makes the version-2 migration fail half-way.
+    let raw = Connection::open(&path).expect("raw open");
+    raw.execute_batch("CREATE TABLE reviews (x INTEGER); INSERT INTO reviews VALUES (1);")
+        .expect("an obstacle");
+    drop(raw);
+    let error = Store::open(&path).err().expect("the upgrade fails");
+    assert!(matches!(error, StoreError::Sql(_)), "{error}");
+    let raw = Connection::open(&path).expect("raw open");
+    let version: i64 = raw
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .expect("user_version");
+    assert_eq!(version, 1);
+    let has = |sql: &str| raw.query_row(sql, [], |r| r.get::<_, i64>(0)).expect("query");
+    assert_eq!(
+        has("SELECT count(*) FROM sqlite_master WHERE name = 'picks'"),
+        0,
+        "the migration's first statements were rolled back"
+    );
+    assert_eq!(
+        has("SELECT count(*) FROM pragma_table_info('lanes') WHERE name = 'effort_weeks'"),
+        0
+    );
+    assert_eq!(has("SELECT count(*) FROM lanes WHERE map_id = 4"), 2);
+    assert_eq!(has("SELECT x FROM reviews"), 1);
+    drop(raw);
+
+    // Once the obstacle is gone the upgrade goes through.
+    Connection::open(&path)
+        .expect("raw open")
+        .execute_batch("DROP TABLE reviews;")
+        .expect("drop");
+    let store = Store::open(&path).expect("open upgrades");
+    assert_eq!(store.load(MapId(4)).expect("load"), version_1_map());
 }

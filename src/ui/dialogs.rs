@@ -14,6 +14,7 @@ pub enum FilePurpose {
     ImportJson,
     ExportJson,
     ExportCsv,
+    ExportBrief,
 }
 
 impl FilePurpose {
@@ -21,6 +22,7 @@ impl FilePurpose {
         match self {
             FilePurpose::ImportJson | FilePurpose::ExportJson => "json",
             FilePurpose::ExportCsv => "csv",
+            FilePurpose::ExportBrief => "md",
         }
     }
 
@@ -29,6 +31,7 @@ impl FilePurpose {
             FilePurpose::ImportJson => "Import a map (JSON)",
             FilePurpose::ExportJson => "Export the map as JSON",
             FilePurpose::ExportCsv => "Export ranked lanes as CSV",
+            FilePurpose::ExportBrief => "Export the lane brief (Markdown)",
         }
     }
 
@@ -68,6 +71,11 @@ pub enum Dialog {
     RenameMap {
         text: String,
         taken: Vec<String>,
+    },
+    ConfirmSecondPick {
+        lane_id: String,
+        lane: String,
+        active: Vec<String>,
     },
     PathPrompt {
         purpose: FilePurpose,
@@ -111,6 +119,28 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Option<Dialog>, actions: &mut
                 ui.horizontal(|ui| {
                     if ui.button(RichText::new("Delete lane").color(theme::ERROR)).clicked() {
                         actions.push(Action::DeleteLane(lane_id.clone()));
+                        close = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            }
+            Dialog::ConfirmSecondPick { lane_id, lane, active } => {
+                ui.heading("Start a second pilot?");
+                ui.label(format!(
+                    "{} already active. Teams that run several pilots at once rarely finish any: \
+                     the usual advice is one lane, one owner, one metric.",
+                    if active.len() == 1 {
+                        format!("“{}” is", active[0])
+                    } else {
+                        format!("{} lanes are", active.len())
+                    }
+                ));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button(format!("Pick “{lane}” as well")).clicked() {
+                        actions.push(Action::ConfirmPickLane(lane_id.clone()));
                         close = true;
                     }
                     if ui.button("Cancel").clicked() {

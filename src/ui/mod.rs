@@ -6,9 +6,11 @@ pub mod dialogs;
 pub mod fields;
 pub mod inspector;
 pub mod library;
+pub mod plan_panel;
 pub mod ranking;
 pub mod shortcuts;
 pub mod top_bar;
+pub mod workshop;
 
 use crate::edit::Edit;
 use crate::store::MapId;
@@ -51,6 +53,24 @@ pub enum Action {
     ToggleFullscreen,
     SetDarkMode(bool),
     ShowShortcuts,
+    /// Pick a lane to fix first (asks first if another lane is active).
+    PickLane(String),
+    /// Pick it even though another lane is active.
+    ConfirmPickLane(String),
+    ShowPlan,
+    ExportBrief,
+    ToggleWorkshop,
+    SetWhatIf {
+        step_id: String,
+        attr: crate::model::Attr,
+        value: f64,
+    },
+    SetWhatIfRates(crate::model::Rates),
+    ApplyWhatIfs,
+    DiscardWhatIfs,
+    RevealStart,
+    RevealNext,
+    RevealEnd,
     /// A file was picked for an import or export.
     FileChosen {
         purpose: dialogs::FilePurpose,

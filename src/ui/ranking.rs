@@ -41,7 +41,14 @@ pub fn chart_series(ranking: &Ranking) -> Vec<ChartSeries> {
         .collect()
 }
 
-pub fn ranking_ui(ui: &mut egui::Ui, ranking: &Ranking, highlighted: Option<&str>, actions: &mut Vec<Action>) {
+/// `picked` names the lanes with an active pick.
+pub fn ranking_ui(
+    ui: &mut egui::Ui,
+    ranking: &Ranking,
+    highlighted: Option<&str>,
+    picked: &[&str],
+    actions: &mut Vec<Action>,
+) {
     if ranking.lanes.is_empty() {
         ui.label("Add a lane with steps to see the ranking.");
         return;
@@ -55,7 +62,7 @@ pub fn ranking_ui(ui: &mut egui::Ui, ranking: &Ranking, highlighted: Option<&str
             egui::ScrollArea::both()
                 .id_salt("ranking-table")
                 .auto_shrink([false, false])
-                .show(ui, |ui| table_ui(ui, ranking, highlighted, actions));
+                .show(ui, |ui| table_ui(ui, ranking, highlighted, picked, actions));
         });
         ui.separator();
         chart_ui(ui, ranking);
@@ -85,43 +92,60 @@ fn verdict_ui(ui: &mut egui::Ui, ranking: &Ranking) {
     });
 }
 
-fn table_ui(ui: &mut egui::Ui, ranking: &Ranking, highlighted: Option<&str>, actions: &mut Vec<Action>) {
+fn table_ui(
+    ui: &mut egui::Ui,
+    ranking: &Ranking,
+    highlighted: Option<&str>,
+    picked: &[&str],
+    actions: &mut Vec<Action>,
+) {
     let cur = &ranking.currency;
-    Grid::new("ranking-grid")
-        .num_columns(5)
+    let grid = Grid::new("ranking-grid")
+        .num_columns(6)
         .striped(true)
-        .spacing([14.0, 6.0])
-        .show(ui, |ui| {
-            for title in ["#", "Lane", "Friction / month", "Share", "Top driver"] {
-                ui.label(RichText::new(title).strong());
+        .spacing([14.0, 6.0]);
+    grid.show(ui, |ui| {
+        for title in ["#", "Lane", "Friction / month", "Share", "", "Top driver"] {
+            ui.label(RichText::new(title).strong());
+        }
+        ui.end_row();
+        for lane in &ranking.lanes {
+            ui.label(lane.rank.to_string());
+            let driver = lane
+                .top_driver
+                .as_ref()
+                .map_or_else(|| "—".to_owned(), |d| d.describe());
+            let is_highlighted = highlighted == Some(lane.lane_id.as_str());
+            let resp = ui
+                .selectable_label(is_highlighted, &lane.lane)
+                .on_hover_text(format!("Top driver: {driver}\nClick to show this lane on the canvas"));
+            if resp.clicked() {
+                actions.push(Action::HighlightLane(lane.lane_id.clone()));
             }
-            ui.end_row();
-            for lane in &ranking.lanes {
-                ui.label(lane.rank.to_string());
-                let is_highlighted = highlighted == Some(lane.lane_id.as_str());
-                let resp = ui
-                    .selectable_label(is_highlighted, &lane.lane)
-                    .on_hover_text("Show this lane on the canvas");
+            ui.label(money(lane.monthly_friction, cur)).on_hover_text(format!(
+                "Range {} – {}",
+                money(lane.friction_low, cur),
+                money(lane.friction_high, cur)
+            ));
+            ui.label(percent(lane.share_pct));
+            if picked.contains(&lane.lane_id.as_str()) {
+                ui.label(RichText::new("Picked").strong().color(theme::OK));
+            } else {
+                let label = format!("Pick this lane first: {}", lane.lane);
+                let resp = ui.small_button("Pick first").on_hover_text("Pick this lane first");
+                resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
                 if resp.clicked() {
-                    actions.push(Action::HighlightLane(lane.lane_id.clone()));
+                    actions.push(Action::PickLane(lane.lane_id.clone()));
                 }
-                ui.label(money(lane.monthly_friction, cur)).on_hover_text(format!(
-                    "Range {} – {}",
-                    money(lane.friction_low, cur),
-                    money(lane.friction_high, cur)
-                ));
-                ui.label(percent(lane.share_pct));
-                ui.label(
-                    lane.top_driver
-                        .as_ref()
-                        .map_or_else(|| "—".to_owned(), |d| d.describe()),
-                );
-                ui.end_row();
             }
-        });
+            ui.label(driver);
+            ui.end_row();
+        }
+    });
 }
 
-fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
+/// The stacked bar chart of handling, rework and delay per lane.
+pub fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
     let series = chart_series(ranking);
     let names: Vec<String> = ranking.lanes.iter().rev().map(|l| l.lane.clone()).collect();
     let currency = ranking.currency.clone();

@@ -1,0 +1,502 @@
+//! The plan panel: the lane picked to fix first, its readiness check (the
+//! five questions asked before any new spend), and its weekly review log.
+
+use chrono::{NaiveDate, Weekday};
+use eframe::egui::{self, Grid, Id, RichText};
+use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, Points, VLine};
+
+use crate::document::Document;
+use crate::edit::Edit;
+use crate::money::money;
+use crate::plan::{self, Direction, Pick, PickState, Review};
+use crate::theme;
+use crate::ui::Action;
+use crate::ui::fields::{NumberField, text_field};
+
+/// What the panel remembers between frames.
+#[derive(Default)]
+pub struct PlanView {
+    /// The pick shown; defaults to the newest active one.
+    pub pick_id: Option<String>,
+    review_date: String,
+    review_value: String,
+    review_note: String,
+    close_reason: String,
+}
+
+const WEEKDAYS: [Weekday; 7] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+    Weekday::Sun,
+];
+
+/// Builds edits of one pick, each replacing the whole pick list.
+struct PickEditor<'a> {
+    doc: &'a Document,
+    pick: &'a Pick,
+}
+
+impl PickEditor<'_> {
+    fn edit(&self, change: impl Fn(&mut Pick)) -> Edit {
+        let mut p = self.pick.clone();
+        change(&mut p);
+        set_pick(self.doc, p)
+    }
+
+    /// Typing in one field of one pick merges into one undo step.
+    fn key(&self, field: &str) -> String {
+        format!("pick:{}:{field}", self.pick.id)
+    }
+}
+
+/// The edit that replaces one pick.
+fn set_pick(doc: &Document, pick: Pick) -> Edit {
+    let mut picks = doc.map().picks.clone();
+    if let Some(slot) = picks.iter_mut().find(|p| p.id == pick.id) {
+        *slot = pick;
+    }
+    Edit::SetPicks(picks)
+}
+
+pub fn plan_ui(ui: &mut egui::Ui, doc: &Document, today: NaiveDate, view: &mut PlanView, actions: &mut Vec<Action>) {
+    let map = doc.map();
+    let active = plan::active_picks(map);
+    if active.len() > 1 {
+        egui::Frame::new().fill(theme::WARNING.linear_multiply(0.18)).inner_margin(8.0).corner_radius(4.0).show(
+            ui,
+            |ui| {
+                ui.colored_label(
+                    theme::WARNING,
+                    RichText::new(format!(
+                        "Several pilots at once: {} lanes are active. Teams that run one lane at a time finish; close all but one.",
+                        active.len()
+                    ))
+                    .strong(),
+                );
+            },
+        );
+        ui.add_space(6.0);
+    }
+    let shown = view
+        .pick_id
+        .as_deref()
+        .and_then(|id| map.picks.iter().find(|p| p.id == id))
+        .or_else(|| active.last().copied())
+        .or_else(|| map.picks.last());
+    let Some(pick) = shown.cloned() else {
+        no_pick_ui(ui, doc, actions);
+        return;
+    };
+    view.pick_id = Some(pick.id.clone());
+    let lane_name = map.lane(&pick.lane).map_or(pick.lane.clone(), |l| l.name.clone());
+
+    if map.picks.len() > 1 {
+        let combo = egui::ComboBox::from_id_salt("plan-pick")
+            .selected_text(pick_label(doc, &pick))
+            .show_ui(ui, |ui| {
+                for p in map.picks.iter().rev() {
+                    if ui.selectable_label(p.id == pick.id, pick_label(doc, p)).clicked() {
+                        view.pick_id = Some(p.id.clone());
+                    }
+                }
+            });
+        combo
+            .response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Shown pick"));
+    }
+    ui.label(RichText::new("FIRST LANE").small().weak());
+    ui.label(RichText::new(&lane_name).font(theme::bold(18.0)));
+    let state = match pick.state {
+        PickState::Active => format!("Active since {}", pick.picked_on),
+        PickState::Done => format!("Done on {}", pick.closed_on.map(|d| d.to_string()).unwrap_or_default()),
+        PickState::Dropped => format!(
+            "Dropped on {}",
+            pick.closed_on.map(|d| d.to_string()).unwrap_or_default()
+        ),
+    };
+    ui.label(state);
+    if !pick.close_reason.is_empty() {
+        ui.label(RichText::new(format!("Reason: {}", pick.close_reason)).italics());
+    }
+    ui.add_space(6.0);
+
+    let readiness = plan::readiness(map, doc.ranking(), &pick);
+    if readiness.is_ready() {
+        ui.colored_label(theme::OK, RichText::new("Ready to launch").font(theme::bold(17.0)));
+    } else {
+        ui.colored_label(
+            theme::WARNING,
+            RichText::new("Not ready to launch yet. Missing:").strong(),
+        );
+        for item in &readiness.missing {
+            ui.label(format!("• {item}"));
+        }
+    }
+    for warning in &readiness.warnings {
+        ui.colored_label(theme::WARNING, warning);
+    }
+    ui.add_space(8.0);
+
+    let id = Id::unique(("plan", &pick.id));
+    let ed = PickEditor { doc, pick: &pick };
+
+    for (i, answer) in readiness.answers.iter().enumerate() {
+        ui.label(RichText::new(format!("{}. {}", i + 1, answer.question)).strong());
+        match i {
+            0 | 1 => {
+                ui.label(answer.answer.as_deref().unwrap_or("—"));
+            }
+            2 => {
+                if let Some(owner) =
+                    text_field(
+                        ui,
+                        id.with("owner"),
+                        "Accountable owner",
+                        &pick.owner,
+                        false,
+                        |_| Ok(()),
+                    )
+                {
+                    actions.push(Action::merged(
+                        ed.edit(|p| p.owner = owner.trim().to_owned()),
+                        ed.key("owner"),
+                    ));
+                }
+            }
+            3 => metric_ui(ui, id, &ed, actions),
+            _ => governance_ui(ui, id, &ed, actions),
+        }
+        ui.add_space(8.0);
+    }
+
+    ui.separator();
+    review_ui(ui, doc, &pick, today, view, actions);
+
+    ui.separator();
+    ui.horizontal(|ui| {
+        if ui.button("Export lane brief…").clicked() {
+            actions.push(Action::ExportBrief);
+        }
+    });
+    if pick.is_active() {
+        ui.add_space(6.0);
+        ui.label(RichText::new("Close this lane").strong());
+        let resp = ui.add(egui::TextEdit::singleline(&mut view.close_reason).hint_text("Short reason"));
+        resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Close reason"));
+        let has_reason = !view.close_reason.trim().is_empty();
+        ui.horizontal(|ui| {
+            for (label, state) in [("Close as done", PickState::Done), ("Drop", PickState::Dropped)] {
+                if ui.add_enabled(has_reason, egui::Button::new(label)).clicked() {
+                    let reason = view.close_reason.trim().to_owned();
+                    actions.push(Action::edit(ed.edit(|p| {
+                        p.state = state;
+                        p.closed_on = Some(today);
+                        p.close_reason = reason.clone();
+                    })));
+                    view.close_reason.clear();
+                }
+            }
+        });
+    }
+}
+
+fn pick_label(doc: &Document, pick: &Pick) -> String {
+    let lane = doc
+        .map()
+        .lane(&pick.lane)
+        .map_or(pick.lane.as_str(), |l| l.name.as_str());
+    let state = match pick.state {
+        PickState::Active => "active",
+        PickState::Done => "done",
+        PickState::Dropped => "dropped",
+    };
+    format!("{lane} ({state}, picked {})", pick.picked_on)
+}
+
+fn no_pick_ui(ui: &mut egui::Ui, doc: &Document, actions: &mut Vec<Action>) {
+    ui.label(RichText::new("No lane picked yet").font(theme::bold(17.0)));
+    ui.label("Fix one lane at a time. Pick the lane whose friction costs the most, give it one owner, one metric and a weekly review.");
+    ui.add_space(8.0);
+    if let Some(top) = doc.ranking().top() {
+        ui.label(format!(
+            "The ranking suggests {} at {} a month.",
+            top.lane,
+            money(top.monthly_friction, &doc.map().currency)
+        ));
+        if ui.button(format!("Pick “{}” first", top.lane)).clicked() {
+            actions.push(Action::PickLane(top.lane_id.clone()));
+        }
+    }
+}
+
+fn date_field(ui: &mut egui::Ui, id: Id, label: &str, value: Option<NaiveDate>) -> Option<NaiveDate> {
+    let text = value.map(|d| d.to_string()).unwrap_or_default();
+    text_field(ui, id, label, &text, false, |t| {
+        NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
+            .map(|_| ())
+            .map_err(|_| "use a date like 2026-03-31".to_owned())
+    })
+    .and_then(|t| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok())
+}
+
+fn metric_ui(ui: &mut egui::Ui, id: Id, ed: &PickEditor<'_>, actions: &mut Vec<Action>) {
+    let m = &ed.pick.metric;
+    Grid::new(id.with("metric"))
+        .num_columns(2)
+        .spacing([8.0, 4.0])
+        .show(ui, |ui| {
+            ui.label("Metric");
+            if let Some(v) = text_field(ui, id.with("metric-name"), "Metric name", &m.name, false, |_| Ok(())) {
+                actions.push(Action::merged(
+                    ed.edit(|p| p.metric.name = v.trim().to_owned()),
+                    ed.key("metric-name"),
+                ));
+            }
+            ui.end_row();
+            ui.label("Unit");
+            if let Some(v) = text_field(ui, id.with("metric-unit"), "Metric unit", &m.unit, false, |_| Ok(())) {
+                actions.push(Action::merged(
+                    ed.edit(|p| p.metric.unit = v.trim().to_owned()),
+                    ed.key("metric-unit"),
+                ));
+            }
+            ui.end_row();
+            ui.label("Better when");
+            ui.horizontal(|ui| {
+                for (label, dir) in [("lower", Direction::Lower), ("higher", Direction::Higher)] {
+                    if ui.radio(m.direction == Some(dir), label).clicked() && m.direction != Some(dir) {
+                        actions.push(Action::edit(ed.edit(|p| p.metric.direction = Some(dir))));
+                    }
+                }
+            });
+            ui.end_row();
+            ui.label("Baseline");
+            ui.horizontal(|ui| {
+                let field =
+                    NumberField::optional(id.with("baseline-value"), "Baseline value", m.baseline_value).width(80.0);
+                if let Some(v) = field.show(ui, |v| crate::validate::check_number(v, -1e12, 1e12)) {
+                    actions.push(Action::merged(
+                        ed.edit(|p| p.metric.baseline_value = v),
+                        ed.key("baseline-value"),
+                    ));
+                }
+                ui.label("on");
+                if let Some(d) = date_field(ui, id.with("baseline-date"), "Baseline date", m.baseline_date) {
+                    actions.push(Action::merged(
+                        ed.edit(|p| p.metric.baseline_date = Some(d)),
+                        ed.key("baseline-date"),
+                    ));
+                }
+            });
+            ui.end_row();
+            ui.label("Target");
+            ui.horizontal(|ui| {
+                let field = NumberField::optional(id.with("target-value"), "Target value", m.target_value).width(80.0);
+                if let Some(v) = field.show(ui, |v| crate::validate::check_number(v, -1e12, 1e12)) {
+                    actions.push(Action::merged(
+                        ed.edit(|p| p.metric.target_value = v),
+                        ed.key("target-value"),
+                    ));
+                }
+                ui.label("by");
+                if let Some(d) = date_field(ui, id.with("target-date"), "Target date", Some(m.target_date)) {
+                    actions.push(Action::merged(
+                        ed.edit(|p| p.metric.target_date = d),
+                        ed.key("target-date"),
+                    ));
+                }
+            });
+            ui.end_row();
+        });
+}
+
+fn governance_ui(ui: &mut egui::Ui, id: Id, ed: &PickEditor<'_>, actions: &mut Vec<Action>) {
+    let pick = ed.pick;
+    ui.label("How exceptions are handled");
+    if let Some(v) = text_field(
+        ui,
+        id.with("policy"),
+        "Exception policy",
+        &pick.exception_policy,
+        true,
+        |_| Ok(()),
+    ) {
+        actions.push(Action::merged(
+            ed.edit(|p| p.exception_policy = v.clone()),
+            ed.key("policy"),
+        ));
+    }
+    ui.label("Who reviews exceptions");
+    if let Some(v) = text_field(
+        ui,
+        id.with("reviewer"),
+        "Exception reviewer",
+        &pick.exception_reviewer,
+        false,
+        |_| Ok(()),
+    ) {
+        actions.push(Action::merged(
+            ed.edit(|p| p.exception_reviewer = v.trim().to_owned()),
+            ed.key("reviewer"),
+        ));
+    }
+    ui.horizontal(|ui| {
+        ui.label("Weekly review on");
+        let shown = pick
+            .review_day
+            .map_or("choose a day".to_owned(), |d| weekday_name(d).to_owned());
+        let combo = egui::ComboBox::from_id_salt(id.with("review-day"))
+            .selected_text(shown)
+            .show_ui(ui, |ui| {
+                for day in WEEKDAYS {
+                    if ui
+                        .selectable_label(pick.review_day == Some(day), weekday_name(day))
+                        .clicked()
+                    {
+                        actions.push(Action::edit(ed.edit(|p| p.review_day = Some(day))));
+                    }
+                }
+            });
+        combo
+            .response
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Weekly review day"));
+    });
+}
+
+fn weekday_name(day: Weekday) -> &'static str {
+    match day {
+        Weekday::Mon => "Monday",
+        Weekday::Tue => "Tuesday",
+        Weekday::Wed => "Wednesday",
+        Weekday::Thu => "Thursday",
+        Weekday::Fri => "Friday",
+        Weekday::Sat => "Saturday",
+        Weekday::Sun => "Sunday",
+    }
+}
+
+fn review_ui(
+    ui: &mut egui::Ui,
+    doc: &Document,
+    pick: &Pick,
+    today: NaiveDate,
+    view: &mut PlanView,
+    actions: &mut Vec<Action>,
+) {
+    ui.label(RichText::new("Weekly review").font(theme::bold(16.0)));
+    let status = plan::review_status(pick, today);
+    let color = match (status.on_track, status.overdue) {
+        (_, true) | (Some(false), _) => theme::WARNING,
+        (Some(true), false) => theme::OK,
+        (None, false) => ui.visuals().text_color(),
+    };
+    ui.colored_label(color, RichText::new(status.describe()).strong());
+    review_chart(ui, pick);
+
+    let unit = &pick.metric.unit;
+    Grid::new(("reviews", &pick.id))
+        .num_columns(4)
+        .striped(true)
+        .show(ui, |ui| {
+            for title in ["Date", "Value", "Note", ""] {
+                ui.label(RichText::new(title).strong());
+            }
+            ui.end_row();
+            for (i, r) in pick.reviews.iter().enumerate() {
+                ui.label(r.date.to_string());
+                ui.label(format!("{} {unit}", crate::money::trim_number(r.value)));
+                ui.label(&r.note);
+                if ui.small_button("×").on_hover_text("Remove this entry").clicked() {
+                    let mut p = pick.clone();
+                    p.reviews.remove(i);
+                    actions.push(Action::edit(set_pick(doc, p)));
+                }
+                ui.end_row();
+            }
+        });
+    if view.review_date.is_empty() {
+        view.review_date = today.to_string();
+    }
+    ui.add_space(4.0);
+    ui.horizontal(|ui| {
+        let date = ui.add(egui::TextEdit::singleline(&mut view.review_date).desired_width(90.0));
+        date.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Review date"));
+        let value = ui.add(
+            egui::TextEdit::singleline(&mut view.review_value)
+                .desired_width(70.0)
+                .hint_text("value"),
+        );
+        value.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Review value"));
+        let note = ui.add(
+            egui::TextEdit::singleline(&mut view.review_note)
+                .desired_width(140.0)
+                .hint_text("note"),
+        );
+        note.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Review note"));
+    });
+    let parsed_date = NaiveDate::parse_from_str(view.review_date.trim(), "%Y-%m-%d");
+    let parsed_value = view
+        .review_value
+        .trim()
+        .replace(',', "")
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite());
+    let problem = match (&parsed_date, parsed_value) {
+        (Err(_), _) => Some("Enter the date as YYYY-MM-DD."),
+        (_, None) if !view.review_value.trim().is_empty() => Some("The value must be a number."),
+        _ => None,
+    };
+    if let Some(problem) = problem {
+        ui.colored_label(theme::ERROR, problem);
+    }
+    let ready = problem.is_none() && parsed_value.is_some();
+    if ui.add_enabled(ready, egui::Button::new("Add review entry")).clicked()
+        && let (Ok(date), Some(value)) = (parsed_date, parsed_value)
+    {
+        let mut p = pick.clone();
+        p.reviews.push(Review {
+            date,
+            value,
+            note: view.review_note.trim().to_owned(),
+        });
+        p.reviews.sort_by_key(|r| r.date);
+        actions.push(Action::edit(set_pick(doc, p)));
+        view.review_value.clear();
+        view.review_note.clear();
+    }
+}
+
+/// Values over time (days since the pick), with the baseline and target.
+fn review_chart(ui: &mut egui::Ui, pick: &Pick) {
+    let day = |d: NaiveDate| (d - pick.picked_on).num_days() as f64;
+    let points: Vec<[f64; 2]> = pick.reviews.iter().map(|r| [day(r.date), r.value]).collect();
+    Plot::new(("review-chart", &pick.id))
+        .height(170.0)
+        .legend(Legend::default())
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .include_x(0.0)
+        .include_x(day(pick.metric.target_date))
+        .x_axis_formatter(|mark, _| format!("day {}", mark.value.round()))
+        .show(ui, |plot| {
+            if let Some(b) = pick.metric.baseline_value {
+                plot.hline(
+                    HLine::new("Baseline", b).color(theme::component_color(crate::scoring::Component::Handling)),
+                );
+            }
+            if let Some(t) = pick.metric.target_value {
+                plot.hline(HLine::new("Target", t).color(theme::OK));
+            }
+            plot.vline(VLine::new("Target date", day(pick.metric.target_date)).color(theme::OK));
+            if !points.is_empty() {
+                plot.line(Line::new("Reviews", PlotPoints::from(points.clone())));
+                plot.points(Points::new("Entries", PlotPoints::from(points)).radius(4.0));
+            }
+        });
+}
