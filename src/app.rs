@@ -163,7 +163,10 @@ impl Workspace {
         });
         let now = Instant::now();
         Ok(Self {
-            saver: Saver::start(config.db_path.clone()),
+            saver: {
+                let ctx = ctx.clone();
+                Saver::start(config.db_path.clone(), move || ctx.request_repaint())
+            },
             store,
             maps,
             doc,

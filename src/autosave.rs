@@ -50,8 +50,9 @@ pub struct Saver {
 }
 
 impl Saver {
-    /// Starts the save thread on the database at `path`.
-    pub fn start(path: PathBuf) -> Self {
+    /// Starts the save thread on the database at `path`. `notify` runs after
+    /// every batch of saves, so the UI can wake up and show the outcome.
+    pub fn start(path: PathBuf, notify: impl Fn() + Send + 'static) -> Self {
         let (tx, rx) = mpsc::channel();
         let status = Arc::new(Mutex::new(SaveStatus {
             state: SaveState::Saved,
@@ -62,7 +63,7 @@ impl Saver {
         let thread_status = Arc::clone(&status);
         let thread = std::thread::Builder::new()
             .name("autosave".into())
-            .spawn(move || save_loop(&path, &rx, &thread_status))
+            .spawn(move || save_loop(&path, &rx, &thread_status, &notify))
             .ok();
         Self {
             jobs: Some(tx),
@@ -121,7 +122,7 @@ fn set_state(status: &Mutex<SaveStatus>, state: SaveState) {
     lock(status).state = state;
 }
 
-fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStatus>) {
+fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStatus>, notify: &dyn Fn()) {
     let mut store: Option<Store> = None;
     while let Ok(first) = rx.recv() {
         // Take everything queued, keeping only the newest snapshot per map.
@@ -166,6 +167,7 @@ fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStat
             s.in_flight = false;
             s.finished_at = Some(Instant::now());
         }
+        notify();
         for done in flushes {
             let _ = done.send(());
         }

@@ -11,6 +11,9 @@ use egui_kittest::{Harness, SnapshotError};
 use frictionmap::app::FrictionApp;
 
 fn snapshot(harness: &mut Harness<'static, FrictionApp>, name: &str) {
+    // Save first, so the save indicator always reads "Saved" in the picture.
+    common::ws_mut(harness).flush();
+    harness.run();
     match harness.try_snapshot(name) {
         Ok(()) => {}
         Err(SnapshotError::RenderError { err }) if std::env::var("FRICTIONMAP_REQUIRE_SNAPSHOTS").is_err() => {
@@ -51,4 +54,35 @@ fn step_inspector_and_highlighted_lane() {
         .click_accesskit();
     harness.run();
     snapshot(&mut harness, "step_inspector");
+}
+
+#[test]
+fn readiness_panel_of_a_picked_lane() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    harness
+        .get_by_label("Pick this lane first: PO invoice matching")
+        .click();
+    harness.run();
+    harness.get_by_label("Not ready to launch yet. Missing:");
+    harness.remove_cursor();
+    harness.run();
+    snapshot(&mut harness, "readiness_panel");
+}
+
+#[test]
+fn workshop_mode_with_a_what_if() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    harness.key_press(eframe::egui::Key::F5);
+    harness.run();
+    harness
+        .get_by_label("Step Resolve price or quantity variance")
+        .click_accesskit();
+    harness.run();
+    harness
+        .get_by_role_and_label(eframe::egui::Role::Slider, "Rework %")
+        .set_value_accesskit(2.0);
+    harness.run();
+    snapshot(&mut harness, "workshop_mode");
 }

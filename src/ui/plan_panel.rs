@@ -496,7 +496,7 @@ fn review_chart(ui: &mut egui::Ui, pick: &Pick) {
             plot.vline(VLine::new("Target date", day(pick.metric.target_date)).color(theme::OK));
             if !points.is_empty() {
                 plot.line(Line::new("Reviews", PlotPoints::from(points.clone())));
-                plot.points(Points::new("Entries", PlotPoints::from(points)).radius(4.0));
+                plot.points(Points::new("Reviews", PlotPoints::from(points)).radius(4.0));
             }
         });
 }

@@ -20,6 +20,7 @@ pub struct ChartSeries {
 
 /// The chart's data, derived from the ranking alone.
 pub fn chart_series(ranking: &Ranking) -> Vec<ChartSeries> {
+    // Position in the list, not rank, so a partial ranking (the reveal) stacks too.
     let n = ranking.lanes.len();
     Component::ALL
         .iter()
@@ -28,13 +29,14 @@ pub fn chart_series(ranking: &Ranking) -> Vec<ChartSeries> {
             bars: ranking
                 .lanes
                 .iter()
-                .map(|lane| {
+                .enumerate()
+                .map(|(i, lane)| {
                     let amount = match component {
                         Component::Handling => lane.handling,
                         Component::Rework => lane.rework,
                         Component::Delay => lane.delay,
                     };
-                    ((n - lane.rank) as f64, amount, lane.lane.clone())
+                    ((n - 1 - i) as f64, amount, lane.lane.clone())
                 })
                 .collect(),
         })
@@ -105,12 +107,22 @@ fn table_ui(
         .striped(true)
         .spacing([14.0, 6.0]);
     grid.show(ui, |ui| {
-        for title in ["#", "Lane", "Friction / month", "Share", "", "Top driver"] {
+        for title in ["#", "", "Lane", "Friction / month", "Share", "Top driver"] {
             ui.label(RichText::new(title).strong());
         }
         ui.end_row();
         for lane in &ranking.lanes {
             ui.label(lane.rank.to_string());
+            if picked.contains(&lane.lane_id.as_str()) {
+                ui.label(RichText::new("Picked").strong().color(theme::OK));
+            } else {
+                let label = format!("Pick this lane first: {}", lane.lane);
+                let resp = ui.small_button("Pick first").on_hover_text("Pick this lane first");
+                resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+                if resp.clicked() {
+                    actions.push(Action::PickLane(lane.lane_id.clone()));
+                }
+            }
             let driver = lane
                 .top_driver
                 .as_ref()
@@ -128,16 +140,6 @@ fn table_ui(
                 money(lane.friction_high, cur)
             ));
             ui.label(percent(lane.share_pct));
-            if picked.contains(&lane.lane_id.as_str()) {
-                ui.label(RichText::new("Picked").strong().color(theme::OK));
-            } else {
-                let label = format!("Pick this lane first: {}", lane.lane);
-                let resp = ui.small_button("Pick first").on_hover_text("Pick this lane first");
-                resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-                if resp.clicked() {
-                    actions.push(Action::PickLane(lane.lane_id.clone()));
-                }
-            }
             ui.label(driver);
             ui.end_row();
         }

@@ -19,6 +19,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("S", "Add a step to the selected lane"),
     ("F or Home", "Fit the map to the window"),
     ("F11", "Fullscreen"),
+    ("F5", "Workshop mode (Esc leaves)"),
     ("Ctrl + / − / 0", "Zoom the UI in, out, reset"),
     ("Double-click a lane", "Add a step there"),
     ("Double-click a card", "Rename it"),

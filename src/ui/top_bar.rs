@@ -72,6 +72,7 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
             };
             menu_items(ui, [(label, "", Action::SetDarkMode(dark))], actions);
             menu_items(ui, [("Fullscreen", "F11", Action::ToggleFullscreen)], actions);
+            menu_items(ui, [("Workshop mode", "F5", Action::ToggleWorkshop)], actions);
             ui.label(RichText::new("Zoom the UI with Ctrl + / − / 0").weak());
         });
         ui.menu_button("Help", |ui| {
@@ -110,6 +111,13 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
             .clicked()
         {
             actions.push(Action::FitToMap);
+        }
+        if ui
+            .button("Workshop")
+            .on_hover_text("Workshop mode for a projector, with what-ifs (F5)")
+            .clicked()
+        {
+            actions.push(Action::ToggleWorkshop);
         }
 
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
