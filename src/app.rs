@@ -295,6 +295,13 @@ impl Workspace {
             .iter()
             .map(|p| p.lane.as_str())
             .collect();
+        let effort: Vec<(String, f64)> = self
+            .doc
+            .map()
+            .lanes
+            .iter()
+            .filter_map(|l| Some((l.id.clone(), l.effort_weeks?)))
+            .collect();
         egui::Panel::bottom("ranking")
             .resizable(true)
             .default_size(270.0)
@@ -304,6 +311,7 @@ impl Workspace {
                     self.doc.ranking(),
                     self.view.highlight_lane.as_deref(),
                     &picked,
+                    &effort,
                     actions,
                 )
             });

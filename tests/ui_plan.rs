@@ -191,3 +191,52 @@ fn workshop_what_ifs_apply_or_discard_and_the_reveal_uncovers_from_the_bottom() 
     harness.run();
     assert_eq!(ws(&harness).document().map(), &saved);
 }
+
+#[test]
+fn effort_estimates_add_friction_per_effort_week_and_a_payoff_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    assert!(
+        harness.query_by_label("Per effort-week").is_none(),
+        "no column until a lane has effort"
+    );
+
+    harness.get_by_label("Lane PO invoice matching").click_accesskit();
+    harness.run();
+    retype(&mut harness, "Effort to fix (weeks)", "8");
+    harness
+        .get_by_label("Lane Non-PO invoice coding and approval")
+        .click_accesskit();
+    harness.run();
+    retype(&mut harness, "Effort to fix (weeks)", "2");
+    // While the field has the keyboard, a bad value is explained and kept out.
+    harness
+        .get_by_role_and_label(Role::TextInput, "Effort to fix (weeks)")
+        .click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "Effort to fix (weeks)")
+        .type_text("0");
+    harness.run();
+    harness.get_by_label("0 weeks is not above 0");
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(
+        ws(&harness).document().map().lane("non-po").unwrap().effort_weeks,
+        Some(2.0),
+        "0 weeks is refused"
+    );
+
+    // 26,673.76 / 8 weeks and 14,150.01 / 2 weeks.
+    harness.get_by_label("Per effort-week");
+    harness.get_by_label("USD 3,334");
+    harness.get_by_label("USD 7,075");
+    assert_eq!(
+        ws(&harness).document().ranking().lanes[0].lane,
+        "PO invoice matching",
+        "the ranking stays by friction"
+    );
+    harness.get_by_label("Payoff vs effort").click();
+    harness.run();
+}

@@ -301,6 +301,18 @@ fn lane_ui(ui: &mut egui::Ui, doc: &Document, lane: &Lane, actions: &mut Vec<Act
             format!("lane:{}:owner", lane.id),
         ));
     }
+    ui.horizontal(|ui| {
+        ui.label("Effort to fix (weeks)");
+        let field = NumberField::optional(id.with("effort"), "Effort to fix (weeks)", lane.effort_weeks).width(70.0);
+        if let Some(weeks) = field.show(ui, validate::check_effort_weeks) {
+            actions.push(Action::merged(
+                update(&|l| l.effort_weeks = weeks),
+                format!("lane:{}:effort", lane.id),
+            ));
+        }
+    })
+    .response
+    .on_hover_text("Optional. With it the ranking can also show friction per week of effort.");
     ui.label("Notes");
     if let Some(notes) = text_field(ui, id.with("notes"), "Lane notes", &lane.notes, true, |_| Ok(())) {
         actions.push(Action::merged(

@@ -44,11 +44,13 @@ pub fn chart_series(ranking: &Ranking) -> Vec<ChartSeries> {
 }
 
 /// `picked` names the lanes with an active pick.
+/// `effort_weeks` lists the lanes that carry an effort estimate.
 pub fn ranking_ui(
     ui: &mut egui::Ui,
     ranking: &Ranking,
     highlighted: Option<&str>,
     picked: &[&str],
+    effort_weeks: &[(String, f64)],
     actions: &mut Vec<Action>,
 ) {
     if ranking.lanes.is_empty() {
@@ -56,6 +58,17 @@ pub fn ranking_ui(
         return;
     }
     verdict_ui(ui, ranking);
+    // The payoff chart is offered once some lane has an effort estimate.
+    let chart_id = egui::Id::unique("ranking-chart-kind");
+    let mut payoff = ui.data(|d| d.get_temp::<bool>(chart_id)).unwrap_or(false) && !effort_weeks.is_empty();
+    if !effort_weeks.is_empty() {
+        ui.horizontal(|ui| {
+            ui.label("Chart:");
+            ui.selectable_value(&mut payoff, false, "Friction by lane");
+            ui.selectable_value(&mut payoff, true, "Payoff vs effort");
+        });
+        ui.data_mut(|d| d.insert_temp(chart_id, payoff));
+    }
     ui.add_space(4.0);
     // The chart keeps a readable width; the table takes the rest.
     let table_width = (ui.available_width() - 340.0).max(360.0);
@@ -64,11 +77,45 @@ pub fn ranking_ui(
             egui::ScrollArea::both()
                 .id_salt("ranking-table")
                 .auto_shrink([false, false])
-                .show(ui, |ui| table_ui(ui, ranking, highlighted, picked, actions));
+                .show(ui, |ui| {
+                    table_ui(ui, ranking, highlighted, picked, effort_weeks, actions)
+                });
         });
         ui.separator();
-        chart_ui(ui, ranking);
+        if payoff {
+            payoff_chart_ui(ui, ranking, effort_weeks);
+        } else {
+            chart_ui(ui, ranking);
+        }
     });
+}
+
+/// Monthly friction against weeks of effort, one point per estimated lane:
+/// the top left holds the quick wins.
+fn payoff_chart_ui(ui: &mut egui::Ui, ranking: &Ranking, effort_weeks: &[(String, f64)]) {
+    let cur_axis = ranking.currency.clone();
+    Plot::new("payoff-chart")
+        .allow_zoom(false)
+        .allow_drag(false)
+        .allow_scroll(false)
+        .include_x(0.0)
+        .include_y(0.0)
+        .x_axis_label("effort (weeks)")
+        .y_axis_formatter(move |mark, _| money_short(mark.value, &cur_axis))
+        .show(ui, |plot| {
+            for lane in &ranking.lanes {
+                let Some((_, weeks)) = effort_weeks.iter().find(|(id, _)| *id == lane.lane_id) else {
+                    continue;
+                };
+                let point = [*weeks, lane.monthly_friction];
+                plot.points(egui_plot::Points::new(lane.lane.clone(), vec![point]).radius(6.0));
+                let label = egui_plot::PlotPoint::new(point[0], point[1]);
+                plot.text(
+                    egui_plot::Text::new(lane.lane.clone(), label, shorten(&lane.lane, 22))
+                        .anchor(egui::Align2::LEFT_BOTTOM),
+                );
+            }
+        });
 }
 
 /// Which lane to fix first, or why the ranking cannot tell yet.
@@ -99,17 +146,25 @@ fn table_ui(
     ranking: &Ranking,
     highlighted: Option<&str>,
     picked: &[&str],
+    effort_weeks: &[(String, f64)],
     actions: &mut Vec<Action>,
 ) {
     let cur = &ranking.currency;
+    let with_effort = !effort_weeks.is_empty();
     let grid = Grid::new("ranking-grid")
-        .num_columns(6)
+        .num_columns(6 + usize::from(with_effort))
         .striped(true)
         .spacing([14.0, 6.0]);
     grid.show(ui, |ui| {
-        for title in ["#", "", "Lane", "Friction / month", "Share", "Top driver"] {
+        for title in ["#", "", "Lane", "Friction / month", "Share"] {
             ui.label(RichText::new(title).strong());
         }
+        if with_effort {
+            ui.label(RichText::new("Per effort-week").strong()).on_hover_text(
+                "Monthly friction divided by the weeks of effort to fix the lane (cost of delay ÷ duration)",
+            );
+        }
+        ui.label(RichText::new("Top driver").strong());
         ui.end_row();
         for lane in &ranking.lanes {
             ui.label(lane.rank.to_string());
@@ -140,6 +195,13 @@ fn table_ui(
                 money(lane.friction_high, cur)
             ));
             ui.label(percent(lane.share_pct));
+            if with_effort {
+                let weeks = effort_weeks.iter().find(|(id, _)| *id == lane.lane_id).map(|(_, w)| *w);
+                match crate::plan::friction_per_effort_week(lane, weeks) {
+                    Some(per_week) => ui.label(money(per_week, cur)),
+                    None => ui.label(RichText::new("—").weak()),
+                };
+            }
             ui.label(driver);
             ui.end_row();
         }
