@@ -348,13 +348,13 @@ fn governance_ui(ui: &mut egui::Ui, id: Id, ed: &PickEditor<'_>, actions: &mut V
         ui.label("Weekly review on");
         let shown = pick
             .review_day
-            .map_or("choose a day".to_owned(), |d| weekday_name(d).to_owned());
+            .map_or("choose a day".to_owned(), |d| plan::weekday_name(d).to_owned());
         let combo = egui::ComboBox::from_id_salt(id.with("review-day"))
             .selected_text(shown)
             .show_ui(ui, |ui| {
                 for day in WEEKDAYS {
                     if ui
-                        .selectable_label(pick.review_day == Some(day), weekday_name(day))
+                        .selectable_label(pick.review_day == Some(day), plan::weekday_name(day))
                         .clicked()
                     {
                         actions.push(Action::edit(ed.edit(|p| p.review_day = Some(day))));
@@ -365,18 +365,6 @@ fn governance_ui(ui: &mut egui::Ui, id: Id, ed: &PickEditor<'_>, actions: &mut V
             .response
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Weekly review day"));
     });
-}
-
-fn weekday_name(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "Monday",
-        Weekday::Tue => "Tuesday",
-        Weekday::Wed => "Wednesday",
-        Weekday::Thu => "Thursday",
-        Weekday::Fri => "Friday",
-        Weekday::Sat => "Saturday",
-        Weekday::Sun => "Sunday",
-    }
 }
 
 fn review_ui(
