@@ -245,6 +245,7 @@ impl Workspace {
             can_redo: self.doc.can_redo(),
             save: self.save_indicator(),
             dark_mode: self.dark_mode,
+            active_picks: crate::plan::active_picks(self.doc.map()).len(),
         };
         egui::Panel::top("top-bar").show(ui, |ui| top_bar_ui(ui, &top, actions));
         if let Some(notice) = &self.notice {

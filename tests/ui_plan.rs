@@ -75,6 +75,7 @@ fn pick_check_and_review_the_first_lane() {
     harness.run();
     assert_eq!(active_picks(ws(&harness).document().map()).len(), 2);
     harness.get_by_label_contains("Several pilots at once: 2 lanes are active");
+    harness.get_by_label("Several pilots at once (2 active lanes)");
 
     // Drop the second one with a reason: the warning goes.
     retype(&mut harness, "Close reason", "One lane at a time");

@@ -19,6 +19,8 @@ pub struct TopBarState {
     pub can_redo: bool,
     pub save: SaveIndicator,
     pub dark_mode: bool,
+    /// How many lanes are picked and active; more than one earns a warning.
+    pub active_picks: usize,
 }
 
 pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Action>) {
@@ -128,6 +130,17 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
                     .colored_label(theme::ERROR, format!("Save failed: {why}"))
                     .on_hover_text("Your edits are kept in memory and saving is retried every few seconds."),
             };
+            if state.active_picks > 1 {
+                ui.separator();
+                let warning = format!("Several pilots at once ({} active lanes)", state.active_picks);
+                if ui
+                    .add(egui::Button::new(RichText::new(warning).color(theme::WARNING).strong()).frame(false))
+                    .on_hover_text("Teams that run one lane at a time finish. Open the plan to close all but one.")
+                    .clicked()
+                {
+                    actions.push(Action::ShowPlan);
+                }
+            }
         });
     });
 }
