@@ -19,6 +19,7 @@ use crate::ranking_csv::ranking_csv;
 use crate::samples::seed_if_empty;
 use crate::scoring::{Ranking, rank};
 use crate::store::{Store, StoreError};
+use crate::synth::{GenParams, generate, max_edges};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -60,6 +61,27 @@ pub enum Command {
     List,
     /// Write the one-page Markdown brief of a stored map's picked lane.
     Brief(BriefArgs),
+    /// Write a synthetic map of any size (for performance tests).
+    Gen(GenArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Number of lanes (at least 1).
+    #[arg(long, value_name = "L")]
+    pub lanes: usize,
+    /// Number of steps (at least one per lane, at most 2,000,000).
+    #[arg(long, value_name = "N")]
+    pub steps: usize,
+    /// Number of edges (default: 1.25 per step); capped at what the steps allow.
+    #[arg(long, value_name = "E")]
+    pub edges: Option<usize>,
+    /// Random seed; the same seed gives the same map.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Where to write the map file.
+    #[arg(long, value_name = "MAP.json")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -167,6 +189,7 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Brief(args) => brief_command(db, args),
+        Command::Gen(args) => gen_command(args),
         Command::List => {
             let store = open_store(db)?;
             let maps = store.list()?;
@@ -202,6 +225,36 @@ fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
             println!("Wrote {}", out.display());
         }
     }
+    Ok(())
+}
+
+fn gen_command(args: GenArgs) -> anyhow::Result<()> {
+    let params = GenParams {
+        lanes: args.lanes,
+        steps: args.steps,
+        edges: args.edges.unwrap_or(args.steps.saturating_add(args.steps / 4)),
+        seed: args.seed,
+    };
+    params.check().map_err(UsageError)?;
+    if params.edges_written() < params.edges {
+        eprintln!(
+            "warning: --edges {} is more than the {} distinct edges possible between {} steps; writing {}",
+            params.edges,
+            max_edges(params.steps),
+            params.steps,
+            params.edges_written()
+        );
+    }
+    let map = generate(&params);
+    write_file(&args.out, to_json(&map).as_bytes())?;
+    println!(
+        "Wrote {} ({} lanes, {} steps, {} edges, seed {})",
+        args.out.display(),
+        map.lanes.len(),
+        map.steps.len(),
+        map.edges.len(),
+        params.seed
+    );
     Ok(())
 }
 

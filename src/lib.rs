@@ -24,6 +24,7 @@ pub mod samples;
 pub mod scenario;
 pub mod scoring;
 pub mod store;
+pub mod synth;
 pub mod theme;
 pub mod ui;
 pub mod validate;
