@@ -276,11 +276,11 @@ fn scene_contents(
         if !from.union(to).intersects(visible) {
             continue;
         }
-        let points = paint::edge_points(from, to);
+        let points = paint::edge_points(from, to, zoom);
         let handoff = map.steps[a].lane != map.steps[b].lane;
         let key = (edge.from.clone(), edge.to.clone());
         let selected = view.selection.edges.contains(&key);
-        paint::edge(&painter, pal, &points, handoff, selected);
+        paint::edge(&painter, pal, &points, handoff, selected, zoom);
         if zoom >= paint::DETAIL_ZOOM {
             let mid = paint::edge_midpoint(&points);
             let hit = Rect::from_center_size(mid, vec2(16.0, 16.0));
@@ -358,7 +358,14 @@ fn scene_contents(
             if let Some(&a) = layout.step_index.get(from) {
                 let start = layout.cards[a];
                 let target = Rect::from_center_size(*pointer + vec2(CONNECTOR_R, 0.0), vec2(1.0, 1.0));
-                paint::edge(&painter, pal, &paint::edge_points(start, target), false, true);
+                paint::edge(
+                    &painter,
+                    pal,
+                    &paint::edge_points(start, target, zoom),
+                    false,
+                    true,
+                    zoom,
+                );
             }
         }
         Some(Drag::Box { start, end }) => paint::selection_box(&painter, pal, Rect::from_two_pos(*start, *end)),

@@ -178,8 +178,9 @@ pub fn connector(painter: &Painter, pal: &Palette, card: Rect, hovered: bool) {
     painter.circle(connector_pos(card), r, pal.connector, Stroke::new(2.0, Color32::WHITE));
 }
 
-/// The curve an edge follows from one card to another.
-pub fn edge_points(from: Rect, to: Rect) -> Vec<Pos2> {
+/// The curve an edge follows from one card to another, flattened finely
+/// enough for the zoom (about a screen pixel of error).
+pub fn edge_points(from: Rect, to: Rect, zoom: f32) -> Vec<Pos2> {
     let start = from.right_center();
     let end = to.left_center();
     let reach = ((end.x - start.x).abs() * 0.5).max(60.0);
@@ -191,17 +192,18 @@ pub fn edge_points(from: Rect, to: Rect) -> Vec<Pos2> {
         (start + vec2(reach, -lift), end + vec2(-reach, -lift))
     };
     CubicBezierShape::from_points_stroke([start, c1, c2, end], false, Color32::TRANSPARENT, Stroke::NONE)
-        .flatten(Some(0.8))
+        .flatten(Some((0.8 / zoom.max(0.01)).max(0.8)))
 }
 
-pub fn edge(painter: &Painter, pal: &Palette, points: &[Pos2], handoff: bool, selected: bool) {
+pub fn edge(painter: &Painter, pal: &Palette, points: &[Pos2], handoff: bool, selected: bool, zoom: f32) {
     let (color, width) = match (selected, handoff) {
         (true, _) => (pal.selection, 3.5),
         (false, true) => (pal.handoff, 2.5),
         (false, false) => (pal.edge, 1.8),
     };
     let stroke = Stroke::new(width, color);
-    if handoff {
+    // Dashes too small to see are not worth their thousands of segments.
+    if handoff && zoom >= DETAIL_ZOOM {
         painter.extend(Shape::dashed_line(points, stroke, 9.0, 6.0));
     } else {
         painter.add(Shape::line(points.to_vec(), stroke));
