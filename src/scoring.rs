@@ -380,7 +380,8 @@ mod tests {
         let r = rank(&map);
         let ids: Vec<_> = r.lanes.iter().map(|l| l.lane_id.as_str()).collect();
         assert_eq!(ids, ["x", "y", "z"]);
-        assert!(!r.clear_winner || r.lanes[0].friction_low > r.lanes[1].friction_high);
+        // All three are zero, so the top lane cannot beat the runner-up.
+        assert!(!r.clear_winner);
     }
 
     #[test]
