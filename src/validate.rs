@@ -70,24 +70,22 @@ pub fn check_number(value: f64, min: f64, max: f64) -> Result<(), String> {
 
 /// Checks a name is non-empty and not too long.
 pub fn check_name(name: &str) -> Result<(), String> {
-    let chars = name.chars().count();
     if name.trim().is_empty() {
         Err("must not be empty".to_owned())
-    } else if chars > MAX_NAME_CHARS {
-        Err(format!(
-            "is {chars} characters long, above the maximum {MAX_NAME_CHARS}"
-        ))
     } else {
-        Ok(())
+        check_max_chars(name, MAX_NAME_CHARS)
     }
 }
 
 fn check_notes(notes: &str) -> Result<(), String> {
-    let chars = notes.chars().count();
-    if chars > MAX_NOTES_CHARS {
-        Err(format!(
-            "is {chars} characters long, above the maximum {MAX_NOTES_CHARS}"
-        ))
+    check_max_chars(notes, MAX_NOTES_CHARS)
+}
+
+/// Checks text is at most `max` characters long.
+pub fn check_max_chars(text: &str, max: usize) -> Result<(), String> {
+    let chars = text.chars().count();
+    if chars > max {
+        Err(format!("is {chars} characters long, above the maximum {max}"))
     } else {
         Ok(())
     }
@@ -361,15 +359,9 @@ fn check_pick(c: &mut Collector, i: usize, pick: &Pick, lane_ids: &HashMap<&str,
     }
 }
 
-fn check_length(text: &str) -> Result<(), String> {
-    let chars = text.chars().count();
-    if chars > MAX_NAME_CHARS {
-        Err(format!(
-            "is {chars} characters long, above the maximum {MAX_NAME_CHARS}"
-        ))
-    } else {
-        Ok(())
-    }
+/// Checks short optional text (owners, units, reasons): at most a name's length.
+pub fn check_length(text: &str) -> Result<(), String> {
+    check_max_chars(text, MAX_NAME_CHARS)
 }
 
 /// Records the first index that uses an id, and reports a later reuse.

@@ -289,13 +289,14 @@ fn lane_ui(ui: &mut egui::Ui, doc: &Document, lane: &Lane, actions: &mut Vec<Act
         ));
     }
     ui.label("Owner");
-    if let Some(owner) = text_field(ui, id.with("owner"), "Lane owner", &lane.owner, false, |t| {
-        if t.chars().count() > validate::MAX_NAME_CHARS {
-            Err(format!("at most {} characters", validate::MAX_NAME_CHARS))
-        } else {
-            Ok(())
-        }
-    }) {
+    if let Some(owner) = text_field(
+        ui,
+        id.with("owner"),
+        "Lane owner",
+        &lane.owner,
+        false,
+        validate::check_length,
+    ) {
         actions.push(Action::merged(
             update(&|l| l.owner = owner.trim().to_owned()),
             format!("lane:{}:owner", lane.id),
