@@ -7,15 +7,18 @@ use std::time::{Duration, Instant};
 
 use eframe::egui::{self, ViewportCommand};
 
+use crate::autobackup::AutoBackup;
 use crate::autosave::{SaveState, Saver};
 use crate::document::Document;
 use crate::edit::{Edit, MapMeta, RemovedLane};
 use crate::fsutil::atomic_write;
+use crate::instance::{InstanceLock, LockError};
 use crate::mapfile::{read_map_file, to_json};
 use crate::model::{Lane, Map, Step};
 use crate::ranking_csv::ranking_csv;
 use crate::samples::seed_if_empty;
-use crate::store::{MapId, MapSummary, Store};
+use crate::store::backup::{self, Replaced};
+use crate::store::{MapId, MapSummary, Store, StoreError};
 use crate::theme;
 use crate::ui::Action;
 use crate::ui::canvas::{CanvasView, RenameTarget, Selection, canvas_ui};
@@ -24,6 +27,7 @@ use crate::ui::inspector::inspector_ui;
 use crate::ui::library::library_ui;
 use crate::ui::plan_panel::{PlanView, plan_ui};
 use crate::ui::ranking::ranking_ui;
+use crate::ui::recovery::{RecoveryChoice, StartupProblem, startup_problem_ui};
 use crate::ui::shortcuts::{handle_shortcuts, shortcuts_window};
 use crate::ui::top_bar::{SaveIndicator, TopBarState, top_bar_ui};
 use crate::ui::workshop::{WORKSHOP_ZOOM, Workshop, what_if_ui, workshop_bar_ui, workshop_ranking_ui};
@@ -46,35 +50,133 @@ pub struct AppConfig {
     pub native_dialogs: bool,
     /// When set, the time from this instant to the first frame is printed.
     pub report_first_frame_since: Option<Instant>,
+    /// While edits happen, the database is backed up at most this often.
+    pub backup_period: Duration,
 }
 
+impl AppConfig {
+    /// The defaults for the database at `db_path`.
+    pub fn new(db_path: PathBuf) -> Self {
+        Self {
+            db_path,
+            native_dialogs: true,
+            report_first_frame_since: None,
+            backup_period: backup::PERIOD,
+        }
+    }
+}
+
+/// The app: the workspace, or the screen that explains why it could not open.
 pub struct FrictionApp {
-    state: Result<Workspace, String>,
+    config: AppConfig,
+    screen: Screen,
+    /// Held while the workspace is open, so no second window writes to the
+    /// same database.
+    lock: Option<InstanceLock>,
     report_first_frame_since: Option<Instant>,
+}
+
+enum Screen {
+    Ready(Box<Workspace>),
+    Problem(StartupProblem),
 }
 
 impl FrictionApp {
     pub fn new(ctx: &egui::Context, config: AppConfig) -> Self {
         theme::install_fonts(ctx);
-        let report_first_frame_since = config.report_first_frame_since;
-        let state = Workspace::open(ctx, config).map_err(|e| format!("{e:#}"));
-        Self {
-            state,
-            report_first_frame_since,
+        let mut app = Self {
+            report_first_frame_since: config.report_first_frame_since,
+            config,
+            screen: Screen::Problem(StartupProblem::Other(String::new())),
+            lock: None,
+        };
+        app.start(ctx, None);
+        app
+    }
+
+    /// Opens the workspace, or finds out what stands in the way. A damaged
+    /// database is moved aside here, before anything else touches it.
+    fn start(&mut self, ctx: &egui::Context, notice: Option<String>) {
+        let db = &self.config.db_path;
+        if self.lock.is_none() {
+            match InstanceLock::acquire(db) {
+                Ok(lock) => self.lock = Some(lock),
+                Err(e) => {
+                    self.screen = Screen::Problem(match e {
+                        LockError::AlreadyOpen(_) => StartupProblem::AlreadyOpen(e.to_string()),
+                        LockError::Io { .. } => StartupProblem::Other(e.to_string()),
+                    });
+                    return;
+                }
+            }
+        }
+        self.screen = match Workspace::open(ctx, self.config.clone()) {
+            Ok(mut ws) => {
+                if notice.is_some() {
+                    ws.notice = notice;
+                }
+                Screen::Ready(Box::new(ws))
+            }
+            Err(e) => Screen::Problem(match e.downcast_ref::<StoreError>() {
+                Some(store_error) if store_error.is_damage() => StartupProblem::Damaged {
+                    found: store_error.to_string(),
+                    moved_to: backup::move_aside(db, "corrupt").map_err(|e| e.to_string()),
+                    newest_good: backup::newest_good(db),
+                },
+                Some(StoreError::TooNew { .. }) => StartupProblem::TooNew(format!("{e:#}")),
+                _ => StartupProblem::Other(format!("{e:#}")),
+            }),
+        };
+        if !matches!(self.screen, Screen::Ready(_)) {
+            self.lock = None;
         }
     }
 
     pub fn workspace(&self) -> Option<&Workspace> {
-        self.state.as_ref().ok()
+        match &self.screen {
+            Screen::Ready(ws) => Some(ws),
+            Screen::Problem(_) => None,
+        }
     }
 
     pub fn workspace_mut(&mut self) -> Option<&mut Workspace> {
-        self.state.as_mut().ok()
+        match &mut self.screen {
+            Screen::Ready(ws) => Some(ws),
+            Screen::Problem(_) => None,
+        }
     }
 
-    /// The message shown when the database could not be opened.
-    pub fn startup_error(&self) -> Option<&str> {
-        self.state.as_ref().err().map(String::as_str)
+    /// Why the workspace is not open, if it is not.
+    pub fn startup_problem(&self) -> Option<&StartupProblem> {
+        match &self.screen {
+            Screen::Ready(_) => None,
+            Screen::Problem(problem) => Some(problem),
+        }
+    }
+
+    /// Closes the workspace (saving everything), replaces the database with
+    /// the backup, and opens it again.
+    fn restore(&mut self, ctx: &egui::Context, backup_path: PathBuf) {
+        if let Screen::Ready(ws) = &mut self.screen {
+            ws.flush();
+        }
+        // Dropping the workspace stops its save and backup threads, so no
+        // connection to the database is left open.
+        self.screen = Screen::Problem(StartupProblem::Other(String::new()));
+        let notice = match backup::restore(&backup_path, &self.config.db_path) {
+            Ok(replaced) => {
+                let name = backup_path.file_name().unwrap_or_default().to_string_lossy();
+                let before = match replaced {
+                    Replaced::BackedUp(p) | Replaced::MovedAside(p) => {
+                        format!(" The database it replaced was kept as {}.", p.display())
+                    }
+                    Replaced::Nothing => String::new(),
+                };
+                format!("Restored the backup {name}.{before}")
+            }
+            Err(e) => format!("The backup was not restored: {e}. Nothing was changed."),
+        };
+        self.start(ctx, Some(notice));
     }
 }
 
@@ -83,22 +185,25 @@ impl eframe::App for FrictionApp {
         if let Some(since) = self.report_first_frame_since.take() {
             eprintln!("first frame after {:.0} ms", since.elapsed().as_secs_f64() * 1000.0);
         }
-        match &mut self.state {
-            Ok(ws) => ws.ui(ui),
-            Err(message) => {
-                egui::CentralPanel::default().show(ui, |ui| {
-                    ui.heading("Friction Map could not open its database");
-                    ui.add_space(8.0);
-                    ui.colored_label(theme::ERROR, message.as_str());
-                    ui.add_space(8.0);
-                    ui.label("Nothing was changed. Start Friction Map with --db PATH to use another database file.");
-                });
+        let ctx = ui.ctx().clone();
+        match &mut self.screen {
+            Screen::Ready(ws) => {
+                ws.ui(ui);
+                if let Some(path) = ws.restore_request.take() {
+                    self.restore(&ctx, path);
+                }
             }
+            Screen::Problem(problem) => match startup_problem_ui(ui, problem, &self.config.db_path) {
+                Some(RecoveryChoice::Retry | RecoveryChoice::StartFresh) => self.start(&ctx, None),
+                Some(RecoveryChoice::Restore(path)) => self.restore(&ctx, path),
+                Some(RecoveryChoice::Quit) => ctx.send_viewport_cmd(ViewportCommand::Close),
+                None => {}
+            },
         }
     }
 
     fn on_exit(&mut self) {
-        if let Ok(ws) = &mut self.state {
+        if let Screen::Ready(ws) = &mut self.screen {
             ws.flush();
         }
     }
@@ -115,6 +220,10 @@ pub enum RightTab {
 pub struct Workspace {
     store: Store,
     saver: Saver,
+    backups: AutoBackup,
+    /// Set when the user chose a backup to restore; the app carries it out
+    /// after the frame, because it must close this workspace first.
+    pub restore_request: Option<PathBuf>,
     maps: Vec<MapSummary>,
     doc: Document,
     pub view: CanvasView,
@@ -167,6 +276,8 @@ impl Workspace {
                 let ctx = ctx.clone();
                 Saver::start(config.db_path.clone(), move || ctx.request_repaint())
             },
+            backups: AutoBackup::start(config.db_path.clone(), config.backup_period),
+            restore_request: None,
             store,
             maps,
             doc,
@@ -369,6 +480,20 @@ impl Workspace {
                 }
             }
             Action::SaveNow => self.send_save(),
+            Action::BackupNow => {
+                self.flush();
+                self.notice = Some(match backup::take(&self.store, backup::Reason::Manual) {
+                    Ok(b) => format!("Backed up to {}.", b.path.display()),
+                    Err(e) => format!("The backup failed: {e}"),
+                });
+            }
+            Action::AskRestoreBackup => {
+                self.dialog = Some(Dialog::RestoreBackup {
+                    backups: self.store.path().map(backup::list).unwrap_or_default(),
+                    selected: None,
+                });
+            }
+            Action::RestoreBackup(path) => self.restore_request = Some(path),
             Action::NewMap => self.new_map(),
             Action::OpenMap(id) => self.open_map(id),
             Action::DuplicateMap => self.duplicate_map(),
@@ -501,6 +626,7 @@ impl Workspace {
         self.saver
             .save(self.doc.id, self.doc.revision(), self.doc.map().clone());
         self.sent_revision = self.doc.revision();
+        self.backups.note_edit();
     }
 
     fn autosave_tick(&mut self, ctx: &egui::Context) {

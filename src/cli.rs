@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::brief::lane_brief;
 use crate::fsutil::atomic_write;
+use crate::instance::InstanceLock;
 use crate::mapfile::{InputError, read_map_file, to_json};
 use crate::model::Map;
 use crate::money::{money, percent};
@@ -18,6 +19,7 @@ use crate::plan::{Pick, active_picks, latest_pick_of_lane};
 use crate::ranking_csv::ranking_csv;
 use crate::samples::seed_if_empty;
 use crate::scoring::{Ranking, rank};
+use crate::store::backup::{self, Reason, Replaced};
 use crate::store::{Store, StoreError};
 use crate::synth::{GenParams, generate, max_edges};
 
@@ -63,6 +65,20 @@ pub enum Command {
     Brief(BriefArgs),
     /// Write a synthetic map of any size (for performance tests).
     Gen(GenArgs),
+    /// Back up the database now (into the `backups` folder beside it).
+    Backup,
+    /// List the database's backups, newest first.
+    Backups,
+    /// Replace the database with a backup. The current database is backed
+    /// up first (or moved aside if it is damaged), never deleted.
+    Restore {
+        /// The backup file, or its number in `frictionmap backups` (1 = newest).
+        #[arg(required_unless_present = "latest")]
+        backup: Option<String>,
+        /// Restore the newest backup that passes an integrity check.
+        #[arg(long, conflicts_with = "backup")]
+        latest: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -152,9 +168,67 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
 
 fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
     let path = crate::paths::resolve_db_path(db)?;
-    let mut store = Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))?;
+    let mut store = Store::open(&path).map_err(|e| {
+        let hint = if e.is_damage() {
+            "; run `frictionmap restore --latest` (or start the app) to restore a backup"
+        } else {
+            ""
+        };
+        anyhow::Error::new(e).context(format!("cannot open the database {}{hint}", path.display()))
+    })?;
     seed_if_empty(&mut store)?;
     Ok(store)
+}
+
+/// The lock a command that writes to the database holds while it runs, so
+/// it never writes under an open window.
+fn lock_db(db: &Option<PathBuf>) -> anyhow::Result<InstanceLock> {
+    let path = crate::paths::resolve_db_path(db.clone())?;
+    Ok(InstanceLock::acquire(&path)?)
+}
+
+fn backups_command(db: Option<PathBuf>) -> anyhow::Result<()> {
+    let path = crate::paths::resolve_db_path(db)?;
+    let backups = backup::list(&path);
+    if backups.is_empty() {
+        println!("No backups yet in {}", backup::folder(&path).display());
+    }
+    for (i, b) in backups.iter().enumerate() {
+        println!("{:>3}  {}  {}", i + 1, b.summary(), b.path.display());
+    }
+    Ok(())
+}
+
+fn restore_command(db: Option<PathBuf>, chosen: Option<String>) -> anyhow::Result<()> {
+    let _lock = lock_db(&db)?;
+    let path = crate::paths::resolve_db_path(db)?;
+    let source = match chosen {
+        None => {
+            backup::newest_good(&path)
+                .ok_or_else(|| anyhow::anyhow!("no good backup of {} was found", path.display()))?
+                .0
+                .path
+        }
+        Some(text) => match text.parse::<usize>() {
+            Ok(n) => {
+                let backups = backup::list(&path);
+                let found = n.checked_sub(1).and_then(|i| backups.get(i));
+                found
+                    .ok_or_else(|| UsageError(format!("there is no backup number {n}; see `frictionmap backups`")))?
+                    .path
+                    .clone()
+            }
+            Err(_) => PathBuf::from(text),
+        },
+    };
+    let replaced = backup::restore(&source, &path).with_context(|| format!("cannot restore {}", source.display()))?;
+    println!("Restored {} into {}", source.display(), path.display());
+    match replaced {
+        Replaced::BackedUp(p) => println!("The database it replaced was backed up as {}", p.display()),
+        Replaced::MovedAside(p) => println!("The unreadable database it replaced was moved aside to {}", p.display()),
+        Replaced::Nothing => {}
+    }
+    Ok(())
 }
 
 fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
@@ -162,6 +236,7 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
         Command::Rank(args) => rank_command(db, args),
         Command::Import { file, replace } => {
             let mut map = read_map_file(&file)?;
+            let _lock = lock_db(&db)?;
             let mut store = open_store(db)?;
             match store.find_by_name(&map.name) {
                 Ok(id) if replace => {
@@ -190,6 +265,14 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
         }
         Command::Brief(args) => brief_command(db, args),
         Command::Gen(args) => gen_command(args),
+        Command::Backup => {
+            let store = open_store(db)?;
+            let taken = backup::take(&store, Reason::Manual)?;
+            println!("Backed up to {}", taken.path.display());
+            Ok(())
+        }
+        Command::Backups => backups_command(db),
+        Command::Restore { backup, .. } => restore_command(db, backup),
         Command::List => {
             let store = open_store(db)?;
             let maps = store.list()?;

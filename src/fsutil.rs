@@ -1,5 +1,6 @@
-//! Writing files so that a crash never leaves a half-written file in place
-//! of a good one: write a temporary file beside the target, fsync, rename.
+//! Files that must survive crashes and stay private: atomic writes (a
+//! temporary file beside the target, fsync, rename), and folders and files
+//! created readable by the owner only.
 
 use std::io::Write;
 use std::path::Path;
@@ -31,4 +32,32 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Creates `dir` (and its parents) readable by the owner only. An existing
+/// folder is left as it is.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.as_os_str().is_empty() || dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates an empty file readable by the owner only, so that no later
+/// writer creates it with looser permissions. Returns whether the file was
+/// created; an existing file is left untouched.
+pub fn create_private_file(path: &Path) -> std::io::Result<bool> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(e),
+    }
 }

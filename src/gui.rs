@@ -26,11 +26,11 @@ pub fn run(db_path: PathBuf) -> anyhow::Result<()> {
         ..Default::default()
     };
     let config = AppConfig {
-        db_path,
         native_dialogs: std::env::var_os(NO_NATIVE_DIALOG_ENV).is_none_or(|v| v != "1"),
         report_first_frame_since: std::env::var_os(REPORT_STARTUP_ENV)
             .is_some_and(|v| v == "1")
             .then_some(started),
+        ..AppConfig::new(db_path)
     };
     eframe::run_native(
         "Friction Map",

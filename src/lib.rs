@@ -6,6 +6,7 @@
 //! that touches SQLite, and `app` and `ui` the only ones that touch egui.
 
 pub mod app;
+pub mod autobackup;
 pub mod autosave;
 pub mod brief;
 pub mod cli;
@@ -14,6 +15,7 @@ pub mod edit;
 pub mod fsutil;
 pub mod gui;
 pub mod history;
+pub mod instance;
 pub mod mapfile;
 pub mod model;
 pub mod money;

@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use chrono::{NaiveDate, Weekday};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 
+use crate::fsutil::{create_private_dir, create_private_file};
 use crate::model::{Attr, Edge, Lane, Map, Rates, Step};
 use crate::plan::{Baseline, Direction, Metric, Pick, PickState, Review};
 use crate::validate::MAX_NAME_CHARS;
@@ -20,6 +21,8 @@ pub const SCHEMA_VERSION: i64 = 2;
 /// Each runs in its own transaction together with its version bump, so a
 /// file is always at one version or the next, never in between.
 const MIGRATIONS: &[&str] = &[include_str!("store/schema_v1.sql"), include_str!("store/schema_v2.sql")];
+
+pub mod backup;
 
 /// A map's row id in the database.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -41,6 +44,9 @@ pub enum StoreError {
         "{path}: the database has schema version {found}, newer than this build understands ({SCHEMA_VERSION}); it was left untouched"
     )]
     TooNew { path: String, found: i64 },
+    /// The file is not a readable Friction Map database.
+    #[error("{path}: the database file is damaged: {detail}")]
+    Damaged { path: String, detail: String },
     #[error("no map is named {0:?}")]
     NoSuchName(String),
     #[error("the map with id {0} no longer exists")]
@@ -49,10 +55,44 @@ pub enum StoreError {
     NameTaken(String),
     #[error("{path}: cannot create the data folder: {error}")]
     Folder { path: String, error: std::io::Error },
+    #[error("{path}: {error}")]
+    File { path: String, error: std::io::Error },
     #[error("map {map} in the database: {place}: {message}")]
     BadValue { map: i64, place: String, message: String },
-    #[error("database error: {0}")]
+    #[error("{}", describe_sql(.0))]
     Sql(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    /// Whether the error means the file itself is unreadable as a database.
+    pub fn is_damage(&self) -> bool {
+        match self {
+            StoreError::Damaged { .. } => true,
+            StoreError::Sql(e) => matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+            ),
+            _ => false,
+        }
+    }
+}
+
+/// Says in plain words what a failed database call means for the user.
+fn describe_sql(error: &rusqlite::Error) -> String {
+    use rusqlite::ErrorCode;
+    let what = match error.sqlite_error_code() {
+        Some(ErrorCode::DiskFull) => "the disk is full",
+        Some(ErrorCode::ReadOnly) => "the database file or its folder is read-only",
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            "the database is busy in another program; try again in a moment"
+        }
+        Some(ErrorCode::CannotOpen) => "the database file cannot be opened",
+        Some(ErrorCode::SystemIoFailure) => "the disk could not be written or read",
+        Some(ErrorCode::PermissionDenied) => "permission to the database file was denied",
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => "the database file is damaged",
+        _ => return format!("database error: {error}"),
+    };
+    format!("{what} ({error})")
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -67,20 +107,42 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its
-    /// schema up to date. A newer schema is refused without writing anything.
+    /// schema up to date. Nothing is written to a file that is damaged
+    /// ([`StoreError::Damaged`]) or newer than this build
+    /// ([`StoreError::TooNew`]); an older file is backed up before it is
+    /// migrated.
     pub fn open(path: &Path) -> Result<Self> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Some(dir) = path.parent() {
             create_private_dir(dir).map_err(|error| StoreError::Folder {
                 path: dir.display().to_string(),
                 error,
             })?;
         }
-        create_private_file(path);
+        let created = create_private_file(path).map_err(|error| StoreError::File {
+            path: path.display().to_string(),
+            error,
+        })?;
+        if !created && file_len(path) == Some(0) && file_len(&sidecar(path, "-wal")).unwrap_or(0) == 0 {
+            return Err(StoreError::Damaged {
+                path: path.display().to_string(),
+                detail: "the file is empty (0 bytes) although it existed before".into(),
+            });
+        }
         let conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
-        Self::init(conn, Some(path.to_owned()))
+        Self::init(conn, Some(path.to_owned())).map_err(|e| match e {
+            e if e.is_damage() => StoreError::Damaged {
+                path: path.display().to_string(),
+                detail: match e {
+                    StoreError::Damaged { detail, .. } => detail,
+                    StoreError::Sql(sql) => sql.to_string(),
+                    other => other.to_string(),
+                },
+            },
+            e => e,
+        })
     }
 
     /// A throwaway database, for tests and what-if work.
@@ -90,13 +152,20 @@ impl Store {
 
     fn init(conn: Connection, path: Option<PathBuf>) -> Result<Self> {
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        // Reading the version comes first, so a newer file is never written.
+        // Reading comes first, so a newer or damaged file is never written.
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version > SCHEMA_VERSION {
             return Err(StoreError::TooNew {
                 path: path.as_deref().map(|p| p.display().to_string()).unwrap_or_default(),
                 found: version,
             });
+        }
+        check_integrity(&conn, "quick_check").map_err(|detail| StoreError::Damaged {
+            path: String::new(),
+            detail,
+        })?;
+        if let Some(db) = path.as_deref().filter(|_| version > 0 && version < SCHEMA_VERSION) {
+            backup::take_with(&conn, db, backup::Reason::BeforeMigration)?;
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -710,25 +779,28 @@ fn unix_now() -> i64 {
         .unwrap_or(0)
 }
 
-/// Creates the data folder (and its parents) readable by the owner only.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    if dir.exists() {
-        return Ok(());
+/// Runs `PRAGMA quick_check` or `integrity_check`; `Err` holds what it found.
+fn check_integrity(conn: &Connection, pragma: &str) -> std::result::Result<(), String> {
+    let mut stmt = conn.prepare(&format!("PRAGMA {pragma}")).map_err(|e| e.to_string())?;
+    let found: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(|e| e.to_string())?;
+    match found.as_slice() {
+        [ok] if ok == "ok" => Ok(()),
+        [] => Err(format!("{pragma} returned nothing")),
+        problems => Err(problems.iter().take(3).cloned().collect::<Vec<_>>().join("; ")),
     }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
 }
 
-/// Creates an empty database file readable by the owner only, so SQLite
-/// never creates it with looser permissions. An existing file is untouched.
-fn create_private_file(path: &Path) {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    // An error here (usually "already exists") is left for SQLite to report.
-    let _ = options.open(path);
+/// The path of a database's `-wal` or `-shm` companion file.
+pub fn sidecar(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// The size of a file, or `None` when there is no such file.
+fn file_len(path: &Path) -> Option<u64> {
+    std::fs::metadata(path).ok().filter(|m| m.is_file()).map(|m| m.len())
 }

@@ -85,6 +85,10 @@ pub enum Dialog {
         title: String,
         text: String,
     },
+    RestoreBackup {
+        backups: Vec<crate::store::backup::Backup>,
+        selected: Option<usize>,
+    },
 }
 
 /// Shows the open dialog, if any. Closes it when the user is done.
@@ -195,6 +199,15 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Option<Dialog>, actions: &mut
                         close = true;
                     }
                 });
+            }
+            Dialog::RestoreBackup { backups, selected } => {
+                if let Some(path) = crate::ui::recovery::restore_dialog_ui(ui, backups, selected) {
+                    actions.push(Action::RestoreBackup(path));
+                    close = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    close = true;
+                }
             }
             Dialog::Message { title, text } => {
                 ui.heading(title.as_str());

@@ -8,6 +8,7 @@ pub mod inspector;
 pub mod library;
 pub mod plan_panel;
 pub mod ranking;
+pub mod recovery;
 pub mod shortcuts;
 pub mod top_bar;
 pub mod workshop;
@@ -28,6 +29,12 @@ pub enum Action {
     Undo,
     Redo,
     SaveNow,
+    /// Take a backup of the database now.
+    BackupNow,
+    /// Show the backups to restore from.
+    AskRestoreBackup,
+    /// Replace the database with this backup (the current one is backed up first).
+    RestoreBackup(std::path::PathBuf),
     NewMap,
     OpenMap(MapId),
     DuplicateMap,

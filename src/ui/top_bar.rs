@@ -41,7 +41,12 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
             ];
             menu_items(ui, items, actions);
             ui.separator();
-            menu_items(ui, [("Save now", "Ctrl+S", Action::SaveNow)], actions);
+            let items = [
+                ("Save now", "Ctrl+S", Action::SaveNow),
+                ("Back up now", "", Action::BackupNow),
+                ("Restore from backup…", "", Action::AskRestoreBackup),
+            ];
+            menu_items(ui, items, actions);
         });
         ui.menu_button("Edit", |ui| {
             if ui

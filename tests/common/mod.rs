@@ -13,11 +13,14 @@ pub const SIZE: [f32; 2] = [1440.0, 900.0];
 /// The real app on the database at `db`, with the path field instead of
 /// native file dialogs.
 pub fn app(db: &Path) -> Harness<'static, FrictionApp> {
-    let config = AppConfig {
-        db_path: db.to_owned(),
+    app_with(AppConfig {
         native_dialogs: false,
-        report_first_frame_since: None,
-    };
+        ..AppConfig::new(db.to_owned())
+    })
+}
+
+/// The real app with this configuration.
+pub fn app_with(config: AppConfig) -> Harness<'static, FrictionApp> {
     // The harness would otherwise impose its own theme; light is the app's default.
     let mut harness = Harness::builder()
         .with_size(SIZE)
