@@ -57,6 +57,8 @@ pub enum StoreError {
     Folder { path: String, error: std::io::Error },
     #[error("{path}: {error}")]
     File { path: String, error: std::io::Error },
+    #[error("{path}: the database cannot be written: {error}")]
+    NotWritable { path: String, error: std::io::Error },
     #[error("map {map} in the database: {place}: {message}")]
     BadValue { map: i64, place: String, message: String },
     #[error("{}", describe_sql(.0))]
@@ -75,6 +77,14 @@ impl StoreError {
             _ => false,
         }
     }
+}
+
+/// Whether SQLite could not open or write the file (as opposed to a bad file).
+fn cannot_write(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::PermissionDenied)
+    )
 }
 
 /// Says in plain words what a failed database call means for the user.
@@ -128,11 +138,13 @@ impl Store {
                 detail: "the file is empty (0 bytes) although it existed before".into(),
             });
         }
-        let conn = Connection::open_with_flags(
+        let opened = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        Self::init(conn, Some(path.to_owned())).map_err(|e| match e {
+        )
+        .map_err(StoreError::from)
+        .and_then(|conn| Self::init(conn, Some(path.to_owned())));
+        opened.map_err(|e| match e {
             e if e.is_damage() => StoreError::Damaged {
                 path: path.display().to_string(),
                 detail: match e {
@@ -140,6 +152,13 @@ impl Store {
                     StoreError::Sql(sql) => sql.to_string(),
                     other => other.to_string(),
                 },
+            },
+            StoreError::Sql(sql) if cannot_write(&sql) => match std::fs::OpenOptions::new().append(true).open(path) {
+                Err(error) => StoreError::NotWritable {
+                    path: path.display().to_string(),
+                    error,
+                },
+                Ok(_) => StoreError::Sql(sql),
             },
             e => e,
         })

@@ -847,6 +847,18 @@ fn assert_version_1_upgrades(wal: bool) {
     let mut store = Store::open(&path).expect("open upgrades");
     assert_eq!(store.schema_version().expect("version"), 2);
     assert_eq!(SCHEMA_VERSION, 2);
+
+    // The file as it was before the upgrade is kept as a backup.
+    let backups = frictionmap::store::backup::list(&path);
+    assert_eq!(backups.len(), 1, "one backup before the migration");
+    assert_eq!(backups[0].reason, frictionmap::store::backup::Reason::BeforeMigration);
+    let old = Connection::open(&backups[0].path).expect("open the backup");
+    let old_version: i64 = old.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("version");
+    assert_eq!(old_version, 1, "the backup is the version-1 file");
+    let old_name: String = old
+        .query_row("SELECT name FROM maps WHERE id = 4", [], |r| r.get(0))
+        .expect("the map is in the backup");
+    assert_eq!(old_name, "Old payables");
     let list = store.list().expect("list");
     assert_eq!(list.len(), 1);
     assert_eq!((list[0].id, list[0].lanes, list[0].steps), (MapId(4), 2, 2));
