@@ -16,6 +16,9 @@ use frictionmap::samples::seed_if_empty;
 use frictionmap::store::backup::{self, Backup, Reason, Replaced};
 use frictionmap::store::{MapId, Store, StoreError};
 
+mod common;
+use common::disk::SmallDisk;
+
 const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");
 
 fn seeded(db: &Path) -> Store {
@@ -353,48 +356,6 @@ fn a_full_database_fails_the_save_keeps_the_old_version_and_recovers() {
     assert_eq!(store.load(id).unwrap(), big);
 }
 
-/// A small tmpfs mounted for one test, unmounted when dropped. Mounting
-/// needs root (CAP_SYS_ADMIN); elsewhere the tests that need it say so and
-/// skip.
-struct SmallDisk {
-    dir: tempfile::TempDir,
-}
-
-impl SmallDisk {
-    fn mount(size: &str) -> Option<Self> {
-        let dir = tempfile::tempdir().ok()?;
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir.path())
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !ok {
-            eprintln!("skipped: cannot mount a tmpfs here (needs root)");
-            return None;
-        }
-        Some(Self { dir })
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn remount(&self, mode: &str) {
-        let status = Command::new("mount")
-            .args(["-o", &format!("remount,{mode}")])
-            .arg(self.path())
-            .status()
-            .expect("mount");
-        assert!(status.success(), "remount {mode}");
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).status();
-    }
-}
-
 #[test]
 fn a_full_disk_fails_the_save_clearly_and_the_save_succeeds_when_space_returns() {
     let Some(disk) = SmallDisk::mount("2m") else { return };
@@ -403,9 +364,7 @@ fn a_full_disk_fails_the_save_clearly_and_the_save_succeeds_when_space_returns()
     let id = store.list().unwrap()[0].id;
     let old = store.load(id).unwrap();
     // Fill the disk with somebody else's file.
-    let filler = disk.path().join("filler.bin");
-    let free = fs_free_bytes(disk.path());
-    std::fs::write(&filler, vec![7u8; free.saturating_sub(8 * 1024) as usize]).ok();
+    let filler = disk.fill();
     let mut big = old.clone();
     big.notes = "y".repeat(600_000);
     let error = store.save(id, &big).expect_err("no room on the disk");
@@ -449,17 +408,4 @@ fn a_read_only_file_system_fails_the_save_clearly_and_recovers_when_writable() {
     assert_eq!(store.load(id).unwrap(), old);
     store.save(id, &edited).expect("saves when writable again");
     assert_eq!(store.load(id).unwrap().notes, edited.notes);
-}
-
-fn fs_free_bytes(path: &Path) -> u64 {
-    let out = Command::new("df")
-        .args(["--output=avail", "-B1"])
-        .arg(path)
-        .output()
-        .expect("df");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .nth(1)
-        .and_then(|l| l.trim().parse().ok())
-        .unwrap_or(0)
 }

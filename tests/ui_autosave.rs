@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use common::{app, ws, ws_mut};
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use frictionmap::app::FrictionApp;
 use frictionmap::edit::{Edit, MapMeta};
 use frictionmap::store::Store;
@@ -69,4 +70,57 @@ fn a_failed_save_is_shown_kept_in_memory_and_retried() {
     drop(blocker);
     run_until(&mut harness, Duration::from_secs(20), |s| *s == SaveIndicator::Saved);
     assert_eq!(Store::open(&db).unwrap().load(id).unwrap().name, "Kept in memory");
+}
+
+#[test]
+fn a_full_disk_is_shown_the_edits_kept_and_saved_when_space_returns() {
+    let Some(disk) = common::disk::SmallDisk::mount("4m") else {
+        return;
+    };
+    let db = disk.path().join("fm.sqlite3");
+    let mut harness = app(&db);
+    let id = ws(&harness).document().id;
+    // Let the start-up backup land before the disk fills.
+    let start = Instant::now();
+    while frictionmap::store::backup::list(&db).is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(20), "no start-up backup");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let before = Store::open(&db).unwrap().load(id).unwrap().steps.len();
+    let filler = disk.fill();
+
+    // Far more than the log has room for: 3,000 new steps.
+    let lane = ws(&harness).document().map().lanes[0].id.clone();
+    let steps = (0..3000)
+        .map(|i| {
+            let step = frictionmap::model::Step::new(format!("bulk-{i}"), lane.clone(), format!("Bulk step {i}"));
+            (before + i, step)
+        })
+        .collect();
+    let ctx = harness.ctx.clone();
+    ws_mut(&mut harness).handle(
+        &ctx,
+        Action::edit(Edit::InsertSteps {
+            steps,
+            edges: Vec::new(),
+        }),
+    );
+    run_until(&mut harness, Duration::from_secs(20), |s| {
+        matches!(s, SaveIndicator::Failed(_))
+    });
+    let SaveIndicator::Failed(why) = ws(&harness).save_indicator() else {
+        unreachable!()
+    };
+    assert!(why.contains("disk is full"), "the reason is shown: {why}");
+    harness.run();
+    harness.get_by_label_contains("Save failed: the disk is full");
+    assert_eq!(
+        ws(&harness).document().map().steps.len(),
+        before + 3000,
+        "the edits stay in memory"
+    );
+
+    std::fs::remove_file(filler).unwrap();
+    run_until(&mut harness, Duration::from_secs(20), |s| *s == SaveIndicator::Saved);
+    assert_eq!(Store::open(&db).unwrap().load(id).unwrap().steps.len(), before + 3000);
 }
