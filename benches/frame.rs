@@ -26,9 +26,8 @@ const LARGE_FRAMES: usize = 20;
 fn main() {
     let dir = tempfile::tempdir().expect("a temporary folder");
     let config = AppConfig {
-        db_path: dir.path().join("bench.sqlite3"),
         native_dialogs: false,
-        report_first_frame_since: None,
+        ..AppConfig::new(dir.path().join("bench.sqlite3"))
     };
     {
         // The samples first (as on a first run), then the generated map.

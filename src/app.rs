@@ -106,6 +106,7 @@ impl FrictionApp {
                         LockError::AlreadyOpen(_) => StartupProblem::AlreadyOpen(e.to_string()),
                         LockError::Io { .. } => StartupProblem::Other(e.to_string()),
                     });
+                    ctx.set_theme(egui::Theme::Light);
                     return;
                 }
             }
@@ -129,6 +130,7 @@ impl FrictionApp {
         };
         if !matches!(self.screen, Screen::Ready(_)) {
             self.lock = None;
+            ctx.set_theme(egui::Theme::Light);
         }
     }
 

@@ -243,7 +243,7 @@ pub fn list(db: &Path) -> Vec<Backup> {
             })
         })
         .collect();
-    backups.sort_by(|a, b| b.taken_at.cmp(&a.taken_at));
+    backups.sort_by_key(|b| std::cmp::Reverse(b.taken_at));
     backups
 }
 
