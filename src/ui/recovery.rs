@@ -169,6 +169,9 @@ pub fn restore_dialog_ui(ui: &mut egui::Ui, backups: &[Backup], selected: &mut O
             ui.radio_value(selected, Some(i), backup.summary());
         }
     });
+    if let Some(folder) = backups[0].path.parent() {
+        ui.weak(format!("Kept in {}", folder.display()));
+    }
     ui.add_space(8.0);
     let chosen = selected.and_then(|i| backups.get(i));
     if ui
