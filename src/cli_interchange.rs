@@ -37,15 +37,56 @@ fn find_stored(store: &Store, spec: &str) -> anyhow::Result<MapId> {
     }
 }
 
-pub fn bpmn_command(_db: Option<PathBuf>, _command: BpmnCommand) -> anyhow::Result<()> {
-    anyhow::bail!("not yet")
+pub fn bpmn_command(db: Option<PathBuf>, command: BpmnCommand) -> anyhow::Result<()> {
+    match command {
+        BpmnCommand::Export { map, out } => {
+            let map = resolve_map(db, &map)?;
+            write_file(&out, crate::bpmn::to_bpmn(&map).as_bytes())?;
+            println!(
+                "Wrote {} ({} lanes, {} tasks, {} flows between tasks)",
+                out.display(),
+                map.lanes.len(),
+                map.steps.len(),
+                map.edges.len()
+            );
+            Ok(())
+        }
+        BpmnCommand::Import { file, name, out } => {
+            let (mut map, summary) =
+                crate::bpmn::import::read_bpmn_file(&file).map_err(|e| UsageError(e.to_string()))?;
+            if let Some(name) = name {
+                crate::validate::check_name(&name).map_err(|m| UsageError(format!("--name: {m}")))?;
+                map.name = name;
+            }
+            match out {
+                Some(out) => {
+                    write_file(&out, crate::mapfile::to_json(&map).as_bytes())?;
+                    println!("Wrote {} from {}", out.display(), file.display());
+                }
+                None => store_new(db, &mut map, &file)?,
+            }
+            for line in summary.lines() {
+                println!("  {line}");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Adds an imported map to the database under a free name.
+fn store_new(db: Option<PathBuf>, map: &mut Map, file: &Path) -> anyhow::Result<()> {
+    let mut store = open_store(db)?;
+    let wanted = map.name.clone();
+    map.name = store.free_name(&wanted)?;
+    store.create(map)?;
+    if map.name == wanted {
+        println!("Imported map {:?} from {}", map.name, file.display());
+    } else {
+        println!("Imported {} as {:?} ({:?} was taken)", file.display(), map.name, wanted);
+    }
+    Ok(())
 }
 
 pub fn steps_command(_db: Option<PathBuf>, _command: StepsCommand) -> anyhow::Result<()> {
     anyhow::bail!("not yet")
-}
-
-#[allow(dead_code)]
-fn _unused(p: &Path) -> anyhow::Result<()> {
-    write_file(p, b"")
 }

@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod autosave;
+pub mod bpmn;
 pub mod brief;
 pub mod cli;
 pub mod cli_interchange;
