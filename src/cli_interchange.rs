@@ -87,6 +87,57 @@ fn store_new(db: Option<PathBuf>, map: &mut Map, file: &Path) -> anyhow::Result<
     Ok(())
 }
 
-pub fn steps_command(_db: Option<PathBuf>, _command: StepsCommand) -> anyhow::Result<()> {
-    anyhow::bail!("not yet")
+pub fn steps_command(db: Option<PathBuf>, command: StepsCommand) -> anyhow::Result<()> {
+    match command {
+        StepsCommand::Export { map, out, no_bom } => {
+            let map = resolve_map(db, &map)?;
+            write_file(&out, &crate::steps_csv::steps_csv(&map, !no_bom))?;
+            println!("Wrote {} ({} steps)", out.display(), map.steps.len());
+            Ok(())
+        }
+        StepsCommand::Import {
+            file,
+            into,
+            name,
+            dry_run,
+        } => {
+            let source_name = file.display().to_string();
+            let bytes =
+                std::fs::read(&file).map_err(|e| UsageError(format!("{source_name}: cannot read the file: {e}")))?;
+            let report = match into {
+                Some(spec) => {
+                    let mut store = open_store(db)?;
+                    let id = find_stored(&store, &spec)?;
+                    let before = store.load(id)?;
+                    let (after, report) = crate::steps_csv::import_update(&bytes, &source_name, &before)
+                        .map_err(|e| UsageError(e.to_string()))?;
+                    if !dry_run {
+                        store.save(id, &after)?;
+                        println!("Updated map {:?} from {}", after.name, file.display());
+                    }
+                    report
+                }
+                None => {
+                    let stem = file
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let wanted = name.unwrap_or(stem);
+                    let (mut map, report) = crate::steps_csv::import_new(&bytes, &source_name, &wanted)
+                        .map_err(|e| UsageError(e.to_string()))?;
+                    if !dry_run {
+                        store_new(db, &mut map, &file)?;
+                    }
+                    report
+                }
+            };
+            if dry_run {
+                println!("Dry run: nothing was stored.");
+            }
+            for line in report.lines() {
+                println!("  {line}");
+            }
+            Ok(())
+        }
+    }
 }

@@ -26,6 +26,7 @@ pub mod ranking_csv;
 pub mod samples;
 pub mod scenario;
 pub mod scoring;
+pub mod steps_csv;
 pub mod store;
 pub mod synth;
 pub mod theme;
