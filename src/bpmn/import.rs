@@ -375,17 +375,15 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
     let mut nodes = Vec::new();
     let mut flows = Vec::new();
     let several_pools = processes.len() > 1;
+    let mut pool_titles: Vec<Option<String>> = Vec::new();
     for (pi, process) in processes.iter().enumerate() {
         let pid = process.attribute("id").unwrap_or("process");
-        let pool = pool_names
+        let given = pool_names
             .get(pid)
             .cloned()
             .or_else(|| process.attribute("name").map(one_line))
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| format!("Pool {}", pi + 1));
-        if map.name.is_empty() {
-            map.name = pool.clone();
-        }
+            .filter(|n| !n.is_empty());
+        let pool = given.clone().unwrap_or_else(|| format!("Pool {}", pi + 1));
         if let Some(fm) = fm_child(*process, "map") {
             read_rates(&r, fm, &mut map)?;
         }
@@ -400,6 +398,7 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
             continue;
         }
         r.summary.pools += 1;
+        pool_titles.push(given);
         let first_lane = lanes.len();
         for lane_set in bpmn_children(*process, "laneSet") {
             collect_lanes(
@@ -434,12 +433,17 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
             }
         }
     }
-    if !fallback_name.trim().is_empty() && map.name.trim().is_empty() {
-        map.name = fallback_name.to_owned();
-    }
-    if map.name.trim().is_empty() {
-        map.name = "Imported process".to_owned();
-    }
+    // The map's name: the file's own name, else its one pool's, else the file name.
+    map.name = root
+        .attribute("name")
+        .map(one_line)
+        .filter(|n| !n.is_empty())
+        .or_else(|| match pool_titles.as_slice() {
+            [Some(only)] => Some(only.clone()),
+            _ => None,
+        })
+        .or_else(|| Some(one_line(fallback_name)).filter(|n| !n.is_empty()))
+        .unwrap_or_else(|| "Imported process".to_owned());
     map.name = cut(&map.name, MAX_NAME_CHARS);
 
     // Steps, one per task.

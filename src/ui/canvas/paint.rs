@@ -138,6 +138,24 @@ pub fn step_card(painter: &Painter, pal: &Palette, rect: Rect, look: &CardLook<'
         y += h + 3.0;
     };
     line(painter, &s.name, theme::bold(15.0), pal.text);
+    if s.needs_estimates() {
+        // Imported without figures (e.g. from BPMN): say so instead of zeros.
+        line(painter, "needs estimates", theme::bold(13.0), theme::WARNING);
+    } else {
+        figure_lines(painter, s, pal, &mut line);
+    }
+    let friction = format!("{} / mo", money_short(look.score.point.friction(), look.currency));
+    painter.text(
+        egui::pos2(rect.left() + pad, rect.bottom() - 8.0),
+        Align2::LEFT_BOTTOM,
+        friction,
+        theme::bold(15.0),
+        pal.text,
+    );
+}
+
+/// A card's volume, minutes, rework and wait lines.
+fn figure_lines(painter: &Painter, s: &Step, pal: &Palette, line: &mut impl FnMut(&Painter, &str, FontId, Color32)) {
     line(
         painter,
         &format!(
@@ -157,14 +175,6 @@ pub fn step_card(painter: &Painter, pal: &Palette, rect: Rect, look: &CardLook<'
         ),
         FontId::proportional(13.0),
         pal.weak_text,
-    );
-    let friction = format!("{} / mo", money_short(look.score.point.friction(), look.currency));
-    painter.text(
-        egui::pos2(rect.left() + pad, rect.bottom() - 8.0),
-        Align2::LEFT_BOTTOM,
-        friction,
-        theme::bold(15.0),
-        pal.text,
     );
 }
 
