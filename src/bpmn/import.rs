@@ -321,8 +321,9 @@ struct LaneDraft {
 /// when the file names no pool or process.
 pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(Map, ImportSummary), BpmnError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let doc = Document::parse(text).map_err(|e| BpmnError::File {
+    let doc = Document::parse(text).map_err(|e| BpmnError::At {
         source_name: source_name.to_owned(),
+        line: e.pos().row,
         message: format!("not well-formed XML: {e}"),
     })?;
     let root = doc.root_element();
