@@ -291,3 +291,20 @@ fn cli_export_import_and_error_exit_codes() {
         .stderr(predicate::str::contains("bad.bpmn").and(predicate::str::contains("not well-formed")));
     cmd().args(["bpmn", "export", "no such map", "--out"]).arg(&out).assert().code(2);
 }
+
+#[test]
+fn latin1_files_that_say_so_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("latin1.bpmn");
+    let mut bytes = br#"<?xml version="1.0" encoding="ISO-8859-1"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"><process id="p"><task id="t" name="Pr"#.to_vec();
+    bytes.push(0xFC); // u-umlaut in Latin-1
+    bytes.extend_from_slice(br#"fen"/></process></definitions>"#);
+    std::fs::write(&path, &bytes).unwrap();
+    let (map, _) = read_bpmn_file(&path).unwrap();
+    assert_eq!(map.steps[0].name, "Pr\u{fc}fen");
+    // Without the declaration the same bytes are refused, with the offset.
+    std::fs::write(&path, &bytes[bytes.iter().position(|&b| b == b'\n').unwrap() + 1..]).unwrap();
+    let e = read_bpmn_file(&path).unwrap_err().to_string();
+    assert!(e.contains("not UTF-8"), "{e}");
+}

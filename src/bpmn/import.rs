@@ -116,13 +116,31 @@ pub fn read_bpmn_file(path: &Path) -> Result<(Map, ImportSummary), BpmnError> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| file_error(format!("cannot read the file: {e}")))?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| file_error(format!("not UTF-8 text (invalid byte at offset {})", e.valid_up_to())))?;
+    let text = match std::str::from_utf8(&bytes) {
+        Ok(text) => text.to_owned(),
+        // Some modelers write ISO-8859-1 and say so; each byte is one char.
+        Err(_) if declares_latin1(&bytes) => bytes.iter().map(|&b| char::from(b)).collect(),
+        Err(e) => {
+            return Err(file_error(format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            )));
+        }
+    };
     let fallback_name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    from_bpmn(text, &source_name, &fallback_name)
+    from_bpmn(&text, &source_name, &fallback_name)
+}
+
+/// Whether the XML declaration names ISO-8859-1 (Latin-1).
+fn declares_latin1(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
+    let Some(decl) = head.strip_prefix("<?xml").and_then(|d| d.split("?>").next()) else {
+        return false;
+    };
+    decl.contains("iso-8859-1") || decl.contains("latin1")
 }
 
 const TASKS: &[&str] = &[
