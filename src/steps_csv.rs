@@ -136,6 +136,9 @@ struct Row {
     values: [Option<f64>; 4],
     low: Estimates,
     high: Estimates,
+    /// Which low/high columns the file has; others are left as they were.
+    has_low: [bool; 4],
+    has_high: [bool; 4],
     notes: Option<String>,
 }
 
@@ -188,8 +191,8 @@ fn parse_number(text: &str, decimal: Decimal, percent_ok: bool) -> Result<f64, S
         } else {
             s = s.replace(',', ".");
         }
-    } else if points > 1 && decimal == Decimal::Comma {
-        // 1.234.567 with a decimal comma: thousands.
+    } else if decimal == Decimal::Comma && (points > 1 || s.split('.').nth(1).is_some_and(|g| g.len() == 3)) {
+        // 1.234.567 or 1.250 beside decimal commas: thousands.
         s = s.replace('.', "");
     }
     let v: f64 = s.parse().map_err(|_| format!("{raw:?} is not a number"))?;
@@ -459,6 +462,8 @@ fn read_row(
         values,
         low,
         high,
+        has_low: cols.low.map(|c| c.is_some()),
+        has_high: cols.high.map(|c| c.is_some()),
         notes,
     })
 }
@@ -480,8 +485,14 @@ fn apply_row(step: &mut Step, row: &Row) {
             step.set_value(attr, v);
         }
     }
-    step.low = row.low;
-    step.high = row.high;
+    for (i, attr) in Attr::ALL.into_iter().enumerate() {
+        if row.has_low[i] {
+            step.low.set(attr, row.low.get(attr));
+        }
+        if row.has_high[i] {
+            step.high.set(attr, row.high.get(attr));
+        }
+    }
     if let Some(notes) = &row.notes {
         step.notes = notes.clone();
     }
@@ -622,6 +633,9 @@ mod tests {
         assert_eq!(p("1 234,5", Decimal::Comma), 1234.5);
         assert_eq!(p("0,15", Decimal::Comma), 0.15);
         assert_eq!(p("1.234.567", Decimal::Comma), 1_234_567.0);
+        assert_eq!(p("1.250", Decimal::Comma), 1250.0);
+        assert_eq!(p("2.5", Decimal::Comma), 2.5);
+        assert_eq!(p("1.250", Decimal::Point), 1.25);
         assert_eq!(p("12%", Decimal::Point), 0.12);
         assert_eq!(p("12,5 %", Decimal::Comma), 0.125);
         assert!(parse_number("12%", Decimal::Point, false).is_err());
