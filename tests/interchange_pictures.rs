@@ -42,17 +42,25 @@ fn map_svg_holds_title_legend_lanes_cards_and_edges() {
         .collect();
     assert!(texts.contains(&map.name), "title");
     assert!(texts.iter().any(|t| t == "Step friction per month"), "legend");
-    assert!(doc.descendants().any(|n| n.tag_name().name() == "linearGradient"), "legend scale");
+    assert!(
+        doc.descendants().any(|n| n.tag_name().name() == "linearGradient"),
+        "legend scale"
+    );
     for lane in &map.lanes {
         let first_word = lane.name.split(' ').next().unwrap();
         assert!(texts.iter().any(|t| t.starts_with(first_word)), "lane {}", lane.name);
     }
     for step in &map.steps {
         // Long names are cut with an ellipsis to fit the card.
-        let shown = texts.iter().any(|t| *t == step.name || (t.ends_with('…') && step.name.starts_with(t.trim_end_matches('…'))));
+        let shown = texts
+            .iter()
+            .any(|t| *t == step.name || (t.ends_with('…') && step.name.starts_with(t.trim_end_matches('…'))));
         assert!(shown, "step {}", step.name);
     }
-    let rects = doc.descendants().filter(|n| n.tag_name().name() == "rect" && n.attribute("rx") == Some("8")).count();
+    let rects = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "rect" && n.attribute("rx") == Some("8"))
+        .count();
     assert_eq!(rects, map.steps.len(), "one rounded card per step");
     let curves = doc
         .descendants()
@@ -63,7 +71,11 @@ fn map_svg_holds_title_legend_lanes_cards_and_edges() {
         .descendants()
         .filter(|n| n.tag_name().name() == "path" && n.attribute("stroke-dasharray").is_some())
         .count();
-    assert_eq!(dashed, map.edges.iter().filter(|e| map.is_handoff(e)).count(), "hand-offs are dashed");
+    assert_eq!(
+        dashed,
+        map.edges.iter().filter(|e| map.is_handoff(e)).count(),
+        "hand-offs are dashed"
+    );
     // The whole map, not a view of it: the picture is larger than the layout.
     let bounds = Layout::new(&map).bounds();
     let (w, h) = svg_size(&svg);
@@ -81,8 +93,14 @@ fn png_is_drawn_at_1x_and_2x_with_heat_colours_and_text() {
     assert_eq!((two.width(), two.height()), (2 * one.width(), 2 * one.height()));
 
     // The hottest card, sampled just inside its top edge, has the top heat colour.
-    let frictions: Vec<f64> = map.steps.iter().map(|s| score_step(s, &map.rates).point.friction()).collect();
-    let hottest = (0..frictions.len()).max_by(|&a, &b| frictions[a].total_cmp(&frictions[b])).unwrap();
+    let frictions: Vec<f64> = map
+        .steps
+        .iter()
+        .map(|s| score_step(s, &map.rates).point.friction())
+        .collect();
+    let hottest = (0..frictions.len())
+        .max_by(|&a, &b| frictions[a].total_cmp(&frictions[b]))
+        .unwrap();
     let layout = Layout::new(&map);
     let bounds = layout.bounds();
     let card = layout.cards[hottest];
@@ -102,13 +120,19 @@ fn png_is_drawn_at_1x_and_2x_with_heat_colours_and_text() {
     let want = heat_rgb(1.0, false);
     let got = [pixel.red(), pixel.green(), pixel.blue()];
     for i in 0..3 {
-        assert!((i32::from(got[i]) - i32::from(want[i])).abs() <= 2, "card colour {got:?}, want {want:?}");
+        assert!(
+            (i32::from(got[i]) - i32::from(want[i])).abs() <= 2,
+            "card colour {got:?}, want {want:?}"
+        );
     }
 
     // The title is drawn in the bundled font: dark pixels in the title area.
     let dark = (20..60u32)
         .flat_map(|y| (32..400u32).map(move |x| (x, y)))
-        .filter(|&(x, y)| one.pixel(x, y).is_some_and(|p| p.red() < 90 && p.green() < 90 && p.blue() < 90))
+        .filter(|&(x, y)| {
+            one.pixel(x, y)
+                .is_some_and(|p| p.red() < 90 && p.green() < 90 && p.blue() < 90)
+        })
         .count();
     assert!(dark > 500, "only {dark} dark pixels where the title is");
 }
@@ -135,7 +159,11 @@ fn chart_svg_has_every_lane_in_rank_order() {
         .filter(|n| n.tag_name().name() == "text" && n.attribute("text-anchor") == Some("end"))
         .map(|n| n.text().unwrap_or_default().to_owned())
         .collect();
-    let expected: Vec<String> = ranking.lanes.iter().map(|l| format!("{}. {}", l.rank, l.lane)).collect();
+    let expected: Vec<String> = ranking
+        .lanes
+        .iter()
+        .map(|l| format!("{}. {}", l.rank, l.lane))
+        .collect();
     assert_eq!(labels, expected);
     let png = Pixmap::decode_png(&svg_to_png(&svg, 1.0).unwrap()).unwrap();
     assert!(png.width() > 500);
@@ -151,17 +179,47 @@ fn cli_render_and_chart_write_svg_and_png() {
         c.env_remove("FRICTIONMAP_DB").arg("--db").arg(&db);
         c
     };
-    let (svg, png, png2) = (dir.path().join("m.svg"), dir.path().join("m.png"), dir.path().join("m2.png"));
-    cmd().arg("render").arg(&sample).arg("--svg").arg(&svg).assert().success();
-    cmd().arg("render").arg(&sample).arg("--png").arg(&png).assert().success();
-    cmd().arg("render").arg(&sample).args(["--scale", "2", "--png"]).arg(&png2).assert().success();
+    let (svg, png, png2) = (
+        dir.path().join("m.svg"),
+        dir.path().join("m.png"),
+        dir.path().join("m2.png"),
+    );
+    cmd()
+        .arg("render")
+        .arg(&sample)
+        .arg("--svg")
+        .arg(&svg)
+        .assert()
+        .success();
+    cmd()
+        .arg("render")
+        .arg(&sample)
+        .arg("--png")
+        .arg(&png)
+        .assert()
+        .success();
+    cmd()
+        .arg("render")
+        .arg(&sample)
+        .args(["--scale", "2", "--png"])
+        .arg(&png2)
+        .assert()
+        .success();
     let a = Pixmap::decode_png(&std::fs::read(&png).unwrap()).unwrap();
     let b = Pixmap::decode_png(&std::fs::read(&png2).unwrap()).unwrap();
     assert_eq!(b.width(), 2 * a.width());
-    assert!(std::fs::read_to_string(&svg).unwrap().contains("Insurance claims intake"));
+    assert!(
+        std::fs::read_to_string(&svg)
+            .unwrap()
+            .contains("Insurance claims intake")
+    );
     // A stored map by name, and the chart.
     let chart = dir.path().join("c.png");
-    cmd().args(["chart", "IT access requests", "--png"]).arg(&chart).assert().success();
+    cmd()
+        .args(["chart", "IT access requests", "--png"])
+        .arg(&chart)
+        .assert()
+        .success();
     assert!(Pixmap::decode_png(&std::fs::read(&chart).unwrap()).is_ok());
     // Bad input: exit 2 with a reason.
     cmd()
@@ -178,6 +236,10 @@ fn cli_render_and_chart_write_svg_and_png() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("missing.json"));
-    cmd().args(["render", "No such map", "--svg"]).arg(&svg).assert().code(2);
+    cmd()
+        .args(["render", "No such map", "--svg"])
+        .arg(&svg)
+        .assert()
+        .code(2);
     cmd().arg("render").arg(&sample).assert().failure();
 }

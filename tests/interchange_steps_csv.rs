@@ -39,7 +39,10 @@ fn export_then_import_as_new_map_keeps_every_figure_and_the_ranking() {
         back.currency = map.currency.clone();
         let (r1, r2) = (rank(&map), rank(&back));
         let view = |r: &frictionmap::scoring::Ranking| {
-            r.lanes.iter().map(|l| (l.lane.clone(), (l.monthly_friction * 100.0).round())).collect::<Vec<_>>()
+            r.lanes
+                .iter()
+                .map(|l| (l.lane.clone(), (l.monthly_friction * 100.0).round()))
+                .collect::<Vec<_>>()
         };
         assert_eq!(view(&r1), view(&r2), "{}", map.name);
     }
@@ -56,12 +59,25 @@ fn excel_bom_semicolons_and_decimal_commas_are_accepted() {
     assert!(report.notes.iter().any(|n| n.contains("decimal comma")));
     let s = &map.steps[0];
     assert_eq!(
-        (s.volume_per_month, s.handle_minutes, s.rework_rate, s.low.handle_minutes),
+        (
+            s.volume_per_month,
+            s.handle_minutes,
+            s.rework_rate,
+            s.low.handle_minutes
+        ),
         (1250.0, 2.5, 0.12, Some(1.5))
     );
     assert_eq!(s.notes, "=HYPERLINK(\"x\")");
     let s = &map.steps[1];
-    assert_eq!((s.volume_per_month, s.handle_minutes, s.rework_rate, s.approval_delay_hours), (300.0, 1.25, 0.05, 0.5));
+    assert_eq!(
+        (
+            s.volume_per_month,
+            s.handle_minutes,
+            s.rework_rate,
+            s.approval_delay_hours
+        ),
+        (300.0, 1.25, 0.05, 0.5)
+    );
     // Comma-separated with quoted decimal commas is read too.
     let text = "lane,step,handle_minutes\nA,B,\"2,5\"\n";
     let (map, report) = import_new(text.as_bytes(), "q.csv", "Q").unwrap();
@@ -101,10 +117,16 @@ fn update_matches_by_lane_and_step_and_reports_every_row() {
     assert!(report.rejected[2].1.contains("already on line 2"));
     assert_eq!(report.untouched, map.steps.len() - 2);
     assert_eq!(after.steps[0].volume_per_month, 999.0);
-    assert_eq!(after.steps[0].id, map.steps[0].id, "matched steps keep their id, place and edges");
+    assert_eq!(
+        after.steps[0].id, map.steps[0].id,
+        "matched steps keep their id, place and edges"
+    );
     assert_eq!(after.edges, map.edges);
     let lines = report.lines().join("\n");
-    assert!(lines.contains("2 row(s) added, 1 changed, 1 unchanged, 3 rejected"), "{lines}");
+    assert!(
+        lines.contains("2 row(s) added, 1 changed, 1 unchanged, 3 rejected"),
+        "{lines}"
+    );
     assert!(lines.contains("line 6: rejected: rework_rate"), "{lines}");
 
     // The GUI applies it as one edit that undo reverses.
@@ -121,9 +143,13 @@ fn whole_file_problems_are_refused() {
     assert!(e.contains("e.csv") && e.contains("empty"), "{e}");
     let e = import_new(b"name,value\nA,1\n", "h.csv", "x").unwrap_err().to_string();
     assert!(e.contains("line 1") && e.contains("\"lane\" and a \"step\""), "{e}");
-    let e = import_new(b"lane,step\n\xff\xfe,x\n", "b.csv", "x").unwrap_err().to_string();
+    let e = import_new(b"lane,step\n\xff\xfe,x\n", "b.csv", "x")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("not UTF-8"), "{e}");
-    let e = import_new(b"lane,step,rework_rate\nA,B,5\n", "r.csv", "x").unwrap_err().to_string();
+    let e = import_new(b"lane,step,rework_rate\nA,B,5\n", "r.csv", "x")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("no row could be imported") && e.contains("line 2"), "{e}");
 }
 
@@ -138,14 +164,22 @@ fn cli_steps_export_import_and_update() {
     };
     let csv = dir.path().join("steps.csv");
     let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_maps/it-access-requests.json");
-    cmd().args(["steps", "export"]).arg(&sample).arg("--out").arg(&csv).assert().success();
+    cmd()
+        .args(["steps", "export"])
+        .arg(&sample)
+        .arg("--out")
+        .arg(&csv)
+        .assert()
+        .success();
     cmd()
         .args(["steps", "import"])
         .arg(&csv)
         .args(["--into", "IT access requests"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("0 row(s) added, 0 changed, 26 unchanged, 0 rejected"));
+        .stdout(predicate::str::contains(
+            "0 row(s) added, 0 changed, 26 unchanged, 0 rejected",
+        ));
     cmd()
         .args(["steps", "import"])
         .arg(&csv)
@@ -161,5 +195,10 @@ fn cli_steps_export_import_and_update() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("bad.csv: line 1"));
-    cmd().args(["steps", "import"]).arg(&csv).args(["--into", "No such map"]).assert().code(2);
+    cmd()
+        .args(["steps", "import"])
+        .arg(&csv)
+        .args(["--into", "No such map"])
+        .assert()
+        .code(2);
 }

@@ -37,9 +37,21 @@ fn export_the_map_picture_as_png_and_svg() {
     type_path(&mut harness, &dir.path().join("map.svg"));
     let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
     assert!(svg.contains(&name));
-    let width: f32 = svg.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    let width: f32 = svg
+        .split("width=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert_eq!(pixmap.width(), 2 * width.ceil() as u32, "2× scale");
-    assert!(ws(&harness).notice().is_some_and(|n| n.contains("map.svg")), "{:?}", ws(&harness).notice());
+    assert!(
+        ws(&harness).notice().is_some_and(|n| n.contains("map.svg")),
+        "{:?}",
+        ws(&harness).notice()
+    );
 }
 
 #[test]
@@ -59,7 +71,10 @@ fn import_bpmn_shows_what_was_skipped() {
     harness.get_by_label_contains("6 step(s) came without figures and are marked \"needs estimates\"");
     harness.get_by_label("OK").click();
     harness.run();
-    assert!(harness.query_by_label_contains("Skipped (not supported)").is_none(), "the summary closes");
+    assert!(
+        harness.query_by_label_contains("Skipped (not supported)").is_none(),
+        "the summary closes"
+    );
 }
 
 #[test]
@@ -89,5 +104,9 @@ fn update_from_steps_csv_reports_rows_and_undoes_in_one_step() {
     harness.run();
     harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     harness.run();
-    assert_eq!(ws(&harness).document().map(), &before, "one undo reverses the whole file");
+    assert_eq!(
+        ws(&harness).document().map(),
+        &before,
+        "one undo reverses the whole file"
+    );
 }

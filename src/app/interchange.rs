@@ -31,7 +31,11 @@ fn write(path: &Path, bytes: &[u8], what: &str) -> Result<Option<String>, String
 impl Workspace {
     /// Carries out an interchange import or export. `Ok(None)` means a
     /// dialog already tells the outcome.
-    pub(super) fn interchange_file_chosen(&mut self, purpose: FilePurpose, path: &Path) -> Result<Option<String>, String> {
+    pub(super) fn interchange_file_chosen(
+        &mut self,
+        purpose: FilePurpose,
+        path: &Path,
+    ) -> Result<Option<String>, String> {
         let map = self.doc.map();
         let ranking = self.doc.ranking();
         match purpose {
@@ -65,7 +69,10 @@ impl Workspace {
             }
             FilePurpose::ImportStepsCsv => {
                 let bytes = std::fs::read(path).map_err(|e| format!("Could not read {}: {e}", path.display()))?;
-                let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let stem = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 let (map, report) = crate::steps_csv::import_new(&bytes, &path.display().to_string(), &stem)
                     .map_err(|e| e.to_string())?;
                 self.create_and_open(map).map_err(|e| format!("{e:#}"))?;
@@ -84,7 +91,11 @@ impl Workspace {
                     .map_err(|e| e.to_string())?;
                 // One undo step for the whole file.
                 self.apply(crate::steps_csv::update_edit(&before, &after), None);
-                let mut lines = vec![format!("Updated “{}” from {} (Ctrl+Z undoes it).", before.name, path.display())];
+                let mut lines = vec![format!(
+                    "Updated “{}” from {} (Ctrl+Z undoes it).",
+                    before.name,
+                    path.display()
+                )];
                 lines.extend(report.lines());
                 self.dialog = Some(Dialog::Message {
                     title: "Steps CSV update".to_owned(),

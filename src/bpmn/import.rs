@@ -277,7 +277,6 @@ impl<'a, 'i> Reader<'a, 'i> {
     fn walk(
         &mut self,
         container: Node<'a, 'i>,
-        process: usize,
         parent: Option<(&str, &str)>,
         nodes: &mut Vec<FlowNode<'a, 'i>>,
         flows: &mut Vec<Node<'a, 'i>>,
@@ -320,7 +319,7 @@ impl<'a, 'i> Reader<'a, 'i> {
             });
             if kind == Kind::Container {
                 *self.summary.bridged.entry(name.to_owned()).or_default() += 1;
-                self.walk(child, process, Some((&top, id)), nodes, flows);
+                self.walk(child, Some((&top, id)), nodes, flows);
             } else if kind == Kind::PassThrough {
                 *self.summary.bridged.entry(name.to_owned()).or_default() += 1;
             }
@@ -410,9 +409,9 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
             map.notes = documentation(*process);
         }
         let before = nodes.len();
-        r.walk(*process, pi, None, &mut nodes, &mut flows);
+        r.walk(*process, None, &mut nodes, &mut flows);
         let has_tasks = nodes[before..].iter().any(|n| n.kind == Kind::Task);
-        if !has_tasks && pool_names.get(pid).is_none() && processes.len() > 1 {
+        if !has_tasks && !pool_names.contains_key(pid) && processes.len() > 1 {
             // An empty process only referenced for messages adds no pool.
             continue;
         }

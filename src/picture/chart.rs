@@ -56,7 +56,12 @@ pub fn chart_svg(map_name: &str, ranking: &Ranking) -> String {
     // Legend of the three components.
     let mut x = MARGIN + LABEL_W;
     for component in Component::ALL {
-        doc.rect(x, 88.0, 14.0, 14.0, 2.0, component_rgb(component), None);
+        doc.rect(
+            emath::Rect::from_min_size(emath::pos2(x, 88.0), emath::vec2(14.0, 14.0)),
+            2.0,
+            component_rgb(component),
+            None,
+        );
         doc.text(x + 20.0, 87.0, component.name(), 13.0, Weight::Regular, print::TEXT);
         x += 20.0 + text::width(component.name(), 13.0, Weight::Regular) + 24.0;
     }

@@ -70,7 +70,8 @@ impl SvgDoc {
         self.body.push_str(xml);
     }
 
-    pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, radius: f32, fill: [u8; 3], stroke: Option<([u8; 3], f32)>) {
+    pub fn rect(&mut self, r: emath::Rect, radius: f32, fill: [u8; 3], stroke: Option<([u8; 3], f32)>) {
+        let (x, y, w, h) = (r.min.x, r.min.y, r.width(), r.height());
         let _ = write!(
             self.body,
             r#"<rect x="{}" y="{}" width="{}" height="{}""#,

@@ -42,24 +42,8 @@ pub fn map_svg(map: &Map, ranking: &Ranking) -> String {
     for (i, (lane, band)) in map.lanes.iter().zip(&layout.bands).enumerate() {
         let rect = band.rect.translate(shift);
         let header = band.header.translate(shift);
-        doc.rect(
-            rect.min.x,
-            rect.min.y,
-            rect.width(),
-            rect.height(),
-            0.0,
-            print::LANE_FILL[i % 2],
-            None,
-        );
-        doc.rect(
-            header.min.x,
-            header.min.y,
-            header.width(),
-            header.height(),
-            0.0,
-            print::LANE_HEADER,
-            None,
-        );
+        doc.rect(rect, 0.0, print::LANE_FILL[i % 2], None);
+        doc.rect(header, 0.0, print::LANE_HEADER, None);
         doc.line((rect.min.x, rect.max.y), (rect.max.x, rect.max.y), print::BORDER, 1.0);
         let pad = 12.0;
         let x = header.min.x + pad;
@@ -266,15 +250,7 @@ fn arrow(doc: &mut SvgDoc, [start, c1, c2, end]: [Pos2; 4], handoff: bool) {
 }
 
 fn card(doc: &mut SvgDoc, map: &Map, step: &crate::model::Step, rect: Rect, heat: f64, friction: f64) {
-    doc.rect(
-        rect.min.x,
-        rect.min.y,
-        rect.width(),
-        rect.height(),
-        8.0,
-        heat_rgb(heat, false),
-        Some((print::BORDER, 1.0)),
-    );
+    doc.rect(rect, 8.0, heat_rgb(heat, false), Some((print::BORDER, 1.0)));
     let pad = 10.0;
     let x = rect.min.x + pad;
     let max_w = rect.width() - 2.0 * pad - CONNECTOR_R;

@@ -66,7 +66,10 @@ impl FilePurpose {
     pub fn is_save(self) -> bool {
         !matches!(
             self,
-            FilePurpose::ImportJson | FilePurpose::ImportBpmn | FilePurpose::ImportStepsCsv | FilePurpose::UpdateStepsCsv
+            FilePurpose::ImportJson
+                | FilePurpose::ImportBpmn
+                | FilePurpose::ImportStepsCsv
+                | FilePurpose::UpdateStepsCsv
         )
     }
 }

@@ -170,7 +170,11 @@ fn interchange_items(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     let items = [
         ("Import BPMN…", "", Action::ChooseFile(P::ImportBpmn)),
         ("Export BPMN…", "", Action::ChooseFile(P::ExportBpmn)),
-        ("Import steps CSV as new map…", "", Action::ChooseFile(P::ImportStepsCsv)),
+        (
+            "Import steps CSV as new map…",
+            "",
+            Action::ChooseFile(P::ImportStepsCsv),
+        ),
         ("Update map from steps CSV…", "", Action::ChooseFile(P::UpdateStepsCsv)),
         ("Export steps CSV…", "", Action::ChooseFile(P::ExportStepsCsv)),
     ];
