@@ -73,6 +73,12 @@ fn waypoints(out: &mut String, points: &[Pos2]) {
     }
 }
 
+/// Orthogonal waypoints from `start` to `end`, turning halfway across.
+fn elbow(start: Pos2, end: Pos2) -> Vec<Pos2> {
+    let mid = (start.x + end.x) / 2.0;
+    vec![start, emath::pos2(mid, start.y), emath::pos2(mid, end.y), end]
+}
+
 /// The map as a BPMN 2.0 document (UTF-8 text).
 pub fn to_bpmn(map: &Map) -> String {
     let layout = Layout::new(map);
@@ -154,8 +160,7 @@ pub fn to_bpmn(map: &Map) -> String {
         let [start, _, _, end] = edge_curve(from, to);
         // Orthogonal waypoints, as modelers draw them.
         let points = if end.x >= start.x + 20.0 {
-            let mid = (start.x + end.x) / 2.0;
-            vec![start, emath::pos2(mid, start.y), emath::pos2(mid, end.y), end]
+            elbow(start, end)
         } else {
             // Backward flow goes over the top of both cards.
             let over = from.min.y.min(to.min.y) - 16.0;
@@ -180,12 +185,11 @@ pub fn to_bpmn(map: &Map) -> String {
             let card = to_diagram(layout.cards[i]);
             let start = emath::pos2(ev.rect.max.x, ev.rect.center().y);
             let end = card.left_center();
-            let mid = (start.x + end.x) / 2.0;
             flows.push(Flow {
                 id: xml_id("Flow", &format!("start_{}", map.steps[i].id), &mut taken),
                 source: ev.id.clone(),
                 target: task_ids[i].clone(),
-                points: vec![start, emath::pos2(mid, start.y), emath::pos2(mid, end.y), end],
+                points: elbow(start, end),
             });
         }
     }
@@ -194,12 +198,11 @@ pub fn to_bpmn(map: &Map) -> String {
             let card = to_diagram(layout.cards[i]);
             let start = card.right_center();
             let end = emath::pos2(ev.rect.min.x, ev.rect.center().y);
-            let mid = (start.x + end.x) / 2.0;
             flows.push(Flow {
                 id: xml_id("Flow", &format!("end_{}", map.steps[i].id), &mut taken),
                 source: task_ids[i].clone(),
                 target: ev.id.clone(),
-                points: vec![start, emath::pos2(mid, start.y), emath::pos2(mid, end.y), end],
+                points: elbow(start, end),
             });
         }
     }
