@@ -13,7 +13,7 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 if [ ! -d "$here/node_modules/bpmn-js" ]; then
-  (cd "$here" && npm install --no-audit --no-fund --silent)
+  (cd "$here" && npm install --no-package-lock --no-audit --no-fund --silent)
 fi
 "$bin" bpmn export "$map" --out "$work/map.bpmn" >/dev/null
 node "$here/page.mjs" "$work/map.bpmn" > "$work/page.html"
