@@ -32,6 +32,8 @@ use crate::ui::shortcuts::{handle_shortcuts, shortcuts_window};
 use crate::ui::top_bar::{SaveIndicator, TopBarState, top_bar_ui};
 use crate::ui::workshop::{WORKSHOP_ZOOM, Workshop, what_if_ui, workshop_bar_ui, workshop_ranking_ui};
 
+mod interchange;
+
 /// Quiet time after the last edit before autosave writes.
 const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);
 /// How often a failed save is retried.
@@ -519,6 +521,7 @@ impl Workspace {
             Action::ImportJson => self.pick_file(FilePurpose::ImportJson),
             Action::ExportJson => self.pick_file(FilePurpose::ExportJson),
             Action::ExportCsv => self.pick_file(FilePurpose::ExportCsv),
+            Action::ChooseFile(purpose) => self.pick_file(purpose),
             Action::FileChosen { purpose, path } => self.file_chosen(purpose, path),
             Action::AddLane => self.add_lane(),
             Action::AddStep => self.add_step(),
@@ -747,6 +750,7 @@ impl Workspace {
             FilePurpose::ExportJson => format!("{}.json", file_stem(&self.doc.map().name)),
             FilePurpose::ExportCsv => format!("{} - ranked lanes.csv", file_stem(&self.doc.map().name)),
             FilePurpose::ExportBrief => format!("{} - lane brief.md", file_stem(&self.doc.map().name)),
+            other => interchange::default_file_name(other, &file_stem(&self.doc.map().name)),
         };
         let folder = directories::UserDirs::new()
             .and_then(|d| {
@@ -800,6 +804,12 @@ impl Workspace {
                         .map_err(|e| format!("Could not write {}: {e}", path.display()))
                 }
                 None => Err("There is no picked lane to describe.".to_owned()),
+            },
+            other => match self.interchange_file_chosen(other, &path) {
+                // The import's report is shown in its own dialog.
+                Ok(None) => return,
+                Ok(Some(message)) => Ok(message),
+                Err(message) => Err(message),
             },
         };
         match result {

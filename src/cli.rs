@@ -79,6 +79,86 @@ pub enum Command {
         #[arg(long, conflicts_with = "backup")]
         latest: bool,
     },
+    /// Draw the whole map as SVG and/or PNG (title, lanes, steps, edges, legend).
+    Render(PictureArgs),
+    /// Draw the ranking chart as SVG and/or PNG.
+    Chart(PictureArgs),
+    /// BPMN 2.0 XML: export a map for BPMN modelers, or import a BPMN file.
+    #[command(subcommand)]
+    Bpmn(BpmnCommand),
+    /// The steps as CSV for spreadsheets: one row per step, and back.
+    #[command(subcommand)]
+    Steps(StepsCommand),
+}
+
+/// How a command names a map: a JSON map file, or a stored map's name or id.
+const MAP_HELP: &str = "A map file (.json), or the name or numeric id of a map in the database";
+
+#[derive(Debug, Args)]
+pub struct PictureArgs {
+    #[arg(help = MAP_HELP)]
+    pub map: String,
+    /// Write an SVG picture here.
+    #[arg(long, value_name = "OUT.svg", required_unless_present = "png")]
+    pub svg: Option<PathBuf>,
+    /// Write a PNG picture here.
+    #[arg(long, value_name = "OUT.png")]
+    pub png: Option<PathBuf>,
+    /// PNG pixels per SVG unit: 1 for screens, 2 for print and retina slides.
+    #[arg(long, default_value_t = 1.0, value_name = "N", requires = "png")]
+    pub scale: f32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BpmnCommand {
+    /// Write a map as a BPMN 2.0 file (one pool, a lane per lane, a task per step).
+    Export {
+        #[arg(help = MAP_HELP)]
+        map: String,
+        /// Where to write the BPMN file.
+        #[arg(long, value_name = "OUT.bpmn")]
+        out: PathBuf,
+    },
+    /// Read a BPMN 2.0 file into a new map in the database (or a JSON file with --out).
+    Import {
+        /// The BPMN 2.0 XML file.
+        file: PathBuf,
+        /// The new map's name (default: the pool or process name, else the file name).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Write the map as a JSON map file instead of storing it.
+        #[arg(long, value_name = "MAP.json")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StepsCommand {
+    /// Write every step as one CSV row (lane, step, the four values, low/high, notes).
+    Export {
+        #[arg(help = MAP_HELP)]
+        map: String,
+        /// Where to write the CSV.
+        #[arg(long, value_name = "OUT.csv")]
+        out: PathBuf,
+        /// Leave out the UTF-8 byte-order mark that Excel needs.
+        #[arg(long)]
+        no_bom: bool,
+    },
+    /// Read a steps CSV: as a new map, or as an update of a stored map.
+    Import {
+        /// The CSV file (comma or semicolon separated, decimal point or comma).
+        file: PathBuf,
+        /// Update this stored map (name or id), matching rows by lane and step name.
+        #[arg(long, value_name = "MAP", conflicts_with = "name")]
+        into: Option<String>,
+        /// The new map's name (default: the file name).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Report what would change without storing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -166,7 +246,7 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
     if input { 2 } else { 1 }
 }
 
-fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
+pub(crate) fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
     let path = crate::paths::resolve_db_path(db)?;
     let mut store = Store::open(&path).map_err(|e| {
         let hint = if e.is_damage() {
@@ -185,6 +265,13 @@ fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
 fn lock_db(db: &Option<PathBuf>) -> anyhow::Result<InstanceLock> {
     let path = crate::paths::resolve_db_path(db.clone())?;
     Ok(InstanceLock::acquire(&path)?)
+}
+
+/// The store for a command that writes to it, with the lock held for as
+/// long as the returned guard lives.
+pub(crate) fn open_store_to_write(db: Option<PathBuf>) -> anyhow::Result<(InstanceLock, Store)> {
+    let lock = lock_db(&db)?;
+    Ok((lock, open_store(db)?))
 }
 
 fn backups_command(db: Option<PathBuf>) -> anyhow::Result<()> {
@@ -231,13 +318,32 @@ fn restore_command(db: Option<PathBuf>, chosen: Option<String>) -> anyhow::Resul
     Ok(())
 }
 
+fn picture_command(db: Option<PathBuf>, args: PictureArgs, chart: bool) -> anyhow::Result<()> {
+    let map = crate::cli_interchange::resolve_map(db, &args.map)?;
+    let ranking = rank(&map);
+    let svg = if chart {
+        crate::picture::chart::chart_svg(&map.name, &ranking)
+    } else {
+        crate::picture::svg::map_svg(&map, &ranking)
+    };
+    if let Some(out) = &args.svg {
+        write_file(out, svg.as_bytes())?;
+        println!("Wrote {}", out.display());
+    }
+    if let Some(out) = &args.png {
+        let png = crate::picture::png::svg_to_png(&svg, args.scale).map_err(|e| UsageError(e.to_string()))?;
+        write_file(out, &png)?;
+        println!("Wrote {} (scale {})", out.display(), args.scale);
+    }
+    Ok(())
+}
+
 fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Rank(args) => rank_command(db, args),
         Command::Import { file, replace } => {
             let mut map = read_map_file(&file)?;
-            let _lock = lock_db(&db)?;
-            let mut store = open_store(db)?;
+            let (_lock, mut store) = open_store_to_write(db)?;
             match store.find_by_name(&map.name) {
                 Ok(id) if replace => {
                     store.save(id, &map)?;
@@ -273,6 +379,10 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
         }
         Command::Backups => backups_command(db),
         Command::Restore { backup, .. } => restore_command(db, backup),
+        Command::Render(args) => picture_command(db, args, false),
+        Command::Chart(args) => picture_command(db, args, true),
+        Command::Bpmn(command) => crate::cli_interchange::bpmn_command(db, command),
+        Command::Steps(command) => crate::cli_interchange::steps_command(db, command),
         Command::List => {
             let store = open_store(db)?;
             let maps = store.list()?;
@@ -409,7 +519,7 @@ pub fn choose_pick<'a>(map: &'a Map, lane: Option<&str>) -> Result<&'a Pick, Usa
     }
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     atomic_write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 

@@ -209,6 +209,14 @@ impl Step {
         *slot = value;
     }
 
+    /// Whether the step has no figures at all: all four values zero and no
+    /// low/high estimates. A step imported from BPMN without our attributes
+    /// arrives like this, and the canvas and pictures mark it "needs
+    /// estimates" until any figure is entered.
+    pub fn needs_estimates(&self) -> bool {
+        Attr::ALL.iter().all(|&a| self.value(a) == 0.0) && self.low.is_empty() && self.high.is_empty()
+    }
+
     /// A new step with zero friction at the given position.
     pub fn new(id: impl Into<String>, lane: impl Into<String>, name: impl Into<String>) -> Self {
         Self {

@@ -107,6 +107,12 @@ impl Palette {
 /// Heat colour for a step: `heat` 0 is cool, 1 is the map's hottest step.
 /// The scale runs pale green → yellow → orange → red, readable in both looks.
 pub fn heat_color(heat: f64, dark_mode: bool) -> Color32 {
+    let [r, g, b] = heat_rgb(heat, dark_mode);
+    Color32::from_rgb(r, g, b)
+}
+
+/// The heat scale's colour stops, `(heat, rgb)`.
+pub fn heat_stops(dark_mode: bool) -> &'static [(f64, [u8; 3]); 4] {
     const STOPS_LIGHT: [(f64, [u8; 3]); 4] = [
         (0.0, [226, 240, 226]),
         (0.35, [255, 236, 160]),
@@ -119,27 +125,52 @@ pub fn heat_color(heat: f64, dark_mode: bool) -> Color32 {
         (0.7, [140, 78, 34]),
         (1.0, [156, 46, 44]),
     ];
-    let stops = if dark_mode { &STOPS_DARK } else { &STOPS_LIGHT };
+    if dark_mode { &STOPS_DARK } else { &STOPS_LIGHT }
+}
+
+/// [`heat_color`] as plain RGB, for pictures drawn without egui.
+pub fn heat_rgb(heat: f64, dark_mode: bool) -> [u8; 3] {
+    let stops = heat_stops(dark_mode);
     let h = if heat.is_finite() { heat.clamp(0.0, 1.0) } else { 0.0 };
     for pair in stops.windows(2) {
         let ((a, ca), (b, cb)) = (pair[0], pair[1]);
         if h <= b {
             let t = ((h - a) / (b - a)) as f32;
             let mix = |i: usize| (f32::from(ca[i]) + (f32::from(cb[i]) - f32::from(ca[i])) * t).round() as u8;
-            return Color32::from_rgb(mix(0), mix(1), mix(2));
+            return [mix(0), mix(1), mix(2)];
         }
     }
-    let [r, g, b] = stops[stops.len() - 1].1;
-    Color32::from_rgb(r, g, b)
+    stops[stops.len() - 1].1
 }
 
 /// Chart colours of the three friction components.
 pub fn component_color(component: crate::scoring::Component) -> Color32 {
+    let [r, g, b] = component_rgb(component);
+    Color32::from_rgb(r, g, b)
+}
+
+/// [`component_color`] as plain RGB.
+pub fn component_rgb(component: crate::scoring::Component) -> [u8; 3] {
     match component {
-        crate::scoring::Component::Handling => Color32::from_rgb(66, 133, 214),
-        crate::scoring::Component::Rework => Color32::from_rgb(230, 120, 40),
-        crate::scoring::Component::Delay => Color32::from_rgb(150, 100, 200),
+        crate::scoring::Component::Handling => [66, 133, 214],
+        crate::scoring::Component::Rework => [230, 120, 40],
+        crate::scoring::Component::Delay => [150, 100, 200],
     }
+}
+
+/// The light look as plain RGB, for exported pictures (SVG, PNG), which
+/// are always light so they print and sit on slides.
+pub mod print {
+    pub const BACKGROUND: [u8; 3] = [255, 255, 255];
+    pub const LANE_FILL: [[u8; 3]; 2] = [[246, 247, 249], [236, 239, 243]];
+    pub const LANE_HEADER: [u8; 3] = [226, 230, 236];
+    pub const TEXT: [u8; 3] = [24, 26, 30];
+    pub const WEAK_TEXT: [u8; 3] = [88, 94, 104];
+    pub const BORDER: [u8; 3] = [160, 166, 178];
+    pub const EDGE: [u8; 3] = [96, 102, 114];
+    pub const HANDOFF: [u8; 3] = [214, 100, 0];
+    pub const WARNING: [u8; 3] = [170, 100, 0];
+    pub const GRID: [u8; 3] = [222, 226, 232];
 }
 
 /// Colours for messages.

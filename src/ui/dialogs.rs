@@ -15,6 +15,20 @@ pub enum FilePurpose {
     ExportJson,
     ExportCsv,
     ExportBrief,
+    /// The whole map as a picture.
+    ExportSvg,
+    ExportPng,
+    ExportPng2x,
+    /// The ranking chart as a picture.
+    ExportChartSvg,
+    ExportChartPng,
+    ExportBpmn,
+    ImportBpmn,
+    ExportStepsCsv,
+    /// A steps CSV read as a new map.
+    ImportStepsCsv,
+    /// A steps CSV read as an update of the open map.
+    UpdateStepsCsv,
 }
 
 impl FilePurpose {
@@ -23,6 +37,10 @@ impl FilePurpose {
             FilePurpose::ImportJson | FilePurpose::ExportJson => "json",
             FilePurpose::ExportCsv => "csv",
             FilePurpose::ExportBrief => "md",
+            FilePurpose::ExportSvg | FilePurpose::ExportChartSvg => "svg",
+            FilePurpose::ExportPng | FilePurpose::ExportPng2x | FilePurpose::ExportChartPng => "png",
+            FilePurpose::ExportBpmn | FilePurpose::ImportBpmn => "bpmn",
+            FilePurpose::ExportStepsCsv | FilePurpose::ImportStepsCsv | FilePurpose::UpdateStepsCsv => "csv",
         }
     }
 
@@ -32,11 +50,27 @@ impl FilePurpose {
             FilePurpose::ExportJson => "Export the map as JSON",
             FilePurpose::ExportCsv => "Export ranked lanes as CSV",
             FilePurpose::ExportBrief => "Export the lane brief (Markdown)",
+            FilePurpose::ExportSvg => "Export the map picture (SVG)",
+            FilePurpose::ExportPng => "Export the map picture (PNG)",
+            FilePurpose::ExportPng2x => "Export the map picture (PNG, 2×)",
+            FilePurpose::ExportChartSvg => "Export the ranking chart (SVG)",
+            FilePurpose::ExportChartPng => "Export the ranking chart (PNG)",
+            FilePurpose::ExportBpmn => "Export the map as BPMN 2.0",
+            FilePurpose::ImportBpmn => "Import a BPMN 2.0 file",
+            FilePurpose::ExportStepsCsv => "Export the steps as CSV",
+            FilePurpose::ImportStepsCsv => "Import a steps CSV as a new map",
+            FilePurpose::UpdateStepsCsv => "Update this map from a steps CSV",
         }
     }
 
     pub fn is_save(self) -> bool {
-        !matches!(self, FilePurpose::ImportJson)
+        !matches!(
+            self,
+            FilePurpose::ImportJson
+                | FilePurpose::ImportBpmn
+                | FilePurpose::ImportStepsCsv
+                | FilePurpose::UpdateStepsCsv
+        )
     }
 }
 

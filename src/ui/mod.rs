@@ -78,6 +78,8 @@ pub enum Action {
     RevealStart,
     RevealNext,
     RevealEnd,
+    /// Ask for a file for an import or export (pictures, BPMN, steps CSV).
+    ChooseFile(dialogs::FilePurpose),
     /// A file was picked for an import or export.
     FileChosen {
         purpose: dialogs::FilePurpose,

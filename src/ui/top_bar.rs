@@ -41,6 +41,8 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
             ];
             menu_items(ui, items, actions);
             ui.separator();
+            interchange_items(ui, actions);
+            ui.separator();
             let items = [
                 ("Save now", "Ctrl+S", Action::SaveNow),
                 ("Back up now", "", Action::BackupNow),
@@ -156,4 +158,30 @@ fn menu_items<const N: usize>(ui: &mut egui::Ui, items: [(&str, &str, Action); N
             actions.push(action);
         }
     }
+}
+
+/// Pictures, BPMN and the steps CSV.
+fn interchange_items(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    use crate::ui::dialogs::FilePurpose as P;
+    let items = [
+        ("Export picture SVG…", "", Action::ChooseFile(P::ExportSvg)),
+        ("Export picture PNG…", "", Action::ChooseFile(P::ExportPng)),
+        ("Export picture PNG 2×…", "", Action::ChooseFile(P::ExportPng2x)),
+        ("Export ranking chart SVG…", "", Action::ChooseFile(P::ExportChartSvg)),
+        ("Export ranking chart PNG…", "", Action::ChooseFile(P::ExportChartPng)),
+    ];
+    menu_items(ui, items, actions);
+    ui.separator();
+    let items = [
+        ("Import BPMN…", "", Action::ChooseFile(P::ImportBpmn)),
+        ("Export BPMN…", "", Action::ChooseFile(P::ExportBpmn)),
+        (
+            "Import steps CSV as new map…",
+            "",
+            Action::ChooseFile(P::ImportStepsCsv),
+        ),
+        ("Update map from steps CSV…", "", Action::ChooseFile(P::UpdateStepsCsv)),
+        ("Export steps CSV…", "", Action::ChooseFile(P::ExportStepsCsv)),
+    ];
+    menu_items(ui, items, actions);
 }

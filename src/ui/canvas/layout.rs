@@ -1,10 +1,13 @@
 //! Canvas geometry derived from a map: where each lane band and each step
 //! card sits in scene coordinates. Lanes stack top to bottom; a step's
 //! `x`/`y` are relative to its lane band's top-left corner.
+//!
+//! Pure geometry on `emath` (no UI): the exported pictures (`picture`) draw
+//! from the same layout as the canvas.
 
 use std::collections::HashMap;
 
-use eframe::egui::{Pos2, Rect, Vec2, pos2, vec2};
+use emath::{Pos2, Rect, Vec2, pos2, vec2};
 
 use crate::model::Map;
 use crate::theme::{CARD_H, CARD_W, LANE_HEADER_W, LANE_MIN_H, LANE_PAD};
@@ -107,4 +110,20 @@ impl Layout {
     pub fn card_at(&self, pos: Pos2) -> Option<usize> {
         self.cards.iter().rposition(|r| r.contains(pos))
     }
+}
+
+/// The cubic Bézier an edge follows from one card's right edge to another
+/// card's left edge: start, two control points, end.
+pub fn edge_curve(from: Rect, to: Rect) -> [Pos2; 4] {
+    let start = from.right_center();
+    let end = to.left_center();
+    let reach = ((end.x - start.x).abs() * 0.5).max(60.0);
+    let (c1, c2) = if end.x >= start.x {
+        (start + vec2(reach, 0.0), end - vec2(reach, 0.0))
+    } else {
+        // Backward flow loops out and around.
+        let lift = if (end.y - start.y).abs() < CARD_H { CARD_H } else { 0.0 };
+        (start + vec2(reach, -lift), end + vec2(-reach, -lift))
+    };
+    [start, c1, c2, end]
 }

@@ -9,7 +9,7 @@ use eframe::egui::{
 use crate::model::{Lane, Step};
 use crate::money::{money, money_short, thousands, trim_number};
 use crate::scoring::{LaneScore, StepScore};
-use crate::theme::{self, CARD_H, CONNECTOR_R, Palette};
+use crate::theme::{self, CONNECTOR_R, Palette};
 
 /// Below this zoom, card text would be unreadable, so cards are plain boxes.
 pub const DETAIL_ZOOM: f32 = 0.45;
@@ -138,6 +138,24 @@ pub fn step_card(painter: &Painter, pal: &Palette, rect: Rect, look: &CardLook<'
         y += h + 3.0;
     };
     line(painter, &s.name, theme::bold(15.0), pal.text);
+    if s.needs_estimates() {
+        // Imported without figures (e.g. from BPMN): say so instead of zeros.
+        line(painter, "needs estimates", theme::bold(13.0), theme::WARNING);
+    } else {
+        figure_lines(painter, s, pal, &mut line);
+    }
+    let friction = format!("{} / mo", money_short(look.score.point.friction(), look.currency));
+    painter.text(
+        egui::pos2(rect.left() + pad, rect.bottom() - 8.0),
+        Align2::LEFT_BOTTOM,
+        friction,
+        theme::bold(15.0),
+        pal.text,
+    );
+}
+
+/// A card's volume, minutes, rework and wait lines.
+fn figure_lines(painter: &Painter, s: &Step, pal: &Palette, line: &mut impl FnMut(&Painter, &str, FontId, Color32)) {
     line(
         painter,
         &format!(
@@ -158,14 +176,6 @@ pub fn step_card(painter: &Painter, pal: &Palette, rect: Rect, look: &CardLook<'
         FontId::proportional(13.0),
         pal.weak_text,
     );
-    let friction = format!("{} / mo", money_short(look.score.point.friction(), look.currency));
-    painter.text(
-        egui::pos2(rect.left() + pad, rect.bottom() - 8.0),
-        Align2::LEFT_BOTTOM,
-        friction,
-        theme::bold(15.0),
-        pal.text,
-    );
 }
 
 /// The connector dot on a card's right edge, dragged to connect steps.
@@ -181,18 +191,13 @@ pub fn connector(painter: &Painter, pal: &Palette, card: Rect, hovered: bool) {
 /// The curve an edge follows from one card to another, flattened finely
 /// enough for the zoom (about a screen pixel of error).
 pub fn edge_points(from: Rect, to: Rect, zoom: f32) -> Vec<Pos2> {
-    let start = from.right_center();
-    let end = to.left_center();
-    let reach = ((end.x - start.x).abs() * 0.5).max(60.0);
-    let (c1, c2) = if end.x >= start.x {
-        (start + vec2(reach, 0.0), end - vec2(reach, 0.0))
-    } else {
-        // Backward flow loops out and around.
-        let lift = if (end.y - start.y).abs() < CARD_H { CARD_H } else { 0.0 };
-        (start + vec2(reach, -lift), end + vec2(-reach, -lift))
-    };
-    CubicBezierShape::from_points_stroke([start, c1, c2, end], false, Color32::TRANSPARENT, Stroke::NONE)
-        .flatten(Some((0.8 / zoom.max(0.01)).max(0.8)))
+    CubicBezierShape::from_points_stroke(
+        super::layout::edge_curve(from, to),
+        false,
+        Color32::TRANSPARENT,
+        Stroke::NONE,
+    )
+    .flatten(Some((0.8 / zoom.max(0.01)).max(0.8)))
 }
 
 pub fn edge(painter: &Painter, pal: &Palette, points: &[Pos2], handoff: bool, selected: bool, zoom: f32) {

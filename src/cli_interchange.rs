@@ -1,0 +1,143 @@
+//! The interchange commands of the command line: pictures' map lookup,
+//! BPMN export/import and the steps CSV round trip. Kept beside `cli` so
+//! that file stays about argument parsing and the core commands.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::{BpmnCommand, StepsCommand, UsageError, open_store, open_store_to_write, write_file};
+use crate::mapfile::read_map_file;
+use crate::model::Map;
+use crate::store::{MapId, Store};
+
+/// A map named on the command line: an existing file is read as a JSON map
+/// file; anything else is a stored map's name, or else its numeric id.
+pub fn resolve_map(db: Option<PathBuf>, spec: &str) -> anyhow::Result<Map> {
+    let path = Path::new(spec);
+    if path.is_file() {
+        return Ok(read_map_file(path)?);
+    }
+    if spec.to_ascii_lowercase().ends_with(".json") {
+        return Err(UsageError(format!("{spec}: no such map file")).into());
+    }
+    let store = open_store(db)?;
+    Ok(store.load(find_stored(&store, spec)?)?)
+}
+
+fn find_stored(store: &Store, spec: &str) -> anyhow::Result<MapId> {
+    match store.find_by_name(spec) {
+        Ok(id) => Ok(id),
+        Err(error) => {
+            if let Ok(n) = spec.trim().parse::<i64>()
+                && store.list()?.iter().any(|m| m.id.0 == n)
+            {
+                return Ok(MapId(n));
+            }
+            Err(error.into())
+        }
+    }
+}
+
+pub fn bpmn_command(db: Option<PathBuf>, command: BpmnCommand) -> anyhow::Result<()> {
+    match command {
+        BpmnCommand::Export { map, out } => {
+            let map = resolve_map(db, &map)?;
+            write_file(&out, crate::bpmn::to_bpmn(&map).as_bytes())?;
+            println!(
+                "Wrote {} ({} lanes, {} tasks, {} flows between tasks)",
+                out.display(),
+                map.lanes.len(),
+                map.steps.len(),
+                map.edges.len()
+            );
+            Ok(())
+        }
+        BpmnCommand::Import { file, name, out } => {
+            let (mut map, summary) =
+                crate::bpmn::import::read_bpmn_file(&file).map_err(|e| UsageError(e.to_string()))?;
+            if let Some(name) = name {
+                crate::validate::check_name(&name).map_err(|m| UsageError(format!("--name: {m}")))?;
+                map.name = name;
+            }
+            match out {
+                Some(out) => {
+                    write_file(&out, crate::mapfile::to_json(&map).as_bytes())?;
+                    println!("Wrote {} from {}", out.display(), file.display());
+                }
+                None => store_new(db, &mut map, &file)?,
+            }
+            for line in summary.lines() {
+                println!("  {line}");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Adds an imported map to the database under a free name.
+fn store_new(db: Option<PathBuf>, map: &mut Map, file: &Path) -> anyhow::Result<()> {
+    let (_lock, mut store) = open_store_to_write(db)?;
+    let wanted = map.name.clone();
+    map.name = store.free_name(&wanted)?;
+    store.create(map)?;
+    if map.name == wanted {
+        println!("Imported map {:?} from {}", map.name, file.display());
+    } else {
+        println!("Imported {} as {:?} ({:?} was taken)", file.display(), map.name, wanted);
+    }
+    Ok(())
+}
+
+pub fn steps_command(db: Option<PathBuf>, command: StepsCommand) -> anyhow::Result<()> {
+    match command {
+        StepsCommand::Export { map, out, no_bom } => {
+            let map = resolve_map(db, &map)?;
+            write_file(&out, &crate::steps_csv::steps_csv(&map, !no_bom))?;
+            println!("Wrote {} ({} steps)", out.display(), map.steps.len());
+            Ok(())
+        }
+        StepsCommand::Import {
+            file,
+            into,
+            name,
+            dry_run,
+        } => {
+            let source_name = file.display().to_string();
+            let bytes =
+                std::fs::read(&file).map_err(|e| UsageError(format!("{source_name}: cannot read the file: {e}")))?;
+            let report = match into {
+                Some(spec) => {
+                    let (_lock, mut store) = open_store_to_write(db)?;
+                    let id = find_stored(&store, &spec)?;
+                    let before = store.load(id)?;
+                    let (after, report) = crate::steps_csv::import_update(&bytes, &source_name, &before)
+                        .map_err(|e| UsageError(e.to_string()))?;
+                    if !dry_run {
+                        store.save(id, &after)?;
+                        println!("Updated map {:?} from {}", after.name, file.display());
+                    }
+                    report
+                }
+                None => {
+                    let stem = file
+                        .file_stem()
+                        .map(|s| s.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    let wanted = name.unwrap_or(stem);
+                    let (mut map, report) = crate::steps_csv::import_new(&bytes, &source_name, &wanted)
+                        .map_err(|e| UsageError(e.to_string()))?;
+                    if !dry_run {
+                        store_new(db, &mut map, &file)?;
+                    }
+                    report
+                }
+            };
+            if dry_run {
+                println!("Dry run: nothing was stored.");
+            }
+            for line in report.lines() {
+                println!("  {line}");
+            }
+            Ok(())
+        }
+    }
+}

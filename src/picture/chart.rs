@@ -1,0 +1,123 @@
+//! The ranking chart as SVG: one stacked bar of handling, rework and delay
+//! per lane in rank order, with each lane's monthly friction and share, the
+//! same data as the ranking panel's chart (`ui::ranking::chart_series`).
+
+use super::text::{self, Weight};
+use super::{SvgDoc, hex, num};
+use crate::money::{money, money_short, percent};
+use crate::scoring::{Component, Ranking};
+use crate::theme::{component_rgb, print};
+
+const MARGIN: f32 = 32.0;
+const LABEL_W: f32 = 300.0;
+const BAR_W: f32 = 520.0;
+const VALUE_W: f32 = 200.0;
+const ROW_H: f32 = 36.0;
+const TOP: f32 = 120.0;
+
+/// The ranking of `map_name` as an SVG bar chart (UTF-8 text).
+pub fn chart_svg(map_name: &str, ranking: &Ranking) -> String {
+    let width = 2.0 * MARGIN + LABEL_W + BAR_W + VALUE_W;
+    let rows = ranking.lanes.len().max(1) as f32;
+    let height = TOP + rows * ROW_H + 44.0;
+    let title = format!("Ranking: {map_name}");
+    let mut doc = SvgDoc::new(width, height, &title);
+    let cur = &ranking.currency;
+
+    doc.text(
+        MARGIN,
+        24.0,
+        &text::fit(&title, 24.0, Weight::Bold, width - 2.0 * MARGIN),
+        24.0,
+        Weight::Bold,
+        print::TEXT,
+    );
+    let verdict = match (ranking.lanes.first(), ranking.clear_winner) {
+        (Some(top), true) => format!("Fix first: {} (clear winner)", top.lane),
+        (Some(top), false) => format!(
+            "Too close to call: {}'s low estimate does not beat the runner-up's high estimate",
+            top.lane
+        ),
+        (None, _) => "The map has no lanes yet.".to_owned(),
+    };
+    let summary = format!(
+        "Total friction {} per month. {verdict}",
+        money(ranking.total_friction, cur)
+    );
+    doc.text(
+        MARGIN,
+        58.0,
+        &text::fit(&summary, 14.0, Weight::Regular, width - 2.0 * MARGIN),
+        14.0,
+        Weight::Regular,
+        print::WEAK_TEXT,
+    );
+
+    // Legend of the three components.
+    let mut x = MARGIN + LABEL_W;
+    for component in Component::ALL {
+        doc.rect(
+            emath::Rect::from_min_size(emath::pos2(x, 88.0), emath::vec2(14.0, 14.0)),
+            2.0,
+            component_rgb(component),
+            None,
+        );
+        doc.text(x + 20.0, 87.0, component.name(), 13.0, Weight::Regular, print::TEXT);
+        x += 20.0 + text::width(component.name(), 13.0, Weight::Regular) + 24.0;
+    }
+
+    let max = ranking.lanes.iter().map(|l| l.monthly_friction).fold(0.0, f64::max);
+    let bar_x = MARGIN + LABEL_W;
+    // Vertical grid lines at quarters of the longest bar.
+    let bottom = TOP + rows * ROW_H;
+    for q in 0..=4 {
+        let gx = bar_x + BAR_W * q as f32 / 4.0;
+        doc.line((gx, TOP - 6.0), (gx, bottom), print::GRID, 1.0);
+        doc.text_anchored(
+            gx,
+            bottom + 6.0,
+            &money_short(max * f64::from(q) / 4.0, cur),
+            12.0,
+            Weight::Regular,
+            print::WEAK_TEXT,
+            "middle",
+        );
+    }
+    for (i, lane) in ranking.lanes.iter().enumerate() {
+        let top = TOP + i as f32 * ROW_H;
+        let label = text::fit(
+            &format!("{}. {}", lane.rank, lane.lane),
+            14.0,
+            Weight::Bold,
+            LABEL_W - 16.0,
+        );
+        let label_top = top + (ROW_H - text::line_height(14.0)) / 2.0;
+        doc.text_anchored(bar_x - 12.0, label_top, &label, 14.0, Weight::Bold, print::TEXT, "end");
+        let mut x = bar_x;
+        let bar_h = ROW_H - 12.0;
+        for component in Component::ALL {
+            let amount = match component {
+                Component::Handling => lane.handling,
+                Component::Rework => lane.rework,
+                Component::Delay => lane.delay,
+            };
+            let w = if max > 0.0 { (amount / max) as f32 * BAR_W } else { 0.0 };
+            if w > 0.0 {
+                doc.raw(&format!(
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}: {}</title></rect>\n",
+                    num(x),
+                    num(top + 6.0),
+                    num(w),
+                    num(bar_h),
+                    hex(component_rgb(component)),
+                    component.name(),
+                    super::escape(&money(amount, cur))
+                ));
+            }
+            x += w;
+        }
+        let value = format!("{} · {}", money(lane.monthly_friction, cur), percent(lane.share_pct));
+        doc.text(x + 8.0, label_top, &value, 13.0, Weight::Regular, print::TEXT);
+    }
+    doc.finish()
+}

@@ -1,0 +1,180 @@
+//! Pictures for slides and reports: the whole map (`svg::map_svg`) and the
+//! ranking chart (`chart::chart_svg`) as SVG, and any SVG rasterized to PNG
+//! on the CPU (`png::svg_to_png`). Pure: no egui, no database.
+
+pub mod chart;
+pub mod png;
+pub mod svg;
+pub mod text;
+
+use std::fmt::Write as _;
+
+use text::{FONT_FAMILY, Weight};
+
+/// `#rrggbb` of an RGB triple.
+pub fn hex([r, g, b]: [u8; 3]) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+/// Text escaped for XML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A number for an SVG attribute: at most two decimals, no trailing zeros.
+pub fn num(v: f32) -> String {
+    let v = if v.is_finite() { v } else { 0.0 };
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" { "0".to_owned() } else { s.to_owned() }
+}
+
+/// An SVG document being written, in user units (1 unit = 1 px at 1×).
+pub struct SvgDoc {
+    body: String,
+    width: f32,
+    height: f32,
+    title: String,
+    defs: String,
+}
+
+impl SvgDoc {
+    pub fn new(width: f32, height: f32, title: &str) -> Self {
+        Self {
+            body: String::new(),
+            width,
+            height,
+            title: title.to_owned(),
+            defs: String::new(),
+        }
+    }
+
+    pub fn defs(&mut self, xml: &str) {
+        self.defs.push_str(xml);
+    }
+
+    pub fn raw(&mut self, xml: &str) {
+        self.body.push_str(xml);
+    }
+
+    pub fn rect(&mut self, r: emath::Rect, radius: f32, fill: [u8; 3], stroke: Option<([u8; 3], f32)>) {
+        let (x, y, w, h) = (r.min.x, r.min.y, r.width(), r.height());
+        let _ = write!(
+            self.body,
+            r#"<rect x="{}" y="{}" width="{}" height="{}""#,
+            num(x),
+            num(y),
+            num(w),
+            num(h)
+        );
+        if radius > 0.0 {
+            let _ = write!(self.body, r#" rx="{}""#, num(radius));
+        }
+        let _ = write!(self.body, r#" fill="{}""#, hex(fill));
+        if let Some((color, width)) = stroke {
+            let _ = write!(self.body, r#" stroke="{}" stroke-width="{}""#, hex(color), num(width));
+        }
+        self.body.push_str("/>\n");
+    }
+
+    pub fn line(&mut self, a: (f32, f32), b: (f32, f32), color: [u8; 3], width: f32) {
+        let _ = writeln!(
+            self.body,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}"/>"#,
+            num(a.0),
+            num(a.1),
+            num(b.0),
+            num(b.1),
+            hex(color),
+            num(width)
+        );
+    }
+
+    /// One line of text whose box top is at `top` (not its baseline).
+    pub fn text(&mut self, x: f32, top: f32, text: &str, size: f32, weight: Weight, color: [u8; 3]) {
+        self.text_anchored(x, top, text, size, weight, color, "start");
+    }
+
+    /// Like [`SvgDoc::text`] with an `text-anchor` of start, middle or end.
+    #[allow(clippy::too_many_arguments)]
+    pub fn text_anchored(
+        &mut self,
+        x: f32,
+        top: f32,
+        text: &str,
+        size: f32,
+        weight: Weight,
+        color: [u8; 3],
+        anchor: &str,
+    ) {
+        let _ = write!(
+            self.body,
+            r#"<text x="{}" y="{}" font-size="{}""#,
+            num(x),
+            num(top + text::ascent(size)),
+            num(size)
+        );
+        if weight == Weight::Bold {
+            let _ = write!(self.body, r#" font-weight="{}""#, weight.css());
+        }
+        if anchor != "start" {
+            let _ = write!(self.body, r#" text-anchor="{anchor}""#);
+        }
+        let _ = writeln!(self.body, r#" fill="{}">{}</text>"#, hex(color), escape(text));
+    }
+
+    pub fn finish(self) -> String {
+        let (w, h) = (num(self.width.ceil()), num(self.height.ceil()));
+        let mut out = String::with_capacity(self.body.len() + 1024);
+        let _ = writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+        let _ = writeln!(
+            out,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{}">"#,
+            escape(FONT_FAMILY)
+        );
+        let _ = writeln!(out, "<title>{}</title>", escape(&self.title));
+        if !self.defs.is_empty() {
+            let _ = writeln!(out, "<defs>{}</defs>", self.defs);
+        }
+        let _ = writeln!(
+            out,
+            r#"<rect width="100%" height="100%" fill="{}"/>"#,
+            hex(crate::theme::print::BACKGROUND)
+        );
+        out.push_str(&self.body);
+        out.push_str("</svg>\n");
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_and_numbers() {
+        assert_eq!(
+            escape(r#"A & <B> "c" 'd'"#),
+            "A &amp; &lt;B&gt; &quot;c&quot; &apos;d&apos;"
+        );
+        assert_eq!(escape("a\u{1}b"), "a b");
+        assert_eq!(num(12.0), "12");
+        assert_eq!(num(12.345), "12.35");
+        assert_eq!(num(-0.001), "0");
+        assert_eq!(num(f32::NAN), "0");
+        assert_eq!(hex([255, 0, 16]), "#ff0010");
+    }
+}
