@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use eframe::egui::{Key, Modifiers, Role};
+use eframe::egui::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use frictionmap::app::FrictionApp;
@@ -596,17 +596,6 @@ fn the_command_line_refuses_every_bad_file_with_exit_code_2() {
     );
 }
 
-fn import_through_the_menu(harness: &mut Harness<'static, FrictionApp>, path: &Path) {
-    harness.get_by_label("Map").click();
-    harness.run();
-    harness.get_by_label_contains("Import JSON…").click();
-    harness.run();
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.get_by_label("File path").type_text(path.to_str().unwrap());
-    harness.key_press(Key::Enter);
-    harness.run();
-}
-
 /// Whether some label on screen contains every one of `words`.
 fn shown(harness: &Harness<'static, FrictionApp>, words: &[String]) -> bool {
     let words = words.to_vec();
@@ -633,7 +622,8 @@ fn the_app_refuses_every_bad_file_with_a_message() {
     let files_before = files_in(&data);
     let bad_files = all_bad_files(dir.path());
     for bad in &bad_files {
-        import_through_the_menu(&mut harness, &bad.path);
+        common::menu(&mut harness, "Import JSON…");
+        common::type_path(&mut harness, &bad.path);
         let name = format!("{} ({})", bad.path.display(), bad.what);
         assert!(
             shown(&harness, &["Import a map (JSON) failed".to_owned()]),

@@ -3,25 +3,8 @@
 
 mod common;
 
-use common::{app, ws};
-use eframe::egui::{Key, Modifiers};
-use egui_kittest::Harness;
+use common::{app, menu, type_path, ws};
 use egui_kittest::kittest::Queryable;
-use frictionmap::app::FrictionApp;
-
-fn menu(harness: &mut Harness<'static, FrictionApp>, item: &str) {
-    harness.get_by_label("Map").click();
-    harness.run();
-    harness.get_by_label_contains(item).click();
-    harness.run();
-}
-
-fn type_path(harness: &mut Harness<'static, FrictionApp>, path: &std::path::Path) {
-    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    harness.get_by_label("File path").type_text(path.to_str().unwrap());
-    harness.key_press(Key::Enter);
-    harness.run();
-}
 
 #[test]
 fn export_json_then_import_it_back_as_a_new_map() {

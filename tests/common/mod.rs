@@ -5,7 +5,9 @@
 
 use std::path::Path;
 
+use eframe::egui::{Key, Modifiers};
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use frictionmap::app::{AppConfig, FrictionApp, Workspace};
 
 pub const SIZE: [f32; 2] = [1440.0, 900.0];
@@ -33,4 +35,21 @@ pub fn ws<'a>(harness: &'a Harness<'static, FrictionApp>) -> &'a Workspace {
 
 pub fn ws_mut<'a>(harness: &'a mut Harness<'static, FrictionApp>) -> &'a mut Workspace {
     harness.state_mut().workspace_mut().expect("the workspace opened")
+}
+
+/// Opens the Map menu and clicks the item whose label contains `item`.
+pub fn menu(harness: &mut Harness<'static, FrictionApp>, item: &str) {
+    harness.get_by_label("Map").click();
+    harness.run();
+    harness.get_by_label_contains(item).click();
+    harness.run();
+}
+
+/// Types `path` into the path field that stands in for a file dialog, and
+/// presses Enter.
+pub fn type_path(harness: &mut Harness<'static, FrictionApp>, path: &Path) {
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("File path").type_text(path.to_str().unwrap());
+    harness.key_press(Key::Enter);
+    harness.run();
 }
