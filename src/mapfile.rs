@@ -1,5 +1,6 @@
 //! The JSON map file: reading with clear, located errors, and writing.
 
+use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -70,11 +71,25 @@ pub fn read_map_file(path: &Path) -> Result<Map, InputError> {
         source_name: source_name.clone(),
         error,
     };
-    let size = std::fs::metadata(path).map_err(read_error)?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(InputError::TooLarge { source_name, size });
+    let metadata = std::fs::metadata(path).map_err(read_error)?;
+    // A device such as /dev/zero, a pipe or a folder would be read forever,
+    // block, or fail with a puzzling message.
+    if !metadata.is_file() {
+        return Err(read_error(std::io::Error::other(
+            "not a regular file (a folder, device or pipe)",
+        )));
     }
-    let bytes = std::fs::read(path).map_err(read_error)?;
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(InputError::TooLarge {
+            source_name,
+            size: metadata.len(),
+        });
+    }
+    // The limit holds even for a file that grows while it is read.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(read_error)?;
     parse_map(&bytes, &source_name)
 }
 

@@ -488,6 +488,25 @@ fn generated(dir: &Path) -> Vec<Bad> {
         "five million numbers where steps belong",
         &["steps[0]: invalid type: integer `0`, expected struct Step"],
     );
+    #[cfg(unix)]
+    {
+        let fifo = dir.join("pipe.json");
+        let made = Command::new("mkfifo").arg(&fifo).status().is_ok_and(|s| s.success());
+        let mut special = vec![(dir.to_owned(), "a folder")];
+        if made {
+            special.push((fifo, "a named pipe nobody writes to"));
+        }
+        if Path::new("/dev/zero").exists() {
+            special.push((PathBuf::from("/dev/zero"), "/dev/zero, endless zero bytes"));
+        }
+        for (path, what) in special {
+            out.push(Bad {
+                path,
+                what: what.to_owned(),
+                expect: vec!["cannot read the file: not a regular file".to_owned()],
+            });
+        }
+    }
     out
 }
 
