@@ -18,6 +18,7 @@ use frictionmap::model::{Lane, Map, Step};
 use frictionmap::plan::Pick;
 use frictionmap::ranking_csv::ranking_csv;
 use frictionmap::scoring::rank;
+use frictionmap::ui::top_bar::SaveIndicator;
 
 const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");
 
@@ -281,6 +282,33 @@ fn app_exports_replace_a_file_whole_or_fail_leaving_it_and_no_temp_file() {
     assert_eq!(parse_map(&std::fs::read(&json).unwrap(), "map.json").unwrap(), map);
     assert_eq!(names_in(&out_dir), ["map.json", "ranked.csv"], "no temp file left");
 
+    // The lane brief, from the Plan tab of a picked lane.
+    harness
+        .get_by_label("Pick this lane first: PO invoice matching")
+        .click();
+    // The pick is saved in the background; let that finish first.
+    let started = Instant::now();
+    while common::ws(&harness).save_indicator() != SaveIndicator::Saved {
+        assert!(started.elapsed() < Duration::from_secs(10), "the pick was not saved");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    harness.run();
+    let brief = out_dir.join("brief.md");
+    std::fs::write(&brief, b"old content").unwrap();
+    harness.get_by_label("Export lane brief…").scroll_to_me();
+    harness.run();
+    harness.get_by_label("Export lane brief…").click();
+    harness.run();
+    type_path(&mut harness, &brief);
+    let text = std::fs::read_to_string(&brief).unwrap();
+    assert!(text.starts_with("# ") && text.contains("PO invoice matching"), "{text}");
+    assert_eq!(
+        names_in(&out_dir),
+        ["brief.md", "map.json", "ranked.csv"],
+        "no temp file left"
+    );
+
     // A target that is a folder: the rename fails, and the app says so.
     let folder = out_dir.join("taken.json");
     std::fs::create_dir_all(folder.join("inside")).unwrap();
@@ -292,7 +320,7 @@ fn app_exports_replace_a_file_whole_or_fail_leaving_it_and_no_temp_file() {
     assert!(folder.join("inside").is_dir());
     assert_eq!(
         names_in(&out_dir),
-        ["map.json", "ranked.csv", "taken.json"],
+        ["brief.md", "map.json", "ranked.csv", "taken.json"],
         "no temp file left"
     );
 }
