@@ -1,12 +1,25 @@
-//! Files that must survive crashes and stay private: atomic writes (a
-//! temporary file beside the target, fsync, rename), and folders and files
-//! created readable by the owner only.
+//! Files that must survive crashes and stay private. Every export (JSON,
+//! CSV, Markdown, pictures) is written atomically: a temporary file beside
+//! the target, fsync, rename, fsync the folder. Folders and files that hold
+//! the user's data are created readable by the owner only.
 
-use std::io::Write;
-use std::path::Path;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Writes `bytes` to `path` atomically.
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    atomic_write_with(path, |out| out.write_all(bytes))
+}
+
+/// Writes to `path` atomically whatever `write` writes. If `write` fails,
+/// or anything after it, `path` keeps its old content and the temporary file
+/// is removed. One left by a process that was killed mid-write is removed by
+/// the next write to the same path.
+pub fn atomic_write_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -15,10 +28,22 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    remove_stale_temp_files(dir, &file_name);
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let tmp = dir.join(format!(
+        ".{file_name}.{}.{}.tmp",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
+        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        // A replaced file keeps who may read it.
+        if let Ok(old) = std::fs::metadata(path) {
+            file.set_permissions(old.permissions())?;
+        }
+        let mut out = BufWriter::new(file);
+        write(&mut out)?;
+        let file = out.into_inner().map_err(|e| e.into_error())?;
         file.sync_all()?;
         drop(file);
         std::fs::rename(&tmp, path)?;
@@ -59,5 +84,100 @@ pub fn create_private_file(path: &Path) -> std::io::Result<bool> {
         Ok(_) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
         Err(e) => Err(e),
+    }
+}
+
+/// The temporary files `atomic_write` would use for `file_name` in `dir`,
+/// with the id of the process that made each.
+pub fn temp_files(dir: &Path, file_name: &str) -> Vec<(PathBuf, u32)> {
+    let prefix = format!(".{file_name}.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let name = entry.file_name().into_string().ok()?;
+            let middle = name.strip_prefix(&prefix)?.strip_suffix(".tmp")?;
+            let (pid, counter) = middle.split_once('.')?;
+            counter.parse::<u64>().ok()?;
+            Some((entry.path(), pid.parse().ok()?))
+        })
+        .collect()
+}
+
+/// Removes temporary files left for `file_name` by processes that no longer
+/// run. Where that cannot be told (no `/proc`), files older than a day go.
+fn remove_stale_temp_files(dir: &Path, file_name: &str) {
+    let proc_known = Path::new("/proc/self").exists();
+    for (path, pid) in temp_files(dir, file_name) {
+        let stale = if proc_known {
+            !Path::new(&format!("/proc/{pid}")).exists()
+        } else {
+            std::fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 24 * 3600)
+        };
+        if stale {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_writer_failing_half_way_leaves_the_old_file_and_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        std::fs::write(&path, b"old content").unwrap();
+        let result = atomic_write_with(&path, |out| {
+            out.write_all(&[b'x'; 100_000])?;
+            Err(std::io::Error::other("disk gone half-way"))
+        });
+        assert_eq!(result.unwrap_err().to_string(), "disk gone half-way");
+        assert_eq!(std::fs::read(&path).unwrap(), b"old content");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["out.csv"]);
+    }
+
+    #[test]
+    fn a_temp_file_of_a_dead_process_is_removed_and_a_live_ones_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("brief.md");
+        // No process has the largest pid on Linux (pid_max is at most 2^22).
+        let dead = dir.path().join(format!(".brief.md.{}.0.tmp", u32::MAX));
+        let live = dir.path().join(format!(".brief.md.{}.999.tmp", std::process::id()));
+        let other = dir.path().join(format!(".other.md.{}.0.tmp", u32::MAX));
+        for p in [&dead, &live, &other] {
+            std::fs::write(p, b"half").unwrap();
+        }
+        assert_eq!(temp_files(dir.path(), "brief.md").len(), 2);
+        atomic_write(&path, b"# Brief\n").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"# Brief\n");
+        if Path::new("/proc/self").exists() {
+            assert!(!dead.exists(), "the dead process's temp file is removed");
+        }
+        assert!(live.exists(), "a running process's temp file is kept");
+        assert!(other.exists(), "another file's temp file is not touched");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_replaced_file_keeps_its_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("map.json");
+        std::fs::write(&path, b"{}").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        atomic_write(&path, b"{\"new\": 1}").unwrap();
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o640);
     }
 }

@@ -68,17 +68,37 @@ pub fn check_number(value: f64, min: f64, max: f64) -> Result<(), String> {
     }
 }
 
-/// Checks a name is non-empty and not too long.
+/// Checks a name is non-empty, not too long and free of control characters.
 pub fn check_name(name: &str) -> Result<(), String> {
     if name.trim().is_empty() {
         Err("must not be empty".to_owned())
     } else {
-        check_max_chars(name, MAX_NAME_CHARS)
+        check_max_chars(name, MAX_NAME_CHARS)?;
+        check_controls(name)
     }
 }
 
 fn check_notes(notes: &str) -> Result<(), String> {
-    check_max_chars(notes, MAX_NOTES_CHARS)
+    check_max_chars(notes, MAX_NOTES_CHARS)?;
+    check_controls(notes)
+}
+
+/// Refuses control characters other than tab, line feed and carriage return:
+/// a NUL or an escape code in a name cuts it short or garbles it in other
+/// tools (C strings, terminals, spreadsheets).
+pub fn check_controls(text: &str) -> Result<(), String> {
+    let found = text
+        .chars()
+        .enumerate()
+        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+    match found {
+        Some((i, c)) => Err(format!(
+            "contains the control character U+{:04X} at character {}",
+            u32::from(c),
+            i + 1
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Checks text is at most `max` characters long.
@@ -359,9 +379,11 @@ fn check_pick(c: &mut Collector, i: usize, pick: &Pick, lane_ids: &HashMap<&str,
     }
 }
 
-/// Checks short optional text (owners, units, reasons): at most a name's length.
+/// Checks short optional text (owners, units, reasons): at most a name's
+/// length, and no control characters.
 pub fn check_length(text: &str) -> Result<(), String> {
-    check_max_chars(text, MAX_NAME_CHARS)
+    check_max_chars(text, MAX_NAME_CHARS)?;
+    check_controls(text)
 }
 
 /// Records the first index that uses an id, and reports a later reuse.

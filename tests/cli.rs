@@ -1000,9 +1000,15 @@ fn refuses_invalid_utf8() {
         .position(|w| w == b"Test payables")
         .expect("name in file");
     bytes[at + 4] = 0xFF;
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = bytes[..at].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
     assert_refused(
         &bytes,
-        &[&format!("not UTF-8 text (invalid byte at offset {})", at + 4)],
+        &[&format!(
+            "not UTF-8 text (invalid byte 0xFF at offset {}, line {line} column {})",
+            at + 4,
+            at + 4 - line_start + 1
+        )],
     );
 }
 
@@ -1099,9 +1105,12 @@ fn refuses_zero_hours_per_fte_month() {
 
 #[test]
 fn refuses_a_top_level_array() {
-    // The message itself is unhelpful ("trailing characters"), but it is
-    // refused at the top level.
-    assert_refused(b"[1, 2, 3]\n", &["(top level): "]);
+    // serde would read an array as the map's fields in order; the message
+    // says what a map file is instead.
+    assert_refused(
+        b"[1, 2, 3]\n",
+        &["(top level): a map file is a JSON object", "starts with an array"],
+    );
 }
 
 #[test]

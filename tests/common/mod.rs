@@ -7,7 +7,9 @@ pub mod disk;
 
 use std::path::Path;
 
+use eframe::egui::{Key, Modifiers};
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
 use frictionmap::app::{AppConfig, FrictionApp, Workspace};
 
 pub const SIZE: [f32; 2] = [1440.0, 900.0];
@@ -42,17 +44,15 @@ pub fn ws_mut<'a>(harness: &'a mut Harness<'static, FrictionApp>) -> &'a mut Wor
 
 /// Opens the Map menu and clicks the item whose label contains `item`.
 pub fn menu(harness: &mut Harness<'static, FrictionApp>, item: &str) {
-    use egui_kittest::kittest::Queryable;
     harness.get_by_label("Map").click();
     harness.run();
     harness.get_by_label_contains(item).click();
     harness.run();
 }
 
-/// Types a path into the file-path field that stands in for file dialogs, and confirms it.
+/// Types `path` into the path field that stands in for a file dialog, and
+/// presses Enter.
 pub fn type_path(harness: &mut Harness<'static, FrictionApp>, path: &Path) {
-    use eframe::egui::{Key, Modifiers};
-    use egui_kittest::kittest::Queryable;
     harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
     harness.get_by_label("File path").type_text(path.to_str().unwrap());
     harness.key_press(Key::Enter);
