@@ -190,8 +190,10 @@ fn restore_from_backup_in_the_map_menu_brings_back_the_older_state() {
     click(&mut harness, "Restore this backup");
     assert_eq!(ws(&harness).document().map().name, "Before the backup");
     // The state it replaced is a backup too, so the restore can be undone.
-    let newest = &backup::list(&db)[0];
-    assert_eq!(newest.reason, Reason::BeforeRestore);
-    let undo = Store::open(&newest.path).unwrap();
+    let before_restore = backup::list(&db)
+        .into_iter()
+        .find(|b| b.reason == Reason::BeforeRestore)
+        .expect("a backup of the replaced state");
+    let undo = Store::open(&before_restore.path).unwrap();
     assert!(undo.list().unwrap().iter().any(|m| m.name == "After the backup"));
 }
