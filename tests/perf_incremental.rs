@@ -28,7 +28,7 @@ fn edit_for(map: &Map, op: u8, pick: usize, counter: &mut usize) -> Option<Edit>
         0 => {
             let mut s = step(pick)?;
             s.volume_per_month += 1.0 + (pick % 7) as f64;
-            s.high.handle_minutes = (pick % 2 == 0).then_some(s.handle_minutes + 3.0);
+            s.high.handle_minutes = pick.is_multiple_of(2).then_some(s.handle_minutes + 3.0);
             Edit::UpdateSteps(vec![s])
         }
         1 => {

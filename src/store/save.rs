@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::hash::Hash;
+use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -17,6 +18,10 @@ use super::{
     MapId, Result, STEP_VALUE_COLUMNS, Store, StoreError, ensure_name_free, insert_picks, load_picks, unix_now,
 };
 use crate::model::{Attr, Edge, Lane, Map, Rates, Step};
+
+/// Room for every statement a save and a load use, so none is prepared
+/// twice in one save.
+const STATEMENT_CACHE: usize = 48;
 
 /// A map as it is stored, with the `position` of each step and edge.
 #[derive(Clone, Debug)]
@@ -56,6 +61,7 @@ pub struct SaveStats {
 impl Store {
     /// Replaces a stored map with `map`, all at once, rewriting every row.
     pub fn save(&mut self, id: MapId, map: &Map) -> Result<()> {
+        self.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         ensure_name_free(&tx, &map.name, Some(id))?;
         update_map_row(&tx, id, map)?;
@@ -73,6 +79,7 @@ impl Store {
     /// stored, in one transaction. `cache` remembers the stored map for the
     /// next call; the first call for a map reads it from the database.
     pub fn save_changes(&mut self, cache: &mut SaveCache, id: MapId, map: Map) -> Result<SaveStats> {
+        self.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let total_changes = self.conn.total_changes();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let data_version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
@@ -95,22 +102,23 @@ impl Store {
             .map(|(i, l)| (l.id.as_str(), (i, l)))
             .collect();
         for (position, lane) in map.lanes.iter().enumerate() {
-            if old_lanes.get(lane.id.as_str()) != Some(&(position, lane)) {
-                write_lane(&tx, id, position, lane)?;
+            let old = old_lanes.get(lane.id.as_str());
+            if old != Some(&(position, lane)) {
+                write_lane(&tx, id, position, lane, old.is_some())?;
                 stats.written += 1;
             }
         }
         let steps = diff_list(&stored.map.steps, &stored.step_positions, &map.steps, |s: &Step| {
             s.id.as_str()
         });
-        for &j in &steps.write {
-            write_step(&tx, id, steps.positions[j], &map.steps[j])?;
+        for &(j, stored) in &steps.write {
+            write_step(&tx, id, steps.positions[j], &map.steps[j], stored)?;
         }
         let edges = diff_list(&stored.map.edges, &stored.edge_positions, &map.edges, |e: &Edge| {
             (e.from.as_str(), e.to.as_str())
         });
-        for &j in &edges.write {
-            write_edge(&tx, id, edges.positions[j], &map.edges[j])?;
+        for &(j, stored) in &edges.write {
+            write_edge(&tx, id, edges.positions[j], &map.edges[j], stored)?;
         }
         stats.written += steps.write.len() + edges.write.len();
         if map.picks != stored.map.picks {
@@ -160,7 +168,9 @@ impl Store {
 /// How a list changed: which new rows to write, which old rows to delete,
 /// and the position of every new row.
 struct ListDiff {
-    write: Vec<usize>,
+    /// New row index, and whether the row was stored before (an update) or
+    /// is new (an insert, which fails on a repeated id).
+    write: Vec<(usize, bool)>,
     delete: Vec<usize>,
     positions: Vec<i64>,
 }
@@ -193,7 +203,7 @@ fn diff_list<'a, T: PartialEq, K: Eq + Hash>(
     for i in 0..prefix {
         diff.positions.push(old_positions[i]);
         if old[i] != new[i] {
-            diff.write.push(i);
+            diff.write.push((i, true));
         }
     }
 
@@ -220,7 +230,7 @@ fn diff_list<'a, T: PartialEq, K: Eq + Hash>(
         diff.positions.push(position);
         last = position;
         if old_index.is_none_or(|i| old_positions[i] != position || old[i] != new[j]) {
-            diff.write.push(j);
+            diff.write.push((j, old_index.is_some()));
         }
     }
     for k in 0..suffix {
@@ -229,7 +239,7 @@ fn diff_list<'a, T: PartialEq, K: Eq + Hash>(
         last = position;
         diff.positions.push(position);
         if position != old_positions[i] || old[i] != new[j] {
-            diff.write.push(j);
+            diff.write.push((j, true));
         }
     }
     diff.delete = (prefix..n_old - suffix).filter(|&i| !matched[i - prefix]).collect();
@@ -262,27 +272,85 @@ fn update_map_row(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
 /// Writes a map's lanes, steps, edges and picks, numbered from 0.
 pub(super) fn insert_contents(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
     for (position, lane) in map.lanes.iter().enumerate() {
-        write_lane(conn, id, position, lane)?;
+        write_lane(conn, id, position, lane, false)?;
     }
-    for (position, step) in map.steps.iter().enumerate() {
-        write_step(conn, id, position as i64, step)?;
+    // Rows go in in key order, so each primary-key index grows at its end
+    // instead of being split all over; the position keeps the map's order.
+    let mut order: Vec<usize> = (0..map.steps.len()).collect();
+    order.sort_unstable_by(|&a, &b| map.steps[a].id.cmp(&map.steps[b].id));
+    for position in order {
+        write_step(conn, id, position as i64, &map.steps[position], false)?;
     }
-    for (position, edge) in map.edges.iter().enumerate() {
-        write_edge(conn, id, position as i64, edge)?;
+    let mut order: Vec<usize> = (0..map.edges.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (x, y) = (&map.edges[a], &map.edges[b]);
+        (x.from.as_str(), x.to.as_str()).cmp(&(y.from.as_str(), y.to.as_str()))
+    });
+    for position in order {
+        write_edge(conn, id, position as i64, &map.edges[position], false)?;
     }
     insert_picks(conn, id, &map.picks)
 }
 
-/// Inserts or updates one lane row. An update in place never deletes the
-/// row, so nothing cascades to its steps.
-fn write_lane(conn: &Connection, id: MapId, position: usize, lane: &Lane) -> Result<()> {
-    conn.prepare_cached(
+/// An insert, and the same insert updating a stored row in place. The
+/// plain insert fails on a repeated id, as it must.
+struct InsertSql {
+    insert: String,
+    upsert: String,
+}
+
+impl InsertSql {
+    fn new(insert: String, on_conflict: &str) -> Self {
+        Self {
+            upsert: format!("{insert} ON CONFLICT {on_conflict}"),
+            insert,
+        }
+    }
+
+    fn get(&self, upsert: bool) -> &str {
+        if upsert { &self.upsert } else { &self.insert }
+    }
+}
+
+static LANE_SQL: LazyLock<InsertSql> = LazyLock::new(|| {
+    InsertSql::new(
         "INSERT INTO lanes (map_id, lane_id, position, name, owner, notes, effort_weeks)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-         ON CONFLICT (map_id, lane_id) DO UPDATE SET position = excluded.position, name = excluded.name,
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            .to_owned(),
+        "(map_id, lane_id) DO UPDATE SET position = excluded.position, name = excluded.name,
              owner = excluded.owner, notes = excluded.notes, effort_weeks = excluded.effort_weeks",
-    )?
-    .execute(params![
+    )
+});
+
+static STEP_SQL: LazyLock<InsertSql> = LazyLock::new(|| {
+    InsertSql::new(
+        format!(
+            "INSERT INTO steps (map_id, step_id, lane_id, position, name, notes, x, y, {STEP_VALUE_COLUMNS})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+        ),
+        "(map_id, step_id) DO UPDATE SET lane_id = excluded.lane_id, position = excluded.position,
+             name = excluded.name, notes = excluded.notes, x = excluded.x, y = excluded.y,
+             volume_per_month = excluded.volume_per_month, volume_per_month_low = excluded.volume_per_month_low,
+             volume_per_month_high = excluded.volume_per_month_high, handle_minutes = excluded.handle_minutes,
+             handle_minutes_low = excluded.handle_minutes_low, handle_minutes_high = excluded.handle_minutes_high,
+             rework_rate = excluded.rework_rate, rework_rate_low = excluded.rework_rate_low,
+             rework_rate_high = excluded.rework_rate_high, approval_delay_hours = excluded.approval_delay_hours,
+             approval_delay_hours_low = excluded.approval_delay_hours_low,
+             approval_delay_hours_high = excluded.approval_delay_hours_high",
+    )
+});
+
+static EDGE_SQL: LazyLock<InsertSql> = LazyLock::new(|| {
+    InsertSql::new(
+        "INSERT INTO edges (map_id, from_step, to_step, position) VALUES (?1, ?2, ?3, ?4)".to_owned(),
+        "(map_id, from_step, to_step) DO UPDATE SET position = excluded.position",
+    )
+});
+
+/// Inserts one lane row, or updates it (`stored`). An update in place never
+/// deletes the row, so nothing cascades to its steps.
+fn write_lane(conn: &Connection, id: MapId, position: usize, lane: &Lane, stored: bool) -> Result<()> {
+    conn.prepare_cached(LANE_SQL.get(stored))?.execute(params![
         id.0,
         lane.id,
         position as i64,
@@ -294,20 +362,8 @@ fn write_lane(conn: &Connection, id: MapId, position: usize, lane: &Lane) -> Res
     Ok(())
 }
 
-fn write_step(conn: &Connection, id: MapId, position: i64, step: &Step) -> Result<()> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "INSERT INTO steps (map_id, step_id, lane_id, position, name, notes, x, y, {STEP_VALUE_COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
-         ON CONFLICT (map_id, step_id) DO UPDATE SET lane_id = excluded.lane_id, position = excluded.position,
-             name = excluded.name, notes = excluded.notes, x = excluded.x, y = excluded.y,
-             volume_per_month = excluded.volume_per_month, volume_per_month_low = excluded.volume_per_month_low,
-             volume_per_month_high = excluded.volume_per_month_high, handle_minutes = excluded.handle_minutes,
-             handle_minutes_low = excluded.handle_minutes_low, handle_minutes_high = excluded.handle_minutes_high,
-             rework_rate = excluded.rework_rate, rework_rate_low = excluded.rework_rate_low,
-             rework_rate_high = excluded.rework_rate_high, approval_delay_hours = excluded.approval_delay_hours,
-             approval_delay_hours_low = excluded.approval_delay_hours_low,
-             approval_delay_hours_high = excluded.approval_delay_hours_high"
-    ))?;
+fn write_step(conn: &Connection, id: MapId, position: i64, step: &Step, stored: bool) -> Result<()> {
+    let mut stmt = conn.prepare_cached(STEP_SQL.get(stored))?;
     let v = |a: Attr| step.value(a);
     let lo = |a: Attr| step.low.get(a);
     let hi = |a: Attr| step.high.get(a);
@@ -337,12 +393,9 @@ fn write_step(conn: &Connection, id: MapId, position: i64, step: &Step) -> Resul
     Ok(())
 }
 
-fn write_edge(conn: &Connection, id: MapId, position: i64, edge: &Edge) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO edges (map_id, from_step, to_step, position) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (map_id, from_step, to_step) DO UPDATE SET position = excluded.position",
-    )?
-    .execute(params![id.0, edge.from, edge.to, position])?;
+fn write_edge(conn: &Connection, id: MapId, position: i64, edge: &Edge, stored: bool) -> Result<()> {
+    conn.prepare_cached(EDGE_SQL.get(stored))?
+        .execute(params![id.0, edge.from, edge.to, position])?;
     Ok(())
 }
 

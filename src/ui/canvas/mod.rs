@@ -193,7 +193,8 @@ pub fn canvas_ui(ui: &mut egui::Ui, doc: &Document, view: &mut CanvasView, actio
     let scene = Scene::new()
         .zoom_range(ZOOM_RANGE)
         .drag_pan_buttons(DragPanButtons::SECONDARY | DragPanButtons::MIDDLE);
-    let mut labels_zoom = None;
+    let canvas_on_screen = ui.available_rect_before_wrap();
+    let mut scene_layer = None;
     let response = scene.show(ui, &mut scene_rect, |ui| {
         // The transform as panned and zoomed this frame.
         let zoom = ui
@@ -202,20 +203,33 @@ pub fn canvas_ui(ui: &mut egui::Ui, doc: &Document, view: &mut CanvasView, actio
             .map_or(view.zoom, |t| t.scaling);
         view.zoom = zoom;
         scene_contents(ui, doc, view, &layout, &pal, dark_mode, actions);
-        labels_zoom = Some(zoom);
+        scene_layer = Some(ui.layer_id());
     });
     view.scene_rect = scene_rect;
-    if labels_zoom.is_some_and(|z| z < paint::LANE_TITLE_ZOOM) {
-        lane_labels(ui, doc, &layout, response.response.rect, scene_rect, &pal);
+    if let Some(scene_layer) = scene_layer
+        && view.zoom < paint::LANE_TITLE_ZOOM
+    {
+        // A layer of its own right above the scene, without its transform.
+        let labels_layer = egui::LayerId::new(scene_layer.order, scene_layer.id.with("lane-labels"));
+        ui.ctx().set_sublayer(scene_layer, labels_layer);
+        let to_screen = ui.ctx().layer_transform_to_global(scene_layer).unwrap_or_default();
+        let canvas = canvas_on_screen.intersect(ui.clip_rect());
+        let painter = egui::Painter::new(ui.ctx().clone(), labels_layer, canvas);
+        lane_labels(&painter, doc, &layout, canvas, to_screen, &pal);
     }
     background_interaction(ui, &response.response, doc, view, &layout);
     view.layout = Some((layout_version, layout));
 }
 
 /// Lane names on screen, for zooms where the header column is too small.
-fn lane_labels(ui: &egui::Ui, doc: &Document, layout: &Layout, canvas: Rect, scene_rect: Rect, pal: &Palette) {
-    let scale = canvas.width() / scene_rect.width();
-    let to_screen = |p: Pos2| canvas.center() + (p - scene_rect.center()) * scale;
+fn lane_labels(
+    painter: &egui::Painter,
+    doc: &Document,
+    layout: &Layout,
+    canvas: Rect,
+    to_screen: egui::emath::TSTransform,
+    pal: &Palette,
+) {
     let map = doc.map();
     let ranking = doc.ranking();
     let labels: Vec<paint::LaneLabel<'_>> = map
@@ -223,7 +237,7 @@ fn lane_labels(ui: &egui::Ui, doc: &Document, layout: &Layout, canvas: Rect, sce
         .iter()
         .zip(&layout.bands)
         .filter_map(|(lane, band)| {
-            let band_on_screen = Rect::from_min_max(to_screen(band.rect.min), to_screen(band.rect.max));
+            let band_on_screen = to_screen * band.rect;
             band_on_screen.intersects(canvas).then(|| paint::LaneLabel {
                 band_on_screen,
                 name: &lane.name,
@@ -236,7 +250,7 @@ fn lane_labels(ui: &egui::Ui, doc: &Document, layout: &Layout, canvas: Rect, sce
             })
         })
         .collect();
-    paint::lane_labels(&ui.painter().with_clip_rect(canvas), pal, canvas, &labels);
+    paint::lane_labels(painter, pal, canvas, &labels);
 }
 
 /// The steps being dragged, by index, with how far they have moved.
@@ -356,6 +370,8 @@ fn scene_contents(
         }
     };
     if detail {
+        // The far-zoom meshes are rebuilt when next needed; not kept meanwhile.
+        view.overview = None;
         detail_edges(ui, &painter, doc, view, layout, pal, &moving, visible);
         detail_cards(
             ui, &painter, doc, view, layout, pal, dark_mode, &moving, visible, actions,
@@ -375,6 +391,14 @@ fn scene_contents(
         }
         if let Some(o) = &view.overview {
             o.paint(&painter, visible);
+        }
+        // Lane borders a screen pixel wide on top, so lanes stay apart
+        // however densely the boxes fill them.
+        for band in layout.bands.iter().filter(|b| b.rect.intersects(visible)) {
+            painter.line_segment(
+                [band.rect.left_bottom(), band.rect.right_bottom()],
+                Stroke::new(1.0 / zoom, pal.card_border),
+            );
         }
         far_overlays(&painter, doc, view, layout, pal, dark_mode, &moving, heat, visible);
         let hovered = ui

@@ -6,8 +6,9 @@
 //!
 //! Below [`GRID_ZOOM`] a card would be under two pixels tall, so cards are
 //! binned into square cells a few pixels wide, each drawn once in the colour
-//! of its hottest card; flow inside a lane is left out there and only the
-//! hand-offs between lanes are drawn.
+//! of its hottest card, and edges are left out: thousands of lines over
+//! boxes that small would hide them. Hand-offs are drawn half transparent
+//! for the same reason.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -76,8 +77,11 @@ impl Overview {
         let lanes = layout.bands.len();
         let chunk_of = |card: usize| layout.card_lane.get(card).copied().unwrap_or(usize::MAX).min(lanes);
         let is_moving = |i: usize| moving.get(i).copied().unwrap_or(false);
-        let mut meshes: Vec<Mesh> = (0..=lanes).map(|_| Mesh::default()).collect();
-        let mut bounds = vec![Rect::NOTHING; lanes + 1];
+        // Edge meshes, one per lane, then card meshes, one per lane: all
+        // edges are painted before any card, so no line crosses a box.
+        let mut meshes: Vec<Mesh> = (0..2 * (lanes + 1)).map(|_| Mesh::default()).collect();
+        let mut bounds = vec![Rect::NOTHING; 2 * (lanes + 1)];
+        let card_chunk = |card: usize| lanes + 1 + chunk_of(card);
         let grid = zoom < GRID_ZOOM;
 
         // Edges first, under the cards.
@@ -85,19 +89,19 @@ impl Overview {
             if is_moving(a) || is_moving(b) {
                 continue;
             }
-            let handoff = layout.card_lane[a] != layout.card_lane[b];
-            if grid && !handoff {
-                continue;
+            if grid {
+                break;
             }
+            let handoff = layout.card_lane[a] != layout.card_lane[b];
             let curve = paint::edge_curve(layout.cards[a], layout.cards[b]);
             let length_px = (curve[3] - curve[0]).length() * zoom;
             if length_px < MIN_EDGE_PX {
                 continue;
             }
-            let (color, width_px) = match (handoff, grid) {
-                (true, false) => (pal.handoff, 1.6),
-                (true, true) => (pal.handoff.gamma_multiply(0.55), 1.0),
-                (false, _) => (pal.edge, 1.2),
+            let (color, width_px) = if handoff {
+                (pal.handoff.gamma_multiply(0.2), 1.0)
+            } else {
+                (pal.edge.gamma_multiply(0.7), 1.0)
             };
             let segments = ((length_px / 30.0) as usize).clamp(1, 8);
             let points: Vec<Pos2> = (0..=segments)
@@ -127,7 +131,7 @@ impl Overview {
                     continue;
                 }
                 let h = heat(i);
-                let chunk = chunk_of(i);
+                let chunk = card_chunk(i);
                 let (x0, y0) = ((card.min.x / cell).floor() as i32, (card.min.y / cell).floor() as i32);
                 let (x1, y1) = ((card.max.x / cell).floor() as i32, (card.max.y / cell).floor() as i32);
                 for x in x0..=x1 {
@@ -148,7 +152,7 @@ impl Overview {
                 if is_moving(i) {
                     continue;
                 }
-                let chunk = chunk_of(i);
+                let chunk = card_chunk(i);
                 let fill = theme::heat_color(heat(i), key.dark_mode);
                 if border {
                     meshes[chunk].add_colored_rect(card, pal.card_border);
@@ -169,7 +173,8 @@ impl Overview {
         Self { key, chunks }
     }
 
-    /// Paints the meshes whose bounds meet `visible` (scene coordinates).
+    /// Paints the meshes whose bounds meet `visible` (scene coordinates),
+    /// edges before cards.
     pub fn paint(&self, painter: &Painter, visible: Rect) {
         for (bounds, mesh) in &self.chunks {
             if bounds.intersects(visible) {

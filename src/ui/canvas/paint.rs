@@ -337,21 +337,33 @@ pub struct LaneLabel<'a> {
 /// Draws lane labels on screen, clipped to `canvas` (screen coordinates).
 /// A label shows only if its band is tall enough for one line of text.
 pub fn lane_labels(painter: &Painter, pal: &Palette, canvas: Rect, labels: &[LaneLabel<'_>]) {
-    const MIN_BAND_PX: f32 = 15.0;
-    let font = theme::bold(13.0);
+    const MIN_BAND_PX: f32 = 11.0;
     for label in labels {
         let band = label.band_on_screen.intersect(canvas);
         if band.height() < MIN_BAND_PX {
             continue;
         }
-        let left = band.left().max(canvas.left()) + 4.0;
-        let width = (canvas.right() - left - 8.0).clamp(40.0, 320.0);
+        let font = theme::bold((band.height() - 3.0).clamp(9.0, 13.0));
         let mut text = label.name.to_owned();
         if let Some(figure) = &label.figure {
             text.push_str(" · ");
             text.push_str(figure);
         }
-        let galley = one_line(painter, &text, font.clone(), pal.text, width);
+        // Left of the map when there is room there, so the label hides no
+        // box; otherwise pinned inside the canvas's left edge.
+        let room_left = label.band_on_screen.left() - canvas.left() - 12.0;
+        let outside = room_left >= 80.0;
+        let width = if outside {
+            room_left.min(320.0)
+        } else {
+            (canvas.width() - 16.0).clamp(40.0, 320.0)
+        };
+        let galley = one_line(painter, &text, font, pal.text, width);
+        let left = if outside {
+            label.band_on_screen.left() - 8.0 - galley.size().x
+        } else {
+            band.left().max(canvas.left()) + 4.0
+        };
         let top = band.top() + ((band.height() - galley.size().y) * 0.5).min(3.0);
         let rect = Rect::from_min_size(egui::pos2(left, top), galley.size()).expand2(vec2(4.0, 1.0));
         painter.rect_filled(rect, 3.0, pal.lane_header.gamma_multiply(0.92));
