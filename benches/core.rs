@@ -11,7 +11,7 @@ use frictionmap::edit::Edit;
 use frictionmap::mapfile::{parse_map, to_json};
 use frictionmap::model::Map;
 use frictionmap::ranking_csv::ranking_csv;
-use frictionmap::scoring::rank;
+use frictionmap::scoring::{ScoreCache, rank};
 use frictionmap::store::{MapId, SaveCache, Store};
 use frictionmap::synth::{GenParams, generate};
 
@@ -112,10 +112,31 @@ fn edit_rescore() {
         })
         .skip(20)
         .collect();
-    report("edit + rescore one step: 20,000 steps", times, 0.1);
+    report("Document::apply of one step edit: 20,000 steps", times, 0.1);
     assert_eq!(
         doc.ranking(),
         &rank(doc.map()),
+        "the incremental ranking is the full one"
+    );
+
+    // The scoring alone: rescore the changed step, re-add its lane, rank.
+    let mut map = doc.map().clone();
+    let mut cache = ScoreCache::new(&map);
+    let times = (0..220)
+        .map(|_| {
+            let k = next_step(&mut i, 20_000);
+            map.steps[k].volume_per_month += 1.0;
+            let start = Instant::now();
+            cache.update_steps(&map, &[k]);
+            std::hint::black_box(cache.ranking(&map));
+            start.elapsed()
+        })
+        .skip(20)
+        .collect();
+    report("rescore after one step changes: 20,000 steps", times, 0.1);
+    assert_eq!(
+        cache.ranking(&map),
+        rank(&map),
         "the incremental ranking is the full one"
     );
 }
