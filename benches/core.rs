@@ -6,11 +6,13 @@
 
 use std::time::{Duration, Instant};
 
+use frictionmap::document::Document;
+use frictionmap::edit::Edit;
 use frictionmap::mapfile::{parse_map, to_json};
 use frictionmap::model::Map;
 use frictionmap::ranking_csv::ranking_csv;
-use frictionmap::scoring::rank;
-use frictionmap::store::Store;
+use frictionmap::scoring::{ScoreCache, rank};
+use frictionmap::store::{MapId, SaveCache, Store};
 use frictionmap::synth::{GenParams, generate};
 
 fn map(lanes: usize, steps: usize, edges: usize) -> Map {
@@ -24,6 +26,13 @@ fn map(lanes: usize, steps: usize, edges: usize) -> Map {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+/// Whether a row runs: every row without arguments, otherwise the rows
+/// whose name contains one of them (`cargo bench --bench core -- rank`).
+fn wanted(path: &str) -> bool {
+    let filters: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    filters.is_empty() || filters.iter().any(|f| path.contains(f.as_str()))
 }
 
 /// Prints one result line: the median and p95 of `times`, and the target.
@@ -57,34 +66,90 @@ fn time<T>(warmup: usize, runs: usize, mut f: impl FnMut() -> T) -> Vec<Duration
 
 fn main() {
     println!("{:<52} {:>4} {:>12} {:>12}", "path", "runs", "median", "p95");
+    if wanted("rank") {
+        rank_big();
+    }
+    if wanted("edit") {
+        edit_rescore();
+    }
+    if wanted("store") {
+        store_paths();
+    }
+    if wanted("parse") {
+        json_import();
+    }
+    if wanted("csv") {
+        csv_export();
+    }
+}
 
-    // Scoring and ranking a very large map. Edges play no part in scoring.
+/// Scoring and ranking a very large map. Edges play no part in scoring.
+fn rank_big() {
     let big = map(100, 1_000_000, 0);
     report("rank: 1,000,000 steps / 100 lanes", time(2, 15, || rank(&big)), 20.0);
-    drop(big);
+}
 
-    // Rescoring after one step changes: today that is a full `rank`.
-    let mut medium = map(40, 20_000, 25_000);
+/// A change to one step of every 7,919th, round the map.
+fn next_step(i: &mut usize, steps: usize) -> usize {
+    *i = (*i + 7919) % steps;
+    *i
+}
+
+/// One step's value changes in the open document: the edit, its undo
+/// entry, and rescoring (only that step's lane is re-added).
+fn edit_rescore() {
+    let mut doc = Document::new(MapId(1), map(40, 20_000, 25_000));
     let mut i = 0;
     let times = (0..220)
         .map(|_| {
-            i = (i + 7919) % medium.steps.len();
-            medium.steps[i].volume_per_month += 1.0;
+            let mut step = doc.map().steps[next_step(&mut i, 20_000)].clone();
+            step.volume_per_month += 1.0;
             let start = Instant::now();
-            std::hint::black_box(rank(&medium));
+            doc.apply(Edit::UpdateSteps(vec![step]), None)
+                .expect("the edit applies");
+            std::hint::black_box(doc.ranking());
+            start.elapsed()
+        })
+        .skip(20)
+        .collect();
+    report("Document::apply of one step edit: 20,000 steps", times, 0.1);
+    assert_eq!(
+        doc.ranking(),
+        &rank(doc.map()),
+        "the incremental ranking is the full one"
+    );
+
+    // The scoring alone: rescore the changed step, re-add its lane, rank.
+    let mut map = doc.map().clone();
+    let mut cache = ScoreCache::new(&map);
+    let times = (0..220)
+        .map(|_| {
+            let k = next_step(&mut i, 20_000);
+            map.steps[k].volume_per_month += 1.0;
+            let start = Instant::now();
+            cache.update_steps(&map, &[k]);
+            std::hint::black_box(cache.ranking(&map));
             start.elapsed()
         })
         .skip(20)
         .collect();
     report("rescore after one step changes: 20,000 steps", times, 0.1);
+    assert_eq!(
+        cache.ranking(&map),
+        rank(&map),
+        "the incremental ranking is the full one"
+    );
+}
 
-    // The database: replace a whole map, then load it.
+/// The database: replace a whole map, load it, and autosave one edit.
+fn store_paths() {
+    let mut doc = Document::new(MapId(1), map(40, 20_000, 25_000));
     let dir = tempfile::tempdir().expect("a temporary folder");
     let mut store = Store::open(&dir.path().join("bench.sqlite3")).expect("the database opens");
-    let id = store.create(&medium).expect("the map is stored");
+    let id = store.create(doc.map()).expect("the map is stored");
     report(
-        "Store::save: 20,000 steps / 25,000 edges",
-        time(1, 10, || store.save(id, &medium).expect("saved")),
+        "Store::save (whole map): 20,000 steps / 25,000 edges",
+        time(1, 10, || store.save(id, doc.map()).expect("saved")),
         150.0,
     );
     report(
@@ -92,9 +157,37 @@ fn main() {
         time(1, 10, || store.load(id).expect("loaded")),
         150.0,
     );
-    drop(store);
 
-    // JSON import.
+    // Autosave after one edit: the snapshot the UI thread sends, then the
+    // save thread's diff against what it saved last, writing one row.
+    let mut cache = SaveCache::default();
+    store
+        .save_changes(&mut cache, id, doc.map().clone())
+        .expect("the first diff save reads the stored map");
+    let mut i = 0;
+    let mut written = 0;
+    let (mut totals, mut clones) = (Vec::new(), Vec::new());
+    for run in 0..60 {
+        let mut step = doc.map().steps[next_step(&mut i, 20_000)].clone();
+        step.handle_minutes += 0.5;
+        doc.apply(Edit::UpdateSteps(vec![step]), None)
+            .expect("the edit applies");
+        let start = Instant::now();
+        let snapshot = doc.map().clone();
+        let cloned = start.elapsed();
+        written = store.save_changes(&mut cache, id, snapshot).expect("saved").written;
+        if run >= 10 {
+            totals.push(start.elapsed());
+            clones.push(cloned);
+        }
+    }
+    report("autosave after one edit: clone + diff save", totals, 10.0);
+    report("  of which the snapshot clone (UI thread)", clones, 10.0);
+    assert_eq!(written, 2, "the map row and the one step row");
+    assert_eq!(&store.load(id).expect("loaded"), doc.map());
+}
+
+fn json_import() {
     let json = to_json(&map(100, 100_000, 125_000)).into_bytes();
     let label = format!("parse_map: 100,000 steps ({:.1} MB)", json.len() as f64 / 1e6);
     report(
@@ -102,9 +195,10 @@ fn main() {
         time(1, 7, || parse_map(&json, "bench").expect("parses")),
         1000.0,
     );
-    drop(json);
+}
 
-    // CSV export of a ranking with many lanes.
+/// CSV export of a ranking with many lanes.
+fn csv_export() {
     let ranking = rank(&map(10_000, 30_000, 0));
     report(
         "ranking_csv: 10,000 lanes",

@@ -1,6 +1,7 @@
 //! Autosave: a background thread with its own database connection writes
 //! map snapshots, so a save never stalls the UI. The newest snapshot of a
-//! map wins; older queued ones are skipped.
+//! map wins; older queued ones are skipped. Only the rows that differ from
+//! what the thread last saved are written (`Store::save_changes`).
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -9,7 +10,7 @@ use std::thread::JoinHandle;
 use std::time::Instant;
 
 use crate::model::Map;
-use crate::store::{MapId, Store};
+use crate::store::{MapId, SaveCache, Store};
 
 /// How the latest save went.
 #[derive(Clone, Debug, PartialEq)]
@@ -123,7 +124,9 @@ fn set_state(status: &Mutex<SaveStatus>, state: SaveState) {
 }
 
 fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStatus>, notify: &dyn Fn()) {
-    let mut store: Option<Store> = None;
+    // The connection and what it last saved of each map, opened lazily and
+    // reopened after a failure to open.
+    let mut store: Option<(Store, SaveCache)> = None;
     while let Ok(first) = rx.recv() {
         // Take everything queued, keeping only the newest snapshot per map.
         let mut jobs = vec![first];
@@ -142,16 +145,17 @@ fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStat
         let mut failure = None;
         for (id, revision, map) in latest {
             let result = match &mut store {
-                Some(s) => s.save(id, &map),
+                Some((s, cache)) => s.save_changes(cache, id, *map),
                 None => Store::open(path).and_then(|mut s| {
-                    let r = s.save(id, &map);
-                    store = Some(s);
+                    let mut cache = SaveCache::default();
+                    let r = s.save_changes(&mut cache, id, *map);
+                    store = Some((s, cache));
                     r
                 }),
             };
             let mut s = lock(status);
             match result {
-                Ok(()) => {
+                Ok(_) => {
                     s.saved.retain(|(m, _)| *m != id);
                     s.saved.push((id, revision));
                 }

@@ -2,38 +2,47 @@
 //! All changes go through [`Document::apply`], the single choke point that
 //! undo, autosave and the ranking cache hook into.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::edit::{Edit, EditError, apply};
 use crate::history::History;
 use crate::model::Map;
-use crate::scoring::{Ranking, StepScore, rank, score_step};
+use crate::scoring::{Ranking, ScoreCache, StepScore};
 use crate::store::MapId;
+
+/// Numbers each document made, so caches can tell two apart even when they
+/// show the same map at the same revision (a what-if copy and the saved map).
+static INSTANCES: AtomicU64 = AtomicU64::new(0);
 
 pub struct Document {
     pub id: MapId,
+    instance: u64,
     map: Map,
     history: History,
     /// Bumped on every change; autosave compares it to `saved_revision`.
     revision: u64,
     saved_revision: u64,
     ranking: Ranking,
-    step_scores: Vec<StepScore>,
-    max_step_friction: f64,
+    scores: ScoreCache,
+    /// Each step's index in `map.steps`, by id.
+    step_index: HashMap<String, usize>,
 }
 
 impl Document {
     pub fn new(id: MapId, map: Map) -> Self {
-        let mut doc = Self {
+        let scores = ScoreCache::new(&map);
+        Self {
             id,
-            ranking: rank(&map),
+            instance: INSTANCES.fetch_add(1, Ordering::Relaxed),
+            ranking: scores.ranking(&map),
+            step_index: index_steps(&map),
+            scores,
             map,
             history: History::default(),
             revision: 0,
             saved_revision: 0,
-            step_scores: Vec::new(),
-            max_step_friction: 0.0,
-        };
-        doc.rescore();
-        doc
+        }
     }
 
     pub fn map(&self) -> &Map {
@@ -46,16 +55,27 @@ impl Document {
 
     /// Scores in the same order as `map().steps`.
     pub fn step_scores(&self) -> &[StepScore] {
-        &self.step_scores
+        self.scores.step_scores()
     }
 
     /// The largest single step friction, for the heat colour scale.
     pub fn max_step_friction(&self) -> f64 {
-        self.max_step_friction
+        self.scores.max_step_friction()
+    }
+
+    /// A step's index in `map().steps`, without a search.
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.step_index.get(id).copied()
     }
 
     pub fn revision(&self) -> u64 {
         self.revision
+    }
+
+    /// What caches of anything derived from the map are keyed by: unique to
+    /// this document and this revision of its map.
+    pub fn version(&self) -> (u64, u64) {
+        (self.instance, self.revision)
     }
 
     pub fn is_saved(&self) -> bool {
@@ -69,9 +89,10 @@ impl Document {
     /// Applies an edit as one undo step. Edits with the same `merge_key`
     /// in quick succession (typing in a field) merge into one step.
     pub fn apply(&mut self, edit: Edit, merge_key: Option<String>) -> Result<(), EditError> {
+        let touched = updated_steps(&edit);
         let inverse = apply(&mut self.map, edit)?;
         self.history.record(inverse, merge_key);
-        self.changed();
+        self.changed(touched);
         Ok(())
     }
 
@@ -79,10 +100,11 @@ impl Document {
         let Some(inverse) = self.history.take_undo() else {
             return false;
         };
+        let touched = updated_steps(&inverse);
         match apply(&mut self.map, inverse) {
             Ok(redo) => {
                 self.history.push_redo(redo);
-                self.changed();
+                self.changed(touched);
                 true
             }
             Err(_) => false,
@@ -93,10 +115,11 @@ impl Document {
         let Some(edit) = self.history.take_redo() else {
             return false;
         };
+        let touched = updated_steps(&edit);
         match apply(&mut self.map, edit) {
             Ok(inverse) => {
                 self.history.push_undo(inverse);
-                self.changed();
+                self.changed(touched);
                 true
             }
             Err(_) => false,
@@ -116,14 +139,37 @@ impl Document {
         self.history.seal();
     }
 
-    fn changed(&mut self) {
+    /// `touched` names the steps an edit only updated in place (see
+    /// [`updated_steps`]); any other edit rescores the whole map.
+    fn changed(&mut self, touched: Option<Vec<String>>) {
         self.revision += 1;
-        self.rescore();
+        let indices: Option<Vec<usize>> =
+            touched.and_then(|ids| ids.iter().map(|id| self.step_index(id)).collect::<Option<Vec<usize>>>());
+        match indices {
+            Some(indices) => self.scores.update_steps(&self.map, &indices),
+            None => {
+                self.step_index = index_steps(&self.map);
+                self.scores = ScoreCache::new(&self.map);
+            }
+        }
+        self.ranking = self.scores.ranking(&self.map);
     }
+}
 
-    fn rescore(&mut self) {
-        self.ranking = rank(&self.map);
-        self.step_scores = self.map.steps.iter().map(|s| score_step(s, &self.map.rates)).collect();
-        self.max_step_friction = self.step_scores.iter().map(|s| s.point.friction()).fold(0.0, f64::max);
+fn index_steps(map: &Map) -> HashMap<String, usize> {
+    map.steps.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect()
+}
+
+/// The ids of the steps an edit changes in place, when that is all it does:
+/// no step is added, removed or reordered and no lane or rate changes.
+/// `None` means the edit may change more.
+fn updated_steps(edit: &Edit) -> Option<Vec<String>> {
+    match edit {
+        Edit::UpdateSteps(steps) => Some(steps.iter().map(|s| s.id.clone()).collect()),
+        Edit::Batch(edits) => edits.iter().try_fold(Vec::new(), |mut ids, e| {
+            ids.extend(updated_steps(e)?);
+            Some(ids)
+        }),
+        _ => None,
     }
 }

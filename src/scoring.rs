@@ -185,53 +185,183 @@ impl Ranking {
     }
 }
 
+/// One lane's sums while scoring. The driver is kept as a step index and
+/// turned into names only once, when the ranking is built.
+#[derive(Clone, Copy, Debug, Default)]
 struct LaneTotals {
     point: Breakdown,
     low: f64,
     high: f64,
     steps: usize,
-    driver: Option<Driver>,
+    driver: Option<(usize, Component, f64)>,
 }
+
+impl LaneTotals {
+    /// Adds step `index`. Steps must be added in map order, so sums and
+    /// driver ties come out exactly as a full pass over the map gives them.
+    #[inline]
+    fn add(&mut self, index: usize, s: &StepScore) {
+        self.point.add(&s.point);
+        self.low += s.friction_low;
+        self.high += s.friction_high;
+        self.steps += 1;
+        for component in Component::ALL {
+            let amount = s.point.component(component);
+            if amount > 0.0 && self.driver.is_none_or(|(_, _, best)| amount > best) {
+                self.driver = Some((index, component, amount));
+            }
+        }
+    }
+}
+
+/// Scores one step, skipping the low and high passes where the step has no
+/// estimates (they would equal the point value).
+#[inline]
+fn score_step_fast(step: &Step, rates: &Rates) -> StepScore {
+    let point = score(&StepValues::point(step), rates);
+    let friction = point.friction();
+    let range = |estimates: &Estimates| {
+        if estimates.is_empty() {
+            friction
+        } else {
+            score(&StepValues::with_estimates(step, estimates), rates).friction()
+        }
+    };
+    StepScore {
+        point,
+        friction_low: range(&step.low),
+        friction_high: range(&step.high),
+    }
+}
+
+/// Marks a step whose lane does not exist.
+const NO_LANE: u32 = u32::MAX;
+
+/// Steps are summed in chunks of this many, each chunk from zero, and the
+/// chunk sums are then added in order. Chunks can be scored on several
+/// threads with the same result, to the last bit, as on one.
+const CHUNK_STEPS: usize = 1 << 16;
+
+/// Finds each step's lane index (or [`NO_LANE`]). Consecutive steps usually
+/// share a lane, so the previous answer is tried before the hash map.
+struct LaneFinder<'a> {
+    index: HashMap<&'a str, u32>,
+    last: Option<(&'a str, u32)>,
+}
+
+impl<'a> LaneFinder<'a> {
+    fn new(map: &'a Map) -> Self {
+        Self {
+            index: map
+                .lanes
+                .iter()
+                .enumerate()
+                .map(|(i, l)| (l.id.as_str(), i as u32))
+                .collect(),
+            last: None,
+        }
+    }
+
+    #[inline]
+    fn find(&mut self, lane: &'a str) -> u32 {
+        match self.last {
+            Some((id, i)) if id == lane => i,
+            _ => {
+                let i = self.index.get(lane).copied().unwrap_or(NO_LANE);
+                self.last = Some((lane, i));
+                i
+            }
+        }
+    }
+}
+
+/// Sums one chunk of steps (starting at step `first`) per lane.
+fn chunk_totals(map: &Map, first: usize, steps: &[Step]) -> Vec<LaneTotals> {
+    let mut finder = LaneFinder::new(map);
+    let mut totals = vec![LaneTotals::default(); map.lanes.len()];
+    for (k, step) in steps.iter().enumerate() {
+        if let Some(t) = totals.get_mut(finder.find(&step.lane) as usize) {
+            t.add(first + k, &score_step_fast(step, &map.rates));
+        }
+    }
+    totals
+}
+
+/// Adds one chunk's lane sums to the running totals.
+fn merge(into: &mut [LaneTotals], chunk: &[LaneTotals]) {
+    for (t, c) in into.iter_mut().zip(chunk) {
+        if c.steps == 0 {
+            continue;
+        }
+        t.point.add(&c.point);
+        t.low += c.low;
+        t.high += c.high;
+        t.steps += c.steps;
+        // Strictly greater, as step by step: on a tie the earlier step stays.
+        if let Some(d) = c.driver
+            && t.driver.is_none_or(|(_, _, best)| d.2 > best)
+        {
+            t.driver = Some(d);
+        }
+    }
+}
+
+/// Below this many steps a map is scored on the calling thread only.
+const PARALLEL_STEPS: usize = 4 * CHUNK_STEPS;
 
 /// Scores every step, sums them per lane and ranks the lanes.
 /// Steps whose lane does not exist are ignored; validation rejects them.
 pub fn rank(map: &Map) -> Ranking {
-    let index: HashMap<&str, usize> = map.lanes.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
-    let mut totals: Vec<LaneTotals> = map
-        .lanes
-        .iter()
-        .map(|_| LaneTotals {
-            point: Breakdown::default(),
-            low: 0.0,
-            high: 0.0,
-            steps: 0,
-            driver: None,
-        })
+    let chunks: Vec<(usize, &[Step])> = map
+        .steps
+        .chunks(CHUNK_STEPS)
+        .enumerate()
+        .map(|(c, steps)| (c * CHUNK_STEPS, steps))
         .collect();
-
-    for step in &map.steps {
-        let Some(&lane) = index.get(step.lane.as_str()) else {
-            continue;
-        };
-        let s = score_step(step, &map.rates);
-        let t = &mut totals[lane];
-        t.point.add(&s.point);
-        t.low += s.friction_low;
-        t.high += s.friction_high;
-        t.steps += 1;
-        for component in Component::ALL {
-            let amount = s.point.component(component);
-            if amount > 0.0 && t.driver.as_ref().is_none_or(|d| amount > d.amount) {
-                t.driver = Some(Driver {
-                    step_id: step.id.clone(),
-                    step_name: step.name.clone(),
-                    component,
-                    amount,
-                });
-            }
-        }
+    let threads = if map.steps.len() < PARALLEL_STEPS {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(chunks.len())
+    };
+    let per_chunk: Vec<Vec<LaneTotals>> = if threads <= 1 {
+        chunks
+            .iter()
+            .map(|&(first, steps)| chunk_totals(map, first, steps))
+            .collect()
+    } else {
+        let per_thread = chunks.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .chunks(per_thread)
+                .map(|group| {
+                    scope.spawn(move || {
+                        group
+                            .iter()
+                            .map(|&(first, steps)| chunk_totals(map, first, steps))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| match h.join() {
+                    Ok(totals) => totals,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                })
+                .collect()
+        })
+    };
+    let mut totals = vec![LaneTotals::default(); map.lanes.len()];
+    for chunk in &per_chunk {
+        merge(&mut totals, chunk);
     }
+    finish(map, &totals)
+}
 
+/// Turns per-lane totals (in map lane order) into the ranking.
+fn finish(map: &Map, totals: &[LaneTotals]) -> Ranking {
     let total_friction: f64 = totals.iter().map(|t| t.point.friction()).sum();
     let mut lanes: Vec<LaneScore> = map
         .lanes
@@ -253,7 +383,15 @@ pub fn rank(map: &Map) -> Ranking {
             touch_hours: t.point.touch_hours,
             fte: t.point.fte(&map.rates),
             steps: t.steps,
-            top_driver: t.driver,
+            top_driver: t.driver.and_then(|(i, component, amount)| {
+                let step = map.steps.get(i)?;
+                Some(Driver {
+                    step_id: step.id.clone(),
+                    step_name: step.name.clone(),
+                    component,
+                    amount,
+                })
+            }),
         })
         .collect();
 
@@ -288,6 +426,135 @@ pub fn rank(map: &Map) -> Ranking {
         clear_winner,
         lanes,
     }
+}
+
+/// Every step's score and every lane's sums, kept between edits so that a
+/// change to a few steps rescores only those steps and re-adds only their
+/// lanes. The results are exactly those of [`rank`] and [`score_step`]: a
+/// lane is always re-added from its cached step scores in map order.
+#[derive(Clone, Debug, Default)]
+pub struct ScoreCache {
+    step_scores: Vec<StepScore>,
+    step_lane: Vec<u32>,
+    /// Each lane's step indices, ascending.
+    lane_steps: Vec<Vec<u32>>,
+    totals: Vec<LaneTotals>,
+    max_step_friction: f64,
+}
+
+impl ScoreCache {
+    /// Scores a whole map.
+    pub fn new(map: &Map) -> Self {
+        let mut finder = LaneFinder::new(map);
+        let step_lane: Vec<u32> = map.steps.iter().map(|s| finder.find(&s.lane)).collect();
+        let step_scores: Vec<StepScore> = map.steps.iter().map(|s| score_step_fast(s, &map.rates)).collect();
+        let mut lane_steps = vec![Vec::new(); map.lanes.len()];
+        for (i, &lane) in step_lane.iter().enumerate() {
+            if let Some(list) = lane_steps.get_mut(lane as usize) {
+                list.push(i as u32);
+            }
+        }
+        let mut cache = Self {
+            max_step_friction: max_friction(&step_scores),
+            step_scores,
+            step_lane,
+            totals: vec![LaneTotals::default(); map.lanes.len()],
+            lane_steps,
+        };
+        for lane in 0..map.lanes.len() {
+            cache.readd_lane(lane);
+        }
+        cache
+    }
+
+    /// Rescores the steps at `changed` after their values, names, positions
+    /// or lanes changed. The map's lanes, its rates and the number and order
+    /// of its steps must be as they were when the cache was built.
+    pub fn update_steps(&mut self, map: &Map, changed: &[usize]) {
+        let mut dirty_lanes: Vec<u32> = Vec::new();
+        let mut lost_max = false;
+        for &i in changed {
+            let (Some(step), Some(slot)) = (map.steps.get(i), self.step_scores.get_mut(i)) else {
+                continue;
+            };
+            let old = *slot;
+            *slot = score_step_fast(step, &map.rates);
+            let friction = slot.point.friction();
+            if friction >= self.max_step_friction {
+                self.max_step_friction = friction;
+            } else if old.point.friction() >= self.max_step_friction {
+                lost_max = true;
+            }
+            let old_lane = self.step_lane[i];
+            let new_lane = map
+                .lanes
+                .iter()
+                .position(|l| l.id == step.lane)
+                .map_or(NO_LANE, |l| l as u32);
+            if old_lane != new_lane {
+                if let Some(list) = self.lane_steps.get_mut(old_lane as usize)
+                    && let Ok(at) = list.binary_search(&(i as u32))
+                {
+                    list.remove(at);
+                }
+                if let Some(list) = self.lane_steps.get_mut(new_lane as usize)
+                    && let Err(at) = list.binary_search(&(i as u32))
+                {
+                    list.insert(at, i as u32);
+                }
+                self.step_lane[i] = new_lane;
+            }
+            dirty_lanes.extend([old_lane, new_lane]);
+        }
+        dirty_lanes.sort_unstable();
+        dirty_lanes.dedup();
+        for lane in dirty_lanes {
+            self.readd_lane(lane as usize);
+        }
+        if lost_max {
+            self.max_step_friction = max_friction(&self.step_scores);
+        }
+    }
+
+    /// Sums a lane again from its cached step scores, chunk by chunk as
+    /// [`rank`] does, so the result is the same to the last bit.
+    fn readd_lane(&mut self, lane: usize) {
+        let (Some(t), Some(steps)) = (self.totals.get_mut(lane), self.lane_steps.get(lane)) else {
+            return;
+        };
+        *t = LaneTotals::default();
+        let mut chunk = LaneTotals::default();
+        let mut chunk_index = None;
+        for &i in steps {
+            let i = i as usize;
+            if chunk_index != Some(i / CHUNK_STEPS) {
+                merge(std::slice::from_mut(t), std::slice::from_ref(&chunk));
+                chunk = LaneTotals::default();
+                chunk_index = Some(i / CHUNK_STEPS);
+            }
+            chunk.add(i, &self.step_scores[i]);
+        }
+        merge(std::slice::from_mut(t), std::slice::from_ref(&chunk));
+    }
+
+    /// The ranking of the map the cache follows.
+    pub fn ranking(&self, map: &Map) -> Ranking {
+        finish(map, &self.totals)
+    }
+
+    /// Scores in the same order as the map's steps.
+    pub fn step_scores(&self) -> &[StepScore] {
+        &self.step_scores
+    }
+
+    /// The largest single step friction.
+    pub fn max_step_friction(&self) -> f64 {
+        self.max_step_friction
+    }
+}
+
+fn max_friction(scores: &[StepScore]) -> f64 {
+    scores.iter().map(|s| s.point.friction()).fold(0.0, f64::max)
 }
 
 #[cfg(test)]

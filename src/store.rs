@@ -10,9 +10,13 @@ use chrono::{NaiveDate, Weekday};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::fsutil::{create_private_dir, create_private_file};
-use crate::model::{Attr, Edge, Lane, Map, Rates, Step};
+use crate::model::Map;
 use crate::plan::{Baseline, Direction, Metric, Pick, PickState, Review};
 use crate::validate::MAX_NAME_CHARS;
+
+mod save;
+use save::insert_contents;
+pub use save::{SaveCache, SaveStats};
 
 /// The schema version this build writes. Migrations bring older files here.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -273,81 +277,7 @@ impl Store {
 
     /// Loads a whole map.
     pub fn load(&self, id: MapId) -> Result<Map> {
-        let mut map = self
-            .conn
-            .query_row(
-                "SELECT name, currency, notes, hourly_cost, delay_cost_per_hour, hours_per_fte_month
-                 FROM maps WHERE id = ?1",
-                [id.0],
-                |r| {
-                    Ok(Map {
-                        name: r.get(0)?,
-                        currency: r.get(1)?,
-                        notes: r.get(2)?,
-                        rates: Rates {
-                            hourly_cost: r.get(3)?,
-                            delay_cost_per_hour: r.get(4)?,
-                            hours_per_fte_month: r.get(5)?,
-                        },
-                        lanes: Vec::new(),
-                        steps: Vec::new(),
-                        edges: Vec::new(),
-                        picks: Vec::new(),
-                    })
-                },
-            )
-            .optional()?
-            .ok_or(StoreError::NoSuchMap(id.0))?;
-
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT lane_id, name, owner, notes, effort_weeks FROM lanes WHERE map_id = ?1 ORDER BY position",
-        )?;
-        map.lanes = stmt
-            .query_map([id.0], |r| {
-                Ok(Lane {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    owner: r.get(2)?,
-                    notes: r.get(3)?,
-                    effort_weeks: r.get(4)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT step_id, lane_id, name, notes, x, y, {STEP_VALUE_COLUMNS}
-             FROM steps WHERE map_id = ?1 ORDER BY position"
-        ))?;
-        map.steps = stmt
-            .query_map([id.0], |r| {
-                let mut step = Step::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?);
-                step.notes = r.get(3)?;
-                step.x = r.get::<_, f64>(4)? as f32;
-                step.y = r.get::<_, f64>(5)? as f32;
-                let mut col = 6;
-                for attr in Attr::ALL {
-                    step.set_value(attr, r.get(col)?);
-                    step.low.set(attr, r.get(col + 1)?);
-                    step.high.set(attr, r.get(col + 2)?);
-                    col += 3;
-                }
-                Ok(step)
-            })?
-            .collect::<Result<_, _>>()?;
-
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT from_step, to_step FROM edges WHERE map_id = ?1 ORDER BY position")?;
-        map.edges = stmt
-            .query_map([id.0], |r| {
-                Ok(Edge {
-                    from: r.get(0)?,
-                    to: r.get(1)?,
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        map.picks = load_picks(&self.conn, id)?;
-        Ok(map)
+        Ok(save::load_stored(&self.conn, id)?.map)
     }
 
     /// Adds a new map. Its name must be free (see [`Store::free_name`]).
@@ -372,35 +302,6 @@ impl Store {
         insert_contents(&tx, id, map)?;
         tx.commit()?;
         Ok(id)
-    }
-
-    /// Replaces a stored map with `map`, all at once.
-    pub fn save(&mut self, id: MapId, map: &Map) -> Result<()> {
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        ensure_name_free(&tx, &map.name, Some(id))?;
-        let changed = tx.execute(
-            "UPDATE maps SET name = ?2, currency = ?3, notes = ?4, hourly_cost = ?5,
-                    delay_cost_per_hour = ?6, hours_per_fte_month = ?7, updated_at = ?8
-             WHERE id = ?1",
-            params![
-                id.0,
-                map.name,
-                map.currency,
-                map.notes,
-                map.rates.hourly_cost,
-                map.rates.delay_cost_per_hour,
-                map.rates.hours_per_fte_month,
-                unix_now()
-            ],
-        )?;
-        if changed == 0 {
-            return Err(StoreError::NoSuchMap(id.0));
-        }
-        // Lanes cascade to their steps, and steps to their edges.
-        tx.execute("DELETE FROM lanes WHERE map_id = ?1", [id.0])?;
-        insert_contents(&tx, id, map)?;
-        tx.commit()?;
-        Ok(())
     }
 
     pub fn rename(&mut self, id: MapId, name: &str) -> Result<()> {
@@ -477,62 +378,6 @@ fn ensure_name_free(conn: &Connection, name: &str, except: Option<MapId>) -> Res
     } else {
         Ok(())
     }
-}
-
-fn insert_contents(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
-    let mut stmt = conn.prepare_cached(
-        "INSERT INTO lanes (map_id, lane_id, position, name, owner, notes, effort_weeks)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    for (position, lane) in map.lanes.iter().enumerate() {
-        stmt.execute(params![
-            id.0,
-            lane.id,
-            position as i64,
-            lane.name,
-            lane.owner,
-            lane.notes,
-            lane.effort_weeks
-        ])?;
-    }
-    let mut stmt = conn.prepare_cached(&format!(
-        "INSERT INTO steps (map_id, step_id, lane_id, position, name, notes, x, y, {STEP_VALUE_COLUMNS})
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
-    ))?;
-    for (position, step) in map.steps.iter().enumerate() {
-        let v = |a: Attr| step.value(a);
-        let lo = |a: Attr| step.low.get(a);
-        let hi = |a: Attr| step.high.get(a);
-        use Attr::*;
-        stmt.execute(params![
-            id.0,
-            step.id,
-            step.lane,
-            position as i64,
-            step.name,
-            step.notes,
-            f64::from(step.x),
-            f64::from(step.y),
-            v(VolumePerMonth),
-            lo(VolumePerMonth),
-            hi(VolumePerMonth),
-            v(HandleMinutes),
-            lo(HandleMinutes),
-            hi(HandleMinutes),
-            v(ReworkRate),
-            lo(ReworkRate),
-            hi(ReworkRate),
-            v(ApprovalDelayHours),
-            lo(ApprovalDelayHours),
-            hi(ApprovalDelayHours),
-        ])?;
-    }
-    let mut stmt =
-        conn.prepare_cached("INSERT INTO edges (map_id, from_step, to_step, position) VALUES (?1, ?2, ?3, ?4)")?;
-    for (position, edge) in map.edges.iter().enumerate() {
-        stmt.execute(params![id.0, edge.from, edge.to, position as i64])?;
-    }
-    insert_picks(conn, id, &map.picks)
 }
 
 /// The pick columns in the order `load_picks` reads and `insert_picks` writes them.

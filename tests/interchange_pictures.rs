@@ -77,7 +77,7 @@ fn map_svg_holds_title_legend_lanes_cards_and_edges() {
         "hand-offs are dashed"
     );
     // The whole map, not a view of it: the picture is larger than the layout.
-    let bounds = Layout::new(&map).bounds();
+    let bounds = Layout::of(&map).bounds();
     let (w, h) = svg_size(&svg);
     assert!(w >= bounds.width() && h >= bounds.height(), "{w}×{h} vs {bounds:?}");
 }
@@ -101,7 +101,7 @@ fn png_is_drawn_at_1x_and_2x_with_heat_colours_and_text() {
     let hottest = (0..frictions.len())
         .max_by(|&a, &b| frictions[a].total_cmp(&frictions[b]))
         .unwrap();
-    let layout = Layout::new(&map);
+    let layout = Layout::of(&map);
     let bounds = layout.bounds();
     let card = layout.cards[hottest];
     // Where the layout sits in the picture, read back from the first lane band.

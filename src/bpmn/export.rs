@@ -81,7 +81,7 @@ fn elbow(start: Pos2, end: Pos2) -> Vec<Pos2> {
 
 /// The map as a BPMN 2.0 document (UTF-8 text).
 pub fn to_bpmn(map: &Map) -> String {
-    let layout = Layout::new(map);
+    let layout = Layout::of(map);
     // Canvas scene coordinates to BPMN diagram coordinates.
     let shift = emath::vec2(X_SHIFT, 0.0);
     let to_diagram = |r: Rect| r.translate(shift);

@@ -21,7 +21,7 @@ const LEGEND_W: f32 = 260.0;
 
 /// The map as an SVG document (UTF-8 text).
 pub fn map_svg(map: &Map, ranking: &Ranking) -> String {
-    let layout = Layout::new(map);
+    let layout = Layout::of(map);
     let bounds = layout.bounds();
     let width = bounds.width() + 2.0 * MARGIN;
     let height = HEADER_H + bounds.height() + MARGIN;
@@ -90,10 +90,8 @@ pub fn map_svg(map: &Map, ranking: &Ranking) -> String {
     }
 
     // Edges under the cards.
-    for edge in &map.edges {
-        let (Some(&a), Some(&b)) = (layout.step_index.get(&edge.from), layout.step_index.get(&edge.to)) else {
-            continue;
-        };
+    for (edge, ends) in map.edges.iter().zip(&layout.edge_ends) {
+        let Some((a, b)) = *ends else { continue };
         let curve = edge_curve(layout.cards[a].translate(shift), layout.cards[b].translate(shift));
         arrow(&mut doc, curve, map.is_handoff(edge));
     }

@@ -30,12 +30,22 @@ pub struct Layout {
     pub bands: Vec<LaneBand>,
     /// One card rectangle per step, in map order.
     pub cards: Vec<Rect>,
-    /// Index of each step by id.
-    pub step_index: HashMap<String, usize>,
+    /// Each card's lane index (`usize::MAX` for a step without a lane).
+    pub card_lane: Vec<usize>,
+    /// Each edge's step indices, in map order; `None` if a step is missing.
+    pub edge_ends: Vec<Option<(usize, usize)>>,
 }
 
 impl Layout {
-    pub fn new(map: &Map) -> Self {
+    /// The layout of a map without a document's step index at hand (the
+    /// exported pictures and BPMN).
+    pub fn of(map: &Map) -> Self {
+        let index: HashMap<&str, usize> = map.steps.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+        Self::new(map, |id| index.get(id).copied())
+    }
+
+    /// `step_index` finds a step's index by id (the document keeps that index).
+    pub fn new(map: &Map, step_index: impl Fn(&str) -> Option<usize>) -> Self {
         let lane_index: HashMap<&str, usize> = map.lanes.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
         let mut heights = vec![LANE_MIN_H; map.lanes.len()];
         let mut right = MIN_BAND_W;
@@ -58,21 +68,30 @@ impl Layout {
                 }
             })
             .collect();
+        let card_lane: Vec<usize> = map
+            .steps
+            .iter()
+            .map(|step| lane_index.get(step.lane.as_str()).copied().unwrap_or(usize::MAX))
+            .collect();
         let cards = map
             .steps
             .iter()
-            .map(|step| {
-                let origin = lane_index
-                    .get(step.lane.as_str())
-                    .map_or(Pos2::ZERO, |&i| bands[i].body.min);
+            .zip(&card_lane)
+            .map(|(step, &lane)| {
+                let origin = bands.get(lane).map_or(Pos2::ZERO, |b| b.body.min);
                 Rect::from_min_size(origin + vec2(step.x, step.y), vec2(CARD_W, CARD_H))
             })
             .collect();
-        let step_index = map.steps.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let edge_ends = map
+            .edges
+            .iter()
+            .map(|e| Some((step_index(&e.from)?, step_index(&e.to)?)))
+            .collect();
         Self {
             bands,
             cards,
-            step_index,
+            card_lane,
+            edge_ends,
         }
     }
 

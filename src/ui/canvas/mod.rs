@@ -4,19 +4,20 @@
 //! [`CanvasView`], never in the map.
 
 pub mod layout;
+pub mod overview;
 pub mod paint;
 
 use std::collections::BTreeSet;
 
 use eframe::egui::{
-    self, DragPanButtons, Id, Key, Modifiers, PointerButton, Pos2, Rect, Role, Scene, Sense, Vec2, WidgetInfo, vec2,
+    self, DragPanButtons, Id, Key, Modifiers, PointerButton, Pos2, Rect, Role, Scene, Sense, Stroke, StrokeKind, Vec2,
+    WidgetInfo, vec2,
 };
 
 use crate::document::Document;
 use crate::edit::Edit;
 use crate::model::{Edge, Lane, Step};
-use crate::store::MapId;
-use crate::theme::{CONNECTOR_R, Palette};
+use crate::theme::{CARD_H, CONNECTOR_R, Palette};
 use crate::ui::Action;
 use layout::Layout;
 
@@ -96,7 +97,10 @@ pub struct CanvasView {
     fit_requested: bool,
     drag: Option<Drag>,
     rename: Option<Rename>,
-    layout: Option<(MapId, u64, Layout)>,
+    /// The layout and the `Document::version` it was made for.
+    layout: Option<((u64, u64), Layout)>,
+    /// The far-zoom meshes (see `overview`).
+    overview: Option<overview::Overview>,
     /// The zoom (screen pixels per scene unit) of the last frame.
     pub zoom: f32,
 }
@@ -111,6 +115,7 @@ impl Default for CanvasView {
             drag: None,
             rename: None,
             layout: None,
+            overview: None,
             zoom: 1.0,
         }
     }
@@ -153,17 +158,17 @@ impl CanvasView {
     }
 
     fn layout(&mut self, doc: &Document) -> &Layout {
-        let fresh = matches!(&self.layout, Some((id, rev, _)) if *id == doc.id && *rev == doc.revision());
+        let fresh = matches!(&self.layout, Some((version, _)) if *version == doc.version());
         if !fresh {
-            self.layout = Some((doc.id, doc.revision(), Layout::new(doc.map())));
+            self.layout = Some((doc.version(), Layout::new(doc.map(), |id| doc.step_index(id))));
         }
         // The branch above always fills the cache.
-        &self.layout.as_ref().expect("layout cache was just filled").2
+        &self.layout.as_ref().expect("layout cache was just filled").1
     }
 }
 
-/// The scene zoom range: far out for huge maps, 4× in for detail.
-const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.02..=4.0;
+/// The scene zoom range: far enough out to fit 100,000 steps, 4× in for detail.
+const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.002..=4.0;
 
 /// Draws the canvas and turns interaction into actions.
 pub fn canvas_ui(ui: &mut egui::Ui, doc: &Document, view: &mut CanvasView, actions: &mut Vec<Action>) {
@@ -178,23 +183,117 @@ pub fn canvas_ui(ui: &mut egui::Ui, doc: &Document, view: &mut CanvasView, actio
     if view.scene_rect.width() > 0.0 && view.scene_rect.height() > 0.0 {
         view.zoom = (available.x / view.scene_rect.width()).min(available.y / view.scene_rect.height());
     }
-    let zoom = view.zoom;
     // Take the layout out of the view for the frame, so the closure can
     // borrow the view mutably; it goes back at the end.
     view.layout(doc);
-    let Some((layout_id, layout_rev, layout)) = view.layout.take() else {
+    let Some((layout_version, layout)) = view.layout.take() else {
         return;
     };
     let mut scene_rect = view.scene_rect;
     let scene = Scene::new()
         .zoom_range(ZOOM_RANGE)
         .drag_pan_buttons(DragPanButtons::SECONDARY | DragPanButtons::MIDDLE);
+    let canvas_on_screen = ui.available_rect_before_wrap();
+    let mut scene_layer = None;
     let response = scene.show(ui, &mut scene_rect, |ui| {
-        scene_contents(ui, doc, view, &layout, &pal, dark_mode, zoom, actions);
+        // The transform as panned and zoomed this frame.
+        let zoom = ui
+            .ctx()
+            .layer_transform_to_global(ui.layer_id())
+            .map_or(view.zoom, |t| t.scaling);
+        view.zoom = zoom;
+        scene_contents(ui, doc, view, &layout, &pal, dark_mode, actions);
+        scene_layer = Some(ui.layer_id());
     });
     view.scene_rect = scene_rect;
+    if let Some(scene_layer) = scene_layer
+        && view.zoom < paint::LANE_TITLE_ZOOM
+    {
+        // A layer of its own right above the scene, without its transform.
+        let labels_layer = egui::LayerId::new(scene_layer.order, scene_layer.id.with("lane-labels"));
+        ui.ctx().set_sublayer(scene_layer, labels_layer);
+        let to_screen = ui.ctx().layer_transform_to_global(scene_layer).unwrap_or_default();
+        let canvas = canvas_on_screen.intersect(ui.clip_rect());
+        let painter = egui::Painter::new(ui.ctx().clone(), labels_layer, canvas);
+        lane_labels(&painter, doc, &layout, canvas, to_screen, &pal);
+    }
     background_interaction(ui, &response.response, doc, view, &layout);
-    view.layout = Some((layout_id, layout_rev, layout));
+    view.layout = Some((layout_version, layout));
+}
+
+/// Lane names on screen, for zooms where the header column is too small.
+fn lane_labels(
+    painter: &egui::Painter,
+    doc: &Document,
+    layout: &Layout,
+    canvas: Rect,
+    to_screen: egui::emath::TSTransform,
+    pal: &Palette,
+) {
+    let map = doc.map();
+    let ranking = doc.ranking();
+    let labels: Vec<paint::LaneLabel<'_>> = map
+        .lanes
+        .iter()
+        .zip(&layout.bands)
+        .filter_map(|(lane, band)| {
+            let band_on_screen = to_screen * band.rect;
+            band_on_screen.intersects(canvas).then(|| paint::LaneLabel {
+                band_on_screen,
+                name: &lane.name,
+                figure: ranking.lane(&lane.id).map(|s| {
+                    format!(
+                        "{} / month",
+                        crate::money::money_short(s.monthly_friction, &map.currency)
+                    )
+                }),
+            })
+        })
+        .collect();
+    paint::lane_labels(painter, pal, canvas, &labels);
+}
+
+/// The steps being dragged, by index, with how far they have moved.
+struct Moving {
+    offset: Vec2,
+    /// One flag per step; empty when nothing moves.
+    mask: Vec<bool>,
+    indices: Vec<usize>,
+}
+
+impl Moving {
+    fn of(doc: &Document, drag: Option<&Drag>) -> Self {
+        let mut moving = Self {
+            offset: Vec2::ZERO,
+            mask: Vec::new(),
+            indices: Vec::new(),
+        };
+        if let Some(Drag::Move { step_ids, offset }) = drag {
+            moving.offset = *offset;
+            moving.indices = step_ids.iter().filter_map(|id| doc.step_index(id)).collect();
+            moving.mask = vec![false; doc.map().steps.len()];
+            for &i in &moving.indices {
+                moving.mask[i] = true;
+            }
+        }
+        moving
+    }
+
+    fn offset(&self, i: usize) -> Vec2 {
+        if self.mask.get(i).copied().unwrap_or(false) {
+            self.offset
+        } else {
+            Vec2::ZERO
+        }
+    }
+
+    /// A fingerprint of which steps move, for the overview cache key.
+    fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.indices.hash(&mut h);
+        h.finish()
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -205,14 +304,16 @@ fn scene_contents(
     layout: &Layout,
     pal: &Palette,
     dark_mode: bool,
-    zoom: f32,
     actions: &mut Vec<Action>,
 ) {
     let map = doc.map();
     let ranking = doc.ranking();
+    let zoom = view.zoom;
+    let detail = zoom >= paint::DETAIL_ZOOM;
     let visible = ui.clip_rect().expand(40.0);
     let painter = ui.painter().clone();
     let modifiers = ui.input(|i| i.modifiers);
+    let moving = Moving::of(doc, view.drag.as_ref());
 
     // Lanes first, so cards sit on top of them.
     for (index, (lane, band)) in map.lanes.iter().zip(&layout.bands).enumerate() {
@@ -254,108 +355,76 @@ fn scene_contents(
         } else if resp.clicked() {
             view.selection = Selection::only_lane(&lane.id);
         }
-        if zoom >= paint::DETAIL_ZOOM {
+        if detail {
             lane_buttons(ui, lane, index, map.lanes.len(), band.header, actions);
         }
     }
 
-    // Edges under the cards.
-    let moving = view.drag.clone();
-    let offset_of = |step_id: &str| -> Vec2 {
-        match &moving {
-            Some(Drag::Move { step_ids, offset }) if step_ids.iter().any(|s| s == step_id) => *offset,
-            _ => Vec2::ZERO,
-        }
-    };
-    for edge in &map.edges {
-        let (Some(&a), Some(&b)) = (layout.step_index.get(&edge.from), layout.step_index.get(&edge.to)) else {
-            continue;
-        };
-        let from = layout.cards[a].translate(offset_of(&edge.from));
-        let to = layout.cards[b].translate(offset_of(&edge.to));
-        if !from.union(to).intersects(visible) {
-            continue;
-        }
-        let points = paint::edge_points(from, to, zoom);
-        let handoff = map.steps[a].lane != map.steps[b].lane;
-        let key = (edge.from.clone(), edge.to.clone());
-        let selected = view.selection.edges.contains(&key);
-        paint::edge(&painter, pal, &points, handoff, selected, zoom);
-        if zoom >= paint::DETAIL_ZOOM {
-            let mid = paint::edge_midpoint(&points);
-            let hit = Rect::from_center_size(mid, vec2(16.0, 16.0));
-            let resp = ui.interact(hit, Id::unique(("edge", &edge.from, &edge.to)), Sense::click());
-            let label = format!(
-                "{} edge {} to {}",
-                if handoff { "Hand-off" } else { "Flow" },
-                map.steps[a].name,
-                map.steps[b].name
-            );
-            resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &label));
-            if resp.hovered() || selected {
-                painter.circle_filled(mid, 5.0, pal.selection);
-            }
-            if resp.clicked() {
-                if modifiers.shift || modifiers.command {
-                    if !view.selection.edges.remove(&key) {
-                        view.selection.edges.insert(key);
-                    }
-                } else {
-                    view.selection = Selection::default();
-                    view.selection.edges.insert(key);
-                }
-            }
-        }
-    }
-
-    // Cards.
     let scores = doc.step_scores();
     let max_friction = doc.max_step_friction();
-    for (i, step) in map.steps.iter().enumerate() {
-        let rect = layout.cards[i].translate(offset_of(&step.id));
-        if !rect.intersects(visible) {
-            continue;
-        }
-        let selected = view.selection.steps.contains(&step.id);
-        let resp = ui.interact(rect, Id::unique(("step", &step.id)), Sense::click_and_drag());
-        resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, format!("Step {}", step.name)));
-        let heat = if max_friction > 0.0 {
+    let heat = |i: usize| {
+        if max_friction > 0.0 {
             scores[i].point.friction() / max_friction
         } else {
             0.0
-        };
-        paint::step_card(
-            &painter,
-            pal,
-            rect,
-            &paint::CardLook {
-                step,
-                score: &scores[i],
-                heat,
-                selected,
-                currency: &map.currency,
-                zoom,
-                dark_mode,
-            },
+        }
+    };
+    if detail {
+        // The far-zoom meshes are rebuilt when next needed; not kept meanwhile.
+        view.overview = None;
+        detail_edges(ui, &painter, doc, view, layout, pal, &moving, visible);
+        detail_cards(
+            ui, &painter, doc, view, layout, pal, dark_mode, &moving, visible, actions,
         );
-        card_interaction(&resp, step, selected, modifiers, view, layout, map, actions);
-
-        if zoom >= paint::DETAIL_ZOOM {
-            let c = paint::connector_pos(rect);
-            let hit = Rect::from_center_size(c, Vec2::splat(CONNECTOR_R * 3.0));
-            let conn = ui.interact(hit, Id::unique(("connector", &step.id)), Sense::drag());
-            conn.widget_info(|| WidgetInfo::labeled(Role::Button, true, format!("Connect from {}", step.name)));
-            if resp.hovered() || conn.hovered() || selected || conn.dragged() {
-                paint::connector(&painter, pal, rect, conn.hovered());
+    } else {
+        // Far out: cached meshes, and live shapes only for what moves or is
+        // selected. Only the card under the pointer (and the dragged ones)
+        // take part in interaction.
+        let key = overview::OverviewKey {
+            version: doc.version(),
+            zoom_step: overview::zoom_step(zoom),
+            dark_mode,
+            moving: moving.fingerprint(),
+        };
+        if view.overview.as_ref().is_none_or(|o| o.key != key) {
+            view.overview = Some(overview::Overview::build(key, layout, pal, heat, &moving.mask));
+        }
+        if let Some(o) = &view.overview {
+            o.paint(&painter, visible);
+        }
+        // Lane borders a screen pixel wide on top, so lanes stay apart
+        // however densely the boxes fill them.
+        for band in layout.bands.iter().filter(|b| b.rect.intersects(visible)) {
+            painter.line_segment(
+                [band.rect.left_bottom(), band.rect.right_bottom()],
+                Stroke::new(1.0 / zoom, pal.card_border),
+            );
+        }
+        far_overlays(&painter, doc, view, layout, pal, dark_mode, &moving, heat, visible);
+        let hovered = ui
+            .ctx()
+            .pointer_hover_pos()
+            .zip(ui.ctx().layer_transform_to_global(ui.layer_id()))
+            .and_then(|(pos, t)| layout.card_at(t.inverse() * pos));
+        let mut interactive = moving.indices.clone();
+        interactive.extend(hovered.filter(|i| !moving.indices.contains(i)));
+        for i in interactive {
+            let step = &map.steps[i];
+            let rect = layout.cards[i].translate(moving.offset(i));
+            let selected = view.selection.steps.contains(&step.id);
+            let resp = ui.interact(rect, Id::unique(("step", &step.id)), Sense::click_and_drag());
+            resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, format!("Step {}", step.name)));
+            if resp.hovered() && !selected {
+                painter.rect_stroke(rect, 0.0, Stroke::new(1.5 / zoom, pal.selection), StrokeKind::Outside);
             }
-            connector_interaction(&conn, step, view, layout, map, actions);
+            card_interaction(&resp, step, selected, modifiers, view, layout, doc, actions);
         }
     }
 
     // Transient overlays: a connection being drawn, a selection box.
     match &view.drag {
         Some(Drag::Connect { from, pointer }) => {
-            if let Some(&a) = layout.step_index.get(from) {
+            if let Some(a) = doc.step_index(from) {
                 let start = layout.cards[a];
                 let target = Rect::from_center_size(*pointer + vec2(CONNECTOR_R, 0.0), vec2(1.0, 1.0));
                 paint::edge(
@@ -372,7 +441,188 @@ fn scene_contents(
         _ => {}
     }
 
-    rename_overlay(ui, map, layout, view, actions);
+    rename_overlay(ui, doc, layout, view, actions);
+}
+
+/// Edges at reading zoom: only those in view, each clickable at its middle.
+#[allow(clippy::too_many_arguments)]
+fn detail_edges(
+    ui: &mut egui::Ui,
+    painter: &egui::Painter,
+    doc: &Document,
+    view: &mut CanvasView,
+    layout: &Layout,
+    pal: &Palette,
+    moving: &Moving,
+    visible: Rect,
+) {
+    let map = doc.map();
+    let zoom = view.zoom;
+    let modifiers = ui.input(|i| i.modifiers);
+    for (edge, &(a, b)) in map
+        .edges
+        .iter()
+        .zip(&layout.edge_ends)
+        .filter_map(|(e, ends)| Some((e, ends.as_ref()?)))
+    {
+        let from = layout.cards[a].translate(moving.offset(a));
+        let to = layout.cards[b].translate(moving.offset(b));
+        if !from.union(to).expand(CARD_H).intersects(visible) {
+            continue;
+        }
+        // Long hand-offs span the map: flatten and draw only the part of
+        // the curve that can be seen.
+        let curve = layout::edge_curve(from, to);
+        let Some((t0, t1)) = paint::curve_span_in(&curve, visible) else {
+            continue;
+        };
+        let whole = t0 == 0.0 && t1 == 1.0;
+        let points = if whole {
+            paint::flatten(curve, zoom)
+        } else {
+            paint::flatten(paint::sub_curve(&curve, t0, t1), zoom)
+        };
+        let handoff = layout.card_lane[a] != layout.card_lane[b];
+        let key = (edge.from.clone(), edge.to.clone());
+        let selected = view.selection.edges.contains(&key);
+        for run in paint::visible_runs(&points, visible) {
+            let arrow = t1 == 1.0 && run.end == points.len();
+            paint::edge_part(painter, pal, &points[run], handoff, selected, zoom, arrow);
+        }
+        let mid = if whole {
+            paint::edge_midpoint(&points)
+        } else {
+            paint::bezier_at(&curve, 0.5)
+        };
+        let hit = Rect::from_center_size(mid, vec2(16.0, 16.0));
+        let resp = ui.interact(hit, Id::unique(("edge", &edge.from, &edge.to)), Sense::click());
+        let label = format!(
+            "{} edge {} to {}",
+            if handoff { "Hand-off" } else { "Flow" },
+            map.steps[a].name,
+            map.steps[b].name
+        );
+        resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &label));
+        if resp.hovered() || selected {
+            painter.circle_filled(mid, 5.0, pal.selection);
+        }
+        if resp.clicked() {
+            if modifiers.shift || modifiers.command {
+                if !view.selection.edges.remove(&key) {
+                    view.selection.edges.insert(key);
+                }
+            } else {
+                view.selection = Selection::default();
+                view.selection.edges.insert(key);
+            }
+        }
+    }
+}
+
+/// Cards at reading zoom: only those in view, each with its text and its
+/// connector.
+#[allow(clippy::too_many_arguments)]
+fn detail_cards(
+    ui: &mut egui::Ui,
+    painter: &egui::Painter,
+    doc: &Document,
+    view: &mut CanvasView,
+    layout: &Layout,
+    pal: &Palette,
+    dark_mode: bool,
+    moving: &Moving,
+    visible: Rect,
+    actions: &mut Vec<Action>,
+) {
+    let map = doc.map();
+    let zoom = view.zoom;
+    let modifiers = ui.input(|i| i.modifiers);
+    let scores = doc.step_scores();
+    let max_friction = doc.max_step_friction();
+    for (i, step) in map.steps.iter().enumerate() {
+        let rect = layout.cards[i].translate(moving.offset(i));
+        if !rect.intersects(visible) {
+            continue;
+        }
+        let selected = view.selection.steps.contains(&step.id);
+        let resp = ui.interact(rect, Id::unique(("step", &step.id)), Sense::click_and_drag());
+        resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, format!("Step {}", step.name)));
+        let heat = if max_friction > 0.0 {
+            scores[i].point.friction() / max_friction
+        } else {
+            0.0
+        };
+        paint::step_card(
+            painter,
+            pal,
+            rect,
+            &paint::CardLook {
+                step,
+                score: &scores[i],
+                heat,
+                selected,
+                currency: &map.currency,
+                zoom,
+                dark_mode,
+            },
+        );
+        card_interaction(&resp, step, selected, modifiers, view, layout, doc, actions);
+
+        let c = paint::connector_pos(rect);
+        let hit = Rect::from_center_size(c, Vec2::splat(CONNECTOR_R * 3.0));
+        let conn = ui.interact(hit, Id::unique(("connector", &step.id)), Sense::drag());
+        conn.widget_info(|| WidgetInfo::labeled(Role::Button, true, format!("Connect from {}", step.name)));
+        if resp.hovered() || conn.hovered() || selected || conn.dragged() {
+            paint::connector(painter, pal, rect, conn.hovered());
+        }
+        connector_interaction(&conn, step, view, layout, map, actions);
+    }
+}
+
+/// At far zoom, what the cached meshes leave out: the steps being dragged
+/// with their edges, and the selection's outlines.
+#[allow(clippy::too_many_arguments)]
+fn far_overlays(
+    painter: &egui::Painter,
+    doc: &Document,
+    view: &CanvasView,
+    layout: &Layout,
+    pal: &Palette,
+    dark_mode: bool,
+    moving: &Moving,
+    heat: impl Fn(usize) -> f64,
+    visible: Rect,
+) {
+    let zoom = view.zoom;
+    let pixel = 1.0 / zoom;
+    if !moving.indices.is_empty() {
+        for &(a, b) in layout.edge_ends.iter().flatten() {
+            if moving.mask[a] || moving.mask[b] {
+                let from = layout.cards[a].translate(moving.offset(a));
+                let to = layout.cards[b].translate(moving.offset(b));
+                let handoff = layout.card_lane[a] != layout.card_lane[b];
+                paint::edge(painter, pal, &paint::edge_points(from, to, zoom), handoff, false, zoom);
+            }
+        }
+        for &i in &moving.indices {
+            let rect = layout.cards[i].translate(moving.offset);
+            painter.rect_filled(rect, 0.0, crate::theme::heat_color(heat(i), dark_mode));
+        }
+    }
+    for i in view.selection.steps.iter().filter_map(|id| doc.step_index(id)) {
+        let rect = layout.cards[i].translate(moving.offset(i));
+        if rect.intersects(visible) {
+            painter.rect_stroke(rect, 0.0, Stroke::new(2.5 * pixel, pal.selection), StrokeKind::Outside);
+        }
+    }
+    for (from, to) in &view.selection.edges {
+        if let (Some(a), Some(b)) = (doc.step_index(from), doc.step_index(to)) {
+            let from = layout.cards[a].translate(moving.offset(a));
+            let to = layout.cards[b].translate(moving.offset(b));
+            let handoff = layout.card_lane[a] != layout.card_lane[b];
+            paint::edge(painter, pal, &paint::edge_points(from, to, zoom), handoff, true, zoom);
+        }
+    }
 }
 
 fn lane_buttons(ui: &mut egui::Ui, lane: &Lane, index: usize, lanes: usize, header: Rect, actions: &mut Vec<Action>) {
@@ -410,7 +660,7 @@ fn card_interaction(
     modifiers: Modifiers,
     view: &mut CanvasView,
     layout: &Layout,
-    map: &crate::model::Map,
+    doc: &Document,
     actions: &mut Vec<Action>,
 ) {
     let extend = modifiers.shift || modifiers.command;
@@ -447,7 +697,7 @@ fn card_interaction(
         && let Some(Drag::Move { step_ids, offset }) = view.drag.take()
         && offset.length() > 0.5
     {
-        actions.push(Action::edit(move_edit(map, layout, &step_ids, offset)));
+        actions.push(Action::edit(move_edit(doc, layout, &step_ids, offset)));
     }
 }
 
@@ -523,11 +773,12 @@ fn background_interaction(
 }
 
 /// Moves steps by `offset`; each lands in the lane under its card's centre.
-pub fn move_edit(map: &crate::model::Map, layout: &Layout, step_ids: &[String], offset: Vec2) -> Edit {
+pub fn move_edit(doc: &Document, layout: &Layout, step_ids: &[String], offset: Vec2) -> Edit {
+    let map = doc.map();
     let steps = step_ids
         .iter()
         .filter_map(|id| {
-            let &i = layout.step_index.get(id)?;
+            let i = doc.step_index(id)?;
             let card = layout.cards[i].translate(offset);
             let lane = layout.lane_at(card.center().y)?;
             let rel = layout.relative_to_lane(lane, card.min);
@@ -552,14 +803,15 @@ fn add_step_at(doc: &Document, lane: &Lane, body_origin: Pos2, pos: Pos2) -> Act
 
 fn rename_overlay(
     ui: &mut egui::Ui,
-    map: &crate::model::Map,
+    doc: &Document,
     layout: &Layout,
     view: &mut CanvasView,
     actions: &mut Vec<Action>,
 ) {
+    let map = doc.map();
     let Some(rename) = &mut view.rename else { return };
     let rect = match &rename.target {
-        RenameTarget::Step(id) => layout.step_index.get(id).map(|&i| {
+        RenameTarget::Step(id) => doc.step_index(id).map(|i| {
             let card = layout.cards[i];
             Rect::from_min_size(card.min + vec2(6.0, 4.0), vec2(card.width() - 12.0, 28.0))
         }),

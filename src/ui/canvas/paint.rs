@@ -13,6 +13,9 @@ use crate::theme::{self, CONNECTOR_R, Palette};
 
 /// Below this zoom, card text would be unreadable, so cards are plain boxes.
 pub const DETAIL_ZOOM: f32 = 0.45;
+/// Below this zoom, lane titles drawn in the header column would be smaller
+/// than about 13 px, so they are drawn on screen instead (`lane_labels`).
+pub const LANE_TITLE_ZOOM: f32 = 0.1;
 
 /// Text wrapped to at most `rows` lines of `max_width`, ending in "…" if cut.
 fn lines(
@@ -63,6 +66,9 @@ pub fn lane_band(painter: &Painter, pal: &Palette, band: &super::layout::LaneBan
     );
     if look.selected {
         painter.rect_stroke(band.rect.shrink(1.5), 0.0, pal.selection_stroke(), StrokeKind::Inside);
+    }
+    if look.zoom < LANE_TITLE_ZOOM {
+        return;
     }
 
     // Keep the title readable when zoomed out: about 13 px on screen or more.
@@ -191,16 +197,31 @@ pub fn connector(painter: &Painter, pal: &Palette, card: Rect, hovered: bool) {
 /// The curve an edge follows from one card to another, flattened finely
 /// enough for the zoom (about a screen pixel of error).
 pub fn edge_points(from: Rect, to: Rect, zoom: f32) -> Vec<Pos2> {
-    CubicBezierShape::from_points_stroke(
-        super::layout::edge_curve(from, to),
-        false,
-        Color32::TRANSPARENT,
-        Stroke::NONE,
-    )
-    .flatten(Some((0.8 / zoom.max(0.01)).max(0.8)))
+    flatten(super::layout::edge_curve(from, to), zoom)
+}
+
+/// Flattens a Bézier curve finely enough for the zoom (about a screen pixel
+/// of error).
+pub fn flatten(curve: [Pos2; 4], zoom: f32) -> Vec<Pos2> {
+    CubicBezierShape::from_points_stroke(curve, false, Color32::TRANSPARENT, Stroke::NONE)
+        .flatten(Some((0.8 / zoom.max(0.01)).max(0.8)))
 }
 
 pub fn edge(painter: &Painter, pal: &Palette, points: &[Pos2], handoff: bool, selected: bool, zoom: f32) {
+    edge_part(painter, pal, points, handoff, selected, zoom, true);
+}
+
+/// Part of an edge's curve (see `visible_runs`); the arrowhead only where
+/// the part reaches the edge's end.
+pub fn edge_part(
+    painter: &Painter,
+    pal: &Palette,
+    points: &[Pos2],
+    handoff: bool,
+    selected: bool,
+    zoom: f32,
+    arrow: bool,
+) {
     let (color, width) = match (selected, handoff) {
         (true, _) => (pal.selection, 3.5),
         (false, true) => (pal.handoff, 2.5),
@@ -212,6 +233,9 @@ pub fn edge(painter: &Painter, pal: &Palette, points: &[Pos2], handoff: bool, se
         painter.extend(Shape::dashed_line(points, stroke, 9.0, 6.0));
     } else {
         painter.add(Shape::line(points.to_vec(), stroke));
+    }
+    if !arrow {
+        return;
     }
     if let [.., before, end] = points {
         let dir = (*end - *before).normalized();
@@ -226,6 +250,66 @@ pub fn edge(painter: &Painter, pal: &Palette, points: &[Pos2], handoff: bool, se
     }
 }
 
+/// A point on a cubic Bézier curve.
+pub fn bezier_at(curve: &[Pos2; 4], t: f32) -> Pos2 {
+    let u = 1.0 - t;
+    let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+    (curve[0].to_vec2() * a + curve[1].to_vec2() * b + curve[2].to_vec2() * c + curve[3].to_vec2() * d).to_pos2()
+}
+
+/// The part of a curve's parameter range that may pass through `rect`,
+/// found on a coarse polyline along it (each piece padded by how far the
+/// curve can stray from it, plus the stroke and arrowhead); `None` if none.
+pub fn curve_span_in(curve: &[Pos2; 4], rect: Rect) -> Option<(f32, f32)> {
+    const SAMPLES: usize = 32;
+    let mut span: Option<(usize, usize)> = None;
+    let mut prev = curve[0];
+    for k in 1..=SAMPLES {
+        let next = bezier_at(curve, k as f32 / SAMPLES as f32);
+        let pad = (next - prev).length() * 0.25 + 16.0;
+        if Rect::from_two_pos(prev, next).expand(pad).intersects(rect) {
+            span = Some(span.map_or((k - 1, k), |(first, _)| (first, k)));
+        }
+        prev = next;
+    }
+    span.map(|(first, last)| (first as f32 / SAMPLES as f32, last as f32 / SAMPLES as f32))
+}
+
+/// The piece of a cubic Bézier curve between parameters `t0` and `t1`.
+pub fn sub_curve(c: &[Pos2; 4], t0: f32, t1: f32) -> [Pos2; 4] {
+    // Cut at t1, then cut the first piece at t0 / t1.
+    let split = |c: [Pos2; 4], t: f32| -> ([Pos2; 4], [Pos2; 4]) {
+        let l = |a: Pos2, b: Pos2| a + (b - a) * t;
+        let (p01, p12, p23) = (l(c[0], c[1]), l(c[1], c[2]), l(c[2], c[3]));
+        let (p012, p123) = (l(p01, p12), l(p12, p23));
+        let mid = l(p012, p123);
+        ([c[0], p01, p012, mid], [mid, p123, p23, c[3]])
+    };
+    let head = if t1 < 1.0 { split(*c, t1).0 } else { *c };
+    if t0 > 0.0 && t1 > 0.0 {
+        split(head, t0 / t1).1
+    } else {
+        head
+    }
+}
+
+/// The runs of consecutive points of a polyline whose segments meet `rect`,
+/// each as a range of indices; so a long edge is drawn (and dashed) only
+/// where it can be seen.
+pub fn visible_runs(points: &[Pos2], rect: Rect) -> Vec<std::ops::Range<usize>> {
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, pair) in points.windows(2).enumerate() {
+        if !Rect::from_two_pos(pair[0], pair[1]).intersects(rect) {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(run) if run.end == i + 1 => run.end = i + 2,
+            _ => runs.push(i..i + 2),
+        }
+    }
+    runs
+}
+
 /// The middle of an edge, where its click target sits.
 pub fn edge_midpoint(points: &[Pos2]) -> Pos2 {
     points.get(points.len() / 2).copied().unwrap_or_default()
@@ -234,4 +318,51 @@ pub fn edge_midpoint(points: &[Pos2]) -> Pos2 {
 pub fn selection_box(painter: &Painter, pal: &Palette, rect: Rect) {
     painter.rect_filled(rect, 0.0, pal.box_select);
     painter.rect_stroke(rect, 0.0, Stroke::new(1.0, pal.selection), StrokeKind::Inside);
+}
+
+/// One lane's label drawn on screen at far zoom, pinned to the left edge of
+/// the canvas so the name stays in view however the map is panned.
+pub struct LaneLabel<'a> {
+    /// The lane band on screen.
+    pub band_on_screen: Rect,
+    pub name: &'a str,
+    /// The lane's monthly friction, formatted.
+    pub figure: Option<String>,
+}
+
+/// Draws lane labels on screen, clipped to `canvas` (screen coordinates).
+/// A label shows only if its band is tall enough for one line of text.
+pub fn lane_labels(painter: &Painter, pal: &Palette, canvas: Rect, labels: &[LaneLabel<'_>]) {
+    const MIN_BAND_PX: f32 = 11.0;
+    for label in labels {
+        let band = label.band_on_screen.intersect(canvas);
+        if band.height() < MIN_BAND_PX {
+            continue;
+        }
+        let font = theme::bold((band.height() - 3.0).clamp(9.0, 13.0));
+        let mut text = label.name.to_owned();
+        if let Some(figure) = &label.figure {
+            text.push_str(" · ");
+            text.push_str(figure);
+        }
+        // Left of the map when there is room there, so the label hides no
+        // box; otherwise pinned inside the canvas's left edge.
+        let room_left = label.band_on_screen.left() - canvas.left() - 12.0;
+        let outside = room_left >= 80.0;
+        let width = if outside {
+            room_left.min(320.0)
+        } else {
+            (canvas.width() - 16.0).clamp(40.0, 320.0)
+        };
+        let galley = one_line(painter, &text, font, pal.text, width);
+        let left = if outside {
+            label.band_on_screen.left() - 8.0 - galley.size().x
+        } else {
+            band.left().max(canvas.left()) + 4.0
+        };
+        let top = band.top() + ((band.height() - galley.size().y) * 0.5).min(3.0);
+        let rect = Rect::from_min_size(egui::pos2(left, top), galley.size()).expand2(vec2(4.0, 1.0));
+        painter.rect_filled(rect, 3.0, pal.lane_header.gamma_multiply(0.92));
+        painter.galley(rect.min + vec2(4.0, 1.0), galley, pal.text);
+    }
 }

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The real window under Xvfb with a generated 20,000-step map as the last
+# map: cold start to the first frame, CPU use while idle, and resident
+# memory after 100 edits (each adds a step, so the undo history grows).
+# Prints one line per measurement with its target. Needs Xvfb and xdotool.
+#
+#   benches/window.sh target/release/frictionmap
+#
+# `cargo bench --bench window` runs it on the release binary.
+set -euo pipefail
+bin=$(realpath "$1")
+runs=${WINDOW_BENCH_RUNS:-3}
+tmp=$(mktemp -d)
+cleanup() {
+  [[ -n ${app:-} ]] && kill "$app" 2>/dev/null || true
+  [[ -n ${xvfb:-} ]] && kill "$xvfb" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+for tool in Xvfb xdotool python3; do
+  command -v "$tool" >/dev/null || { echo "window bench: $tool is not installed; skipped"; exit 0; }
+done
+
+mkfifo "$tmp/displayfd"
+Xvfb -displayfd 3 -screen 0 1600x1000x24 -nolisten tcp 3>"$tmp/displayfd" >"$tmp/xvfb.log" 2>&1 &
+xvfb=$!
+read -r -t 20 display <"$tmp/displayfd" || { echo "window bench: Xvfb did not start"; exit 1; }
+export DISPLAY=:$display
+mkdir -m 700 "$tmp/run"
+export XDG_RUNTIME_DIR=$tmp/run FRICTIONMAP_DB=$tmp/db/frictionmap.sqlite3
+
+# The generated map, made the last map opened, so the app opens it.
+"$bin" gen --lanes 40 --steps 20000 --edges 25000 --seed 2024 --out "$tmp/big.json" >/dev/null
+"$bin" import "$tmp/big.json" >/dev/null
+python3 - "$FRICTIONMAP_DB" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+(map_id,) = db.execute("SELECT id FROM maps WHERE name LIKE 'Synthetic map:%'").fetchone()
+db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES ('last_map_id', ?)", (str(map_id),))
+db.commit()
+PY
+
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+
+start_app() {
+  FRICTIONMAP_REPORT_STARTUP=1 "$bin" >"$tmp/app.log" 2>&1 &
+  app=$!
+  window=""
+  for _ in $(seq 1 300); do
+    window=$(xdotool search --name "^Friction Map$" 2>/dev/null | head -n 1 || true)
+    [[ -n $window ]] && break
+    kill -0 "$app" 2>/dev/null || { echo "window bench: the app exited early:"; cat "$tmp/app.log"; exit 1; }
+    sleep 0.1
+  done
+  [[ -n $window ]] || { echo "window bench: no window within 30 s"; exit 1; }
+  for _ in $(seq 1 100); do
+    grep -q "first frame after" "$tmp/app.log" && break
+    sleep 0.1
+  done
+}
+
+stop_app() {
+  kill "$app" 2>/dev/null || true
+  wait "$app" 2>/dev/null || true
+  app=""
+}
+
+# Cold start, several times; the median is reported.
+starts=()
+for _ in $(seq 1 "$runs"); do
+  start_app
+  starts+=("$(grep -o 'first frame after [0-9.]* ms' "$tmp/app.log" | grep -o '[0-9.]*' | head -n 1)")
+  stop_app
+done
+median=$(printf '%s\n' "${starts[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+
+# Idle: the window open, the pointer away, nothing changing. The software
+# renderer is busy for the first seconds (shader compilation), so wait.
+start_app
+sleep 8
+before=$(ticks "$app")
+sleep 10
+after=$(ticks "$app")
+idle=$(awk -v b="$before" -v a="$after" -v hz="$hz" 'BEGIN { printf "%.2f", (a - b) / hz / 10 * 100 }')
+
+# 100 edits: S adds a step to the first lane (and starts renaming it), Esc
+# leaves the name as it is. A key that lands while the name field still has
+# the keyboard adds nothing, so keep going until the database has 100 more.
+count_steps() { "$bin" list 2>/dev/null | grep '^Synthetic' | grep -o '[0-9]* steps)' | tr -d ' steps)' || true; }
+xdotool search --name "^Friction Map$" windowfocus 2>/dev/null
+sleep 0.5
+for _ in $(seq 1 40); do
+  missing=$((20100 - $(count_steps)))
+  ((missing > 0)) || break
+  for _ in $(seq 1 "$missing"); do
+    xdotool key s 2>/dev/null
+    sleep 0.25
+    xdotool key Escape 2>/dev/null
+    sleep 0.25
+  done
+  sleep 1.5
+done
+sleep 3
+rss_kb=$(awk '/^VmRSS/ { print $2 }' "/proc/$app/status")
+steps="$(count_steps) steps"
+[[ $steps == "20100 steps" ]] || echo "window bench: expected 20100 steps after the edits, found $steps"
+stop_app
+
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN { if (v <= t) print "PASS"; else printf "MISS (%.1fx)\n", v / t }'; }
+printf '%-52s %12s  %-14s %s\n' "real window (Xvfb, software GL)" "value" "target" "result"
+printf '%-52s %9s ms  %-14s %s\n' "cold start to first frame, 20,000-step map (median of $runs)" "$median" "≤ 1500 ms" "$(verdict "$median" 1500)"
+printf '%-52s %10s %%  %-14s %s\n' "CPU while idle (10 s, window open)" "$idle" "≈ 0 (≤ 1 %)" "$(verdict "$idle" 1)"
+rss_mb=$(awk -v k="$rss_kb" 'BEGIN { printf "%.0f", k / 1024 }')
+printf '%-52s %9s MB  %-14s %s\n' "resident memory after 100 edits (${steps:-map saved})" "$rss_mb" "≤ 250 MB" "$(verdict "$rss_mb" 250)"

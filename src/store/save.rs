@@ -1,0 +1,484 @@
+//! A map's rows: reading them, writing a whole map, and the diff save that
+//! autosave uses, which writes only the rows that changed since this
+//! connection last read or wrote the map. Both writes are one IMMEDIATE
+//! transaction, so a map is stored wholly or not at all.
+//!
+//! Rows keep a `position` so that `ORDER BY position` gives the map's order.
+//! Positions only need to increase along the map, not to be consecutive:
+//! removing a step leaves a gap instead of renumbering every step after it,
+//! and putting it back (undo) fills the gap.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::LazyLock;
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::{
+    MapId, Result, STEP_VALUE_COLUMNS, Store, StoreError, ensure_name_free, insert_picks, load_picks, unix_now,
+};
+use crate::model::{Attr, Edge, Lane, Map, Rates, Step};
+
+/// Room for every statement a save and a load use, so none is prepared
+/// twice in one save.
+const STATEMENT_CACHE: usize = 48;
+
+/// A map as it is stored, with the `position` of each step and edge.
+#[derive(Clone, Debug)]
+pub(super) struct Stored {
+    pub map: Map,
+    step_positions: Vec<i64>,
+    edge_positions: Vec<i64>,
+}
+
+/// What one [`Store`] last read or wrote of each map, so that
+/// [`Store::save_changes`] writes only what differs. Use one cache with one
+/// store. It notices writes by other connections (SQLite's `data_version`)
+/// and by its own store outside `save_changes` (the change counter), and
+/// then reads the map again before comparing.
+#[derive(Debug, Default)]
+pub struct SaveCache {
+    maps: HashMap<MapId, Stored>,
+    /// `data_version` and `total_changes` right after the last diff save.
+    seen: Option<(i64, u64)>,
+}
+
+impl SaveCache {
+    /// Forgets everything, so the next save reads the map first.
+    pub fn clear(&mut self) {
+        self.maps.clear();
+        self.seen = None;
+    }
+}
+
+/// How many rows a save wrote and deleted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SaveStats {
+    pub written: usize,
+    pub deleted: usize,
+}
+
+impl Store {
+    /// Replaces a stored map with `map`, all at once, rewriting every row.
+    pub fn save(&mut self, id: MapId, map: &Map) -> Result<()> {
+        self.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        ensure_name_free(&tx, &map.name, Some(id))?;
+        update_map_row(&tx, id, map)?;
+        // Children first, so no delete has to look for rows to cascade to.
+        for table in ["edges", "reviews", "picks", "steps", "lanes"] {
+            tx.prepare_cached(&format!("DELETE FROM {table} WHERE map_id = ?1"))?
+                .execute([id.0])?;
+        }
+        insert_contents(&tx, id, map)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Saves `map` by writing only the rows that differ from what is
+    /// stored, in one transaction. `cache` remembers the stored map for the
+    /// next call; the first call for a map reads it from the database.
+    pub fn save_changes(&mut self, cache: &mut SaveCache, id: MapId, map: Map) -> Result<SaveStats> {
+        self.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        let total_changes = self.conn.total_changes();
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let data_version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if cache.seen != Some((data_version, total_changes)) {
+            cache.maps.clear();
+        }
+        // Taken out, so a failed save leaves no stale entry behind.
+        let stored = match cache.maps.remove(&id) {
+            Some(stored) => stored,
+            None => load_stored(&tx, id)?,
+        };
+        if map.name != stored.map.name {
+            ensure_name_free(&tx, &map.name, Some(id))?;
+        }
+        update_map_row(&tx, id, &map)?;
+        let mut stats = SaveStats { written: 1, deleted: 0 };
+
+        // Lanes are few: their positions stay consecutive.
+        let old_lanes: HashMap<&str, (usize, &Lane)> = (stored.map.lanes.iter().enumerate())
+            .map(|(i, l)| (l.id.as_str(), (i, l)))
+            .collect();
+        for (position, lane) in map.lanes.iter().enumerate() {
+            let old = old_lanes.get(lane.id.as_str());
+            if old != Some(&(position, lane)) {
+                write_lane(&tx, id, position, lane, old.is_some())?;
+                stats.written += 1;
+            }
+        }
+        let steps = diff_list(&stored.map.steps, &stored.step_positions, &map.steps, |s: &Step| {
+            s.id.as_str()
+        });
+        for &(j, stored) in &steps.write {
+            write_step(&tx, id, steps.positions[j], &map.steps[j], stored)?;
+        }
+        let edges = diff_list(&stored.map.edges, &stored.edge_positions, &map.edges, |e: &Edge| {
+            (e.from.as_str(), e.to.as_str())
+        });
+        for &(j, stored) in &edges.write {
+            write_edge(&tx, id, edges.positions[j], &map.edges[j], stored)?;
+        }
+        stats.written += steps.write.len() + edges.write.len();
+        if map.picks != stored.map.picks {
+            tx.prepare_cached("DELETE FROM picks WHERE map_id = ?1")?
+                .execute([id.0])?;
+            insert_picks(&tx, id, &map.picks)?;
+            stats.written += map.picks.len();
+        }
+
+        // Deletes last: by now no kept row points at a row about to go, so
+        // the cascades take only what the map no longer has.
+        let mut delete_edge =
+            tx.prepare_cached("DELETE FROM edges WHERE map_id = ?1 AND from_step = ?2 AND to_step = ?3")?;
+        for &i in &edges.delete {
+            let e = &stored.map.edges[i];
+            stats.deleted += delete_edge.execute(params![id.0, e.from, e.to])?;
+        }
+        drop(delete_edge);
+        let mut delete_step = tx.prepare_cached("DELETE FROM steps WHERE map_id = ?1 AND step_id = ?2")?;
+        for &i in &steps.delete {
+            stats.deleted += delete_step.execute(params![id.0, stored.map.steps[i].id])?;
+        }
+        drop(delete_step);
+        let new_lanes: std::collections::HashSet<&str> = map.lanes.iter().map(|l| l.id.as_str()).collect();
+        let mut delete_lane = tx.prepare_cached("DELETE FROM lanes WHERE map_id = ?1 AND lane_id = ?2")?;
+        for lane in stored.map.lanes.iter().filter(|l| !new_lanes.contains(l.id.as_str())) {
+            stats.deleted += delete_lane.execute(params![id.0, lane.id])?;
+        }
+        drop(delete_lane);
+        drop(old_lanes);
+        drop(new_lanes);
+        tx.commit()?;
+
+        cache.maps.insert(
+            id,
+            Stored {
+                map,
+                step_positions: steps.positions,
+                edge_positions: edges.positions,
+            },
+        );
+        cache.seen = Some((data_version, self.conn.total_changes()));
+        Ok(stats)
+    }
+}
+
+/// How a list changed: which new rows to write, which old rows to delete,
+/// and the position of every new row.
+struct ListDiff {
+    /// New row index, and whether the row was stored before (an update) or
+    /// is new (an insert, which fails on a repeated id).
+    write: Vec<(usize, bool)>,
+    delete: Vec<usize>,
+    positions: Vec<i64>,
+}
+
+/// Compares two lists of rows keyed by id. The unchanged start and end are
+/// matched in one pass; only the part between them is matched by key. Rows
+/// keep their old position where the order allows it.
+fn diff_list<'a, T: PartialEq, K: Eq + Hash>(
+    old: &'a [T],
+    old_positions: &[i64],
+    new: &'a [T],
+    key: impl Fn(&'a T) -> K,
+) -> ListDiff {
+    let (n_old, n_new) = (old.len(), new.len());
+    let mut prefix = 0;
+    while prefix < n_old.min(n_new) && key(&old[prefix]) == key(&new[prefix]) {
+        prefix += 1;
+    }
+    let mut suffix = 0;
+    while suffix < (n_old - prefix).min(n_new - prefix)
+        && key(&old[n_old - 1 - suffix]) == key(&new[n_new - 1 - suffix])
+    {
+        suffix += 1;
+    }
+    let mut diff = ListDiff {
+        write: Vec::new(),
+        delete: Vec::new(),
+        positions: Vec::with_capacity(n_new),
+    };
+    for i in 0..prefix {
+        diff.positions.push(old_positions[i]);
+        if old[i] != new[i] {
+            diff.write.push((i, true));
+        }
+    }
+
+    let old_middle: HashMap<K, usize> = (prefix..n_old - suffix).map(|i| (key(&old[i]), i)).collect();
+    let mut matched = vec![false; n_old - suffix - prefix];
+    // Positions here must lie above the prefix's and below the suffix's.
+    let ceiling = if suffix > 0 {
+        old_positions[n_old - suffix]
+    } else {
+        i64::MAX
+    };
+    let mut last = if prefix > 0 { old_positions[prefix - 1] } else { -1 };
+    let mut renumber_suffix = false;
+    for (j, row) in new.iter().enumerate().take(n_new - suffix).skip(prefix) {
+        let old_index = old_middle.get(&key(row)).copied();
+        if let Some(i) = old_index {
+            matched[i - prefix] = true;
+        }
+        let position = old_index
+            .map(|i| old_positions[i])
+            .filter(|&p| p > last && p < ceiling)
+            .unwrap_or(last + 1);
+        renumber_suffix |= position >= ceiling;
+        diff.positions.push(position);
+        last = position;
+        if old_index.is_none_or(|i| old_positions[i] != position || old[i] != new[j]) {
+            diff.write.push((j, old_index.is_some()));
+        }
+    }
+    for k in 0..suffix {
+        let (i, j) = (n_old - suffix + k, n_new - suffix + k);
+        let position = if renumber_suffix { last + 1 } else { old_positions[i] };
+        last = position;
+        diff.positions.push(position);
+        if position != old_positions[i] || old[i] != new[j] {
+            diff.write.push((j, true));
+        }
+    }
+    diff.delete = (prefix..n_old - suffix).filter(|&i| !matched[i - prefix]).collect();
+    diff
+}
+
+fn update_map_row(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE maps SET name = ?2, currency = ?3, notes = ?4, hourly_cost = ?5,
+                    delay_cost_per_hour = ?6, hours_per_fte_month = ?7, updated_at = ?8
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            id.0,
+            map.name,
+            map.currency,
+            map.notes,
+            map.rates.hourly_cost,
+            map.rates.delay_cost_per_hour,
+            map.rates.hours_per_fte_month,
+            unix_now()
+        ])?;
+    if changed == 0 {
+        return Err(StoreError::NoSuchMap(id.0));
+    }
+    Ok(())
+}
+
+/// Writes a map's lanes, steps, edges and picks, numbered from 0.
+pub(super) fn insert_contents(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
+    for (position, lane) in map.lanes.iter().enumerate() {
+        write_lane(conn, id, position, lane, false)?;
+    }
+    // Rows go in in key order, so each primary-key index grows at its end
+    // instead of being split all over; the position keeps the map's order.
+    let mut order: Vec<usize> = (0..map.steps.len()).collect();
+    order.sort_unstable_by(|&a, &b| map.steps[a].id.cmp(&map.steps[b].id));
+    for position in order {
+        write_step(conn, id, position as i64, &map.steps[position], false)?;
+    }
+    let mut order: Vec<usize> = (0..map.edges.len()).collect();
+    order.sort_unstable_by(|&a, &b| {
+        let (x, y) = (&map.edges[a], &map.edges[b]);
+        (x.from.as_str(), x.to.as_str()).cmp(&(y.from.as_str(), y.to.as_str()))
+    });
+    for position in order {
+        write_edge(conn, id, position as i64, &map.edges[position], false)?;
+    }
+    insert_picks(conn, id, &map.picks)
+}
+
+/// An insert, and the same insert updating a stored row in place. The
+/// plain insert fails on a repeated id, as it must.
+struct InsertSql {
+    insert: String,
+    upsert: String,
+}
+
+impl InsertSql {
+    fn new(insert: String, on_conflict: &str) -> Self {
+        Self {
+            upsert: format!("{insert} ON CONFLICT {on_conflict}"),
+            insert,
+        }
+    }
+
+    fn get(&self, upsert: bool) -> &str {
+        if upsert { &self.upsert } else { &self.insert }
+    }
+}
+
+static LANE_SQL: LazyLock<InsertSql> = LazyLock::new(|| {
+    InsertSql::new(
+        "INSERT INTO lanes (map_id, lane_id, position, name, owner, notes, effort_weeks)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            .to_owned(),
+        "(map_id, lane_id) DO UPDATE SET position = excluded.position, name = excluded.name,
+             owner = excluded.owner, notes = excluded.notes, effort_weeks = excluded.effort_weeks",
+    )
+});
+
+static STEP_SQL: LazyLock<InsertSql> = LazyLock::new(|| {
+    InsertSql::new(
+        format!(
+            "INSERT INTO steps (map_id, step_id, lane_id, position, name, notes, x, y, {STEP_VALUE_COLUMNS})
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
+        ),
+        "(map_id, step_id) DO UPDATE SET lane_id = excluded.lane_id, position = excluded.position,
+             name = excluded.name, notes = excluded.notes, x = excluded.x, y = excluded.y,
+             volume_per_month = excluded.volume_per_month, volume_per_month_low = excluded.volume_per_month_low,
+             volume_per_month_high = excluded.volume_per_month_high, handle_minutes = excluded.handle_minutes,
+             handle_minutes_low = excluded.handle_minutes_low, handle_minutes_high = excluded.handle_minutes_high,
+             rework_rate = excluded.rework_rate, rework_rate_low = excluded.rework_rate_low,
+             rework_rate_high = excluded.rework_rate_high, approval_delay_hours = excluded.approval_delay_hours,
+             approval_delay_hours_low = excluded.approval_delay_hours_low,
+             approval_delay_hours_high = excluded.approval_delay_hours_high",
+    )
+});
+
+static EDGE_SQL: LazyLock<InsertSql> = LazyLock::new(|| {
+    InsertSql::new(
+        "INSERT INTO edges (map_id, from_step, to_step, position) VALUES (?1, ?2, ?3, ?4)".to_owned(),
+        "(map_id, from_step, to_step) DO UPDATE SET position = excluded.position",
+    )
+});
+
+/// Inserts one lane row, or updates it (`stored`). An update in place never
+/// deletes the row, so nothing cascades to its steps.
+fn write_lane(conn: &Connection, id: MapId, position: usize, lane: &Lane, stored: bool) -> Result<()> {
+    conn.prepare_cached(LANE_SQL.get(stored))?.execute(params![
+        id.0,
+        lane.id,
+        position as i64,
+        lane.name,
+        lane.owner,
+        lane.notes,
+        lane.effort_weeks
+    ])?;
+    Ok(())
+}
+
+fn write_step(conn: &Connection, id: MapId, position: i64, step: &Step, stored: bool) -> Result<()> {
+    let mut stmt = conn.prepare_cached(STEP_SQL.get(stored))?;
+    let v = |a: Attr| step.value(a);
+    let lo = |a: Attr| step.low.get(a);
+    let hi = |a: Attr| step.high.get(a);
+    use Attr::*;
+    stmt.execute(params![
+        id.0,
+        step.id,
+        step.lane,
+        position,
+        step.name,
+        step.notes,
+        f64::from(step.x),
+        f64::from(step.y),
+        v(VolumePerMonth),
+        lo(VolumePerMonth),
+        hi(VolumePerMonth),
+        v(HandleMinutes),
+        lo(HandleMinutes),
+        hi(HandleMinutes),
+        v(ReworkRate),
+        lo(ReworkRate),
+        hi(ReworkRate),
+        v(ApprovalDelayHours),
+        lo(ApprovalDelayHours),
+        hi(ApprovalDelayHours),
+    ])?;
+    Ok(())
+}
+
+fn write_edge(conn: &Connection, id: MapId, position: i64, edge: &Edge, stored: bool) -> Result<()> {
+    conn.prepare_cached(EDGE_SQL.get(stored))?
+        .execute(params![id.0, edge.from, edge.to, position])?;
+    Ok(())
+}
+
+/// Reads a whole map with the positions of its steps and edges.
+pub(super) fn load_stored(conn: &Connection, id: MapId) -> Result<Stored> {
+    let mut map = conn
+        .prepare_cached(
+            "SELECT name, currency, notes, hourly_cost, delay_cost_per_hour, hours_per_fte_month
+             FROM maps WHERE id = ?1",
+        )?
+        .query_row([id.0], |r| {
+            let mut map = Map::new(r.get::<_, String>(0)?);
+            map.currency = r.get(1)?;
+            map.notes = r.get(2)?;
+            map.rates = Rates {
+                hourly_cost: r.get(3)?,
+                delay_cost_per_hour: r.get(4)?,
+                hours_per_fte_month: r.get(5)?,
+            };
+            Ok(map)
+        })
+        .optional()?
+        .ok_or(StoreError::NoSuchMap(id.0))?;
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT lane_id, name, owner, notes, effort_weeks FROM lanes WHERE map_id = ?1 ORDER BY position",
+    )?;
+    map.lanes = stmt
+        .query_map([id.0], |r| {
+            Ok(Lane {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                owner: r.get(2)?,
+                notes: r.get(3)?,
+                effort_weeks: r.get(4)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT step_id, lane_id, name, notes, x, y, {STEP_VALUE_COLUMNS}, position
+         FROM steps WHERE map_id = ?1 ORDER BY position"
+    ))?;
+    let mut step_positions = Vec::new();
+    map.steps = stmt
+        .query_map([id.0], |r| {
+            let mut step = Step::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?);
+            step.notes = r.get(3)?;
+            step.x = r.get::<_, f64>(4)? as f32;
+            step.y = r.get::<_, f64>(5)? as f32;
+            let mut col = 6;
+            for attr in Attr::ALL {
+                step.set_value(attr, r.get(col)?);
+                step.low.set(attr, r.get(col + 1)?);
+                step.high.set(attr, r.get(col + 2)?);
+                col += 3;
+            }
+            Ok((step, r.get::<_, i64>(col)?))
+        })?
+        .map(|row| {
+            row.map(|(step, position)| {
+                step_positions.push(position);
+                step
+            })
+        })
+        .collect::<Result<_, _>>()?;
+
+    let mut stmt =
+        conn.prepare_cached("SELECT from_step, to_step, position FROM edges WHERE map_id = ?1 ORDER BY position")?;
+    let mut edge_positions = Vec::new();
+    map.edges = stmt
+        .query_map([id.0], |r| {
+            edge_positions.push(r.get::<_, i64>(2)?);
+            Ok(Edge {
+                from: r.get(0)?,
+                to: r.get(1)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    map.picks = load_picks(conn, id)?;
+    Ok(Stored {
+        map,
+        step_positions,
+        edge_positions,
+    })
+}

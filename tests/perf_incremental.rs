@@ -1,0 +1,265 @@
+//! The shortcuts taken for speed give the same answers as the long way:
+//! the document's incremental rescoring equals a full `rank`, and the diff
+//! save (`Store::save_changes`) leaves the database holding exactly the map,
+//! whatever sequence of edits, undos and redos came before.
+
+use frictionmap::document::Document;
+use frictionmap::edit::{Edit, MapMeta};
+use frictionmap::model::{Edge, Lane, Map, Step};
+use frictionmap::scoring::{rank, score_step};
+use frictionmap::store::{MapId, SaveCache, SaveStats, Store};
+use frictionmap::synth::{GenParams, generate};
+use proptest::prelude::*;
+
+fn small_map() -> Map {
+    generate(&GenParams {
+        lanes: 4,
+        steps: 40,
+        edges: 60,
+        seed: 11,
+    })
+}
+
+/// A valid edit of `map` chosen by `op` and `pick` (any numbers).
+fn edit_for(map: &Map, op: u8, pick: usize, counter: &mut usize) -> Option<Edit> {
+    let step = |k: usize| map.steps.get(k % map.steps.len().max(1)).cloned();
+    let lane = |k: usize| map.lanes.get(k % map.lanes.len().max(1)).cloned();
+    Some(match op % 11 {
+        0 => {
+            let mut s = step(pick)?;
+            s.volume_per_month += 1.0 + (pick % 7) as f64;
+            s.high.handle_minutes = pick.is_multiple_of(2).then_some(s.handle_minutes + 3.0);
+            Edit::UpdateSteps(vec![s])
+        }
+        1 => {
+            let mut s = step(pick)?;
+            s.lane = lane(pick / 3 + 1)?.id;
+            s.x += 20.0;
+            s.name = format!("Moved {pick}");
+            Edit::UpdateSteps(vec![s])
+        }
+        2 => Edit::RemoveSteps {
+            step_ids: vec![step(pick)?.id, step(pick / 2 + 5)?.id],
+        },
+        3 => {
+            *counter += 1;
+            let mut s = Step::new(format!("new{counter}"), lane(pick)?.id, format!("New {counter}"));
+            s.volume_per_month = 100.0 + pick as f64;
+            s.handle_minutes = 4.0;
+            let index = pick % (map.steps.len() + 1);
+            let edges = match step(pick / 7) {
+                Some(other) => vec![(
+                    map.edges.len(),
+                    Edge {
+                        from: s.id.clone(),
+                        to: other.id,
+                    },
+                )],
+                None => Vec::new(),
+            };
+            Edit::InsertSteps {
+                steps: vec![(index, s)],
+                edges,
+            }
+        }
+        4 => {
+            let edge = Edge {
+                from: step(pick)?.id,
+                to: step(pick / 5 + 1)?.id,
+            };
+            if edge.from == edge.to || map.edges.contains(&edge) {
+                return None;
+            }
+            Edit::AddEdges(vec![edge])
+        }
+        5 => Edit::RemoveEdges(vec![map.edges.get(pick % map.edges.len().max(1))?.clone()]),
+        6 if map.lanes.len() > 1 => Edit::RemoveLane {
+            lane_id: lane(pick)?.id,
+        },
+        7 => Edit::MoveLane {
+            lane_id: lane(pick)?.id,
+            to_index: pick / 3 % map.lanes.len().max(1),
+        },
+        8 => {
+            let mut l = lane(pick)?;
+            l.owner = format!("Owner {pick}");
+            Edit::UpdateLane(l)
+        }
+        9 => {
+            let mut meta = MapMeta::of(map);
+            meta.rates.hourly_cost += 1.0;
+            meta.notes = format!("notes {pick}");
+            Edit::SetMeta(meta)
+        }
+        _ => {
+            *counter += 1;
+            let l = Lane::new(format!("lane-new{counter}"), format!("New lane {counter}"));
+            Edit::Batch(vec![
+                Edit::InsertLane(Box::new(frictionmap::edit::RemovedLane {
+                    index: pick % (map.lanes.len() + 1),
+                    lane: l.clone(),
+                    steps: Vec::new(),
+                    edges: Vec::new(),
+                    picks: Vec::new(),
+                })),
+                Edit::UpdateSteps(vec![{
+                    let mut s = step(pick)?;
+                    s.lane = l.id;
+                    s
+                }]),
+            ])
+        }
+    })
+}
+
+fn check_scores(doc: &Document) -> Result<(), TestCaseError> {
+    prop_assert_eq!(doc.ranking(), &rank(doc.map()));
+    let full: Vec<_> = doc
+        .map()
+        .steps
+        .iter()
+        .map(|s| score_step(s, &doc.map().rates))
+        .collect();
+    prop_assert_eq!(doc.step_scores(), full.as_slice());
+    let max = full.iter().map(|s| s.point.friction()).fold(0.0, f64::max);
+    prop_assert_eq!(doc.max_step_friction(), max);
+    for (i, s) in doc.map().steps.iter().enumerate() {
+        prop_assert_eq!(doc.step_index(&s.id), Some(i));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Edits, undos and redos in any order: after each, the document's
+    /// cached scores equal a full rescoring, and after every diff save the
+    /// database holds exactly the document's map.
+    #[test]
+    fn incremental_scores_and_diff_saves_match_the_long_way(
+        ops in proptest::collection::vec((0u8..14, 0usize..10_000, any::<bool>()), 1..40)
+    ) {
+        let mut store = Store::open_in_memory().unwrap();
+        let id = store.create(&small_map()).unwrap();
+        let mut doc = Document::new(id, store.load(id).unwrap());
+        let mut cache = SaveCache::default();
+        let mut counter = 0;
+        for (op, pick, save) in ops {
+            match op {
+                11 => { doc.undo(); }
+                12 => { doc.redo(); }
+                13 => {
+                    // A whole-map save on the same connection: the next diff
+                    // save must not trust what it remembers.
+                    let mut other = doc.map().clone();
+                    other.notes = format!("whole save {pick}");
+                    store.save(id, &other).unwrap();
+                }
+                _ => {
+                    if let Some(edit) = edit_for(doc.map(), op, pick, &mut counter) {
+                        let _ = doc.apply(edit, None);
+                    }
+                }
+            }
+            check_scores(&doc)?;
+            if save {
+                store.save_changes(&mut cache, id, doc.map().clone()).unwrap();
+                prop_assert_eq!(&store.load(id).unwrap(), doc.map());
+            }
+        }
+        store.save_changes(&mut cache, id, doc.map().clone()).unwrap();
+        prop_assert_eq!(&store.load(id).unwrap(), doc.map());
+    }
+}
+
+/// One changed value writes the map row and that step's row, nothing else;
+/// a removed step is one delete and no renumbering; putting it back (undo)
+/// is one write into the gap it left.
+#[test]
+fn a_diff_save_writes_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("diff.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    let map = generate(&GenParams {
+        lanes: 5,
+        steps: 500,
+        edges: 600,
+        seed: 3,
+    });
+    let id = store.create(&map).unwrap();
+    let mut doc = Document::new(id, map);
+    let mut cache = SaveCache::default();
+    let stats = store.save_changes(&mut cache, id, doc.map().clone()).unwrap();
+    assert_eq!(stats, SaveStats { written: 1, deleted: 0 }, "nothing changed yet");
+
+    let mut step = doc.map().steps[250].clone();
+    step.rework_rate = 0.3;
+    doc.apply(Edit::UpdateSteps(vec![step]), None).unwrap();
+    let stats = store.save_changes(&mut cache, id, doc.map().clone()).unwrap();
+    assert_eq!(stats, SaveStats { written: 2, deleted: 0 });
+
+    let removed = doc.map().steps[3].id.clone();
+    let edges_of_removed = doc
+        .map()
+        .edges
+        .iter()
+        .filter(|e| e.from == removed || e.to == removed)
+        .count();
+    doc.apply(
+        Edit::RemoveSteps {
+            step_ids: vec![removed],
+        },
+        None,
+    )
+    .unwrap();
+    let stats = store.save_changes(&mut cache, id, doc.map().clone()).unwrap();
+    assert_eq!(stats.written, 1, "no step after the removed one is renumbered");
+    assert_eq!(stats.deleted, 1 + edges_of_removed);
+
+    assert!(doc.undo());
+    let stats = store.save_changes(&mut cache, id, doc.map().clone()).unwrap();
+    assert_eq!(
+        stats.written,
+        1 + 1 + edges_of_removed,
+        "the step and its edges go back into their gaps"
+    );
+    assert_eq!(stats.deleted, 0);
+    assert_eq!(&store.load(id).unwrap(), doc.map());
+}
+
+/// Another connection changing the map between two diff saves (another
+/// window, the command line) is noticed: the diff is made against what is
+/// really stored, so nothing of either change is lost or left behind.
+#[test]
+fn a_diff_save_notices_writes_from_another_connection() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("two.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    let map = small_map();
+    let id = store.create(&map).unwrap();
+    let mut cache = SaveCache::default();
+    store.save_changes(&mut cache, id, map.clone()).unwrap();
+
+    let mut other = Store::open(&path).unwrap();
+    let mut elsewhere = map.clone();
+    elsewhere.steps.truncate(10);
+    elsewhere
+        .edges
+        .retain(|e| elsewhere.steps.iter().any(|s| s.id == e.from) && elsewhere.steps.iter().any(|s| s.id == e.to));
+    other.save(id, &elsewhere).unwrap();
+
+    let mut mine = map.clone();
+    mine.steps[0].volume_per_month += 5.0;
+    let stats = store.save_changes(&mut cache, id, mine.clone()).unwrap();
+    assert!(
+        stats.written > 30,
+        "the steps the other connection dropped are written back: {stats:?}"
+    );
+    assert_eq!(store.load(id).unwrap(), mine);
+    drop(other);
+
+    // A map deleted elsewhere is an error, not a silent success.
+    let mut other = Store::open(&path).unwrap();
+    other.delete(id).unwrap();
+    assert!(store.save_changes(&mut cache, MapId(id.0), mine).is_err());
+}
