@@ -6,11 +6,11 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{app, ws, ws_mut};
+use common::{app, rename_map, ws, ws_mut};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use frictionmap::app::FrictionApp;
-use frictionmap::edit::{Edit, MapMeta};
+use frictionmap::edit::Edit;
 use frictionmap::store::Store;
 use frictionmap::ui::Action;
 use frictionmap::ui::top_bar::SaveIndicator;
@@ -29,13 +29,6 @@ fn run_until(harness: &mut Harness<'static, FrictionApp>, limit: Duration, done:
     }
 }
 
-fn rename(harness: &mut Harness<'static, FrictionApp>, name: &str) {
-    let mut meta = MapMeta::of(ws(harness).document().map());
-    meta.name = name.to_owned();
-    let ctx = harness.ctx.clone();
-    ws_mut(harness).handle(&ctx, Action::edit(Edit::SetMeta(meta)));
-}
-
 #[test]
 fn a_failed_save_is_shown_kept_in_memory_and_retried() {
     let dir = tempfile::tempdir().unwrap();
@@ -44,14 +37,14 @@ fn a_failed_save_is_shown_kept_in_memory_and_retried() {
     let id = ws(&harness).document().id;
 
     // An edit is saved within about a second, with nothing else to do.
-    rename(&mut harness, "Saved by itself");
+    rename_map(&mut harness, "Saved by itself");
     run_until(&mut harness, Duration::from_secs(5), |s| *s == SaveIndicator::Saved);
     assert_eq!(Store::open(&db).unwrap().load(id).unwrap().name, "Saved by itself");
 
     // Another program holds the database's write lock: the save fails.
     let blocker = rusqlite::Connection::open(&db).unwrap();
     blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
-    rename(&mut harness, "Kept in memory");
+    rename_map(&mut harness, "Kept in memory");
     run_until(&mut harness, Duration::from_secs(20), |s| {
         matches!(s, SaveIndicator::Failed(_))
     });

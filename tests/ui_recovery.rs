@@ -7,15 +7,13 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{app, ws, ws_mut};
+use common::{app, rename_map, ws, ws_mut};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use frictionmap::app::FrictionApp;
-use frictionmap::edit::{Edit, MapMeta};
 use frictionmap::samples::seed_if_empty;
 use frictionmap::store::Store;
 use frictionmap::store::backup::{self, Reason};
-use frictionmap::ui::Action;
 use frictionmap::ui::recovery::StartupProblem;
 
 /// A database with the samples and one backup, the newest good one.
@@ -124,13 +122,6 @@ fn a_newer_database_is_refused_with_a_message_and_left_untouched() {
     assert!(moved_aside(&db, ".corrupt-").is_empty(), "a newer file is not damage");
 }
 
-fn rename(harness: &mut Harness<'static, FrictionApp>, name: &str) {
-    let mut meta = MapMeta::of(ws(harness).document().map());
-    meta.name = name.to_owned();
-    let ctx = harness.ctx.clone();
-    ws_mut(harness).handle(&ctx, Action::edit(Edit::SetMeta(meta)));
-}
-
 #[test]
 fn a_second_window_on_the_same_database_waits_and_never_writes() {
     let dir = tempfile::tempdir().unwrap();
@@ -143,7 +134,7 @@ fn a_second_window_on_the_same_database_waits_and_never_writes() {
         "the second window has no workspace to save from"
     );
 
-    rename(&mut first, "Edited in the first window");
+    rename_map(&mut first, "Edited in the first window");
     ws_mut(&mut first).flush();
     let id = ws(&first).document().id;
     // Trying again while the first window is open changes nothing.
@@ -174,10 +165,10 @@ fn restore_from_backup_in_the_map_menu_brings_back_the_older_state() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("fm.sqlite3");
     let mut harness = app(&db);
-    rename(&mut harness, "Before the backup");
+    rename_map(&mut harness, "Before the backup");
     menu(&mut harness, "Back up now");
     assert!(ws(&harness).notice().is_some_and(|n| n.starts_with("Backed up to")));
-    rename(&mut harness, "After the backup");
+    rename_map(&mut harness, "After the backup");
     ws_mut(&mut harness).flush();
 
     menu(&mut harness, "Restore from backup…");

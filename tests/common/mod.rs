@@ -58,3 +58,14 @@ pub fn type_path(harness: &mut Harness<'static, FrictionApp>, path: &Path) {
     harness.key_press(Key::Enter);
     harness.run();
 }
+
+/// Renames the open map through the same action the inspector uses.
+pub fn rename_map(harness: &mut Harness<'static, FrictionApp>, name: &str) {
+    let mut meta = frictionmap::edit::MapMeta::of(ws(harness).document().map());
+    meta.name = name.to_owned();
+    let ctx = harness.ctx.clone();
+    ws_mut(harness).handle(
+        &ctx,
+        frictionmap::ui::Action::edit(frictionmap::edit::Edit::SetMeta(meta)),
+    );
+}
