@@ -6,6 +6,9 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{median_p95, verdict};
+
 use frictionmap::document::Document;
 use frictionmap::edit::Edit;
 use frictionmap::mapfile::{parse_map, to_json};
@@ -24,10 +27,6 @@ fn map(lanes: usize, steps: usize, edges: usize) -> Map {
     })
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 /// Whether a row runs: every row without arguments, otherwise the rows
 /// whose name contains one of them (`cargo bench --bench core -- rank`).
 fn wanted(path: &str) -> bool {
@@ -36,19 +35,11 @@ fn wanted(path: &str) -> bool {
 }
 
 /// Prints one result line: the median and p95 of `times`, and the target.
-fn report(path: &str, mut times: Vec<Duration>, target_ms: f64) {
-    times.sort();
-    let median = ms(times[times.len() / 2]);
-    let p95 = ms(times[(times.len() * 95 / 100).min(times.len() - 1)]);
-    let verdict = if median <= target_ms {
-        "PASS".to_owned()
-    } else {
-        format!("MISS ({:.1}x)", median / target_ms)
-    };
-    println!(
-        "{path:<52} {:>4} {median:>10.3}ms {p95:>10.3}ms  target ≤ {target_ms}ms  {verdict}",
-        times.len()
-    );
+fn report(path: &str, times: Vec<Duration>, target_ms: f64) {
+    let runs = times.len();
+    let (median, p95) = median_p95(times);
+    let verdict = verdict(median, target_ms);
+    println!("{path:<52} {runs:>4} {median:>10.3}ms {p95:>10.3}ms  target ≤ {target_ms}ms  {verdict}");
 }
 
 /// Runs `f` `warmup + runs` times and keeps the times of the last `runs`.

@@ -10,6 +10,9 @@
 
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{median_p95, verdict};
+
 use eframe::egui::{self, Event, Modifiers, PointerButton, Pos2, Rect, emath::TSTransform, vec2};
 use frictionmap::app::{AppConfig, Workspace};
 use frictionmap::samples::seed_if_empty;
@@ -78,20 +81,11 @@ impl Bench {
     }
 }
 
-fn report(row: &str, steps: usize, mut times: Vec<Duration>, target_ms: f64) {
-    times.sort();
-    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let median = ms(times[times.len() / 2]);
-    let p95 = ms(times[(times.len() * 95 / 100).min(times.len() - 1)]);
-    let verdict = if median <= target_ms {
-        "PASS".to_owned()
-    } else {
-        format!("MISS ({:.1}x)", median / target_ms)
-    };
-    println!(
-        "{row:<52} {steps:>7} {:>4} {median:>8.2}ms {p95:>8.2}ms  target ≤ {target_ms}ms  {verdict}",
-        times.len()
-    );
+fn report(row: &str, steps: usize, times: Vec<Duration>, target_ms: f64) {
+    let runs = times.len();
+    let (median, p95) = median_p95(times);
+    let verdict = verdict(median, target_ms);
+    println!("{row:<52} {steps:>7} {runs:>4} {median:>8.2}ms {p95:>8.2}ms  target ≤ {target_ms}ms  {verdict}");
 }
 
 fn main() {
