@@ -16,7 +16,7 @@ use frictionmap::samples::seed_if_empty;
 use frictionmap::store::backup::{self, Backup, Reason, Replaced};
 use frictionmap::store::{MapId, Store, StoreError};
 
-mod common;
+use crate::common;
 use common::disk::SmallDisk;
 
 const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");

@@ -40,7 +40,7 @@ fn step_count(v: u64) -> usize {
 }
 
 /// The child's body: not a test of its own. The parent runs this binary
-/// with `--ignored --exact child_saves_in_a_loop` and the database path in
+/// with `--ignored --exact` and this test's name and the database path in
 /// the environment.
 #[test]
 #[ignore = "entry point of the child process that the crash test kills"]
@@ -84,6 +84,15 @@ fn next_random(state: &mut u64) -> u64 {
     *state
 }
 
+/// The child test's name as the test harness knows it: its path within the
+/// test binary, which is this module's path without the crate.
+fn child_test_name() -> String {
+    match module_path!().split_once("::") {
+        Some((_, module)) => format!("{module}::child_saves_in_a_loop"),
+        None => "child_saves_in_a_loop".to_owned(),
+    }
+}
+
 #[test]
 fn crash_during_save_never_corrupts_or_mixes_versions() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -97,7 +106,7 @@ fn crash_during_save_never_corrupts_or_mixes_versions() {
             .args([
                 "--ignored",
                 "--exact",
-                "child_saves_in_a_loop",
+                &child_test_name(),
                 "--nocapture",
                 "--test-threads=1",
             ])

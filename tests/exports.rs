@@ -4,7 +4,7 @@
 //! temporary file behind for long; and the CSV never hands a spreadsheet a
 //! formula.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

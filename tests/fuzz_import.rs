@@ -6,7 +6,7 @@
 //!
 //! `cargo test` runs a modest number of cases. `FRICTIONMAP_FUZZ_SECS=600`
 //! runs for that many seconds instead and prints the executions per kind of
-//! input (`cargo test --release --test fuzz_import -- --nocapture`).
+//! input (`cargo test --release --test engine fuzz_import:: -- --nocapture`).
 //! `FRICTIONMAP_FUZZ_SEED=<number>` repeats a run.
 
 use std::cell::{Cell, RefCell};

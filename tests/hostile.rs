@@ -4,7 +4,7 @@
 //! change to the database: through `frictionmap import` (exit code 2) and
 //! through the app's Map ▸ Import JSON… (an error dialog).
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! Pictures, BPMN and the steps CSV through the Map menu of the real app,
 //! driven headless with the path field that stands in for file dialogs.
 
-mod common;
+use crate::common;
 
 use common::{app, menu, type_path, ws};
 use eframe::egui::{Key, Modifiers};

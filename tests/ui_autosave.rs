@@ -2,7 +2,7 @@
 //! a failed save is shown with its reason while the edits stay in memory,
 //! and saving succeeds by itself once the database is writable again.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! two steps from a card's connector, and box selection. The canvas is a
 //! zoomed and panned layer, so positions go through its transform.
 
-mod common;
+use crate::common;
 
 use common::{app, ws};
 use eframe::egui::{Pos2, Rect, emath::TSTransform};

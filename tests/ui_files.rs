@@ -1,7 +1,7 @@
 //! Importing and exporting map files through the Map menu, with the path
 //! field that stands in when no native file dialog is available.
 
-mod common;
+use crate::common;
 
 use common::{app, menu, type_path, ws};
 use egui_kittest::kittest::Queryable;

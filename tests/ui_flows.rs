@@ -1,7 +1,7 @@
 //! End-to-end editor flows, driven through the UI as a person would:
 //! menus, keys, typing and clicks, headless on the CPU.
 
-mod common;
+use crate::common;
 
 use common::{app, ws, ws_mut};
 use eframe::egui::{Key, Modifiers, Role};

@@ -2,7 +2,7 @@
 //! answer the readiness questions, log weekly reviews, and run a workshop
 //! with what-ifs and a reveal.
 
-mod common;
+use crate::common;
 
 use chrono::Days;
 use common::{app, ws, ws_mut};

@@ -3,7 +3,7 @@
 //! would: it says what it found, keeps every byte of the bad file, and
 //! offers the way out.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 
