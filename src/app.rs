@@ -54,6 +54,9 @@ pub struct AppConfig {
     pub report_first_frame_since: Option<Instant>,
     /// While edits happen, the database is backed up at most this often.
     pub backup_period: Duration,
+    /// The date taken as today (picks, briefs, readiness dates); `None`
+    /// reads the computer's clock. Tests fix it so pictures stay put.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl AppConfig {
@@ -64,6 +67,7 @@ impl AppConfig {
             native_dialogs: true,
             report_first_frame_since: None,
             backup_period: backup::PERIOD,
+            today: None,
         }
     }
 }
@@ -247,6 +251,8 @@ pub struct Workspace {
     dark_mode: bool,
     fullscreen: bool,
     native_dialogs: bool,
+    /// See [`AppConfig::today`].
+    fixed_today: Option<chrono::NaiveDate>,
     last_edit: Instant,
     sent_revision: u64,
     notice: Option<String>,
@@ -299,6 +305,7 @@ impl Workspace {
             dark_mode,
             fullscreen: false,
             native_dialogs: config.native_dialogs,
+            fixed_today: config.today,
             last_edit: now,
             sent_revision: 0,
             notice: None,
@@ -307,6 +314,11 @@ impl Workspace {
 
     pub fn document(&self) -> &Document {
         &self.doc
+    }
+
+    /// Today's date, as the configuration fixes it or the clock says.
+    fn today(&self) -> chrono::NaiveDate {
+        self.fixed_today.unwrap_or_else(today)
     }
 
     pub fn maps(&self) -> &[MapSummary] {
@@ -384,7 +396,7 @@ impl Workspace {
                 library_ui(ui, &self.maps, self.doc.id, &mut self.search, actions)
             });
         let other_names = self.other_map_names();
-        let today = today();
+        let today = self.today();
         egui::Panel::right("inspector")
             .resizable(true)
             .default_size(380.0)
@@ -800,7 +812,7 @@ impl Workspace {
                 .map_err(|e| format!("Could not write {}: {e}", path.display())),
             FilePurpose::ExportBrief => match self.shown_pick() {
                 Some(pick) => {
-                    let brief = crate::brief::lane_brief(self.doc.map(), self.doc.ranking(), &pick, today());
+                    let brief = crate::brief::lane_brief(self.doc.map(), self.doc.ranking(), &pick, self.today());
                     atomic_write(&path, brief.as_bytes())
                         .map(|()| format!("Exported the lane brief to {}", path.display()))
                         .map_err(|e| format!("Could not write {}: {e}", path.display()))
@@ -971,7 +983,7 @@ impl Workspace {
             return;
         };
         let owner = map.lane(&lane_id).map(|l| l.owner.clone()).unwrap_or_default();
-        let pick = crate::plan::Pick::new(crate::plan::next_pick_id(map), score, &owner, today());
+        let pick = crate::plan::Pick::new(crate::plan::next_pick_id(map), score, &owner, self.today());
         let pick_id = pick.id.clone();
         let mut picks = map.picks.clone();
         picks.push(pick);

@@ -1,14 +1,26 @@
 //! Snapshot images of the main window, rendered on the CPU with Mesa's
 //! software Vulkan driver (lavapipe). Without a Vulkan driver the images are
 //! skipped, unless FRICTIONMAP_REQUIRE_SNAPSHOTS=1 (as in CI) makes that a
-//! failure. `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` rewrites them.
+//! failure. `UPDATE_SNAPSHOTS=1 cargo test --test ui snapshots::` rewrites them.
 
-mod common;
+use crate::common;
 
-use common::{app, ws};
+use std::path::Path;
+
+use common::ws;
 use egui_kittest::kittest::Queryable;
 use egui_kittest::{Harness, SnapshotError};
-use frictionmap::app::FrictionApp;
+use frictionmap::app::{AppConfig, FrictionApp};
+
+/// The app on a fixed date, so dates in the pictures do not change from
+/// one day to the next.
+fn app(db: &Path) -> Harness<'static, FrictionApp> {
+    common::app_with(AppConfig {
+        native_dialogs: false,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22),
+        ..AppConfig::new(db.to_owned())
+    })
+}
 
 fn snapshot(harness: &mut Harness<'static, FrictionApp>, name: &str) {
     // Save first, so the save indicator always reads "Saved" in the picture.
