@@ -195,6 +195,10 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // Room for a large map's pages (SQLite's default is 2 MiB), so a
+        // whole save does not spill pages and read them back. Only pages
+        // in use take memory.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         let mut store = Self { conn, path };
         store.migrate(version)?;
         Ok(store)
