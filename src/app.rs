@@ -642,8 +642,13 @@ impl Workspace {
         if self.doc.is_saved() {
             return;
         }
+        // After a failed save the thread may lack an earlier snapshot, so it
+        // gets the whole map again.
+        if matches!(self.saver.status().state, SaveState::Failed(_)) {
+            self.doc.send_whole_next();
+        }
         self.saver
-            .save(self.doc.id, self.doc.revision(), self.doc.map().clone());
+            .save(self.doc.id, self.doc.revision(), self.doc.take_snapshot());
         self.sent_revision = self.doc.revision();
         self.backups.note_edit();
     }

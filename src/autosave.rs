@@ -1,7 +1,9 @@
 //! Autosave: a background thread with its own database connection writes
-//! map snapshots, so a save never stalls the UI. The newest snapshot of a
-//! map wins; older queued ones are skipped. Only the rows that differ from
-//! what the thread last saved are written (`Store::save_changes`).
+//! map snapshots, so a save never stalls the UI. A snapshot is the whole
+//! map or only the steps updated in place since the previous one
+//! (`document::Snapshot`); the thread keeps the newest map of each in its
+//! `SaveCache`, so queued snapshots merge into one save. Only the rows that
+//! differ from what is stored are written (`Store::save_cached`).
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -9,7 +11,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Instant;
 
-use crate::model::Map;
+use crate::document::Snapshot;
 use crate::store::{MapId, SaveCache, Store};
 
 /// How the latest save went.
@@ -40,7 +42,11 @@ impl SaveStatus {
 }
 
 enum Job {
-    Save { id: MapId, revision: u64, map: Box<Map> },
+    Save {
+        id: MapId,
+        revision: u64,
+        snapshot: Snapshot,
+    },
     Flush(Sender<()>),
 }
 
@@ -73,17 +79,14 @@ impl Saver {
         }
     }
 
-    /// Queues a snapshot of a map for saving.
-    pub fn save(&self, id: MapId, revision: u64, map: Map) {
+    /// Queues a snapshot of a map for saving. A [`Snapshot::Steps`] builds
+    /// on the snapshots of the map sent before it.
+    pub fn save(&self, id: MapId, revision: u64, snapshot: Snapshot) {
         lock(&self.status).in_flight = true;
-        let sent = self.jobs.as_ref().is_some_and(|jobs| {
-            jobs.send(Job::Save {
-                id,
-                revision,
-                map: Box::new(map),
-            })
-            .is_ok()
-        });
+        let sent = self
+            .jobs
+            .as_ref()
+            .is_some_and(|jobs| jobs.send(Job::Save { id, revision, snapshot }).is_ok());
         if !sent {
             set_state(&self.status, SaveState::Failed("the save thread has stopped".into()));
         }
@@ -124,34 +127,48 @@ fn set_state(status: &Mutex<SaveStatus>, state: SaveState) {
 }
 
 fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStatus>, notify: &dyn Fn()) {
-    // The connection and what it last saved of each map, opened lazily and
-    // reopened after a failure to open.
-    let mut store: Option<(Store, SaveCache)> = None;
+    // The connection, opened lazily and reopened after a failure to open,
+    // and the newest map of each, which outlives a failed open or save.
+    let mut store: Option<Store> = None;
+    let mut cache = SaveCache::default();
     while let Ok(first) = rx.recv() {
-        // Take everything queued, keeping only the newest snapshot per map.
+        // Take everything queued into the cache: one save per map, of its
+        // newest revision.
         let mut jobs = vec![first];
         jobs.extend(rx.try_iter());
         let mut flushes = Vec::new();
-        let mut latest: Vec<(MapId, u64, Box<Map>)> = Vec::new();
+        // Each map's newest revision, and why its snapshots could not be
+        // taken in, if they could not.
+        let mut latest: Vec<(MapId, u64, Option<String>)> = Vec::new();
         for job in jobs {
             match job {
                 Job::Flush(done) => flushes.push(done),
-                Job::Save { id, revision, map } => {
+                Job::Save { id, revision, snapshot } => {
+                    let refused = latest.iter().find(|(m, _, _)| *m == id).and_then(|(_, _, e)| e.clone());
+                    let refused = match snapshot {
+                        Snapshot::Whole(map) => {
+                            cache.put(id, *map);
+                            None
+                        }
+                        Snapshot::Steps(steps) => match cache.put_steps(id, steps) {
+                            Ok(()) => refused,
+                            Err(e) => Some(e.to_string()),
+                        },
+                    };
                     latest.retain(|(m, _, _)| *m != id);
-                    latest.push((id, revision, map));
+                    latest.push((id, revision, refused));
                 }
             }
         }
         let mut failure = None;
-        for (id, revision, map) in latest {
-            let result = match &mut store {
-                Some((s, cache)) => s.save_changes(cache, id, *map),
-                None => Store::open(path).and_then(|mut s| {
-                    let mut cache = SaveCache::default();
-                    let r = s.save_changes(&mut cache, id, *map);
-                    store = Some((s, cache));
-                    r
-                }),
+        for (id, revision, refused) in latest {
+            let result = match refused {
+                Some(why) => Err(why),
+                None => match &mut store {
+                    Some(s) => s.save_cached(&mut cache, id),
+                    None => Store::open(path).and_then(|s| store.insert(s).save_cached(&mut cache, id)),
+                }
+                .map_err(|e| e.to_string()),
             };
             let mut s = lock(status);
             match result {
@@ -159,7 +176,10 @@ fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStat
                     s.saved.retain(|(m, _)| *m != id);
                     s.saved.push((id, revision));
                 }
-                Err(e) => failure = Some(e.to_string()),
+                // The first failure is the cause of any later ones.
+                Err(why) => {
+                    failure.get_or_insert(why);
+                }
             }
         }
         {

@@ -2,12 +2,12 @@
 //! All changes go through [`Document::apply`], the single choke point that
 //! undo, autosave and the ranking cache hook into.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::edit::{Edit, EditError, apply};
 use crate::history::History;
-use crate::model::Map;
+use crate::model::{Map, Step};
 use crate::scoring::{Ranking, ScoreCache, StepScore};
 use crate::store::MapId;
 
@@ -27,6 +27,20 @@ pub struct Document {
     scores: ScoreCache,
     /// Each step's index in `map.steps`, by id.
     step_index: HashMap<String, usize>,
+    /// The indices of the steps updated in place since the last
+    /// [`Document::take_snapshot`], or `None` when anything else changed
+    /// (or nothing was sent yet) and the next snapshot is the whole map.
+    unsent_steps: Option<BTreeSet<usize>>,
+}
+
+/// What a document sends to be saved: the whole map, or only the steps
+/// updated in place since the previous snapshot, with their index in
+/// `map.steps`. A `Steps` snapshot makes sense only to a receiver that got
+/// every earlier snapshot of the document.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Snapshot {
+    Whole(Box<Map>),
+    Steps(Vec<(usize, Step)>),
 }
 
 impl Document {
@@ -42,6 +56,7 @@ impl Document {
             history: History::default(),
             revision: 0,
             saved_revision: 0,
+            unsent_steps: None,
         }
     }
 
@@ -84,6 +99,24 @@ impl Document {
 
     pub fn mark_saved(&mut self, revision: u64) {
         self.saved_revision = self.saved_revision.max(revision);
+    }
+
+    /// What changed since the previous snapshot. Edits that only updated
+    /// steps in place give just those steps, so autosave neither copies
+    /// nor compares the whole map for them.
+    pub fn take_snapshot(&mut self) -> Snapshot {
+        let snapshot = match self.unsent_steps.take() {
+            Some(indices) => Snapshot::Steps(indices.into_iter().map(|i| (i, self.map.steps[i].clone())).collect()),
+            None => Snapshot::Whole(Box::new(self.map.clone())),
+        };
+        self.unsent_steps = Some(BTreeSet::new());
+        snapshot
+    }
+
+    /// Makes the next snapshot the whole map, for a receiver that may have
+    /// missed an earlier one.
+    pub fn send_whole_next(&mut self) {
+        self.unsent_steps = None;
     }
 
     /// Applies an edit as one undo step. Edits with the same `merge_key`
@@ -146,8 +179,14 @@ impl Document {
         let indices: Option<Vec<usize>> =
             touched.and_then(|ids| ids.iter().map(|id| self.step_index(id)).collect::<Option<Vec<usize>>>());
         match indices {
-            Some(indices) => self.scores.update_steps(&self.map, &indices),
+            Some(indices) => {
+                self.scores.update_steps(&self.map, &indices);
+                if let Some(unsent) = &mut self.unsent_steps {
+                    unsent.extend(indices);
+                }
+            }
             None => {
+                self.unsent_steps = None;
                 self.step_index = index_steps(&self.map);
                 self.scores = ScoreCache::new(&self.map);
             }

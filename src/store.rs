@@ -16,7 +16,7 @@ use crate::validate::MAX_NAME_CHARS;
 
 mod save;
 use save::insert_contents;
-pub use save::{SaveCache, SaveStats};
+pub use save::{SaveCache, SaveStats, StepsError};
 
 /// The schema version this build writes. Migrations bring older files here.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -65,6 +65,8 @@ pub enum StoreError {
     NotWritable { path: String, error: std::io::Error },
     #[error("map {map} in the database: {place}: {message}")]
     BadValue { map: i64, place: String, message: String },
+    #[error(transparent)]
+    Steps(#[from] StepsError),
     #[error("{}", describe_sql(.0))]
     Sql(#[from] rusqlite::Error),
 }
@@ -193,6 +195,10 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        // Room for a large map's pages (SQLite's default is 2 MiB), so a
+        // whole save does not spill pages and read them back. Only pages
+        // in use take memory.
+        conn.pragma_update(None, "cache_size", -65_536)?;
         let mut store = Self { conn, path };
         store.migrate(version)?;
         Ok(store)

@@ -1,9 +1,11 @@
 //! The shortcuts taken for speed give the same answers as the long way:
 //! the document's incremental rescoring equals a full `rank`, and the diff
-//! save (`Store::save_changes`) leaves the database holding exactly the map,
-//! whatever sequence of edits, undos and redos came before.
+//! save (`Store::save_changes`) and autosave's snapshots of only the steps
+//! updated in place leave the database holding exactly the map, whatever
+//! sequence of edits, undos, redos and failed saves came before.
 
-use frictionmap::document::Document;
+use frictionmap::autosave::{SaveState, Saver};
+use frictionmap::document::{Document, Snapshot};
 use frictionmap::edit::{Edit, MapMeta};
 use frictionmap::model::{Edge, Lane, Map, Step};
 use frictionmap::scoring::{rank, score_step};
@@ -170,6 +172,191 @@ proptest! {
         store.save_changes(&mut cache, id, doc.map().clone()).unwrap();
         prop_assert_eq!(&store.load(id).unwrap(), doc.map());
     }
+}
+
+/// Puts a document's snapshot into a save cache, as the save thread does.
+fn put(cache: &mut SaveCache, id: MapId, snapshot: Snapshot) {
+    match snapshot {
+        Snapshot::Whole(map) => cache.put(id, *map),
+        Snapshot::Steps(steps) => cache.put_steps(id, steps).unwrap(),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Autosave's path: the document's snapshots, mostly of steps updated
+    /// in place, put into a save cache and saved, with failed saves (a
+    /// read-only connection) and whole saves outside the cache in between.
+    /// After every save that succeeds, the database holds exactly what a
+    /// whole save of the document's map stores.
+    #[test]
+    fn snapshot_saves_store_what_a_whole_save_stores(
+        ops in proptest::collection::vec((0u8..20, 0usize..10_000, any::<bool>()), 1..60)
+    ) {
+        let mut store = Store::open_in_memory().unwrap();
+        let id = store.create(&small_map()).unwrap();
+        let mut whole = Store::open_in_memory().unwrap();
+        let whole_id = whole.create(&small_map()).unwrap();
+        let mut doc = Document::new(id, store.load(id).unwrap());
+        let mut cache = SaveCache::default();
+        let mut read_only = false;
+        let mut counter = 0;
+        for (op, pick, save) in ops {
+            match op {
+                11 => { doc.undo(); }
+                12 => { doc.redo(); }
+                13 if !read_only => {
+                    let mut other = doc.map().clone();
+                    other.notes = format!("whole save {pick}");
+                    store.save(id, &other).unwrap();
+                }
+                14 => {
+                    read_only = !read_only;
+                    store.connection().pragma_update(None, "query_only", read_only).unwrap();
+                }
+                _ => {
+                    // Most edits only update steps in place, as in real use.
+                    if let Some(edit) = edit_for(doc.map(), if op > 14 { op % 2 } else { op }, pick, &mut counter) {
+                        let _ = doc.apply(edit, None);
+                    }
+                }
+            }
+            if save {
+                put(&mut cache, id, doc.take_snapshot());
+                let saved = store.save_cached(&mut cache, id);
+                prop_assert_eq!(saved.is_ok(), !read_only, "{:?}", saved);
+                if !read_only {
+                    whole.save(whole_id, doc.map()).unwrap();
+                    prop_assert_eq!(store.load(id).unwrap(), whole.load(whole_id).unwrap());
+                    prop_assert_eq!(&store.load(id).unwrap(), doc.map());
+                }
+            }
+        }
+        store.connection().pragma_update(None, "query_only", false).unwrap();
+        put(&mut cache, id, doc.take_snapshot());
+        store.save_cached(&mut cache, id).unwrap();
+        prop_assert_eq!(&store.load(id).unwrap(), doc.map());
+    }
+}
+
+/// An edit that only updates a step in place sends that step alone, and
+/// saving it writes the map row and that step's row; anything else sends
+/// the whole map again.
+#[test]
+fn an_in_place_edit_sends_and_saves_only_its_step() {
+    let mut store = Store::open_in_memory().unwrap();
+    let id = store.create(&small_map()).unwrap();
+    let mut doc = Document::new(id, store.load(id).unwrap());
+    let mut cache = SaveCache::default();
+    let first = doc.take_snapshot();
+    assert!(matches!(first, Snapshot::Whole(_)), "nothing was sent yet");
+    put(&mut cache, id, first);
+    assert_eq!(
+        store.save_cached(&mut cache, id).unwrap(),
+        SaveStats { written: 1, deleted: 0 }
+    );
+
+    let mut step = doc.map().steps[7].clone();
+    step.handle_minutes += 1.0;
+    doc.apply(Edit::UpdateSteps(vec![step.clone()]), None).unwrap();
+    assert!(doc.undo() && doc.redo());
+    let snapshot = doc.take_snapshot();
+    assert_eq!(snapshot, Snapshot::Steps(vec![(7, step)]));
+    put(&mut cache, id, snapshot);
+    assert_eq!(
+        store.save_cached(&mut cache, id).unwrap(),
+        SaveStats { written: 2, deleted: 0 }
+    );
+    assert_eq!(&store.load(id).unwrap(), doc.map());
+
+    let removed = doc.map().steps[3].id.clone();
+    doc.apply(
+        Edit::RemoveSteps {
+            step_ids: vec![removed],
+        },
+        None,
+    )
+    .unwrap();
+    assert!(matches!(doc.take_snapshot(), Snapshot::Whole(_)));
+}
+
+/// Steps that do not fit the cached map (a bug in the sender) are refused,
+/// and the cache forgets the map, so no later save can store a map that
+/// lacks an edit; the whole map brings it back.
+#[test]
+fn steps_that_do_not_fit_the_cached_map_are_refused() {
+    let mut store = Store::open_in_memory().unwrap();
+    let id = store.create(&small_map()).unwrap();
+    let map = store.load(id).unwrap();
+    let mut cache = SaveCache::default();
+    assert!(cache.put_steps(id, Vec::new()).is_err(), "nothing cached yet");
+    cache.put(id, map.clone());
+    let wrong = map.steps[4].clone();
+    assert!(cache.put_steps(id, vec![(5, wrong)]).is_err());
+    assert!(cache.put_steps(id, Vec::new()).is_err(), "the map is forgotten");
+    assert!(store.save_cached(&mut cache, id).is_err());
+    cache.put(id, map.clone());
+    store.save_cached(&mut cache, id).unwrap();
+    assert_eq!(store.load(id).unwrap(), map);
+}
+
+/// The save thread merges queued snapshots, whole and steps-only, into one
+/// save of the newest revision, and a failed save (the database locked by
+/// another program) loses nothing: the next snapshot of only a step stores
+/// every edit.
+#[test]
+fn the_save_thread_stores_every_snapshot_even_after_a_failed_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("thread.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    let id = store.create(&small_map()).unwrap();
+    let mut doc = Document::new(id, store.load(id).unwrap());
+    let saver = Saver::start(path.clone(), || {});
+    let edit_step = |doc: &mut Document, k: usize| {
+        let mut step = doc.map().steps[k].clone();
+        step.volume_per_month += 3.0;
+        doc.apply(Edit::UpdateSteps(vec![step]), None).unwrap();
+    };
+    for k in 0..5 {
+        edit_step(&mut doc, k);
+        saver.save(id, doc.revision(), doc.take_snapshot());
+    }
+    doc.apply(
+        Edit::RemoveSteps {
+            step_ids: vec![doc.map().steps[9].id.clone()],
+        },
+        None,
+    )
+    .unwrap();
+    saver.save(id, doc.revision(), doc.take_snapshot());
+    edit_step(&mut doc, 2);
+    saver.save(id, doc.revision(), doc.take_snapshot());
+    saver.flush();
+    assert_eq!(saver.status().state, SaveState::Saved);
+    assert_eq!(saver.status().saved_revision(id), Some(doc.revision()));
+    assert_eq!(&store.load(id).unwrap(), doc.map());
+
+    let blocker = rusqlite::Connection::open(&path).unwrap();
+    blocker.execute_batch("BEGIN EXCLUSIVE").unwrap();
+    edit_step(&mut doc, 11);
+    saver.save(id, doc.revision(), doc.take_snapshot());
+    saver.flush();
+    assert!(matches!(saver.status().state, SaveState::Failed(_)));
+    blocker.execute_batch("ROLLBACK").unwrap();
+    drop(blocker);
+
+    edit_step(&mut doc, 12);
+    let snapshot = doc.take_snapshot();
+    assert!(matches!(snapshot, Snapshot::Steps(_)));
+    saver.save(id, doc.revision(), snapshot);
+    saver.flush();
+    assert_eq!(saver.status().state, SaveState::Saved);
+    assert_eq!(
+        &store.load(id).unwrap(),
+        doc.map(),
+        "the edit whose save failed is stored too"
+    );
 }
 
 /// One changed value writes the map row and that step's row, nothing else;

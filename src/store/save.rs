@@ -8,7 +8,7 @@
 //! removing a step leaves a gap instead of renumbering every step after it,
 //! and putting it back (undo) fills the gap.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::LazyLock;
 
@@ -27,20 +27,57 @@ const STATEMENT_CACHE: usize = 48;
 #[derive(Clone, Debug)]
 pub(super) struct Stored {
     pub map: Map,
-    step_positions: Vec<i64>,
-    edge_positions: Vec<i64>,
+    positions: Positions,
 }
 
-/// What one [`Store`] last read or wrote of each map, so that
-/// [`Store::save_changes`] writes only what differs. Use one cache with one
-/// store. It notices writes by other connections (SQLite's `data_version`)
-/// and by its own store outside `save_changes` (the change counter), and
-/// then reads the map again before comparing.
+/// The `position` of each step and edge row, in map order.
+#[derive(Clone, Debug, Default)]
+struct Positions {
+    steps: Vec<i64>,
+    edges: Vec<i64>,
+}
+
+/// The maps one [`Store`] is asked to save, and what it knows is stored of
+/// each, so that [`Store::save_cached`] writes only what differs. Use one
+/// cache with one store. It notices writes by other connections (SQLite's
+/// `data_version`) and by its own store outside its saves (the change
+/// counter), and then reads the map again before comparing.
 #[derive(Debug, Default)]
 pub struct SaveCache {
-    maps: HashMap<MapId, Stored>,
-    /// `data_version` and `total_changes` right after the last diff save.
+    maps: HashMap<MapId, Cached>,
+    /// `data_version` and `total_changes` right after the last save.
     seen: Option<(i64, u64)>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    /// The newest map given to the cache: what the next save stores.
+    map: Map,
+    stored: Known,
+}
+
+/// What the database is known to hold of a cached map.
+#[derive(Debug)]
+enum Known {
+    /// Nothing: the next save reads the stored map and compares.
+    Nothing,
+    /// An older map, the one `map` replaced.
+    Map(Stored),
+    /// `map` itself but for the steps at these indices, which were only
+    /// updated in place, so every row keeps its position.
+    Steps {
+        changed: BTreeSet<usize>,
+        positions: Positions,
+    },
+}
+
+/// Why a save cache cannot give the map to store.
+#[derive(Debug, thiserror::Error)]
+pub enum StepsError {
+    #[error("the save cache holds no copy of map {0}")]
+    NotCached(i64),
+    #[error("step {index} of map {map} is not {id:?} in the save cache")]
+    Mismatch { map: i64, index: usize, id: String },
 }
 
 impl SaveCache {
@@ -48,6 +85,52 @@ impl SaveCache {
     pub fn clear(&mut self) {
         self.maps.clear();
         self.seen = None;
+    }
+
+    /// Makes `map` what the next [`Store::save_cached`] of `id` stores.
+    pub fn put(&mut self, id: MapId, map: Map) {
+        let stored = match self.maps.remove(&id) {
+            // The database holds the map being replaced: compare with it.
+            Some(Cached {
+                map: old,
+                stored: Known::Steps { changed, positions },
+            }) if changed.is_empty() => Known::Map(Stored { map: old, positions }),
+            Some(Cached {
+                stored: Known::Map(older),
+                ..
+            }) => Known::Map(older),
+            _ => Known::Nothing,
+        };
+        self.maps.insert(id, Cached { map, stored });
+    }
+
+    /// Updates steps of the cached map in place: `steps` holds each step's
+    /// index in `map.steps` and its new value, and no step may change its
+    /// id. On an error the cache forgets the map, so that the next save
+    /// cannot store a map that lacks an edit: only [`SaveCache::put`] of
+    /// the whole map brings it back.
+    pub fn put_steps(&mut self, id: MapId, steps: Vec<(usize, Step)>) -> Result<(), StepsError> {
+        let Some(cached) = self.maps.get_mut(&id) else {
+            return Err(StepsError::NotCached(id.0));
+        };
+        if let Some((index, step)) =
+            (steps.iter()).find(|(i, step)| cached.map.steps.get(*i).is_none_or(|old| old.id != step.id))
+        {
+            let error = StepsError::Mismatch {
+                map: id.0,
+                index: *index,
+                id: step.id.clone(),
+            };
+            self.maps.remove(&id);
+            return Err(error);
+        }
+        for (index, step) in steps {
+            if let Known::Steps { changed, .. } = &mut cached.stored {
+                changed.insert(index);
+            }
+            cached.map.steps[index] = step;
+        }
+        Ok(())
     }
 }
 
@@ -76,93 +159,119 @@ impl Store {
     }
 
     /// Saves `map` by writing only the rows that differ from what is
-    /// stored, in one transaction. `cache` remembers the stored map for the
-    /// next call; the first call for a map reads it from the database.
+    /// stored, in one transaction: [`SaveCache::put`], then
+    /// [`Store::save_cached`].
     pub fn save_changes(&mut self, cache: &mut SaveCache, id: MapId, map: Map) -> Result<SaveStats> {
+        cache.put(id, map);
+        self.save_cached(cache, id)
+    }
+
+    /// Stores the map `cache` holds for `id`, in one transaction, writing
+    /// only the rows that differ from what is stored. When the cache knows
+    /// that only some steps changed in place, only those rows are written;
+    /// otherwise the map is compared row by row with the stored one, read
+    /// from the database unless the cache knows it.
+    pub fn save_cached(&mut self, cache: &mut SaveCache, id: MapId) -> Result<SaveStats> {
         self.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let total_changes = self.conn.total_changes();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let data_version: i64 = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
         if cache.seen != Some((data_version, total_changes)) {
-            cache.maps.clear();
-        }
-        // Taken out, so a failed save leaves no stale entry behind.
-        let stored = match cache.maps.remove(&id) {
-            Some(stored) => stored,
-            None => load_stored(&tx, id)?,
-        };
-        if map.name != stored.map.name {
-            ensure_name_free(&tx, &map.name, Some(id))?;
-        }
-        update_map_row(&tx, id, &map)?;
-        let mut stats = SaveStats { written: 1, deleted: 0 };
-
-        // Lanes are few: their positions stay consecutive.
-        let old_lanes: HashMap<&str, (usize, &Lane)> = (stored.map.lanes.iter().enumerate())
-            .map(|(i, l)| (l.id.as_str(), (i, l)))
-            .collect();
-        for (position, lane) in map.lanes.iter().enumerate() {
-            let old = old_lanes.get(lane.id.as_str());
-            if old != Some(&(position, lane)) {
-                write_lane(&tx, id, position, lane, old.is_some())?;
-                stats.written += 1;
+            for cached in cache.maps.values_mut() {
+                cached.stored = Known::Nothing;
             }
         }
-        let steps = diff_list(&stored.map.steps, &stored.step_positions, &map.steps, |s: &Step| {
-            s.id.as_str()
-        });
-        for &(j, stored) in &steps.write {
-            write_step(&tx, id, steps.positions[j], &map.steps[j], stored)?;
-        }
-        let edges = diff_list(&stored.map.edges, &stored.edge_positions, &map.edges, |e: &Edge| {
-            (e.from.as_str(), e.to.as_str())
-        });
-        for &(j, stored) in &edges.write {
-            write_edge(&tx, id, edges.positions[j], &map.edges[j], stored)?;
-        }
-        stats.written += steps.write.len() + edges.write.len();
-        if map.picks != stored.map.picks {
-            tx.prepare_cached("DELETE FROM picks WHERE map_id = ?1")?
-                .execute([id.0])?;
-            insert_picks(&tx, id, &map.picks)?;
-            stats.written += map.picks.len();
-        }
-
-        // Deletes last: by now no kept row points at a row about to go, so
-        // the cascades take only what the map no longer has.
-        let mut delete_edge =
-            tx.prepare_cached("DELETE FROM edges WHERE map_id = ?1 AND from_step = ?2 AND to_step = ?3")?;
-        for &i in &edges.delete {
-            let e = &stored.map.edges[i];
-            stats.deleted += delete_edge.execute(params![id.0, e.from, e.to])?;
-        }
-        drop(delete_edge);
-        let mut delete_step = tx.prepare_cached("DELETE FROM steps WHERE map_id = ?1 AND step_id = ?2")?;
-        for &i in &steps.delete {
-            stats.deleted += delete_step.execute(params![id.0, stored.map.steps[i].id])?;
-        }
-        drop(delete_step);
-        let new_lanes: std::collections::HashSet<&str> = map.lanes.iter().map(|l| l.id.as_str()).collect();
-        let mut delete_lane = tx.prepare_cached("DELETE FROM lanes WHERE map_id = ?1 AND lane_id = ?2")?;
-        for lane in stored.map.lanes.iter().filter(|l| !new_lanes.contains(l.id.as_str())) {
-            stats.deleted += delete_lane.execute(params![id.0, lane.id])?;
-        }
-        drop(delete_lane);
-        drop(old_lanes);
-        drop(new_lanes);
+        let Some(cached) = cache.maps.get_mut(&id) else {
+            return Err(StepsError::NotCached(id.0).into());
+        };
+        // Taken out, so a failed save leaves the cache knowing nothing.
+        let (stats, positions) = match std::mem::replace(&mut cached.stored, Known::Nothing) {
+            Known::Steps { changed, positions } => {
+                update_map_row(&tx, id, &cached.map)?;
+                for &i in &changed {
+                    write_step(&tx, id, positions.steps[i], &cached.map.steps[i], true)?;
+                }
+                let stats = SaveStats {
+                    written: 1 + changed.len(),
+                    deleted: 0,
+                };
+                (stats, positions)
+            }
+            Known::Map(stored) => write_diff(&tx, id, &stored, &cached.map)?,
+            Known::Nothing => write_diff(&tx, id, &load_stored(&tx, id)?, &cached.map)?,
+        };
         tx.commit()?;
-
-        cache.maps.insert(
-            id,
-            Stored {
-                map,
-                step_positions: steps.positions,
-                edge_positions: edges.positions,
-            },
-        );
+        cached.stored = Known::Steps {
+            changed: BTreeSet::new(),
+            positions,
+        };
         cache.seen = Some((data_version, self.conn.total_changes()));
         Ok(stats)
     }
+}
+
+/// Writes the rows of `map` that differ from `stored`, and deletes the rows
+/// it no longer has. Returns the positions of `map`'s rows.
+fn write_diff(tx: &Connection, id: MapId, stored: &Stored, map: &Map) -> Result<(SaveStats, Positions)> {
+    if map.name != stored.map.name {
+        ensure_name_free(tx, &map.name, Some(id))?;
+    }
+    update_map_row(tx, id, map)?;
+    let mut stats = SaveStats { written: 1, deleted: 0 };
+
+    // Lanes are few: their positions stay consecutive.
+    let old_lanes: HashMap<&str, (usize, &Lane)> = (stored.map.lanes.iter().enumerate())
+        .map(|(i, l)| (l.id.as_str(), (i, l)))
+        .collect();
+    for (position, lane) in map.lanes.iter().enumerate() {
+        let old = old_lanes.get(lane.id.as_str());
+        if old != Some(&(position, lane)) {
+            write_lane(tx, id, position, lane, old.is_some())?;
+            stats.written += 1;
+        }
+    }
+    let steps = diff_list(&stored.map.steps, &stored.positions.steps, &map.steps, |s: &Step| {
+        s.id.as_str()
+    });
+    for &(j, stored) in &steps.write {
+        write_step(tx, id, steps.positions[j], &map.steps[j], stored)?;
+    }
+    let edges = diff_list(&stored.map.edges, &stored.positions.edges, &map.edges, |e: &Edge| {
+        (e.from.as_str(), e.to.as_str())
+    });
+    for &(j, stored) in &edges.write {
+        write_edge(tx, id, edges.positions[j], &map.edges[j], stored)?;
+    }
+    stats.written += steps.write.len() + edges.write.len();
+    if map.picks != stored.map.picks {
+        tx.prepare_cached("DELETE FROM picks WHERE map_id = ?1")?
+            .execute([id.0])?;
+        insert_picks(tx, id, &map.picks)?;
+        stats.written += map.picks.len();
+    }
+
+    // Deletes last: by now no kept row points at a row about to go, so
+    // the cascades take only what the map no longer has.
+    let mut delete_edge =
+        tx.prepare_cached("DELETE FROM edges WHERE map_id = ?1 AND from_step = ?2 AND to_step = ?3")?;
+    for &i in &edges.delete {
+        let e = &stored.map.edges[i];
+        stats.deleted += delete_edge.execute(params![id.0, e.from, e.to])?;
+    }
+    let mut delete_step = tx.prepare_cached("DELETE FROM steps WHERE map_id = ?1 AND step_id = ?2")?;
+    for &i in &steps.delete {
+        stats.deleted += delete_step.execute(params![id.0, stored.map.steps[i].id])?;
+    }
+    let new_lanes: HashSet<&str> = map.lanes.iter().map(|l| l.id.as_str()).collect();
+    let mut delete_lane = tx.prepare_cached("DELETE FROM lanes WHERE map_id = ?1 AND lane_id = ?2")?;
+    for lane in stored.map.lanes.iter().filter(|l| !new_lanes.contains(l.id.as_str())) {
+        stats.deleted += delete_lane.execute(params![id.0, lane.id])?;
+    }
+    let positions = Positions {
+        steps: steps.positions,
+        edges: edges.positions,
+    };
+    Ok((stats, positions))
 }
 
 /// How a list changed: which new rows to write, which old rows to delete,
@@ -478,7 +587,9 @@ pub(super) fn load_stored(conn: &Connection, id: MapId) -> Result<Stored> {
     map.picks = load_picks(conn, id)?;
     Ok(Stored {
         map,
-        step_positions,
-        edge_positions,
+        positions: Positions {
+            steps: step_positions,
+            edges: edge_positions,
+        },
     })
 }
