@@ -29,13 +29,25 @@ impl SmallDisk {
         self.dir.path()
     }
 
+    /// Remounts read-only or read-write. A read-only remount is refused
+    /// while any process has a file on the disk open for writing, and a
+    /// child that another test thread is starting holds copies of this
+    /// process's descriptors until it execs; so a refusal is retried.
     pub fn remount(&self, mode: &str) {
-        let status = Command::new("mount")
-            .args(["-o", &format!("remount,{mode}")])
-            .arg(self.path())
-            .status()
-            .expect("mount");
-        assert!(status.success(), "remount {mode}");
+        let mut last = String::new();
+        for _ in 0..50 {
+            let output = Command::new("mount")
+                .args(["-o", &format!("remount,{mode}")])
+                .arg(self.path())
+                .output()
+                .expect("mount");
+            if output.status.success() {
+                return;
+            }
+            last = String::from_utf8_lossy(&output.stderr).into_owned();
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("remount {mode}: {last}");
     }
 }
 
