@@ -444,6 +444,18 @@ fn scene_contents(
     rename_overlay(ui, doc, layout, view, actions);
 }
 
+/// An edge that passes through the view, with the part of its curve
+/// (parameters `t0..t1`) that can be seen.
+struct EdgeInView<'a> {
+    edge: &'a Edge,
+    a: usize,
+    b: usize,
+    curve: [Pos2; 4],
+    t0: f32,
+    t1: f32,
+    handoff: bool,
+}
+
 /// Edges at reading zoom: only those in view, each clickable at its middle.
 #[allow(clippy::too_many_arguments)]
 fn detail_edges(
@@ -459,35 +471,58 @@ fn detail_edges(
     let map = doc.map();
     let zoom = view.zoom;
     let modifiers = ui.input(|i| i.modifiers);
-    for (edge, &(a, b)) in map
+    // Find what is in view first: whether hand-offs are dashed depends on
+    // how many of them are (`paint::DASHED_HANDOFFS_MAX`).
+    let in_view: Vec<EdgeInView<'_>> = map
         .edges
         .iter()
         .zip(&layout.edge_ends)
-        .filter_map(|(e, ends)| Some((e, ends.as_ref()?)))
+        .filter_map(|(edge, ends)| {
+            let &(a, b) = ends.as_ref()?;
+            let from = layout.cards[a].translate(moving.offset(a));
+            let to = layout.cards[b].translate(moving.offset(b));
+            if !from.union(to).expand(CARD_H).intersects(visible) {
+                return None;
+            }
+            // Long hand-offs span the map: flatten and draw only the part
+            // of the curve that can be seen.
+            let curve = layout::edge_curve(from, to);
+            let (t0, t1) = paint::curve_span_in(&curve, visible)?;
+            Some(EdgeInView {
+                edge,
+                a,
+                b,
+                curve,
+                t0,
+                t1,
+                handoff: layout.card_lane[a] != layout.card_lane[b],
+            })
+        })
+        .collect();
+    let few_handoffs = in_view.iter().filter(|e| e.handoff).count() <= paint::DASHED_HANDOFFS_MAX;
+    for EdgeInView {
+        edge,
+        a,
+        b,
+        curve,
+        t0,
+        t1,
+        handoff,
+    } in in_view
     {
-        let from = layout.cards[a].translate(moving.offset(a));
-        let to = layout.cards[b].translate(moving.offset(b));
-        if !from.union(to).expand(CARD_H).intersects(visible) {
-            continue;
-        }
-        // Long hand-offs span the map: flatten and draw only the part of
-        // the curve that can be seen.
-        let curve = layout::edge_curve(from, to);
-        let Some((t0, t1)) = paint::curve_span_in(&curve, visible) else {
-            continue;
-        };
         let whole = t0 == 0.0 && t1 == 1.0;
         let points = if whole {
             paint::flatten(curve, zoom)
         } else {
             paint::flatten(paint::sub_curve(&curve, t0, t1), zoom)
         };
-        let handoff = layout.card_lane[a] != layout.card_lane[b];
         let key = (edge.from.clone(), edge.to.clone());
         let selected = view.selection.edges.contains(&key);
+        // A selected hand-off keeps its dashes: it is one edge.
+        let dashed = few_handoffs || selected;
         for run in paint::visible_runs(&points, visible) {
             let arrow = t1 == 1.0 && run.end == points.len();
-            paint::edge_part(painter, pal, &points[run], handoff, selected, zoom, arrow);
+            paint::edge_part(painter, pal, &points[run], handoff, selected, dashed, arrow);
         }
         let mid = if whole {
             paint::edge_midpoint(&points)

@@ -207,19 +207,28 @@ pub fn flatten(curve: [Pos2; 4], zoom: f32) -> Vec<Pos2> {
         .flatten(Some((0.8 / zoom.max(0.01)).max(0.8)))
 }
 
+/// Above this many hand-offs in view, hand-offs are drawn solid. Dashing
+/// costs a shape per dash: a generated map's hand-offs cross the whole map,
+/// so hundreds pass through a screenful, and their tens of thousands of
+/// dashes took most of a frame. That many crossing dashes do not read as
+/// dashes anyway; the hand-off colour tells them from in-lane flow.
+pub const DASHED_HANDOFFS_MAX: usize = 48;
+
 pub fn edge(painter: &Painter, pal: &Palette, points: &[Pos2], handoff: bool, selected: bool, zoom: f32) {
-    edge_part(painter, pal, points, handoff, selected, zoom, true);
+    // Dashes too small to see are not worth their thousands of segments.
+    let dashed = handoff && zoom >= DETAIL_ZOOM;
+    edge_part(painter, pal, points, handoff, selected, dashed, true);
 }
 
 /// Part of an edge's curve (see `visible_runs`); the arrowhead only where
-/// the part reaches the edge's end.
+/// the part reaches the edge's end. `dashed` only applies to hand-offs.
 pub fn edge_part(
     painter: &Painter,
     pal: &Palette,
     points: &[Pos2],
     handoff: bool,
     selected: bool,
-    zoom: f32,
+    dashed: bool,
     arrow: bool,
 ) {
     let (color, width) = match (selected, handoff) {
@@ -228,8 +237,7 @@ pub fn edge_part(
         (false, false) => (pal.edge, 1.8),
     };
     let stroke = Stroke::new(width, color);
-    // Dashes too small to see are not worth their thousands of segments.
-    if handoff && zoom >= DETAIL_ZOOM {
+    if handoff && dashed {
         painter.extend(Shape::dashed_line(points, stroke, 9.0, 6.0));
     } else {
         painter.add(Shape::line(points.to_vec(), stroke));
