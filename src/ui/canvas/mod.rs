@@ -3,6 +3,7 @@
 //! [`Action`]s; view state (selection, drags, the scene rect) lives in
 //! [`CanvasView`], never in the map.
 
+pub mod edge_index;
 pub mod layout;
 pub mod overview;
 pub mod paint;
@@ -17,7 +18,7 @@ use eframe::egui::{
 use crate::document::Document;
 use crate::edit::Edit;
 use crate::model::{Edge, Lane, Step};
-use crate::theme::{CARD_H, CONNECTOR_R, Palette};
+use crate::theme::{CONNECTOR_R, Palette};
 use crate::ui::Action;
 use layout::Layout;
 
@@ -101,6 +102,8 @@ pub struct CanvasView {
     layout: Option<((u64, u64), Layout)>,
     /// The far-zoom meshes (see `overview`).
     overview: Option<overview::Overview>,
+    /// Which edges lie where, for reading zoom (see `edge_index`).
+    edge_index: Option<edge_index::EdgeIndex>,
     /// The zoom (screen pixels per scene unit) of the last frame.
     pub zoom: f32,
 }
@@ -116,6 +119,7 @@ impl Default for CanvasView {
             rename: None,
             layout: None,
             overview: None,
+            edge_index: None,
             zoom: 1.0,
         }
     }
@@ -372,7 +376,18 @@ fn scene_contents(
     if detail {
         // The far-zoom meshes are rebuilt when next needed; not kept meanwhile.
         view.overview = None;
-        detail_edges(ui, &painter, doc, view, layout, pal, &moving, visible);
+        if view
+            .edge_index
+            .as_ref()
+            .is_none_or(|index| index.version != doc.version())
+        {
+            view.edge_index = Some(edge_index::EdgeIndex::build(doc.version(), layout));
+        }
+        // Out of the view for the call, which changes the selection.
+        if let Some(index) = view.edge_index.take() {
+            detail_edges(ui, &painter, doc, view, layout, &index, pal, &moving, visible);
+            view.edge_index = Some(index);
+        }
         detail_cards(
             ui, &painter, doc, view, layout, pal, dark_mode, &moving, visible, actions,
         );
@@ -464,6 +479,7 @@ fn detail_edges(
     doc: &Document,
     view: &mut CanvasView,
     layout: &Layout,
+    index: &edge_index::EdgeIndex,
     pal: &Palette,
     moving: &Moving,
     visible: Rect,
@@ -471,25 +487,31 @@ fn detail_edges(
     let map = doc.map();
     let zoom = view.zoom;
     let modifiers = ui.input(|i| i.modifiers);
+    // The edges near the view where the layout put them, and those of the
+    // steps being dragged wherever they are now; in map order, so edges
+    // overlap the same way whatever is in view.
+    let mut near: Vec<u32> = Vec::new();
+    index.edges_near(visible, &mut near);
+    for &i in &moving.indices {
+        near.extend_from_slice(index.edges_of_step(i));
+    }
+    near.sort_unstable();
+    near.dedup();
     // Find what is in view first: whether hand-offs are dashed depends on
     // how many of them are (`paint::DASHED_HANDOFFS_MAX`).
-    let in_view: Vec<EdgeInView<'_>> = map
-        .edges
-        .iter()
-        .zip(&layout.edge_ends)
-        .filter_map(|(edge, ends)| {
-            let &(a, b) = ends.as_ref()?;
+    let in_view: Vec<EdgeInView<'_>> = near
+        .into_iter()
+        .filter_map(|e| {
+            let e = e as usize;
+            let &(a, b) = layout.edge_ends[e].as_ref()?;
             let from = layout.cards[a].translate(moving.offset(a));
             let to = layout.cards[b].translate(moving.offset(b));
-            if !from.union(to).expand(CARD_H).intersects(visible) {
-                return None;
-            }
             // Long hand-offs span the map: flatten and draw only the part
             // of the curve that can be seen.
             let curve = layout::edge_curve(from, to);
             let (t0, t1) = paint::curve_span_in(&curve, visible)?;
             Some(EdgeInView {
-                edge,
+                edge: &map.edges[e],
                 a,
                 b,
                 curve,
