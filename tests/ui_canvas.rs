@@ -1,5 +1,5 @@
 //! Pointer work on the canvas: dragging a step to another lane, connecting
-//! two steps from a card's connector, and box selection. The canvas is a
+//! two steps from a card's connector, box selection, and clicking an edge. The canvas is a
 //! zoomed and panned layer, so positions go through its transform.
 
 use crate::common;
@@ -7,7 +7,7 @@ use crate::common;
 use common::{app, ws};
 use eframe::egui::{Pos2, Rect, emath::TSTransform};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use frictionmap::app::FrictionApp;
 
 /// The canvas layer's scene-to-screen transform (the only transformed layer).
@@ -117,4 +117,37 @@ fn a_box_drag_on_empty_canvas_selects_the_steps_it_touches() {
     drag(&mut harness, Pos2::new(a.left() + 10.0, a.top() - 60.0), b.center());
     let selected: Vec<String> = ws(&harness).view.selection.steps.iter().cloned().collect();
     assert_eq!(selected.len(), 2, "{selected:?}");
+}
+
+/// An edge's accessible label is built only when read, and the selection
+/// is matched by step index rather than by id: clicking an edge by that
+/// label must still select exactly that edge, and show it selected.
+#[test]
+fn clicking_an_edge_by_its_label_selects_that_edge() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    let map = ws(&harness).document().map();
+    let step = |id: &str| map.step(id).unwrap().clone();
+    let edge = map.edges[1].clone();
+    let (from, to) = (step(&edge.from), step(&edge.to));
+    let kind = if from.lane == to.lane { "Flow" } else { "Hand-off" };
+    let label = format!("{kind} edge {} to {}", from.name, to.name);
+
+    // At the middle of the edge, on screen (the node's rectangle is in
+    // scene coordinates, so kittest's own click would miss it).
+    let mid = on_screen(&harness, &label).center();
+    harness.hover_at(mid);
+    harness.run();
+    harness.drag_at(mid);
+    harness.drop_at(mid);
+    harness.run();
+    let selected: Vec<(String, String)> = ws(&harness).view.selection.edges.iter().cloned().collect();
+    assert_eq!(selected, vec![(edge.from.clone(), edge.to.clone())]);
+    harness.run();
+    // egui reports a selected widget as toggled on.
+    assert_eq!(
+        harness.get_by_label(&label).accesskit_node().toggled(),
+        Some(eframe::egui::accesskit::Toggled::True),
+        "the edge is reported as selected"
+    );
 }

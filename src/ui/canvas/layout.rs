@@ -146,3 +146,49 @@ pub fn edge_curve(from: Rect, to: Rect) -> [Pos2; 4] {
     };
     [start, c1, c2, end]
 }
+
+/// How far an edge's drawing reaches beyond its curve: half the widest
+/// stroke and the arrowhead, rounded up.
+pub const EDGE_REACH: f32 = 16.0;
+
+/// The two halves of a cubic Bézier curve cut at parameter `t`.
+pub fn split_curve(c: &[Pos2; 4], t: f32) -> ([Pos2; 4], [Pos2; 4]) {
+    let l = |a: Pos2, b: Pos2| a + (b - a) * t;
+    let (p01, p12, p23) = (l(c[0], c[1]), l(c[1], c[2]), l(c[2], c[3]));
+    let (p012, p123) = (l(p01, p12), l(p12, p23));
+    let mid = l(p012, p123);
+    ([c[0], p01, p012, mid], [mid, p123, p23, c[3]])
+}
+
+/// The box around a curve's control points, which holds the whole curve.
+pub fn curve_box(c: &[Pos2; 4]) -> Rect {
+    Rect::from_points(c)
+}
+
+/// The curve cut into `2^depth` equal parameter pieces, each passed to
+/// `visit` with its parameter start and the box that holds it; a piece is
+/// cut further only while `keep(box)` holds, so pieces far from what is
+/// wanted cost one box test.
+pub fn curve_pieces(c: &[Pos2; 4], depth: u32, keep: &mut impl FnMut(Rect) -> bool, visit: &mut impl FnMut(f32, Rect)) {
+    fn go(
+        c: &[Pos2; 4],
+        t0: f32,
+        len: f32,
+        depth: u32,
+        keep: &mut impl FnMut(Rect) -> bool,
+        visit: &mut impl FnMut(f32, Rect),
+    ) {
+        let bounds = curve_box(c);
+        if !keep(bounds) {
+            return;
+        }
+        if depth == 0 {
+            visit(t0, bounds);
+            return;
+        }
+        let (head, tail) = split_curve(c, 0.5);
+        go(&head, t0, len * 0.5, depth - 1, keep, visit);
+        go(&tail, t0 + len * 0.5, len * 0.5, depth - 1, keep, visit);
+    }
+    go(c, 0.0, 1.0, depth, keep, visit);
+}

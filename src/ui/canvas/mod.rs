@@ -3,11 +3,12 @@
 //! [`Action`]s; view state (selection, drags, the scene rect) lives in
 //! [`CanvasView`], never in the map.
 
+pub mod edge_index;
 pub mod layout;
 pub mod overview;
 pub mod paint;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use eframe::egui::{
     self, DragPanButtons, Id, Key, Modifiers, PointerButton, Pos2, Rect, Role, Scene, Sense, Stroke, StrokeKind, Vec2,
@@ -17,7 +18,7 @@ use eframe::egui::{
 use crate::document::Document;
 use crate::edit::Edit;
 use crate::model::{Edge, Lane, Step};
-use crate::theme::{CARD_H, CONNECTOR_R, Palette};
+use crate::theme::{CONNECTOR_R, Palette};
 use crate::ui::Action;
 use layout::Layout;
 
@@ -101,6 +102,8 @@ pub struct CanvasView {
     layout: Option<((u64, u64), Layout)>,
     /// The far-zoom meshes (see `overview`).
     overview: Option<overview::Overview>,
+    /// Which edges lie where, for reading zoom (see `edge_index`).
+    edge_index: Option<edge_index::EdgeIndex>,
     /// The zoom (screen pixels per scene unit) of the last frame.
     pub zoom: f32,
 }
@@ -116,6 +119,7 @@ impl Default for CanvasView {
             rename: None,
             layout: None,
             overview: None,
+            edge_index: None,
             zoom: 1.0,
         }
     }
@@ -372,7 +376,18 @@ fn scene_contents(
     if detail {
         // The far-zoom meshes are rebuilt when next needed; not kept meanwhile.
         view.overview = None;
-        detail_edges(ui, &painter, doc, view, layout, pal, &moving, visible);
+        if view
+            .edge_index
+            .as_ref()
+            .is_none_or(|index| index.version != doc.version())
+        {
+            view.edge_index = Some(edge_index::EdgeIndex::build(doc.version(), layout));
+        }
+        // Out of the view for the call, which changes the selection.
+        if let Some(index) = view.edge_index.take() {
+            detail_edges(ui, &painter, doc, view, layout, &index, pal, &moving, visible);
+            view.edge_index = Some(index);
+        }
         detail_cards(
             ui, &painter, doc, view, layout, pal, dark_mode, &moving, visible, actions,
         );
@@ -444,6 +459,18 @@ fn scene_contents(
     rename_overlay(ui, doc, layout, view, actions);
 }
 
+/// An edge that passes through the view, with the part of its curve
+/// (parameters `t0..t1`) that can be seen.
+struct EdgeInView<'a> {
+    edge: &'a Edge,
+    a: usize,
+    b: usize,
+    curve: [Pos2; 4],
+    t0: f32,
+    t1: f32,
+    handoff: bool,
+}
+
 /// Edges at reading zoom: only those in view, each clickable at its middle.
 #[allow(clippy::too_many_arguments)]
 fn detail_edges(
@@ -452,6 +479,7 @@ fn detail_edges(
     doc: &Document,
     view: &mut CanvasView,
     layout: &Layout,
+    index: &edge_index::EdgeIndex,
     pal: &Palette,
     moving: &Moving,
     visible: Rect,
@@ -459,35 +487,71 @@ fn detail_edges(
     let map = doc.map();
     let zoom = view.zoom;
     let modifiers = ui.input(|i| i.modifiers);
-    for (edge, &(a, b)) in map
+    // The edges near the view where the layout put them, and those of the
+    // steps being dragged wherever they are now; in map order, so edges
+    // overlap the same way whatever is in view.
+    let mut near: Vec<u32> = Vec::new();
+    index.edges_near(visible, &mut near);
+    for &i in &moving.indices {
+        near.extend_from_slice(index.edges_of_step(i));
+    }
+    near.sort_unstable();
+    near.dedup();
+    // Find what is in view first: whether hand-offs are dashed depends on
+    // how many of them are (`paint::DASHED_HANDOFFS_MAX`).
+    let in_view: Vec<EdgeInView<'_>> = near
+        .into_iter()
+        .filter_map(|e| {
+            let e = e as usize;
+            let &(a, b) = layout.edge_ends[e].as_ref()?;
+            let from = layout.cards[a].translate(moving.offset(a));
+            let to = layout.cards[b].translate(moving.offset(b));
+            // Long hand-offs span the map: flatten and draw only the part
+            // of the curve that can be seen.
+            let curve = layout::edge_curve(from, to);
+            let (t0, t1) = paint::curve_span_in(&curve, visible)?;
+            Some(EdgeInView {
+                edge: &map.edges[e],
+                a,
+                b,
+                curve,
+                t0,
+                t1,
+                handoff: layout.card_lane[a] != layout.card_lane[b],
+            })
+        })
+        .collect();
+    let few_handoffs = in_view.iter().filter(|e| e.handoff).count() <= paint::DASHED_HANDOFFS_MAX;
+    // The selection as step index pairs, so an edge in view is looked up
+    // without cloning its ids into a key.
+    let selected_ends: HashSet<(usize, usize)> = view
+        .selection
         .edges
         .iter()
-        .zip(&layout.edge_ends)
-        .filter_map(|(e, ends)| Some((e, ends.as_ref()?)))
+        .filter_map(|(from, to)| Some((doc.step_index(from)?, doc.step_index(to)?)))
+        .collect();
+    for EdgeInView {
+        edge,
+        a,
+        b,
+        curve,
+        t0,
+        t1,
+        handoff,
+    } in in_view
     {
-        let from = layout.cards[a].translate(moving.offset(a));
-        let to = layout.cards[b].translate(moving.offset(b));
-        if !from.union(to).expand(CARD_H).intersects(visible) {
-            continue;
-        }
-        // Long hand-offs span the map: flatten and draw only the part of
-        // the curve that can be seen.
-        let curve = layout::edge_curve(from, to);
-        let Some((t0, t1)) = paint::curve_span_in(&curve, visible) else {
-            continue;
-        };
         let whole = t0 == 0.0 && t1 == 1.0;
         let points = if whole {
             paint::flatten(curve, zoom)
         } else {
             paint::flatten(paint::sub_curve(&curve, t0, t1), zoom)
         };
-        let handoff = layout.card_lane[a] != layout.card_lane[b];
-        let key = (edge.from.clone(), edge.to.clone());
-        let selected = view.selection.edges.contains(&key);
+        let selected = selected_ends.contains(&(a, b));
+        // A selected hand-off keeps its dashes: it is one edge.
+        let dashed = few_handoffs || selected;
         for run in paint::visible_runs(&points, visible) {
             let arrow = t1 == 1.0 && run.end == points.len();
-            paint::edge_part(painter, pal, &points[run], handoff, selected, zoom, arrow);
+            paint::edge_part(painter, pal, &points[run], handoff, selected, dashed, arrow);
         }
         let mid = if whole {
             paint::edge_midpoint(&points)
@@ -496,17 +560,17 @@ fn detail_edges(
         };
         let hit = Rect::from_center_size(mid, vec2(16.0, 16.0));
         let resp = ui.interact(hit, Id::unique(("edge", &edge.from, &edge.to)), Sense::click());
-        let label = format!(
-            "{} edge {} to {}",
-            if handoff { "Hand-off" } else { "Flow" },
-            map.steps[a].name,
-            map.steps[b].name
-        );
-        resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, &label));
+        // Built only when something reads it (AccessKit, tests).
+        resp.widget_info(|| {
+            let kind = if handoff { "Hand-off" } else { "Flow" };
+            let label = format!("{kind} edge {} to {}", map.steps[a].name, map.steps[b].name);
+            WidgetInfo::selected(Role::Button, true, selected, label)
+        });
         if resp.hovered() || selected {
             painter.circle_filled(mid, 5.0, pal.selection);
         }
         if resp.clicked() {
+            let key = (edge.from.clone(), edge.to.clone());
             if modifiers.shift || modifiers.command {
                 if !view.selection.edges.remove(&key) {
                     view.selection.edges.insert(key);

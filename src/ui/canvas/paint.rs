@@ -6,6 +6,7 @@ use eframe::egui::{
     text::LayoutJob, vec2,
 };
 
+use super::layout::{self, EDGE_REACH};
 use crate::model::{Lane, Step};
 use crate::money::{money, money_short, thousands, trim_number};
 use crate::scoring::{LaneScore, StepScore};
@@ -52,7 +53,7 @@ pub struct LaneLook<'a> {
     pub zoom: f32,
 }
 
-pub fn lane_band(painter: &Painter, pal: &Palette, band: &super::layout::LaneBand, look: &LaneLook<'_>) {
+pub fn lane_band(painter: &Painter, pal: &Palette, band: &layout::LaneBand, look: &LaneLook<'_>) {
     let fill = if look.highlighted {
         pal.lane_highlight
     } else {
@@ -197,7 +198,7 @@ pub fn connector(painter: &Painter, pal: &Palette, card: Rect, hovered: bool) {
 /// The curve an edge follows from one card to another, flattened finely
 /// enough for the zoom (about a screen pixel of error).
 pub fn edge_points(from: Rect, to: Rect, zoom: f32) -> Vec<Pos2> {
-    flatten(super::layout::edge_curve(from, to), zoom)
+    flatten(layout::edge_curve(from, to), zoom)
 }
 
 /// Flattens a Bézier curve finely enough for the zoom (about a screen pixel
@@ -207,19 +208,28 @@ pub fn flatten(curve: [Pos2; 4], zoom: f32) -> Vec<Pos2> {
         .flatten(Some((0.8 / zoom.max(0.01)).max(0.8)))
 }
 
+/// Above this many hand-offs in view, hand-offs are drawn solid. Dashing
+/// costs a shape per dash: a generated map's hand-offs cross the whole map,
+/// so hundreds pass through a screenful, and their tens of thousands of
+/// dashes took most of a frame. That many crossing dashes do not read as
+/// dashes anyway; the hand-off colour tells them from in-lane flow.
+pub const DASHED_HANDOFFS_MAX: usize = 48;
+
 pub fn edge(painter: &Painter, pal: &Palette, points: &[Pos2], handoff: bool, selected: bool, zoom: f32) {
-    edge_part(painter, pal, points, handoff, selected, zoom, true);
+    // Dashes too small to see are not worth their thousands of segments.
+    let dashed = handoff && zoom >= DETAIL_ZOOM;
+    edge_part(painter, pal, points, handoff, selected, dashed, true);
 }
 
 /// Part of an edge's curve (see `visible_runs`); the arrowhead only where
-/// the part reaches the edge's end.
+/// the part reaches the edge's end. `dashed` only applies to hand-offs.
 pub fn edge_part(
     painter: &Painter,
     pal: &Palette,
     points: &[Pos2],
     handoff: bool,
     selected: bool,
-    zoom: f32,
+    dashed: bool,
     arrow: bool,
 ) {
     let (color, width) = match (selected, handoff) {
@@ -228,8 +238,7 @@ pub fn edge_part(
         (false, false) => (pal.edge, 1.8),
     };
     let stroke = Stroke::new(width, color);
-    // Dashes too small to see are not worth their thousands of segments.
-    if handoff && zoom >= DETAIL_ZOOM {
+    if handoff && dashed {
         painter.extend(Shape::dashed_line(points, stroke, 9.0, 6.0));
     } else {
         painter.add(Shape::line(points.to_vec(), stroke));
@@ -257,37 +266,35 @@ pub fn bezier_at(curve: &[Pos2; 4], t: f32) -> Pos2 {
     (curve[0].to_vec2() * a + curve[1].to_vec2() * b + curve[2].to_vec2() * c + curve[3].to_vec2() * d).to_pos2()
 }
 
-/// The part of a curve's parameter range that may pass through `rect`,
-/// found on a coarse polyline along it (each piece padded by how far the
-/// curve can stray from it, plus the stroke and arrowhead); `None` if none.
+/// How finely `curve_span_in` finds the visible part: 2^5 = 32 pieces.
+pub const SPAN_DEPTH: u32 = 5;
+
+/// The part of a curve's parameter range that may pass through `rect`, to a
+/// 32nd of the range: the pieces whose control-point boxes (which hold them)
+/// come within [`EDGE_REACH`] of `rect`; `None` if none does. Halving only
+/// the pieces that still meet `rect` makes a curve far from it cost one box
+/// test, and one crossing it a few dozen.
 pub fn curve_span_in(curve: &[Pos2; 4], rect: Rect) -> Option<(f32, f32)> {
-    const SAMPLES: usize = 32;
-    let mut span: Option<(usize, usize)> = None;
-    let mut prev = curve[0];
-    for k in 1..=SAMPLES {
-        let next = bezier_at(curve, k as f32 / SAMPLES as f32);
-        let pad = (next - prev).length() * 0.25 + 16.0;
-        if Rect::from_two_pos(prev, next).expand(pad).intersects(rect) {
-            span = Some(span.map_or((k - 1, k), |(first, _)| (first, k)));
-        }
-        prev = next;
-    }
-    span.map(|(first, last)| (first as f32 / SAMPLES as f32, last as f32 / SAMPLES as f32))
+    let rect = rect.expand(EDGE_REACH);
+    let piece = 0.5f32.powi(SPAN_DEPTH as i32);
+    let mut span: Option<(f32, f32)> = None;
+    layout::curve_pieces(
+        curve,
+        SPAN_DEPTH,
+        &mut |bounds| bounds.intersects(rect),
+        &mut |t0, _| {
+            span = Some(span.map_or((t0, t0 + piece), |(first, _)| (first, t0 + piece)));
+        },
+    );
+    span
 }
 
 /// The piece of a cubic Bézier curve between parameters `t0` and `t1`.
 pub fn sub_curve(c: &[Pos2; 4], t0: f32, t1: f32) -> [Pos2; 4] {
     // Cut at t1, then cut the first piece at t0 / t1.
-    let split = |c: [Pos2; 4], t: f32| -> ([Pos2; 4], [Pos2; 4]) {
-        let l = |a: Pos2, b: Pos2| a + (b - a) * t;
-        let (p01, p12, p23) = (l(c[0], c[1]), l(c[1], c[2]), l(c[2], c[3]));
-        let (p012, p123) = (l(p01, p12), l(p12, p23));
-        let mid = l(p012, p123);
-        ([c[0], p01, p012, mid], [mid, p123, p23, c[3]])
-    };
-    let head = if t1 < 1.0 { split(*c, t1).0 } else { *c };
+    let head = if t1 < 1.0 { layout::split_curve(c, t1).0 } else { *c };
     if t0 > 0.0 && t1 > 0.0 {
-        split(head, t0 / t1).1
+        layout::split_curve(&head, t0 / t1).1
     } else {
         head
     }
