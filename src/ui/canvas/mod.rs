@@ -497,8 +497,8 @@ fn detail_edges(
     }
     near.sort_unstable();
     near.dedup();
-    // Find what is in view first: whether hand-offs are dashed depends on
-    // how many of them are (`paint::DASHED_HANDOFFS_MAX`).
+    // Find what is in view first: how hand-offs look depends on how many
+    // of them are (`paint::DASHED_HANDOFFS_MAX`).
     let in_view: Vec<EdgeInView<'_>> = near
         .into_iter()
         .filter_map(|e| {
@@ -530,6 +530,12 @@ fn detail_edges(
         .iter()
         .filter_map(|(from, to)| Some((doc.step_index(from)?, doc.step_index(to)?)))
         .collect();
+    let selected_steps: HashSet<usize> = view
+        .selection
+        .steps
+        .iter()
+        .filter_map(|id| doc.step_index(id))
+        .collect();
     for EdgeInView {
         edge,
         a,
@@ -547,11 +553,16 @@ fn detail_edges(
             paint::flatten(paint::sub_curve(&curve, t0, t1), zoom)
         };
         let selected = selected_ends.contains(&(a, b));
-        // A selected hand-off keeps its dashes: it is one edge.
-        let dashed = few_handoffs || selected;
+        // When crowded, the hand-offs of the selection keep the usual look:
+        // they are few.
+        let look = if few_handoffs || selected || selected_steps.contains(&a) || selected_steps.contains(&b) {
+            paint::HandoffLook::Dashed
+        } else {
+            paint::HandoffLook::Faint
+        };
         for run in paint::visible_runs(&points, visible) {
             let arrow = t1 == 1.0 && run.end == points.len();
-            paint::edge_part(painter, pal, &points[run], handoff, selected, dashed, arrow);
+            paint::edge_part(painter, pal, &points[run], handoff, selected, look, arrow);
         }
         let mid = if whole {
             paint::edge_midpoint(&points)

@@ -208,37 +208,56 @@ pub fn flatten(curve: [Pos2; 4], zoom: f32) -> Vec<Pos2> {
         .flatten(Some((0.8 / zoom.max(0.01)).max(0.8)))
 }
 
-/// Above this many hand-offs in view, hand-offs are drawn solid. Dashing
+/// Above this many hand-offs in view, hand-offs are crowded: those that
+/// do not touch the selection are drawn as thin, faint solid lines. Dashing
 /// costs a shape per dash: a generated map's hand-offs cross the whole map,
 /// so hundreds pass through a screenful, and their tens of thousands of
-/// dashes took most of a frame. That many crossing dashes do not read as
-/// dashes anyway; the hand-off colour tells them from in-lane flow.
+/// dashes took most of a frame. In full colour, that many crossing lines
+/// also washed out the gaps between cards, and not one could be followed;
+/// faint, they show where hand-offs run, and selecting a step brings its
+/// own back in full.
 pub const DASHED_HANDOFFS_MAX: usize = 48;
+
+/// How a hand-off is drawn. Flow inside a lane is always a plain line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HandoffLook {
+    /// Dashed in the hand-off colour: the usual look.
+    Dashed,
+    /// Solid in the hand-off colour, where dashes would be too small to see.
+    Solid,
+    /// Thin and faint: one of many crossing the view.
+    Faint,
+}
 
 pub fn edge(painter: &Painter, pal: &Palette, points: &[Pos2], handoff: bool, selected: bool, zoom: f32) {
     // Dashes too small to see are not worth their thousands of segments.
-    let dashed = handoff && zoom >= DETAIL_ZOOM;
-    edge_part(painter, pal, points, handoff, selected, dashed, true);
+    let look = if zoom >= DETAIL_ZOOM {
+        HandoffLook::Dashed
+    } else {
+        HandoffLook::Solid
+    };
+    edge_part(painter, pal, points, handoff, selected, look, true);
 }
 
 /// Part of an edge's curve (see `visible_runs`); the arrowhead only where
-/// the part reaches the edge's end. `dashed` only applies to hand-offs.
+/// the part reaches the edge's end. `look` only applies to hand-offs.
 pub fn edge_part(
     painter: &Painter,
     pal: &Palette,
     points: &[Pos2],
     handoff: bool,
     selected: bool,
-    dashed: bool,
+    look: HandoffLook,
     arrow: bool,
 ) {
-    let (color, width) = match (selected, handoff) {
-        (true, _) => (pal.selection, 3.5),
-        (false, true) => (pal.handoff, 2.5),
-        (false, false) => (pal.edge, 1.8),
+    let (color, width) = match (selected, handoff, look) {
+        (true, _, _) => (pal.selection, 3.5),
+        (false, true, HandoffLook::Faint) => (pal.handoff.gamma_multiply(0.3), 1.2),
+        (false, true, _) => (pal.handoff, 2.5),
+        (false, false, _) => (pal.edge, 1.8),
     };
     let stroke = Stroke::new(width, color);
-    if handoff && dashed {
+    if handoff && look == HandoffLook::Dashed {
         painter.extend(Shape::dashed_line(points, stroke, 9.0, 6.0));
     } else {
         painter.add(Shape::line(points.to_vec(), stroke));
