@@ -554,6 +554,7 @@ impl Workspace {
                 self.view.highlight_lane = None;
             }
             Action::FitToMap => self.view.request_fit(),
+            Action::ZoomToActualSize => self.view.request_zoom(1.0),
             Action::HighlightLane(lane_id) => {
                 self.view.selection = Selection::only_lane(&lane_id);
                 self.view.reveal_lane(&self.doc, &lane_id);

@@ -1,6 +1,7 @@
 //! Pointer work on the canvas: dragging a step to another lane, connecting
-//! two steps from a card's connector, box selection, and clicking an edge. The canvas is a
-//! zoomed and panned layer, so positions go through its transform.
+//! two steps from a card's connector, box selection, clicking an edge, and
+//! zooming to 100%. The canvas is a zoomed and panned layer, so positions go
+//! through its transform.
 
 use crate::common;
 
@@ -150,4 +151,41 @@ fn clicking_an_edge_by_its_label_selects_that_edge() {
         Some(eframe::egui::accesskit::Toggled::True),
         "the edge is reported as selected"
     );
+}
+
+#[test]
+fn the_1_key_and_the_view_menu_zoom_to_100_percent_around_the_centre() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    harness.run();
+    let fitted = scene_to_screen(&harness).scaling;
+    assert!(
+        (fitted - 1.0).abs() > 0.05,
+        "the fitted zoom ({fitted}) must differ from 100% for this test"
+    );
+    let centre = ws(&harness).view.scene_rect.center();
+
+    harness.key_press(eframe::egui::Key::Num1);
+    harness.run();
+    let zoom = scene_to_screen(&harness).scaling;
+    assert!((zoom - 1.0).abs() < 1e-3, "zoom after pressing 1: {zoom}");
+    let after = ws(&harness).view.scene_rect.center();
+    assert!(
+        after.distance(centre) < 1.0,
+        "the centre stays put: {centre:?} → {after:?}"
+    );
+
+    // Fit again, then the same through the View menu.
+    harness.key_press(eframe::egui::Key::F);
+    harness.run();
+    assert!(
+        (scene_to_screen(&harness).scaling - fitted).abs() < 1e-3,
+        "F fits again"
+    );
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label_contains("Zoom to 100%").click();
+    harness.run();
+    let zoom = scene_to_screen(&harness).scaling;
+    assert!((zoom - 1.0).abs() < 1e-3, "zoom after View ▸ Zoom to 100%: {zoom}");
 }

@@ -56,6 +56,8 @@ pub enum Action {
     DeleteSelection,
     Deselect,
     FitToMap,
+    /// Zooms the canvas to 100% around the centre of the view.
+    ZoomToActualSize,
     HighlightLane(String),
     ToggleFullscreen,
     SetDarkMode(bool),

@@ -18,6 +18,7 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("L", "Add a lane"),
     ("S", "Add a step to the selected lane"),
     ("F or Home", "Fit the map to the window"),
+    ("1", "Zoom the map to 100%"),
     ("F11", "Fullscreen"),
     ("F5", "Workshop mode (Esc leaves)"),
     ("Ctrl + / − / 0", "Zoom the UI in, out, reset"),
@@ -70,6 +71,7 @@ pub fn handle_shortcuts(ctx: &egui::Context, typing: bool, actions: &mut Vec<Act
             (Key::Backspace, Action::DeleteSelection),
             (Key::F, Action::FitToMap),
             (Key::Home, Action::FitToMap),
+            (Key::Num1, Action::ZoomToActualSize),
             (Key::L, Action::AddLane),
             (Key::S, Action::AddStep),
         ];

@@ -73,7 +73,11 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
             menu_items(ui, items, actions);
         });
         ui.menu_button("View", |ui| {
-            menu_items(ui, [("Fit to map", "F", Action::FitToMap)], actions);
+            let items = [
+                ("Fit to map", "F", Action::FitToMap),
+                ("Zoom to 100%", "1", Action::ZoomToActualSize),
+            ];
+            menu_items(ui, items, actions);
             let (label, dark) = if state.dark_mode {
                 ("Light theme", false)
             } else {

@@ -96,6 +96,8 @@ pub struct CanvasView {
     /// The lane picked in the ranking panel, drawn highlighted.
     pub highlight_lane: Option<String>,
     fit_requested: bool,
+    /// A zoom to set around the centre of the view on the next frame.
+    zoom_requested: Option<f32>,
     drag: Option<Drag>,
     rename: Option<Rename>,
     /// The layout and the `Document::version` it was made for.
@@ -115,6 +117,7 @@ impl Default for CanvasView {
             selection: Selection::default(),
             highlight_lane: None,
             fit_requested: true,
+            zoom_requested: None,
             drag: None,
             rename: None,
             layout: None,
@@ -128,6 +131,12 @@ impl Default for CanvasView {
 impl CanvasView {
     pub fn request_fit(&mut self) {
         self.fit_requested = true;
+    }
+
+    /// Zooms to `zoom` screen pixels per scene unit (1.0 is 100%) on the
+    /// next frame, keeping the centre of the view where it is.
+    pub fn request_zoom(&mut self, zoom: f32) {
+        self.zoom_requested = Some(zoom.clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end()));
     }
 
     pub fn start_rename(&mut self, target: RenameTarget, text: String) {
@@ -183,6 +192,9 @@ pub fn canvas_ui(ui: &mut egui::Ui, doc: &Document, view: &mut CanvasView, actio
         let bounds = view.layout(doc).bounds().expand(40.0);
         view.scene_rect = bounds;
         view.fit_requested = false;
+    }
+    if let Some(zoom) = view.zoom_requested.take() {
+        view.scene_rect = Rect::from_center_size(view.scene_rect.center(), available / zoom);
     }
     if view.scene_rect.width() > 0.0 && view.scene_rect.height() > 0.0 {
         view.zoom = (available.x / view.scene_rect.width()).min(available.y / view.scene_rect.height());
