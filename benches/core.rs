@@ -36,18 +36,23 @@ fn wanted(path: &str) -> bool {
 
 /// Prints one result line: the median and p95 of `times`, and the target.
 fn report(path: &str, times: Vec<Duration>, target_ms: f64) {
-    let runs = times.len();
-    let (median, p95) = median_p95(times);
-    let verdict = verdict(median, target_ms);
-    println!("{path:<52} {runs:>4} {median:>10.3}ms {p95:>10.3}ms  target ≤ {target_ms}ms  {verdict}");
+    row(path, times, |median| {
+        format!("target ≤ {target_ms}ms  {}", verdict(median, target_ms))
+    });
 }
 
 /// Prints a line that explains another (a part of it, or the same work the
 /// long way round), so it has no target of its own.
 fn inform(path: &str, times: Vec<Duration>) {
+    row(path, times, |_| "(no target)".to_owned());
+}
+
+/// One line: the path, the runs, the median and p95, and what `tail` says
+/// of the median.
+fn row(path: &str, times: Vec<Duration>, tail: impl FnOnce(f64) -> String) {
     let runs = times.len();
     let (median, p95) = median_p95(times);
-    println!("{path:<52} {runs:>4} {median:>10.3}ms {p95:>10.3}ms  (no target)");
+    println!("{path:<52} {runs:>4} {median:>10.3}ms {p95:>10.3}ms  {}", tail(median));
 }
 
 /// Runs `f` `warmup + runs` times and keeps the times of the last `runs`.
