@@ -150,12 +150,49 @@ fn store_paths() {
     let mut doc = Document::new(MapId(1), map(40, 20_000, 25_000));
     let dir = tempfile::tempdir().expect("a temporary folder");
     let mut store = Store::open(&dir.path().join("bench.sqlite3")).expect("the database opens");
+    // A whole map written as new rows: what an import or a new map costs.
+    // Each run's map is deleted again, untimed.
+    let mut creates = Vec::new();
+    for run in 0..11 {
+        let start = Instant::now();
+        let id = store.create(doc.map()).expect("the map is stored");
+        if run > 0 {
+            creates.push(start.elapsed());
+        }
+        store.delete(id).expect("deleted");
+    }
+    report("Store::create (whole map): 20,000 steps / 25,000 edges", creates, 150.0);
+
+    // A whole map written over its stored version, every row different:
+    // each save swaps between two versions in which every step moved and
+    // changed its volume, and the edges run in the other order.
     let id = store.create(doc.map()).expect("the map is stored");
+    let mut other = doc.map().clone();
+    for step in &mut other.steps {
+        step.x += 40.0;
+        step.volume_per_month += 1.0;
+    }
+    other.edges.reverse();
+    let versions = [&other, doc.map()];
+    let mut run = 0;
     report(
-        "Store::save (whole map): 20,000 steps / 25,000 edges",
-        time(1, 10, || store.save(id, doc.map()).expect("saved")),
+        "Store::save (whole map, every row changed): 20,000 steps",
+        time(1, 10, || {
+            run += 1;
+            store.save(id, versions[run % 2]).expect("saved")
+        }),
         150.0,
     );
+    let checkpoints = (0..10)
+        .map(|_| {
+            run += 1;
+            store.save(id, versions[run % 2]).expect("saved");
+            let start = Instant::now();
+            store.checkpoint().expect("checkpointed");
+            start.elapsed()
+        })
+        .collect();
+    inform("  the checkpoint the save thread then runs when idle", checkpoints);
     report(
         "Store::load: 20,000 steps / 25,000 edges",
         time(1, 10, || store.load(id).expect("loaded")),

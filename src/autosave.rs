@@ -3,16 +3,22 @@
 //! map or only the steps updated in place since the previous one
 //! (`document::Snapshot`); the thread keeps the newest map of each in its
 //! `SaveCache`, so queued snapshots merge into one save. Only the rows that
-//! differ from what is stored are written (`Store::save_cached`).
+//! differ from what is stored are written (`Store::save_cached`). When no
+//! save has come for a moment, the thread checkpoints the database, so the
+//! copy from SQLite's write-ahead log into the file is not part of a save.
 
 use std::path::PathBuf;
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::document::Snapshot;
 use crate::store::{MapId, SaveCache, Store};
+
+/// How long the save thread waits for more work after a save before it
+/// checkpoints the database (`Store::checkpoint`).
+const CHECKPOINT_WHEN_IDLE: Duration = Duration::from_secs(2);
 
 /// How the latest save went.
 #[derive(Clone, Debug, PartialEq)]
@@ -131,7 +137,26 @@ fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStat
     // and the newest map of each, which outlives a failed open or save.
     let mut store: Option<Store> = None;
     let mut cache = SaveCache::default();
-    while let Ok(first) = rx.recv() {
+    // Whether saves went into the write-ahead log since the last checkpoint.
+    let mut logged = false;
+    loop {
+        let next = if logged {
+            rx.recv_timeout(CHECKPOINT_WHEN_IDLE)
+        } else {
+            rx.recv().map_err(|_| RecvTimeoutError::Disconnected)
+        };
+        let first = match next {
+            Ok(job) => job,
+            Err(RecvTimeoutError::Timeout) => {
+                // Idle: copy the log into the database now, off every save's
+                // path. A failure only leaves it for the next try.
+                if logged && let Some(s) = &store {
+                    logged = s.checkpoint().is_ok_and(|left| left > 0);
+                }
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
         // Take everything queued into the cache: one save per map, of its
         // newest revision.
         let mut jobs = vec![first];
@@ -173,6 +198,7 @@ fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStat
             let mut s = lock(status);
             match result {
                 Ok(_) => {
+                    logged = true;
                     s.saved.retain(|(m, _)| *m != id);
                     s.saved.push((id, revision));
                 }

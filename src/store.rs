@@ -15,8 +15,8 @@ use crate::plan::{Baseline, Direction, Metric, Pick, PickState, Review};
 use crate::validate::MAX_NAME_CHARS;
 
 mod save;
-use save::insert_contents;
 pub use save::{SaveCache, SaveStats, StepsError};
+use save::{ensure_unique_keys, write_contents};
 
 /// The schema version this build writes. Migrations bring older files here.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -67,6 +67,8 @@ pub enum StoreError {
     BadValue { map: i64, place: String, message: String },
     #[error(transparent)]
     Steps(#[from] StepsError),
+    #[error("the map has two {what}s with the key {key}")]
+    DuplicateKey { what: &'static str, key: String },
     #[error("{}", describe_sql(.0))]
     Sql(#[from] rusqlite::Error),
 }
@@ -120,6 +122,13 @@ pub struct Store {
 }
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// SQLite copies the write-ahead log into the database file (a checkpoint)
+/// after the commit that takes the log past this many pages. Its default of
+/// 1,000 pages (4 MB) would put a checkpoint into nearly every save of a
+/// large map; the save thread checkpoints when it falls idle instead
+/// ([`Store::checkpoint`]), and this is the backstop if it never does.
+const WAL_CHECKPOINT_PAGES: i64 = 16_384;
 
 impl Store {
     /// Opens (creating if needed) the database at `path` and brings its
@@ -195,6 +204,7 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
+        conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
         // Room for a large map's pages (SQLite's default is 2 MiB), so a
         // whole save does not spill pages and read them back. Only pages
         // in use take memory.
@@ -216,6 +226,16 @@ impl Store {
 
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// Copies what the write-ahead log holds into the database file, as far
+    /// as no reader still needs it, without waiting for anyone. Returns the
+    /// number of pages the log then still holds uncopied.
+    pub fn checkpoint(&self) -> Result<i64> {
+        let (log, copied): (i64, i64) = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| Ok((r.get(1)?, r.get(2)?)))?;
+        Ok((log - copied).max(0))
     }
 
     pub fn schema_version(&self) -> Result<i64> {
@@ -288,6 +308,7 @@ impl Store {
 
     /// Adds a new map. Its name must be free (see [`Store::free_name`]).
     pub fn create(&mut self, map: &Map) -> Result<MapId> {
+        ensure_unique_keys(map)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         ensure_name_free(&tx, &map.name, None)?;
         let now = unix_now();
@@ -305,7 +326,8 @@ impl Store {
             ],
         )?;
         let id = MapId(tx.last_insert_rowid());
-        insert_contents(&tx, id, map)?;
+        write_contents(&tx, id, map, false)?;
+        insert_picks(&tx, id, &map.picks)?;
         tx.commit()?;
         Ok(id)
     }

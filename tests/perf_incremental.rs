@@ -359,6 +359,44 @@ fn the_save_thread_stores_every_snapshot_even_after_a_failed_save() {
     );
 }
 
+/// Reads map `id`'s notes from the database file alone, ignoring its
+/// write-ahead log: what a checkpoint has copied into the file.
+fn notes_in_the_file(path: &std::path::Path, id: MapId) -> Option<String> {
+    use rusqlite::{Connection, OpenFlags};
+    let uri = format!("file:{}?immutable=1", path.display());
+    let conn = Connection::open_with_flags(uri, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI).ok()?;
+    conn.query_row("SELECT notes FROM maps WHERE id = ?1", [id.0], |r| r.get(0))
+        .ok()
+}
+
+/// Saves go into SQLite's write-ahead log; when no save has come for a
+/// moment, the save thread copies the log into the database file, so that
+/// copy is not part of any save.
+#[test]
+fn the_save_thread_checkpoints_when_it_falls_idle() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("idle.sqlite3");
+    let mut store = Store::open(&path).unwrap();
+    let id = store.create(&small_map()).unwrap();
+    let mut doc = Document::new(id, store.load(id).unwrap());
+    let saver = Saver::start(path.clone(), || {});
+    let mut meta = MapMeta::of(doc.map());
+    meta.notes = "checkpointed".into();
+    doc.apply(Edit::SetMeta(meta), None).unwrap();
+    saver.save(id, doc.revision(), doc.take_snapshot());
+    saver.flush();
+    assert_eq!(store.load(id).unwrap().notes, "checkpointed");
+    assert_eq!(notes_in_the_file(&path, id), None, "the save itself only wrote the log");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while notes_in_the_file(&path, id).as_deref() != Some("checkpointed") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no checkpoint within 20 s of idling"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 /// One changed value writes the map row and that step's row, nothing else;
 /// a removed step is one delete and no renumbering; putting it back (undo)
 /// is one write into the gap it left.

@@ -375,7 +375,9 @@ fn dump(store: &Store) -> Vec<String> {
     rows
 }
 
-fn assert_failed_save_changes_nothing(bad: Map) {
+/// Saves `bad` over a stored map, checks that the save failed and changed
+/// nothing, and returns the error's message.
+fn assert_failed_save_changes_nothing(bad: Map) -> String {
     let mut store = Store::open_in_memory().expect("store");
     let id = store.create(&picked_map("Original")).expect("create");
     store.create(&sample(1)).expect("create another");
@@ -385,7 +387,7 @@ fn assert_failed_save_changes_nothing(bad: Map) {
 
     let result = store.save(id, &bad);
     assert!(
-        matches!(result, Err(StoreError::Sql(_))),
+        matches!(result, Err(StoreError::Sql(_) | StoreError::DuplicateKey { .. })),
         "the save must fail: {result:?}"
     );
     assert_eq!(store.load(id).expect("load"), original);
@@ -396,6 +398,7 @@ fn assert_failed_save_changes_nothing(bad: Map) {
     good.notes = "saved after the failure".into();
     store.save(id, &good).expect("save");
     assert_eq!(store.load(id).expect("load"), good);
+    result.expect_err("failed").to_string()
 }
 
 #[test]
@@ -407,19 +410,50 @@ fn a_save_failing_on_a_missing_lane_changes_nothing() {
 }
 
 #[test]
+fn a_save_failing_on_a_lane_the_map_dropped_changes_nothing() {
+    // Lane "a" is stored, but the new map no longer has it while a step and
+    // a pick still point at it: the save fails instead of writing them and
+    // losing them to the lane's cascade.
+    let mut bad = picked_map("Original");
+    bad.lanes.retain(|l| l.id != "a");
+    assert!(bad.steps.iter().any(|s| s.lane == "a"));
+    assert_failed_save_changes_nothing(bad);
+}
+
+#[test]
+fn a_save_moves_steps_to_a_new_lane_and_drops_the_old_one() {
+    let mut store = Store::open_in_memory().expect("store");
+    let id = store.create(&small_map("Moves")).expect("create");
+    let mut map = small_map("Moves");
+    map.lanes[0].id = "a2".into();
+    for step in map.steps.iter_mut().filter(|s| s.lane == "a") {
+        step.lane = "a2".into();
+    }
+    map.steps.remove(1);
+    map.edges
+        .retain(|e| map.steps.iter().any(|s| s.id == e.from) && map.steps.iter().any(|s| s.id == e.to));
+    store.save(id, &map).expect("save");
+    assert_eq!(store.load(id).expect("load"), map);
+    assert_eq!(count(&store, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+    assert_eq!(count(&store, "SELECT count(*) FROM lanes WHERE lane_id = 'a'"), 0);
+}
+
+#[test]
 fn a_save_failing_on_a_duplicate_step_id_changes_nothing() {
     let mut bad = small_map("Original");
     bad.lanes[0].name = "Changed".into();
     bad.steps[2].id = "s1".into();
     bad.edges.clear();
-    assert_failed_save_changes_nothing(bad);
+    let error = assert_failed_save_changes_nothing(bad);
+    assert_eq!(error, r#"the map has two steps with the key "s1""#);
 }
 
 #[test]
 fn a_save_failing_on_a_duplicate_edge_changes_nothing() {
     let mut bad = small_map("Original");
     bad.edges.push(bad.edges[0].clone());
-    assert_failed_save_changes_nothing(bad);
+    let error = assert_failed_save_changes_nothing(bad);
+    assert!(error.starts_with("the map has two edges with the key"), "{error}");
 }
 
 #[test]

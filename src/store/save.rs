@@ -12,7 +12,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::Hash;
 use std::sync::LazyLock;
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Statement, TransactionBehavior, params};
 
 use super::{
     MapId, Result, STEP_VALUE_COLUMNS, Store, StoreError, ensure_name_free, insert_picks, load_picks, unix_now,
@@ -142,18 +142,26 @@ pub struct SaveStats {
 }
 
 impl Store {
-    /// Replaces a stored map with `map`, all at once, rewriting every row.
+    /// Replaces a stored map with `map`, all at once. Every row of `map` is
+    /// written, over the stored row with the same key where there is one
+    /// (SQLite leaves a page alone when a row's bytes do not change), and
+    /// the rows `map` no longer has are deleted.
     pub fn save(&mut self, id: MapId, map: &Map) -> Result<()> {
+        ensure_unique_keys(map)?;
         self.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         ensure_name_free(&tx, &map.name, Some(id))?;
         update_map_row(&tx, id, map)?;
-        // Children first, so no delete has to look for rows to cascade to.
-        for table in ["edges", "reviews", "picks", "steps", "lanes"] {
+        // Stale rows go first: a row of `map` that points at a lane or step
+        // `map` lacks then fails its foreign key instead of being written
+        // and taken by a later cascade.
+        for table in ["reviews", "picks"] {
             tx.prepare_cached(&format!("DELETE FROM {table} WHERE map_id = ?1"))?
                 .execute([id.0])?;
         }
-        insert_contents(&tx, id, map)?;
+        delete_stale(&tx, id, map)?;
+        write_contents(&tx, id, map, true)?;
+        insert_picks(&tx, id, &map.picks)?;
         tx.commit()?;
         Ok(())
     }
@@ -188,8 +196,9 @@ impl Store {
         let (stats, positions) = match std::mem::replace(&mut cached.stored, Known::Nothing) {
             Known::Steps { changed, positions } => {
                 update_map_row(&tx, id, &cached.map)?;
+                let mut update = tx.prepare_cached(STEP_SQL.get(true))?;
                 for &i in &changed {
-                    write_step(&tx, id, positions.steps[i], &cached.map.steps[i], true)?;
+                    write_step(&mut update, id, positions.steps[i], &cached.map.steps[i])?;
                 }
                 let stats = SaveStats {
                     written: 1 + changed.len(),
@@ -233,14 +242,32 @@ fn write_diff(tx: &Connection, id: MapId, stored: &Stored, map: &Map) -> Result<
     let steps = diff_list(&stored.map.steps, &stored.positions.steps, &map.steps, |s: &Step| {
         s.id.as_str()
     });
+    let mut step_sql = [
+        tx.prepare_cached(STEP_SQL.get(false))?,
+        tx.prepare_cached(STEP_SQL.get(true))?,
+    ];
     for &(j, stored) in &steps.write {
-        write_step(tx, id, steps.positions[j], &map.steps[j], stored)?;
+        write_step(
+            &mut step_sql[usize::from(stored)],
+            id,
+            steps.positions[j],
+            &map.steps[j],
+        )?;
     }
     let edges = diff_list(&stored.map.edges, &stored.positions.edges, &map.edges, |e: &Edge| {
         (e.from.as_str(), e.to.as_str())
     });
+    let mut edge_sql = [
+        tx.prepare_cached(EDGE_SQL.get(false))?,
+        tx.prepare_cached(EDGE_SQL.get(true))?,
+    ];
     for &(j, stored) in &edges.write {
-        write_edge(tx, id, edges.positions[j], &map.edges[j], stored)?;
+        write_edge(
+            &mut edge_sql[usize::from(stored)],
+            id,
+            edges.positions[j],
+            &map.edges[j],
+        )?;
     }
     stats.written += steps.write.len() + edges.write.len();
     if map.picks != stored.map.picks {
@@ -378,27 +405,102 @@ fn update_map_row(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
     Ok(())
 }
 
-/// Writes a map's lanes, steps, edges and picks, numbered from 0.
-pub(super) fn insert_contents(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
+/// Writes every lane, step and edge row of a map, numbered from 0: plain
+/// inserts, or (`upsert`) inserts that update a row stored under the same
+/// key in place. Picks are written by the caller.
+pub(super) fn write_contents(conn: &Connection, id: MapId, map: &Map, upsert: bool) -> Result<()> {
     for (position, lane) in map.lanes.iter().enumerate() {
-        write_lane(conn, id, position, lane, false)?;
+        write_lane(conn, id, position, lane, upsert)?;
     }
     // Rows go in in key order, so each primary-key index grows at its end
     // instead of being split all over; the position keeps the map's order.
     let mut order: Vec<usize> = (0..map.steps.len()).collect();
     order.sort_unstable_by(|&a, &b| map.steps[a].id.cmp(&map.steps[b].id));
+    let mut stmt = conn.prepare_cached(STEP_SQL.get(upsert))?;
     for position in order {
-        write_step(conn, id, position as i64, &map.steps[position], false)?;
+        write_step(&mut stmt, id, position as i64, &map.steps[position])?;
     }
     let mut order: Vec<usize> = (0..map.edges.len()).collect();
     order.sort_unstable_by(|&a, &b| {
         let (x, y) = (&map.edges[a], &map.edges[b]);
         (x.from.as_str(), x.to.as_str()).cmp(&(y.from.as_str(), y.to.as_str()))
     });
+    let mut stmt = conn.prepare_cached(EDGE_SQL.get(upsert))?;
     for position in order {
-        write_edge(conn, id, position as i64, &map.edges[position], false)?;
+        write_edge(&mut stmt, id, position as i64, &map.edges[position])?;
     }
-    insert_picks(conn, id, &map.picks)
+    Ok(())
+}
+
+/// Deletes the stored lane, step and edge rows of map `id` whose keys `map`
+/// does not have. Cascades take the rows that point at them.
+fn delete_stale(conn: &Connection, id: MapId, map: &Map) -> Result<usize> {
+    let edges: HashSet<(&str, &str)> = map.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())).collect();
+    let steps: HashSet<&str> = map.steps.iter().map(|s| s.id.as_str()).collect();
+    let lanes: HashSet<&str> = map.lanes.iter().map(|l| l.id.as_str()).collect();
+    let mut deleted = 0;
+    let stale = stale_keys(conn, id, "SELECT from_step, to_step FROM edges", |k| {
+        !edges.contains(&(k[0], k[1]))
+    })?;
+    let mut delete = conn.prepare_cached("DELETE FROM edges WHERE map_id = ?1 AND from_step = ?2 AND to_step = ?3")?;
+    for k in &stale {
+        deleted += delete.execute(params![id.0, k[0], k[1]])?;
+    }
+    let stale = stale_keys(conn, id, "SELECT step_id FROM steps", |k| !steps.contains(k[0]))?;
+    let mut delete = conn.prepare_cached("DELETE FROM steps WHERE map_id = ?1 AND step_id = ?2")?;
+    for k in &stale {
+        deleted += delete.execute(params![id.0, k[0]])?;
+    }
+    let stale = stale_keys(conn, id, "SELECT lane_id FROM lanes", |k| !lanes.contains(k[0]))?;
+    let mut delete = conn.prepare_cached("DELETE FROM lanes WHERE map_id = ?1 AND lane_id = ?2")?;
+    for k in &stale {
+        deleted += delete.execute(params![id.0, k[0]])?;
+    }
+    Ok(deleted)
+}
+
+/// The keys `select` (text columns, without its `WHERE`) finds for map `id`
+/// that `is_stale`. Keys are looked at without copying; only stale ones are kept.
+fn stale_keys(
+    conn: &Connection,
+    id: MapId,
+    select: &str,
+    is_stale: impl Fn(&[&str]) -> bool,
+) -> Result<Vec<Vec<String>>> {
+    let mut stmt = conn.prepare_cached(&format!("{select} WHERE map_id = ?1"))?;
+    let width = stmt.column_count();
+    let mut rows = stmt.query([id.0])?;
+    let mut stale = Vec::new();
+    while let Some(row) = rows.next()? {
+        let key = (0..width)
+            .map(|i| Ok(row.get_ref(i)?.as_str()?))
+            .collect::<rusqlite::Result<Vec<&str>>>()?;
+        if is_stale(&key) {
+            stale.push(key.into_iter().map(str::to_owned).collect());
+        }
+    }
+    Ok(stale)
+}
+
+/// Refuses a map with two lanes, steps or edges under one key: a whole save
+/// writes rows by key, so the second would silently replace the first.
+pub(super) fn ensure_unique_keys(map: &Map) -> Result<()> {
+    fn first_repeat<K: Copy + Eq + Hash>(keys: impl Iterator<Item = K>) -> Option<K> {
+        let mut seen = HashSet::new();
+        keys.into_iter().find(|&k| !seen.insert(k))
+    }
+    let repeat = if let Some(id) = first_repeat(map.lanes.iter().map(|l| l.id.as_str())) {
+        Some(("lane", format!("{id:?}")))
+    } else if let Some(id) = first_repeat(map.steps.iter().map(|s| s.id.as_str())) {
+        Some(("step", format!("{id:?}")))
+    } else {
+        first_repeat(map.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())))
+            .map(|(from, to)| ("edge", format!("{from:?} → {to:?}")))
+    };
+    match repeat {
+        Some((what, key)) => Err(StoreError::DuplicateKey { what, key }),
+        None => Ok(()),
+    }
 }
 
 /// An insert, and the same insert updating a stored row in place. The
@@ -471,8 +573,7 @@ fn write_lane(conn: &Connection, id: MapId, position: usize, lane: &Lane, stored
     Ok(())
 }
 
-fn write_step(conn: &Connection, id: MapId, position: i64, step: &Step, stored: bool) -> Result<()> {
-    let mut stmt = conn.prepare_cached(STEP_SQL.get(stored))?;
+fn write_step(stmt: &mut Statement, id: MapId, position: i64, step: &Step) -> Result<()> {
     let v = |a: Attr| step.value(a);
     let lo = |a: Attr| step.low.get(a);
     let hi = |a: Attr| step.high.get(a);
@@ -502,9 +603,8 @@ fn write_step(conn: &Connection, id: MapId, position: i64, step: &Step, stored: 
     Ok(())
 }
 
-fn write_edge(conn: &Connection, id: MapId, position: i64, edge: &Edge, stored: bool) -> Result<()> {
-    conn.prepare_cached(EDGE_SQL.get(stored))?
-        .execute(params![id.0, edge.from, edge.to, position])?;
+fn write_edge(stmt: &mut Statement, id: MapId, position: i64, edge: &Edge) -> Result<()> {
+    stmt.execute(params![id.0, edge.from, edge.to, position])?;
     Ok(())
 }
 
