@@ -186,6 +186,7 @@ fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStat
             }
         }
         let mut failure = None;
+        let attempted = !latest.is_empty();
         for (id, revision, refused) in latest {
             let result = match refused {
                 Some(why) => Err(why),
@@ -210,12 +211,16 @@ fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStat
         }
         {
             let mut s = lock(status);
-            s.state = match failure {
-                Some(why) => SaveState::Failed(why),
-                None => SaveState::Saved,
-            };
+            // A batch of flushes alone says nothing about how saving goes;
+            // it must not clear the failure of the save before it.
+            if attempted {
+                s.state = match failure {
+                    Some(why) => SaveState::Failed(why),
+                    None => SaveState::Saved,
+                };
+                s.finished_at = Some(Instant::now());
+            }
             s.in_flight = false;
-            s.finished_at = Some(Instant::now());
         }
         notify();
         for done in flushes {
