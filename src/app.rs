@@ -877,7 +877,12 @@ impl Workspace {
         let lane_id = sel
             .lane
             .clone()
-            .or_else(|| sel.steps.first().and_then(|id| map.step(id)).map(|s| s.lane.clone()))
+            .or_else(|| {
+                sel.steps
+                    .first()
+                    .and_then(|id| map.step(id))
+                    .map(|s| s.lane.to_string())
+            })
             .or_else(|| map.lanes.first().map(|l| l.id.clone()));
         let Some(lane_id) = lane_id else {
             self.notice = Some("Add a lane first (press L).".into());

@@ -160,7 +160,7 @@ fn check(map: &Map, edit: &Edit) -> Result<(), EditError> {
                     return Err(EditError::NoStep(step.id.clone()));
                 }
                 if map.lane(&step.lane).is_none() {
-                    return Err(EditError::NoLane(step.lane.clone()));
+                    return Err(EditError::NoLane(step.lane.to_string()));
                 }
             }
             Ok(())
@@ -191,7 +191,7 @@ fn check_insert(
             return Err(EditError::DuplicateId(step.id.clone()));
         }
         if new_lane != Some(step.lane.as_str()) && map.lane(&step.lane).is_none() {
-            return Err(EditError::NoLane(step.lane.clone()));
+            return Err(EditError::NoLane(step.lane.to_string()));
         }
     }
     let mut all_edges: HashSet<(&str, &str)> = map.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())).collect();

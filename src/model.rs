@@ -1,6 +1,7 @@
 //! The process-map domain model: a map of lanes, the steps inside them, and the
 //! edges between steps. Pure data; no UI, no storage.
 
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 /// The current map-file format version written by this build.
@@ -75,62 +76,158 @@ pub struct Lane {
 
 /// One unit of work inside a lane. `x`/`y` are the card's top-left corner
 /// relative to its lane's band, so a lane can be reordered with its steps.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+///
+/// The fields scoring reads come first (`repr(C)` keeps
+/// that order): ranking a million steps reads little more than those bytes,
+/// so the lane id is kept inline when it is short (`CompactString`, up to 24
+/// bytes) and whether a step has estimates is one byte each.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[repr(C)]
 pub struct Step {
+    pub volume_per_month: f64,
+    pub handle_minutes: f64,
+    pub rework_rate: f64,
+    pub approval_delay_hours: f64,
+    pub lane: CompactString,
+    #[serde(default)]
+    pub low: Estimates,
+    #[serde(default)]
+    pub high: Estimates,
     pub id: String,
-    pub lane: String,
     pub name: String,
     #[serde(default)]
     pub x: f32,
     #[serde(default)]
     pub y: f32,
-    pub volume_per_month: f64,
-    pub handle_minutes: f64,
-    pub rework_rate: f64,
-    pub approval_delay_hours: f64,
-    #[serde(default, skip_serializing_if = "Estimates::is_empty")]
-    pub low: Estimates,
-    #[serde(default, skip_serializing_if = "Estimates::is_empty")]
-    pub high: Estimates,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub notes: String,
 }
 
-/// Optional low or high estimates of a step's attributes.
+/// A step as files write it: the fields in the order people read them,
+/// not in the order of [`Step`]'s memory layout.
+#[derive(Serialize)]
+struct StepInFile<'a> {
+    id: &'a str,
+    lane: &'a str,
+    name: &'a str,
+    x: f32,
+    y: f32,
+    volume_per_month: f64,
+    handle_minutes: f64,
+    rework_rate: f64,
+    approval_delay_hours: f64,
+    #[serde(skip_serializing_if = "Estimates::is_empty")]
+    low: Estimates,
+    #[serde(skip_serializing_if = "Estimates::is_empty")]
+    high: Estimates,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    notes: &'a str,
+}
+
+impl Serialize for Step {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        StepInFile {
+            id: &self.id,
+            lane: &self.lane,
+            name: &self.name,
+            x: self.x,
+            y: self.y,
+            volume_per_month: self.volume_per_month,
+            handle_minutes: self.handle_minutes,
+            rework_rate: self.rework_rate,
+            approval_delay_hours: self.approval_delay_hours,
+            low: self.low,
+            high: self.high,
+            notes: &self.notes,
+        }
+        .serialize(serializer)
+    }
+}
+
+/// Optional low or high estimates of a step's attributes: a bit per
+/// attribute that has one, first, so that telling whether there are any
+/// reads one byte. An unset value is kept at 0.0, so equal estimates are
+/// equal field by field.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "EstimateFields", into = "EstimateFields")]
+#[repr(C)]
 pub struct Estimates {
+    set: u8,
+    values: [f64; 4],
+}
+
+/// How estimates read and write in files: a field per attribute that has one.
+#[derive(Clone, Copy, Default, Serialize, Deserialize)]
+struct EstimateFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub volume_per_month: Option<f64>,
+    volume_per_month: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handle_minutes: Option<f64>,
+    handle_minutes: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rework_rate: Option<f64>,
+    rework_rate: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub approval_delay_hours: Option<f64>,
+    approval_delay_hours: Option<f64>,
+}
+
+impl From<EstimateFields> for Estimates {
+    fn from(f: EstimateFields) -> Self {
+        let mut e = Estimates::default();
+        for (attr, value) in Attr::ALL.into_iter().zip([
+            f.volume_per_month,
+            f.handle_minutes,
+            f.rework_rate,
+            f.approval_delay_hours,
+        ]) {
+            e.set(attr, value);
+        }
+        e
+    }
+}
+
+impl From<Estimates> for EstimateFields {
+    fn from(e: Estimates) -> Self {
+        EstimateFields {
+            volume_per_month: e.get(Attr::VolumePerMonth),
+            handle_minutes: e.get(Attr::HandleMinutes),
+            rework_rate: e.get(Attr::ReworkRate),
+            approval_delay_hours: e.get(Attr::ApprovalDelayHours),
+        }
+    }
 }
 
 impl Estimates {
+    /// Estimates with one value set, to build on with [`Estimates::with`].
+    pub fn of(attr: Attr, value: f64) -> Self {
+        Self::default().with(attr, value)
+    }
+
+    /// These estimates with `attr` set to `value`.
+    pub fn with(mut self, attr: Attr, value: f64) -> Self {
+        self.set(attr, Some(value));
+        self
+    }
+
     pub fn is_empty(&self) -> bool {
-        Attr::ALL.iter().all(|a| self.get(*a).is_none())
+        self.set == 0
     }
 
     pub fn get(&self, attr: Attr) -> Option<f64> {
-        match attr {
-            Attr::VolumePerMonth => self.volume_per_month,
-            Attr::HandleMinutes => self.handle_minutes,
-            Attr::ReworkRate => self.rework_rate,
-            Attr::ApprovalDelayHours => self.approval_delay_hours,
-        }
+        let i = attr as usize;
+        (self.set & (1 << i) != 0).then_some(self.values[i])
     }
 
     pub fn set(&mut self, attr: Attr, value: Option<f64>) {
-        let slot = match attr {
-            Attr::VolumePerMonth => &mut self.volume_per_month,
-            Attr::HandleMinutes => &mut self.handle_minutes,
-            Attr::ReworkRate => &mut self.rework_rate,
-            Attr::ApprovalDelayHours => &mut self.approval_delay_hours,
-        };
-        *slot = value;
+        let i = attr as usize;
+        match value {
+            Some(v) => {
+                self.set |= 1 << i;
+                self.values[i] = v;
+            }
+            None => {
+                self.set &= !(1 << i);
+                self.values[i] = 0.0;
+            }
+        }
     }
 }
 
@@ -144,6 +241,7 @@ pub struct Edge {
 /// The four friction attributes of a step, with their units and ranges.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Attr {
+    // The order of `ALL`; `Estimates` indexes its values by it.
     VolumePerMonth,
     HandleMinutes,
     ReworkRate,
@@ -218,7 +316,7 @@ impl Step {
     }
 
     /// A new step with zero friction at the given position.
-    pub fn new(id: impl Into<String>, lane: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(id: impl Into<String>, lane: impl Into<CompactString>, name: impl Into<String>) -> Self {
         Self {
             id: id.into(),
             lane: lane.into(),
@@ -296,5 +394,32 @@ impl Map {
             (Some(a), Some(b)) => a.lane != b.lane,
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn estimates_hold_each_attribute_on_its_own() {
+        let mut e = Estimates::of(Attr::ReworkRate, 0.25).with(Attr::VolumePerMonth, 0.0);
+        assert!(!e.is_empty());
+        assert_eq!(e.get(Attr::ReworkRate), Some(0.25));
+        assert_eq!(e.get(Attr::VolumePerMonth), Some(0.0), "zero is a value, not a gap");
+        assert_eq!(e.get(Attr::HandleMinutes), None);
+        e.set(Attr::ReworkRate, None);
+        e.set(Attr::VolumePerMonth, None);
+        assert!(e.is_empty());
+        assert_eq!(e, Estimates::default(), "cleared estimates equal none at all");
+    }
+
+    #[test]
+    fn estimates_and_steps_read_and_write_files_as_before() {
+        let json = r#"{"id":"s1","lane":"a","name":"First","x":1.0,"y":2.0,"volume_per_month":10.0,"handle_minutes":3.0,"rework_rate":0.1,"approval_delay_hours":0.0,"high":{"handle_minutes":5.0}}"#;
+        let step: Step = serde_json::from_str(json).expect("a step");
+        assert_eq!(step.high, Estimates::of(Attr::HandleMinutes, 5.0));
+        assert!(step.low.is_empty());
+        assert_eq!(serde_json::to_string(&step).expect("json"), json);
     }
 }

@@ -128,7 +128,7 @@ mod tests {
         let mut a = Step::new("a1", "a", "a1");
         a.volume_per_month = 100.0;
         a.handle_minutes = 60.0;
-        a.high.volume_per_month = Some(150.0);
+        a.high.set(Attr::VolumePerMonth, Some(150.0));
         let mut b = Step::new("b1", "b", "b1");
         b.volume_per_month = 200.0;
         b.handle_minutes = 60.0;
@@ -145,7 +145,7 @@ mod tests {
         let what_if = s.apply_to(&saved);
         assert_eq!(rank(&what_if).lanes[0].lane, "A");
         assert_eq!(
-            what_if.steps[0].high.volume_per_month,
+            what_if.steps[0].high.get(Attr::VolumePerMonth),
             Some(300.0),
             "the high estimate widens"
         );

@@ -634,7 +634,7 @@ mod tests {
     fn overlapping_ranges_are_too_close_to_call() {
         let mut map = two_lane_map();
         // Beta's high estimate of volume reaches 900: 21,600 > Alpha's low.
-        map.steps[2].high.volume_per_month = Some(900.0);
+        map.steps[2].high.set(Attr::VolumePerMonth, Some(900.0));
         let r = rank(&map);
         assert!((r.lanes[1].friction_high - 21600.0).abs() < 1e-9);
         assert!(!r.clear_winner);

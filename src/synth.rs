@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Edge, Estimates, Lane, Map, Rates, Step};
+use crate::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step};
 
 /// The most steps a generated map may have.
 pub const MAX_STEPS: usize = 2_000_000;
@@ -216,20 +216,32 @@ fn step_values(rng: &mut SplitMix64, step: &mut Step) {
         let (low, high) = (rng.range(0.5, 0.9), rng.range(1.1, 1.8));
         match rng.below(4) {
             0 => {
-                step.low.volume_per_month = Some((volume * low).floor());
-                step.high.volume_per_month = Some((volume * high).ceil());
+                step.low.set(Attr::VolumePerMonth, Some((volume * low).floor()));
+                step.high.set(Attr::VolumePerMonth, Some((volume * high).ceil()));
             }
             1 => {
-                step.low.handle_minutes = Some(round_to(minutes * low, 0.1).min(minutes));
-                step.high.handle_minutes = Some(round_to(minutes * high, 0.1).max(minutes));
+                step.low
+                    .set(Attr::HandleMinutes, Some(round_to(minutes * low, 0.1).min(minutes)));
+                step.high
+                    .set(Attr::HandleMinutes, Some(round_to(minutes * high, 0.1).max(minutes)));
             }
             2 => {
-                step.low.rework_rate = Some(round_to(rework * low, 0.005).min(rework));
-                step.high.rework_rate = Some(round_to((rework * high).max(rework + 0.02), 0.005).clamp(rework, 0.95));
+                step.low
+                    .set(Attr::ReworkRate, Some(round_to(rework * low, 0.005).min(rework)));
+                step.high.set(
+                    Attr::ReworkRate,
+                    Some(round_to((rework * high).max(rework + 0.02), 0.005).clamp(rework, 0.95)),
+                );
             }
             _ => {
-                step.low.approval_delay_hours = (delay > 0.0).then(|| round_to(delay * low, 0.5).min(delay));
-                step.high.approval_delay_hours = Some(round_to((delay * high).max(4.0), 0.5).max(delay));
+                step.low.set(
+                    Attr::ApprovalDelayHours,
+                    (delay > 0.0).then(|| round_to(delay * low, 0.5).min(delay)),
+                );
+                step.high.set(
+                    Attr::ApprovalDelayHours,
+                    Some(round_to((delay * high).max(4.0), 0.5).max(delay)),
+                );
             }
         }
     }

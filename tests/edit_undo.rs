@@ -44,21 +44,15 @@ fn edit_table(m: &Map) -> Vec<(&'static str, Edit)> {
     renamed_lane.notes = "new notes\nwith two lines".into();
     let mut changed_a = m.steps[4].clone();
     changed_a.volume_per_month *= 2.0;
-    changed_a.low = Estimates {
-        handle_minutes: Some(0.0),
-        ..Estimates::default()
-    };
-    changed_a.high = Estimates {
-        approval_delay_hours: Some(changed_a.approval_delay_hours + 1.0),
-        ..Estimates::default()
-    };
+    changed_a.low = Estimates::of(Attr::HandleMinutes, 0.0);
+    changed_a.high = Estimates::of(Attr::ApprovalDelayHours, changed_a.approval_delay_hours + 1.0);
     changed_a.x += 220.0;
     let mut changed_b = m.steps[15].clone();
-    changed_b.lane = lane(0);
+    changed_b.lane = lane(0).into();
     changed_b.name = "Moved to the first lane".into();
     changed_b.set_value(Attr::ReworkRate, 0.5);
-    changed_b.low.rework_rate = None;
-    changed_b.high.rework_rate = None;
+    changed_b.low.set(Attr::ReworkRate, None);
+    changed_b.high.set(Attr::ReworkRate, None);
     vec![
         (
             "set meta",
@@ -856,11 +850,11 @@ fn resolve(op: &Op, map: &Map, serial: usize, edge_edits: bool) -> Option<Edit> 
         7 => {
             let mut step = pick_step(&op.a)?;
             step.volume_per_month = op.x * 1000.0;
-            step.low.volume_per_month = None;
-            step.high.volume_per_month = None;
+            step.low.set(Attr::VolumePerMonth, None);
+            step.high.set(Attr::VolumePerMonth, None);
             step.x += 10.0;
             if op.c.index(2) == 0 {
-                step.lane = pick_lane(&op.b)?.id;
+                step.lane = pick_lane(&op.b)?.id.into();
             }
             Edit::UpdateSteps(vec![step])
         }

@@ -31,7 +31,7 @@ fn export_then_import_as_new_map_keeps_every_figure_and_the_ranking() {
             for attr in Attr::ALL {
                 assert_eq!(a.value(attr), b.value(attr), "{} {}", a.name, attr.key());
             }
-            assert_eq!((a.low, a.high, &a.notes), (b.low, b.high, &b.notes));
+            assert_eq!((&a.low, &a.high, &a.notes), (&b.low, &b.high, &b.notes));
         }
         // The ranking does not depend on ids, rates aside.
         let mut back = back;
@@ -63,7 +63,7 @@ fn excel_bom_semicolons_and_decimal_commas_are_accepted() {
             s.volume_per_month,
             s.handle_minutes,
             s.rework_rate,
-            s.low.handle_minutes
+            s.low.get(Attr::HandleMinutes)
         ),
         (1250.0, 2.5, 0.12, Some(1.5))
     );

@@ -7,7 +7,7 @@
 use frictionmap::autosave::{SaveState, Saver};
 use frictionmap::document::{Document, Snapshot};
 use frictionmap::edit::{Edit, MapMeta};
-use frictionmap::model::{Edge, Lane, Map, Step};
+use frictionmap::model::{Attr, Edge, Lane, Map, Step};
 use frictionmap::scoring::{rank, score_step};
 use frictionmap::store::{MapId, SaveCache, SaveStats, Store};
 use frictionmap::synth::{GenParams, generate};
@@ -30,12 +30,15 @@ fn edit_for(map: &Map, op: u8, pick: usize, counter: &mut usize) -> Option<Edit>
         0 => {
             let mut s = step(pick)?;
             s.volume_per_month += 1.0 + (pick % 7) as f64;
-            s.high.handle_minutes = pick.is_multiple_of(2).then_some(s.handle_minutes + 3.0);
+            s.high.set(
+                Attr::HandleMinutes,
+                pick.is_multiple_of(2).then_some(s.handle_minutes + 3.0),
+            );
             Edit::UpdateSteps(vec![s])
         }
         1 => {
             let mut s = step(pick)?;
-            s.lane = lane(pick / 3 + 1)?.id;
+            s.lane = lane(pick / 3 + 1)?.id.into();
             s.x += 20.0;
             s.name = format!("Moved {pick}");
             Edit::UpdateSteps(vec![s])
@@ -106,7 +109,7 @@ fn edit_for(map: &Map, op: u8, pick: usize, counter: &mut usize) -> Option<Edit>
                 })),
                 Edit::UpdateSteps(vec![{
                     let mut s = step(pick)?;
-                    s.lane = l.id;
+                    s.lane = l.id.into();
                     s
                 }]),
             ])

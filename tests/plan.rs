@@ -6,7 +6,7 @@ use chrono::{NaiveDate, Weekday};
 use frictionmap::brief::{lane_brief, table_cell};
 use frictionmap::edit::{Edit, EditError, RemovedLane, apply};
 use frictionmap::mapfile::{parse_map, to_json};
-use frictionmap::model::{Lane, Map, Rates, Step};
+use frictionmap::model::{Attr, Lane, Map, Rates, Step};
 use frictionmap::plan::{
     Direction, OWNER_MISSING, Pick, PickState, QUESTIONS, REVIEW_OVERDUE_DAYS, Review, ReviewStatus, active_picks,
     activity_metric_warning, check_owner, format_value, friction_per_effort_week, latest_pick_of_lane, next_pick_id,
@@ -275,7 +275,7 @@ fn dates_must_be_in_order() {
 fn the_first_answer_says_too_close_to_call() {
     let mut map = map();
     // Beta's high estimate of volume reaches 900: 21,600 > Alpha's low.
-    map.steps[2].high.volume_per_month = Some(900.0);
+    map.steps[2].high.set(Attr::VolumePerMonth, Some(900.0));
     let ranking = rank(&map);
     assert!(!ranking.clear_winner);
     let r = readiness(&map, &ranking, &complete_pick(&map, "a"));

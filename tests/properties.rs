@@ -181,7 +181,7 @@ fn build_map(
         let lane_id = format!("lane-{i}");
         for (j, (key, mut step)) in spec.steps.into_iter().enumerate() {
             step.id = format!("s{i}-{j}");
-            step.lane = lane_id.clone();
+            step.lane = lane_id.clone().into();
             keyed.push((key, step));
         }
         map.lanes.push(Lane {
@@ -431,8 +431,8 @@ proptest! {
         let mut doubled = map.clone();
         for step in &mut doubled.steps {
             step.volume_per_month *= 2.0;
-            step.low.volume_per_month = step.low.volume_per_month.map(|v| v * 2.0);
-            step.high.volume_per_month = step.high.volume_per_month.map(|v| v * 2.0);
+            step.low.set(Attr::VolumePerMonth, step.low.get(Attr::VolumePerMonth).map(|v| v * 2.0));
+            step.high.set(Attr::VolumePerMonth, step.high.get(Attr::VolumePerMonth).map(|v| v * 2.0));
         }
         let (a, b) = (rank(&map), rank(&doubled));
         prop_assert!(close(a.total_friction * 2.0, b.total_friction));
@@ -566,7 +566,7 @@ proptest! {
             map.lanes.push(Lane::new(id.clone(), *name));
             if !empty {
                 // The same step in every lane: exactly the same friction.
-                map.steps.push(Step { id: format!("step-{i}"), lane: id, ..step.clone() });
+                map.steps.push(Step { id: format!("step-{i}"), lane: id.into(), ..step.clone() });
             }
         }
         let r = rank(&map);

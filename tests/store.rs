@@ -7,7 +7,7 @@ use std::path::Path;
 
 use chrono::{NaiveDate, Weekday};
 use frictionmap::mapfile::parse_map;
-use frictionmap::model::{Edge, Estimates, Lane, Map, Rates, Step};
+use frictionmap::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step};
 use frictionmap::plan::{Direction, Pick, PickState, Review};
 use frictionmap::samples::sample_maps;
 use frictionmap::scoring::rank;
@@ -38,15 +38,8 @@ fn small_map(name: &str) -> Map {
     s1.approval_delay_hours = 2.0;
     s1.x = 40.5;
     s1.y = -12.25;
-    s1.low = Estimates {
-        volume_per_month: Some(80.0),
-        ..Estimates::default()
-    };
-    s1.high = Estimates {
-        rework_rate: Some(0.3),
-        approval_delay_hours: Some(4.0),
-        ..Estimates::default()
-    };
+    s1.low = Estimates::of(Attr::VolumePerMonth, 80.0);
+    s1.high = Estimates::of(Attr::ReworkRate, 0.3).with(Attr::ApprovalDelayHours, 4.0);
     let mut s2 = Step::new("s2", "b", "Second");
     s2.volume_per_month = 10.0;
     s2.handle_minutes = 30.0;
@@ -593,7 +586,7 @@ fn tricky_strings_round_trip_exactly() {
         map.lanes[0].notes = text.clone();
         for step in &mut map.steps {
             if step.lane == "a" {
-                step.lane = text.clone();
+                step.lane = text.clone().into();
             }
         }
         map.steps[1].id = text.clone();
@@ -644,7 +637,7 @@ fn extreme_numbers_round_trip_exactly() {
     map.steps[0].handle_minutes = 1e5;
     map.steps[0].rework_rate = 0.95;
     map.steps[0].approval_delay_hours = std::f64::consts::PI;
-    map.steps[0].low.handle_minutes = Some(f64::MIN_POSITIVE);
+    map.steps[0].low.set(Attr::HandleMinutes, Some(f64::MIN_POSITIVE));
     map.steps[0].x = -1e7;
     map.steps[0].y = f32::MIN_POSITIVE;
     let id = store.create(&map).expect("create");
@@ -857,12 +850,12 @@ fn version_1_map() -> Map {
     s1.x = 40.5;
     s1.y = -12.25;
     s1.volume_per_month = 100.0;
-    s1.low.volume_per_month = Some(80.0);
+    s1.low.set(Attr::VolumePerMonth, Some(80.0));
     s1.handle_minutes = 5.5;
     s1.rework_rate = 0.1;
-    s1.high.rework_rate = Some(0.3);
+    s1.high.set(Attr::ReworkRate, Some(0.3));
     s1.approval_delay_hours = 2.0;
-    s1.high.approval_delay_hours = Some(4.0);
+    s1.high.set(Attr::ApprovalDelayHours, Some(4.0));
     let mut s2 = Step::new("s2", "b", "Second");
     s2.volume_per_month = 10.0;
     s2.handle_minutes = 30.0;

@@ -43,7 +43,7 @@ fn step_lane(harness: &Harness<'static, FrictionApp>, name: &str) -> String {
     map.steps
         .iter()
         .find(|s| s.name == name)
-        .map(|s| s.lane.clone())
+        .map(|s| s.lane.to_string())
         .unwrap()
 }
 

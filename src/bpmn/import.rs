@@ -926,7 +926,7 @@ fn auto_layout(map: &mut Map, placed: &[bool]) {
     let mut right_of_placed: HashMap<String, f32> = HashMap::new();
     for (i, s) in map.steps.iter().enumerate() {
         if placed[i] {
-            let r = right_of_placed.entry(s.lane.clone()).or_insert(0.0);
+            let r = right_of_placed.entry(s.lane.to_string()).or_insert(0.0);
             *r = r.max(s.x + gap_x);
         }
     }
@@ -935,7 +935,7 @@ fn auto_layout(map: &mut Map, placed: &[bool]) {
         if placed[i] {
             continue;
         }
-        let lane = map.steps[i].lane.clone();
+        let lane = map.steps[i].lane.to_string();
         let start = right_of_placed.get(&lane).copied().unwrap_or(40.0);
         let row = rows.entry((lane, depth[i])).or_insert(0);
         map.steps[i].x = start + depth[i] as f32 * gap_x;

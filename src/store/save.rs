@@ -581,7 +581,7 @@ fn write_step(stmt: &mut Statement, id: MapId, position: i64, step: &Step) -> Re
     stmt.execute(params![
         id.0,
         step.id,
-        step.lane,
+        step.lane.as_str(),
         position,
         step.name,
         step.notes,

@@ -81,7 +81,7 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, actions: &mut Vec<Action>)
             .show_ui(ui, |ui| {
                 for lane in &map.lanes {
                     if ui.selectable_label(lane.id == step.lane, &lane.name).clicked() && lane.id != step.lane {
-                        actions.push(Action::edit(update(&|s| s.lane = lane.id.clone())));
+                        actions.push(Action::edit(update(&|s| s.lane = lane.id.as_str().into())));
                     }
                 }
             });

@@ -870,7 +870,7 @@ pub fn move_edit(doc: &Document, layout: &Layout, step_ids: &[String], offset: V
             let lane = layout.lane_at(card.center().y)?;
             let rel = layout.relative_to_lane(lane, card.min);
             let mut step = map.steps[i].clone();
-            step.lane = map.lanes[lane].id.clone();
+            step.lane = map.lanes[lane].id.as_str().into();
             step.x = rel.x.round();
             step.y = rel.y.round();
             Some(step)
