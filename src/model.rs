@@ -82,6 +82,7 @@ pub struct Lane {
 /// so the lane id is kept inline when it is short (`CompactString`, up to 24
 /// bytes) and whether a step has estimates is one byte each.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(from = "StepInFile<String>")]
 #[repr(C)]
 pub struct Step {
     pub volume_per_month: f64,
@@ -89,44 +90,66 @@ pub struct Step {
     pub rework_rate: f64,
     pub approval_delay_hours: f64,
     pub lane: CompactString,
-    #[serde(default)]
     pub low: Estimates,
-    #[serde(default)]
     pub high: Estimates,
     pub id: String,
     pub name: String,
-    #[serde(default)]
     pub x: f32,
-    #[serde(default)]
     pub y: f32,
-    #[serde(default)]
     pub notes: String,
 }
 
-/// A step as files write it: the fields in the order people read them,
-/// not in the order of [`Step`]'s memory layout.
-#[derive(Serialize)]
-struct StepInFile<'a> {
-    id: &'a str,
-    lane: &'a str,
-    name: &'a str,
+/// A step as files hold it: the fields in the order people read them, not
+/// in the order of [`Step`]'s memory layout. Reading takes owned strings,
+/// writing borrows them.
+#[derive(Serialize, Deserialize)]
+#[serde(rename = "Step", bound(serialize = "S: Serialize + AsRef<str>"))]
+struct StepInFile<S> {
+    id: S,
+    lane: S,
+    name: S,
+    #[serde(default)]
     x: f32,
+    #[serde(default)]
     y: f32,
     volume_per_month: f64,
     handle_minutes: f64,
     rework_rate: f64,
     approval_delay_hours: f64,
-    #[serde(skip_serializing_if = "Estimates::is_empty")]
+    #[serde(default, skip_serializing_if = "Estimates::is_empty")]
     low: Estimates,
-    #[serde(skip_serializing_if = "Estimates::is_empty")]
+    #[serde(default, skip_serializing_if = "Estimates::is_empty")]
     high: Estimates,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    notes: &'a str,
+    #[serde(default, skip_serializing_if = "is_empty")]
+    notes: S,
+}
+
+fn is_empty<S: AsRef<str>>(text: &S) -> bool {
+    text.as_ref().is_empty()
+}
+
+impl From<StepInFile<String>> for Step {
+    fn from(f: StepInFile<String>) -> Self {
+        Step {
+            volume_per_month: f.volume_per_month,
+            handle_minutes: f.handle_minutes,
+            rework_rate: f.rework_rate,
+            approval_delay_hours: f.approval_delay_hours,
+            lane: f.lane.into(),
+            low: f.low,
+            high: f.high,
+            id: f.id,
+            name: f.name,
+            x: f.x,
+            y: f.y,
+            notes: f.notes,
+        }
+    }
 }
 
 impl Serialize for Step {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        StepInFile {
+        StepInFile::<&str> {
             id: &self.id,
             lane: &self.lane,
             name: &self.name,
@@ -158,6 +181,7 @@ pub struct Estimates {
 
 /// How estimates read and write in files: a field per attribute that has one.
 #[derive(Clone, Copy, Default, Serialize, Deserialize)]
+#[serde(rename = "Estimates")]
 struct EstimateFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     volume_per_month: Option<f64>,
