@@ -193,6 +193,11 @@ fn store_paths() {
         })
         .collect();
     inform("  the checkpoint the save thread then runs when idle", checkpoints);
+    let stored = versions[run % 2];
+    inform(
+        "Store::save of the stored map again, no row changed",
+        time(1, 10, || store.save(id, stored).expect("saved")),
+    );
     report(
         "Store::load: 20,000 steps / 25,000 edges",
         time(1, 10, || store.load(id).expect("loaded")),

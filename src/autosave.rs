@@ -149,10 +149,12 @@ fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStat
             Ok(job) => job,
             Err(RecvTimeoutError::Timeout) => {
                 // Idle: copy the log into the database now, off every save's
-                // path. A failure only leaves it for the next try.
-                if logged && let Some(s) = &store {
-                    logged = s.checkpoint().is_ok_and(|left| left > 0);
+                // path. One try: what a reader still needs, or a failed
+                // try, waits for the next idle moment after a save.
+                if let Some(s) = &store {
+                    let _ = s.checkpoint();
                 }
+                logged = false;
                 continue;
             }
             Err(RecvTimeoutError::Disconnected) => break,
@@ -219,8 +221,8 @@ fn save_loop(path: &std::path::Path, rx: &Receiver<Job>, status: &Mutex<SaveStat
                     None => SaveState::Saved,
                 };
                 s.finished_at = Some(Instant::now());
+                s.in_flight = false;
             }
-            s.in_flight = false;
         }
         notify();
         for done in flushes {

@@ -205,6 +205,9 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
+        // After a checkpoint SQLite reuses the log from its start; this
+        // trims a log a large save grew back to 4 MiB then.
+        conn.pragma_update(None, "journal_size_limit", 4 * 1024 * 1024)?;
         // Room for a large map's pages (SQLite's default is 2 MiB), so a
         // whole save does not spill pages and read them back. Only pages
         // in use take memory.

@@ -222,6 +222,7 @@ impl Store {
 /// Writes the rows of `map` that differ from `stored`, and deletes the rows
 /// it no longer has. Returns the positions of `map`'s rows.
 fn write_diff(tx: &Connection, id: MapId, stored: &Stored, map: &Map) -> Result<(SaveStats, Positions)> {
+    ensure_unique_keys(map)?;
     if map.name != stored.map.name {
         ensure_name_free(tx, &map.name, Some(id))?;
     }
@@ -511,9 +512,30 @@ struct InsertSql {
 }
 
 impl InsertSql {
-    fn new(insert: String, on_conflict: &str) -> Self {
+    /// The insert of `columns` (bound as `?1`, `?2`, … in that order) into
+    /// `table`, whose key is the first `key` columns. The upsert updates the
+    /// other columns of a stored row with that key, and only when one of
+    /// them differs: an unchanged row is left alone, so no page and no
+    /// index entry is written for it.
+    fn new(table: &str, key: usize, columns: &[&str]) -> Self {
+        let params: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+        let insert = format!(
+            "INSERT INTO {table} ({}) VALUES ({})",
+            columns.join(", "),
+            params.join(", ")
+        );
+        let (keys, rest) = columns.split_at(key);
+        let set: Vec<String> = rest.iter().map(|c| format!("{c} = excluded.{c}")).collect();
+        let stored: Vec<String> = rest.iter().map(|c| format!("{table}.{c}")).collect();
+        let new: Vec<String> = rest.iter().map(|c| format!("excluded.{c}")).collect();
         Self {
-            upsert: format!("{insert} ON CONFLICT {on_conflict}"),
+            upsert: format!(
+                "{insert} ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}) IS NOT ({})",
+                keys.join(", "),
+                set.join(", "),
+                stored.join(", "),
+                new.join(", ")
+            ),
             insert,
         }
     }
@@ -525,38 +547,28 @@ impl InsertSql {
 
 static LANE_SQL: LazyLock<InsertSql> = LazyLock::new(|| {
     InsertSql::new(
-        "INSERT INTO lanes (map_id, lane_id, position, name, owner, notes, effort_weeks)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
-            .to_owned(),
-        "(map_id, lane_id) DO UPDATE SET position = excluded.position, name = excluded.name,
-             owner = excluded.owner, notes = excluded.notes, effort_weeks = excluded.effort_weeks",
+        "lanes",
+        2,
+        &[
+            "map_id",
+            "lane_id",
+            "position",
+            "name",
+            "owner",
+            "notes",
+            "effort_weeks",
+        ],
     )
 });
 
 static STEP_SQL: LazyLock<InsertSql> = LazyLock::new(|| {
-    InsertSql::new(
-        format!(
-            "INSERT INTO steps (map_id, step_id, lane_id, position, name, notes, x, y, {STEP_VALUE_COLUMNS})
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
-        ),
-        "(map_id, step_id) DO UPDATE SET lane_id = excluded.lane_id, position = excluded.position,
-             name = excluded.name, notes = excluded.notes, x = excluded.x, y = excluded.y,
-             volume_per_month = excluded.volume_per_month, volume_per_month_low = excluded.volume_per_month_low,
-             volume_per_month_high = excluded.volume_per_month_high, handle_minutes = excluded.handle_minutes,
-             handle_minutes_low = excluded.handle_minutes_low, handle_minutes_high = excluded.handle_minutes_high,
-             rework_rate = excluded.rework_rate, rework_rate_low = excluded.rework_rate_low,
-             rework_rate_high = excluded.rework_rate_high, approval_delay_hours = excluded.approval_delay_hours,
-             approval_delay_hours_low = excluded.approval_delay_hours_low,
-             approval_delay_hours_high = excluded.approval_delay_hours_high",
-    )
+    let mut columns = vec!["map_id", "step_id", "lane_id", "position", "name", "notes", "x", "y"];
+    columns.extend(STEP_VALUE_COLUMNS.split(',').map(str::trim));
+    InsertSql::new("steps", 2, &columns)
 });
 
-static EDGE_SQL: LazyLock<InsertSql> = LazyLock::new(|| {
-    InsertSql::new(
-        "INSERT INTO edges (map_id, from_step, to_step, position) VALUES (?1, ?2, ?3, ?4)".to_owned(),
-        "(map_id, from_step, to_step) DO UPDATE SET position = excluded.position",
-    )
-});
+static EDGE_SQL: LazyLock<InsertSql> =
+    LazyLock::new(|| InsertSql::new("edges", 3, &["map_id", "from_step", "to_step", "position"]));
 
 /// Inserts one lane row, or updates it (`stored`). An update in place never
 /// deletes the row, so nothing cascades to its steps.
