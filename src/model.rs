@@ -77,10 +77,10 @@ pub struct Lane {
 /// One unit of work inside a lane. `x`/`y` are the card's top-left corner
 /// relative to its lane's band, so a lane can be reordered with its steps.
 ///
-/// The fields scoring reads come first (`repr(C)` keeps
-/// that order): ranking a million steps reads little more than those bytes,
-/// so the lane id is kept inline when it is short (`CompactString`, up to 24
-/// bytes) and whether a step has estimates is one byte each.
+/// The fields scoring reads come first (`repr(C)` keeps that order):
+/// ranking a million steps reads little more than those bytes, so the lane
+/// id is kept inline when it is short (`CompactString`, up to 24 bytes) and
+/// whether a step has low or high estimates is a byte each.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(from = "StepInFile<String>")]
 #[repr(C)]

@@ -142,12 +142,12 @@ pub struct SaveStats {
 }
 
 impl Store {
-    /// Replaces a stored map with `map`, all at once. Every row of `map` is
-    /// written, over the stored row with the same key where there is one
-    /// (SQLite leaves a page alone when a row's bytes do not change), and
-    /// the rows `map` no longer has are deleted.
+    /// Replaces a stored map with `map`, all at once: the rows `map` no
+    /// longer has are deleted, and every row of `map` is written over the
+    /// stored row with the same key where there is one, which is left alone
+    /// when no column differs.
     pub fn save(&mut self, id: MapId, map: &Map) -> Result<()> {
-        ensure_unique_keys(map)?;
+        let keys = unique_keys(map)?;
         self.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         ensure_name_free(&tx, &map.name, Some(id))?;
@@ -159,7 +159,7 @@ impl Store {
             tx.prepare_cached(&format!("DELETE FROM {table} WHERE map_id = ?1"))?
                 .execute([id.0])?;
         }
-        delete_stale(&tx, id, map)?;
+        delete_stale(&tx, id, &keys)?;
         write_contents(&tx, id, map, true)?;
         insert_picks(&tx, id, &map.picks)?;
         tx.commit()?;
@@ -222,7 +222,7 @@ impl Store {
 /// Writes the rows of `map` that differ from `stored`, and deletes the rows
 /// it no longer has. Returns the positions of `map`'s rows.
 fn write_diff(tx: &Connection, id: MapId, stored: &Stored, map: &Map) -> Result<(SaveStats, Positions)> {
-    ensure_unique_keys(map)?;
+    unique_keys(map)?;
     if map.name != stored.map.name {
         ensure_name_free(tx, &map.name, Some(id))?;
     }
@@ -433,75 +433,87 @@ pub(super) fn write_contents(conn: &Connection, id: MapId, map: &Map, upsert: bo
     Ok(())
 }
 
-/// Deletes the stored lane, step and edge rows of map `id` whose keys `map`
-/// does not have. Cascades take the rows that point at them.
-fn delete_stale(conn: &Connection, id: MapId, map: &Map) -> Result<usize> {
-    let edges: HashSet<(&str, &str)> = map.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())).collect();
-    let steps: HashSet<&str> = map.steps.iter().map(|s| s.id.as_str()).collect();
-    let lanes: HashSet<&str> = map.lanes.iter().map(|l| l.id.as_str()).collect();
-    let mut deleted = 0;
-    let stale = stale_keys(conn, id, "SELECT from_step, to_step FROM edges", |k| {
-        !edges.contains(&(k[0], k[1]))
-    })?;
-    let mut delete = conn.prepare_cached("DELETE FROM edges WHERE map_id = ?1 AND from_step = ?2 AND to_step = ?3")?;
-    for k in &stale {
-        deleted += delete.execute(params![id.0, k[0], k[1]])?;
-    }
-    let stale = stale_keys(conn, id, "SELECT step_id FROM steps", |k| !steps.contains(k[0]))?;
-    let mut delete = conn.prepare_cached("DELETE FROM steps WHERE map_id = ?1 AND step_id = ?2")?;
-    for k in &stale {
-        deleted += delete.execute(params![id.0, k[0]])?;
-    }
-    let stale = stale_keys(conn, id, "SELECT lane_id FROM lanes", |k| !lanes.contains(k[0]))?;
-    let mut delete = conn.prepare_cached("DELETE FROM lanes WHERE map_id = ?1 AND lane_id = ?2")?;
-    for k in &stale {
-        deleted += delete.execute(params![id.0, k[0]])?;
-    }
-    Ok(deleted)
+/// The keys of a map's lanes, steps and edges.
+pub(super) struct Keys<'a> {
+    lanes: HashSet<&'a str>,
+    steps: HashSet<&'a str>,
+    edges: HashSet<(&'a str, &'a str)>,
 }
 
-/// The keys `select` (text columns, without its `WHERE`) finds for map `id`
-/// that `is_stale`. Keys are looked at without copying; only stale ones are kept.
-fn stale_keys(
+/// The keys of `map`, refusing a map with two lanes, steps or edges under
+/// one key: saves write rows by key, so the second would silently replace
+/// the first.
+pub(super) fn unique_keys(map: &Map) -> Result<Keys<'_>> {
+    fn collect<K: Copy + Eq + Hash>(
+        what: &'static str,
+        keys: impl Iterator<Item = K>,
+        show: impl Fn(K) -> String,
+    ) -> Result<HashSet<K>> {
+        let mut set = HashSet::new();
+        for key in keys {
+            if !set.insert(key) {
+                return Err(StoreError::DuplicateKey { what, key: show(key) });
+            }
+        }
+        Ok(set)
+    }
+    Ok(Keys {
+        lanes: collect("lane", map.lanes.iter().map(|l| l.id.as_str()), |id| format!("{id:?}"))?,
+        steps: collect("step", map.steps.iter().map(|s| s.id.as_str()), |id| format!("{id:?}"))?,
+        edges: collect(
+            "edge",
+            map.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())),
+            |(from, to)| format!("{from:?} → {to:?}"),
+        )?,
+    })
+}
+
+/// Deletes the stored lane, step and edge rows of map `id` whose keys are
+/// not in `keys`. Cascades take the rows that point at them.
+fn delete_stale(conn: &Connection, id: MapId, keys: &Keys<'_>) -> Result<()> {
+    delete_rows_not_kept(conn, id, "edges", &["from_step", "to_step"], |k| {
+        keys.edges.contains(&(k[0], k[1]))
+    })?;
+    delete_rows_not_kept(conn, id, "steps", &["step_id"], |k| keys.steps.contains(k[0]))?;
+    delete_rows_not_kept(conn, id, "lanes", &["lane_id"], |k| keys.lanes.contains(k[0]))
+}
+
+/// Deletes the rows of map `id` in `table` whose key (the text `columns`)
+/// `keep` refuses. Keys are looked at without copying; only the ones to
+/// delete are copied.
+fn delete_rows_not_kept(
     conn: &Connection,
     id: MapId,
-    select: &str,
-    is_stale: impl Fn(&[&str]) -> bool,
-) -> Result<Vec<Vec<String>>> {
-    let mut stmt = conn.prepare_cached(&format!("{select} WHERE map_id = ?1"))?;
-    let width = stmt.column_count();
-    let mut rows = stmt.query([id.0])?;
-    let mut stale = Vec::new();
+    table: &str,
+    columns: &[&str],
+    keep: impl Fn(&[&str]) -> bool,
+) -> Result<()> {
+    let mut stale: Vec<Vec<String>> = Vec::new();
+    let mut select = conn.prepare_cached(&format!("SELECT {} FROM {table} WHERE map_id = ?1", columns.join(", ")))?;
+    let mut rows = select.query([id.0])?;
     while let Some(row) = rows.next()? {
-        let key = (0..width)
+        let key = (0..columns.len())
             .map(|i| Ok(row.get_ref(i)?.as_str()?))
             .collect::<rusqlite::Result<Vec<&str>>>()?;
-        if is_stale(&key) {
+        if !keep(&key) {
             stale.push(key.into_iter().map(str::to_owned).collect());
         }
     }
-    Ok(stale)
-}
-
-/// Refuses a map with two lanes, steps or edges under one key: a whole save
-/// writes rows by key, so the second would silently replace the first.
-pub(super) fn ensure_unique_keys(map: &Map) -> Result<()> {
-    fn first_repeat<K: Copy + Eq + Hash>(keys: impl Iterator<Item = K>) -> Option<K> {
-        let mut seen = HashSet::new();
-        keys.into_iter().find(|&k| !seen.insert(k))
+    let matches: Vec<String> = (columns.iter().enumerate())
+        .map(|(i, c)| format!("{c} = ?{}", i + 2))
+        .collect();
+    let mut delete = conn.prepare_cached(&format!(
+        "DELETE FROM {table} WHERE map_id = ?1 AND {}",
+        matches.join(" AND ")
+    ))?;
+    for key in &stale {
+        delete.raw_bind_parameter(1, id.0)?;
+        for (i, part) in key.iter().enumerate() {
+            delete.raw_bind_parameter(i + 2, part)?;
+        }
+        delete.raw_execute()?;
     }
-    let repeat = if let Some(id) = first_repeat(map.lanes.iter().map(|l| l.id.as_str())) {
-        Some(("lane", format!("{id:?}")))
-    } else if let Some(id) = first_repeat(map.steps.iter().map(|s| s.id.as_str())) {
-        Some(("step", format!("{id:?}")))
-    } else {
-        first_repeat(map.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())))
-            .map(|(from, to)| ("edge", format!("{from:?} → {to:?}")))
-    };
-    match repeat {
-        Some((what, key)) => Err(StoreError::DuplicateKey { what, key }),
-        None => Ok(()),
-    }
+    Ok(())
 }
 
 /// An insert, and the same insert updating a stored row in place. The
