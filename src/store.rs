@@ -16,15 +16,19 @@ use crate::validate::MAX_NAME_CHARS;
 
 mod save;
 pub use save::{SaveCache, SaveStats, StepsError};
-use save::{unique_keys, write_contents};
+use save::{checked_keys, write_contents};
 
 /// The schema version this build writes. Migrations bring older files here.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Ordered migrations: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
 /// Each runs in its own transaction together with its version bump, so a
 /// file is always at one version or the next, never in between.
-const MIGRATIONS: &[&str] = &[include_str!("store/schema_v1.sql"), include_str!("store/schema_v2.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("store/schema_v1.sql"),
+    include_str!("store/schema_v2.sql"),
+    include_str!("store/schema_v3.sql"),
+];
 
 pub mod backup;
 
@@ -69,6 +73,9 @@ pub enum StoreError {
     Steps(#[from] StepsError),
     #[error("the map has two {what}s with the key {key}")]
     DuplicateKey { what: &'static str, key: String },
+    /// A row of the map points at a lane or step the map does not have.
+    #[error("the {what} points at {target}, which the map does not have")]
+    Dangling { what: String, target: String },
     #[error("{}", describe_sql(.0))]
     Sql(#[from] rusqlite::Error),
 }
@@ -308,7 +315,7 @@ impl Store {
 
     /// Adds a new map. Its name must be free (see [`Store::free_name`]).
     pub fn create(&mut self, map: &Map) -> Result<MapId> {
-        unique_keys(map)?;
+        checked_keys(map)?;
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         ensure_name_free(&tx, &map.name, None)?;
         let now = unix_now();

@@ -390,8 +390,7 @@ fn assert_failed_save_changes_nothing(bad: Map) -> StoreError {
     error
 }
 
-/// The failure SQLite's constraints give: a foreign key (a row pointing at a
-/// lane or step the map does not have) or a unique key.
+/// The failure SQLite's constraints give, such as a repeated key.
 fn assert_constraint_violation(error: StoreError) {
     assert!(
         matches!(&error, StoreError::Sql(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation)),
@@ -404,7 +403,11 @@ fn a_save_failing_on_a_missing_lane_changes_nothing() {
     let mut bad = small_map("Renamed by the failed save");
     bad.rates.hourly_cost = 1.0;
     bad.steps[2].lane = "no-such-lane".into();
-    assert_constraint_violation(assert_failed_save_changes_nothing(bad));
+    let error = assert_failed_save_changes_nothing(bad).to_string();
+    assert_eq!(
+        error,
+        r#"the step "s3" points at lane "no-such-lane", which the map does not have"#
+    );
 }
 
 #[test]
@@ -414,8 +417,18 @@ fn a_save_failing_on_a_lane_the_map_dropped_changes_nothing() {
     // losing them to the lane's cascade.
     let mut bad = picked_map("Original");
     bad.lanes.retain(|l| l.id != "a");
-    assert!(bad.steps.iter().any(|s| s.lane == "a"));
-    assert_constraint_violation(assert_failed_save_changes_nothing(bad));
+    let first = bad
+        .steps
+        .iter()
+        .find(|s| s.lane == "a")
+        .expect("a step in lane a")
+        .id
+        .clone();
+    let error = assert_failed_save_changes_nothing(bad).to_string();
+    assert_eq!(
+        error,
+        format!(r#"the step "{first}" points at lane "a", which the map does not have"#)
+    );
 }
 
 #[test]
@@ -461,7 +474,11 @@ fn a_save_failing_on_an_edge_to_a_missing_step_changes_nothing() {
         from: "s1".into(),
         to: "ghost".into(),
     });
-    assert_constraint_violation(assert_failed_save_changes_nothing(bad));
+    let error = assert_failed_save_changes_nothing(bad).to_string();
+    assert_eq!(
+        error,
+        r#"the edge "s1" → "ghost" points at step "ghost", which the map does not have"#
+    );
 }
 
 #[test]
@@ -469,9 +486,11 @@ fn a_failed_create_adds_nothing() {
     let mut store = Store::open_in_memory().expect("store");
     store.create(&small_map("Existing")).expect("create");
     let before = dump(&store);
-    let mut bad = small_map("New");
-    bad.steps[0].lane = "missing".into();
-    assert!(matches!(store.create(&bad), Err(StoreError::Sql(_))));
+    // The repeated pick id fails in SQLite after the map's other rows went
+    // in, so the whole transaction must roll back.
+    let mut bad = picked_map("New");
+    bad.picks[1].id = bad.picks[0].id.clone();
+    assert_constraint_violation(store.create(&bad).expect_err("the create must fail"));
     assert_eq!(dump(&store), before);
     assert!(matches!(store.find_by_name("New"), Err(StoreError::NoSuchName(_))));
 }
@@ -758,7 +777,12 @@ fn a_save_failing_on_a_pick_of_a_missing_lane_changes_nothing() {
     let mut bad = picked_map("Original");
     bad.notes = "changed".into();
     bad.picks[1].lane = "no-such-lane".into();
-    assert_constraint_violation(assert_failed_save_changes_nothing(bad));
+    let pick = bad.picks[1].id.clone();
+    let error = assert_failed_save_changes_nothing(bad).to_string();
+    assert_eq!(
+        error,
+        format!(r#"the pick "{pick}" points at lane "no-such-lane", which the map does not have"#)
+    );
 }
 
 #[test]
@@ -877,8 +901,7 @@ fn assert_version_1_upgrades(wal: bool) {
     let path = dir.path().join("v1.sqlite3");
     version_1_db(&path, wal);
     let mut store = Store::open(&path).expect("open upgrades");
-    assert_eq!(store.schema_version().expect("version"), 2);
-    assert_eq!(SCHEMA_VERSION, 2);
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
 
     // The file as it was before the upgrade is kept as a backup.
     let backups = frictionmap::store::backup::list(&path);
@@ -905,6 +928,15 @@ fn assert_version_1_upgrades(wal: bool) {
             .expect("integrity"),
         "ok"
     );
+    // Version 3 rebuilt steps and edges without the indexes their foreign
+    // keys into lanes and steps needed.
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('steps_lane', 'edges_to', 'steps_v3', 'edges_v3')"
+        ),
+        0
+    );
 
     // The upgraded file takes a plan, and keeps it across reopening.
     let mut planned = version_1_map();
@@ -919,7 +951,7 @@ fn assert_version_1_upgrades(wal: bool) {
     store.save(MapId(4), &planned).expect("save a plan");
     drop(store);
     let store = Store::open(&path).expect("reopen");
-    assert_eq!(store.schema_version().expect("version"), 2);
+    assert_eq!(store.schema_version().expect("version"), SCHEMA_VERSION);
     assert_eq!(store.load(MapId(4)).expect("load"), planned);
 }
 

@@ -13,6 +13,7 @@ use std::hash::Hash;
 use std::sync::LazyLock;
 
 use rusqlite::{Connection, OptionalExtension, Statement, TransactionBehavior, params};
+use rustc_hash::FxHashSet;
 
 use super::{
     MapId, Result, STEP_VALUE_COLUMNS, Store, StoreError, ensure_name_free, insert_picks, load_picks, unix_now,
@@ -147,14 +148,14 @@ impl Store {
     /// stored row with the same key where there is one, which is left alone
     /// when no column differs.
     pub fn save(&mut self, id: MapId, map: &Map) -> Result<()> {
-        let keys = unique_keys(map)?;
+        let keys = checked_keys(map)?;
         self.conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         ensure_name_free(&tx, &map.name, Some(id))?;
         update_map_row(&tx, id, map)?;
-        // Stale rows go first: a row of `map` that points at a lane or step
-        // `map` lacks then fails its foreign key instead of being written
-        // and taken by a later cascade.
+        // Stale rows go first: a pick of `map` that points at a lane `map`
+        // lacks then fails its foreign key instead of being written and
+        // taken by a later cascade.
         for table in ["reviews", "picks"] {
             tx.prepare_cached(&format!("DELETE FROM {table} WHERE map_id = ?1"))?
                 .execute([id.0])?;
@@ -222,7 +223,7 @@ impl Store {
 /// Writes the rows of `map` that differ from `stored`, and deletes the rows
 /// it no longer has. Returns the positions of `map`'s rows.
 fn write_diff(tx: &Connection, id: MapId, stored: &Stored, map: &Map) -> Result<(SaveStats, Positions)> {
-    unique_keys(map)?;
+    checked_keys(map)?;
     if map.name != stored.map.name {
         ensure_name_free(tx, &map.name, Some(id))?;
     }
@@ -435,21 +436,23 @@ pub(super) fn write_contents(conn: &Connection, id: MapId, map: &Map, upsert: bo
 
 /// The keys of a map's lanes, steps and edges.
 pub(super) struct Keys<'a> {
-    lanes: HashSet<&'a str>,
-    steps: HashSet<&'a str>,
-    edges: HashSet<(&'a str, &'a str)>,
+    lanes: FxHashSet<&'a str>,
+    steps: FxHashSet<&'a str>,
+    edges: FxHashSet<(&'a str, &'a str)>,
 }
 
-/// The keys of `map`, refusing a map with two lanes, steps or edges under
-/// one key: saves write rows by key, so the second would silently replace
-/// the first.
-pub(super) fn unique_keys(map: &Map) -> Result<Keys<'_>> {
+/// The keys of `map`, refusing a map that the rows would store wrongly: two
+/// lanes, steps or edges under one key (saves write rows by key, so the
+/// second would silently replace the first), or a step or pick in a lane,
+/// or an edge between steps, that the map does not have (the database
+/// leaves the steps' and edges' checks to the save).
+pub(super) fn checked_keys(map: &Map) -> Result<Keys<'_>> {
     fn collect<K: Copy + Eq + Hash>(
         what: &'static str,
-        keys: impl Iterator<Item = K>,
+        keys: impl ExactSizeIterator<Item = K>,
         show: impl Fn(K) -> String,
-    ) -> Result<HashSet<K>> {
-        let mut set = HashSet::new();
+    ) -> Result<FxHashSet<K>> {
+        let mut set = FxHashSet::with_capacity_and_hasher(keys.len(), Default::default());
         for key in keys {
             if !set.insert(key) {
                 return Err(StoreError::DuplicateKey { what, key: show(key) });
@@ -457,15 +460,38 @@ pub(super) fn unique_keys(map: &Map) -> Result<Keys<'_>> {
         }
         Ok(set)
     }
-    Ok(Keys {
+    let show_edge = |(from, to): (&str, &str)| format!("{from:?} → {to:?}");
+    let keys = Keys {
         lanes: collect("lane", map.lanes.iter().map(|l| l.id.as_str()), |id| format!("{id:?}"))?,
         steps: collect("step", map.steps.iter().map(|s| s.id.as_str()), |id| format!("{id:?}"))?,
         edges: collect(
             "edge",
             map.edges.iter().map(|e| (e.from.as_str(), e.to.as_str())),
-            |(from, to)| format!("{from:?} → {to:?}"),
+            show_edge,
         )?,
-    })
+    };
+    let in_lane = (map.steps.iter().map(|s| ("step", &s.id, s.lane.as_str())))
+        .chain(map.picks.iter().map(|p| ("pick", &p.id, p.lane.as_str())));
+    for (what, id, lane) in in_lane {
+        if !keys.lanes.contains(lane) {
+            return Err(StoreError::Dangling {
+                what: format!("{what} {id:?}"),
+                target: format!("lane {lane:?}"),
+            });
+        }
+    }
+    for edge in &map.edges {
+        if let Some(end) = [&edge.from, &edge.to]
+            .into_iter()
+            .find(|s| !keys.steps.contains(s.as_str()))
+        {
+            return Err(StoreError::Dangling {
+                what: format!("edge {}", show_edge((&edge.from, &edge.to))),
+                target: format!("step {end:?}"),
+            });
+        }
+    }
+    Ok(keys)
 }
 
 /// Deletes the stored lane, step and edge rows of map `id` whose keys are
