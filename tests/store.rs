@@ -12,6 +12,7 @@ use frictionmap::plan::{Direction, Pick, PickState, Review};
 use frictionmap::samples::sample_maps;
 use frictionmap::scoring::rank;
 use frictionmap::store::{MapId, SCHEMA_VERSION, Store, StoreError};
+use frictionmap::synth::{GenParams, generate};
 use rusqlite::Connection;
 
 fn sample(i: usize) -> Map {
@@ -447,6 +448,35 @@ fn a_save_moves_steps_to_a_new_lane_and_drops_the_old_one() {
     assert_eq!(store.load(id).expect("load"), map);
     assert_eq!(count(&store, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
     assert_eq!(count(&store, "SELECT count(*) FROM lanes WHERE lane_id = 'a'"), 0);
+}
+
+#[test]
+fn whole_saves_of_a_map_larger_than_a_batch_round_trip() {
+    // 150 steps and 203 edges: whole saves write 64 rows to a statement,
+    // then the rest one by one, so both kinds of statement are used.
+    let map = generate(&GenParams {
+        lanes: 5,
+        steps: 150,
+        edges: 203,
+        seed: 3,
+    });
+    assert!(map.steps.iter().any(|s| !s.low.is_empty() || !s.high.is_empty()));
+    let mut store = Store::open_in_memory().expect("store");
+    let id = store.create(&map).expect("create");
+    assert_eq!(store.load(id).expect("load"), map);
+
+    let mut changed = map.clone();
+    for (i, step) in changed.steps.iter_mut().enumerate() {
+        step.volume_per_month += i as f64;
+        step.high.set(Attr::ReworkRate, Some(0.5));
+    }
+    changed.edges.reverse();
+    let gone = changed.steps.remove(70).id;
+    changed.edges.retain(|e| e.from != gone && e.to != gone);
+    store.save(id, &changed).expect("save");
+    assert_eq!(store.load(id).expect("load"), changed);
+    assert_eq!(count(&store, "SELECT count(*) FROM steps"), 149);
+    assert_eq!(count(&store, "SELECT count(*) FROM edges"), changed.edges.len() as i64);
 }
 
 #[test]

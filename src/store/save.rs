@@ -197,7 +197,7 @@ impl Store {
         let (stats, positions) = match std::mem::replace(&mut cached.stored, Known::Nothing) {
             Known::Steps { changed, positions } => {
                 update_map_row(&tx, id, &cached.map)?;
-                let mut update = tx.prepare_cached(STEP_SQL.get(true))?;
+                let mut update = tx.prepare_cached(STEP_SQL.get(true, 1))?;
                 for &i in &changed {
                     write_step(&mut update, id, positions.steps[i], &cached.map.steps[i])?;
                 }
@@ -245,8 +245,8 @@ fn write_diff(tx: &Connection, id: MapId, stored: &Stored, map: &Map) -> Result<
         s.id.as_str()
     });
     let mut step_sql = [
-        tx.prepare_cached(STEP_SQL.get(false))?,
-        tx.prepare_cached(STEP_SQL.get(true))?,
+        tx.prepare_cached(STEP_SQL.get(false, 1))?,
+        tx.prepare_cached(STEP_SQL.get(true, 1))?,
     ];
     for &(j, stored) in &steps.write {
         write_step(
@@ -260,8 +260,8 @@ fn write_diff(tx: &Connection, id: MapId, stored: &Stored, map: &Map) -> Result<
         (e.from.as_str(), e.to.as_str())
     });
     let mut edge_sql = [
-        tx.prepare_cached(EDGE_SQL.get(false))?,
-        tx.prepare_cached(EDGE_SQL.get(true))?,
+        tx.prepare_cached(EDGE_SQL.get(false, 1))?,
+        tx.prepare_cached(EDGE_SQL.get(true, 1))?,
     ];
     for &(j, stored) in &edges.write {
         write_edge(
@@ -418,18 +418,42 @@ pub(super) fn write_contents(conn: &Connection, id: MapId, map: &Map, upsert: bo
     // instead of being split all over; the position keeps the map's order.
     let mut order: Vec<usize> = (0..map.steps.len()).collect();
     order.sort_unstable_by(|&a, &b| map.steps[a].id.cmp(&map.steps[b].id));
-    let mut stmt = conn.prepare_cached(STEP_SQL.get(upsert))?;
-    for position in order {
-        write_step(&mut stmt, id, position as i64, &map.steps[position])?;
-    }
+    write_rows(conn, &STEP_SQL, upsert, &order, |stmt, first, i| {
+        bind_step(stmt, first, id, i as i64, &map.steps[i])
+    })?;
     let mut order: Vec<usize> = (0..map.edges.len()).collect();
     order.sort_unstable_by(|&a, &b| {
         let (x, y) = (&map.edges[a], &map.edges[b]);
         (x.from.as_str(), x.to.as_str()).cmp(&(y.from.as_str(), y.to.as_str()))
     });
-    let mut stmt = conn.prepare_cached(EDGE_SQL.get(upsert))?;
-    for position in order {
-        write_edge(&mut stmt, id, position as i64, &map.edges[position])?;
+    write_rows(conn, &EDGE_SQL, upsert, &order, |stmt, first, i| {
+        bind_edge(stmt, first, id, i as i64, &map.edges[i])
+    })
+}
+
+/// Writes rows `order` (indices that `bind` binds, with their first
+/// parameter at `first + 1`) through `sql`: [`BATCH_ROWS`] rows to a
+/// statement, then the rest one by one. One statement per row spent as
+/// long in starting and resetting the statement as in the row itself.
+fn write_rows(
+    conn: &Connection,
+    sql: &InsertSql,
+    upsert: bool,
+    order: &[usize],
+    bind: impl Fn(&mut Statement, usize, usize) -> Result<()>,
+) -> Result<()> {
+    let mut batches = order.chunks_exact(BATCH_ROWS);
+    let mut stmt = conn.prepare_cached(sql.get(upsert, BATCH_ROWS))?;
+    for batch in &mut batches {
+        for (k, &i) in batch.iter().enumerate() {
+            bind(&mut stmt, k * sql.columns, i)?;
+        }
+        stmt.raw_execute()?;
+    }
+    let mut stmt = conn.prepare_cached(sql.get(upsert, 1))?;
+    for &i in batches.remainder() {
+        bind(&mut stmt, 0, i)?;
+        stmt.raw_execute()?;
     }
     Ok(())
 }
@@ -504,9 +528,9 @@ fn delete_stale(conn: &Connection, id: MapId, keys: &Keys<'_>) -> Result<()> {
     delete_rows_not_kept(conn, id, "lanes", &["lane_id"], |k| keys.lanes.contains(k[0]))
 }
 
-/// Deletes the rows of map `id` in `table` whose key (the text `columns`)
-/// `keep` refuses. Keys are looked at without copying; only the ones to
-/// delete are copied.
+/// Deletes the rows of map `id` in `table` whose key (one or two text
+/// `columns`) `keep` refuses. Keys are looked at without copying; only the
+/// ones to delete are copied.
 fn delete_rows_not_kept(
     conn: &Connection,
     id: MapId,
@@ -518,11 +542,13 @@ fn delete_rows_not_kept(
     let mut select = conn.prepare_cached(&format!("SELECT {} FROM {table} WHERE map_id = ?1", columns.join(", ")))?;
     let mut rows = select.query([id.0])?;
     while let Some(row) = rows.next()? {
-        let key = (0..columns.len())
-            .map(|i| Ok(row.get_ref(i)?.as_str()?))
-            .collect::<rusqlite::Result<Vec<&str>>>()?;
-        if !keep(&key) {
-            stale.push(key.into_iter().map(str::to_owned).collect());
+        let mut key = [""; 2];
+        let key = &mut key[..columns.len()];
+        for (i, part) in key.iter_mut().enumerate() {
+            *part = row.get_ref(i)?.as_str().map_err(rusqlite::Error::from)?;
+        }
+        if !keep(key) {
+            stale.push(key.iter().map(|part| part.to_string()).collect());
         }
     }
     let matches: Vec<String> = (columns.iter().enumerate())
@@ -542,44 +568,64 @@ fn delete_rows_not_kept(
     Ok(())
 }
 
-/// An insert, and the same insert updating a stored row in place. The
-/// plain insert fails on a repeated id, as it must.
+/// Rows that one statement of a whole-map write inserts.
+const BATCH_ROWS: usize = 64;
+
+/// An insert, and the same insert updating a stored row in place, of one
+/// row and of [`BATCH_ROWS`] rows. The plain insert fails on a repeated id,
+/// as it must.
 struct InsertSql {
-    insert: String,
-    upsert: String,
+    columns: usize,
+    /// Indexed by `upsert`, then by whether the statement takes a batch.
+    sql: [[String; 2]; 2],
 }
 
 impl InsertSql {
-    /// The insert of `columns` (bound as `?1`, `?2`, … in that order) into
-    /// `table`, whose key is the first `key` columns. The upsert updates the
-    /// other columns of a stored row with that key, and only when one of
-    /// them differs: an unchanged row is left alone, so no page and no
-    /// index entry is written for it.
+    /// The insert of `columns` (bound as `?1`, `?2`, … in that order, row
+    /// after row) into `table`, whose key is the first `key` columns. The
+    /// upsert updates the other columns of a stored row with that key, and
+    /// only when one of them differs: an unchanged row is left alone, so no
+    /// page and no index entry is written for it.
     fn new(table: &str, key: usize, columns: &[&str]) -> Self {
-        let params: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
-        let insert = format!(
-            "INSERT INTO {table} ({}) VALUES ({})",
-            columns.join(", "),
-            params.join(", ")
-        );
+        let insert = |rows: usize| {
+            let values: Vec<String> = (0..rows)
+                .map(|row| {
+                    let params: Vec<String> = (1..=columns.len())
+                        .map(|i| format!("?{}", row * columns.len() + i))
+                        .collect();
+                    format!("({})", params.join(", "))
+                })
+                .collect();
+            format!(
+                "INSERT INTO {table} ({}) VALUES {}",
+                columns.join(", "),
+                values.join(", ")
+            )
+        };
         let (keys, rest) = columns.split_at(key);
         let set: Vec<String> = rest.iter().map(|c| format!("{c} = excluded.{c}")).collect();
         let stored: Vec<String> = rest.iter().map(|c| format!("{table}.{c}")).collect();
         let new: Vec<String> = rest.iter().map(|c| format!("excluded.{c}")).collect();
-        Self {
-            upsert: format!(
-                "{insert} ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}) IS NOT ({})",
+        let upsert = |rows: usize| {
+            format!(
+                "{} ON CONFLICT ({}) DO UPDATE SET {} WHERE ({}) IS NOT ({})",
+                insert(rows),
                 keys.join(", "),
                 set.join(", "),
                 stored.join(", "),
                 new.join(", ")
-            ),
-            insert,
+            )
+        };
+        Self {
+            columns: columns.len(),
+            sql: [[insert(1), insert(BATCH_ROWS)], [upsert(1), upsert(BATCH_ROWS)]],
         }
     }
 
-    fn get(&self, upsert: bool) -> &str {
-        if upsert { &self.upsert } else { &self.insert }
+    /// The statement for one row or for [`BATCH_ROWS`] rows.
+    fn get(&self, upsert: bool, rows: usize) -> &str {
+        debug_assert!(rows == 1 || rows == BATCH_ROWS);
+        &self.sql[usize::from(upsert)][usize::from(rows == BATCH_ROWS)]
     }
 }
 
@@ -611,7 +657,7 @@ static EDGE_SQL: LazyLock<InsertSql> =
 /// Inserts one lane row, or updates it (`stored`). An update in place never
 /// deletes the row, so nothing cascades to its steps.
 fn write_lane(conn: &Connection, id: MapId, position: usize, lane: &Lane, stored: bool) -> Result<()> {
-    conn.prepare_cached(LANE_SQL.get(stored))?.execute(params![
+    conn.prepare_cached(LANE_SQL.get(stored, 1))?.execute(params![
         id.0,
         lane.id,
         position as i64,
@@ -623,38 +669,51 @@ fn write_lane(conn: &Connection, id: MapId, position: usize, lane: &Lane, stored
     Ok(())
 }
 
+/// Writes one step row through a one-row statement of [`STEP_SQL`].
 fn write_step(stmt: &mut Statement, id: MapId, position: i64, step: &Step) -> Result<()> {
-    let v = |a: Attr| step.value(a);
-    let lo = |a: Attr| step.low.get(a);
-    let hi = |a: Attr| step.high.get(a);
-    use Attr::*;
-    stmt.execute(params![
-        id.0,
-        step.id,
-        step.lane.as_str(),
-        position,
-        step.name,
-        step.notes,
-        f64::from(step.x),
-        f64::from(step.y),
-        v(VolumePerMonth),
-        lo(VolumePerMonth),
-        hi(VolumePerMonth),
-        v(HandleMinutes),
-        lo(HandleMinutes),
-        hi(HandleMinutes),
-        v(ReworkRate),
-        lo(ReworkRate),
-        hi(ReworkRate),
-        v(ApprovalDelayHours),
-        lo(ApprovalDelayHours),
-        hi(ApprovalDelayHours),
-    ])?;
+    bind_step(stmt, 0, id, position, step)?;
+    stmt.raw_execute()?;
     Ok(())
 }
 
+/// Binds a step row's columns, in [`STEP_SQL`]'s order, from parameter
+/// `first + 1` on.
+fn bind_step(stmt: &mut Statement, first: usize, id: MapId, position: i64, step: &Step) -> Result<()> {
+    use Attr::*;
+    stmt.raw_bind_parameter(first + 1, id.0)?;
+    stmt.raw_bind_parameter(first + 2, &step.id)?;
+    stmt.raw_bind_parameter(first + 3, step.lane.as_str())?;
+    stmt.raw_bind_parameter(first + 4, position)?;
+    stmt.raw_bind_parameter(first + 5, &step.name)?;
+    stmt.raw_bind_parameter(first + 6, &step.notes)?;
+    stmt.raw_bind_parameter(first + 7, f64::from(step.x))?;
+    stmt.raw_bind_parameter(first + 8, f64::from(step.y))?;
+    for (k, attr) in [VolumePerMonth, HandleMinutes, ReworkRate, ApprovalDelayHours]
+        .into_iter()
+        .enumerate()
+    {
+        let at = first + 9 + 3 * k;
+        stmt.raw_bind_parameter(at, step.value(attr))?;
+        stmt.raw_bind_parameter(at + 1, step.low.get(attr))?;
+        stmt.raw_bind_parameter(at + 2, step.high.get(attr))?;
+    }
+    Ok(())
+}
+
+/// Writes one edge row through a one-row statement of [`EDGE_SQL`].
 fn write_edge(stmt: &mut Statement, id: MapId, position: i64, edge: &Edge) -> Result<()> {
-    stmt.execute(params![id.0, edge.from, edge.to, position])?;
+    bind_edge(stmt, 0, id, position, edge)?;
+    stmt.raw_execute()?;
+    Ok(())
+}
+
+/// Binds an edge row's columns, in [`EDGE_SQL`]'s order, from parameter
+/// `first + 1` on.
+fn bind_edge(stmt: &mut Statement, first: usize, id: MapId, position: i64, edge: &Edge) -> Result<()> {
+    stmt.raw_bind_parameter(first + 1, id.0)?;
+    stmt.raw_bind_parameter(first + 2, &edge.from)?;
+    stmt.raw_bind_parameter(first + 3, &edge.to)?;
+    stmt.raw_bind_parameter(first + 4, position)?;
     Ok(())
 }
 
