@@ -91,6 +91,35 @@ fn main() {
 fn rank_big() {
     let big = map(100, 1_000_000, 0);
     report("rank: 1,000,000 steps / 100 lanes", time(2, 15, || rank(&big)), 20.0);
+    inform(
+        "  only reading what rank reads of each step",
+        time(2, 15, || read_what_rank_reads(&big)),
+    );
+}
+
+/// The memory floor under `rank`: the same fields of every step (values,
+/// lane id, whether it has estimates), read on as many threads, with no
+/// scoring.
+fn read_what_rank_reads(map: &Map) -> f64 {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let per_thread = map.steps.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (map.steps.chunks(per_thread))
+            .map(|steps| {
+                scope.spawn(move || {
+                    steps
+                        .iter()
+                        .map(|s| {
+                            s.volume_per_month * s.handle_minutes + s.rework_rate + s.approval_delay_hours
+                                - s.lane.len() as f64
+                                + f64::from(u8::from(s.low.is_empty()) + u8::from(s.high.is_empty()))
+                        })
+                        .sum::<f64>()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("a reader")).sum()
+    })
 }
 
 /// A change to one step of every 7,919th, round the map.
@@ -145,23 +174,28 @@ fn edit_rescore() {
     );
 }
 
-/// The database: replace a whole map, load it, and autosave one edit.
+/// The database: create, delete and replace a whole map, load it, and
+/// autosave one edit.
 fn store_paths() {
     let mut doc = Document::new(MapId(1), map(40, 20_000, 25_000));
     let dir = tempfile::tempdir().expect("a temporary folder");
     let mut store = Store::open(&dir.path().join("bench.sqlite3")).expect("the database opens");
     // A whole map written as new rows: what an import or a new map costs.
-    // Each run's map is deleted again, untimed.
-    let mut creates = Vec::new();
+    // Each run's map is deleted again, timed on a line of its own.
+    let (mut creates, mut deletes) = (Vec::new(), Vec::new());
     for run in 0..11 {
         let start = Instant::now();
         let id = store.create(doc.map()).expect("the map is stored");
-        if run > 0 {
-            creates.push(start.elapsed());
-        }
+        let created = start.elapsed();
+        let start = Instant::now();
         store.delete(id).expect("deleted");
+        if run > 0 {
+            creates.push(created);
+            deletes.push(start.elapsed());
+        }
     }
     report("Store::create (whole map): 20,000 steps / 25,000 edges", creates, 150.0);
+    inform("  Store::delete of that map", deletes);
 
     // A whole map written over its stored version, every row different:
     // each save swaps between two versions in which every step moved and
