@@ -304,6 +304,30 @@ fn steps_that_do_not_fit_the_cached_map_are_refused() {
     assert_eq!(store.load(id).unwrap(), map);
 }
 
+/// A step updated in place into a lane the map does not have is refused
+/// before anything is written: the database leaves that check to the save.
+#[test]
+fn a_step_moved_in_place_to_a_missing_lane_is_refused() {
+    let mut store = Store::open_in_memory().unwrap();
+    let id = store.create(&small_map()).unwrap();
+    let map = store.load(id).unwrap();
+    let mut cache = SaveCache::default();
+    cache.put(id, map.clone());
+    store.save_cached(&mut cache, id).unwrap();
+    let mut moved = map.steps[4].clone();
+    moved.lane = "nowhere".into();
+    cache.put_steps(id, vec![(4, moved.clone())]).unwrap();
+    let error = store.save_cached(&mut cache, id).unwrap_err().to_string();
+    assert_eq!(
+        error,
+        format!(
+            r#"the step "{}" points at lane "nowhere", which the map does not have"#,
+            moved.id
+        )
+    );
+    assert_eq!(store.load(id).unwrap(), map);
+}
+
 /// The save thread merges queued snapshots, whole and steps-only, into one
 /// save of the newest revision, and a failed save (the database locked by
 /// another program) loses nothing: the next snapshot of only a step stores

@@ -196,6 +196,13 @@ impl Store {
         // Taken out, so a failed save leaves the cache knowing nothing.
         let (stats, positions) = match std::mem::replace(&mut cached.stored, Known::Nothing) {
             Known::Steps { changed, positions } => {
+                for &i in &changed {
+                    let step = &cached.map.steps[i];
+                    let lane = step.lane.as_str();
+                    if !cached.map.lanes.iter().any(|l| l.id == lane) {
+                        return Err(lane_missing("step", &step.id, lane));
+                    }
+                }
                 update_map_row(&tx, id, &cached.map)?;
                 let mut update = tx.prepare_cached(STEP_SQL.get(true, 1))?;
                 for &i in &changed {
@@ -279,8 +286,8 @@ fn write_diff(tx: &Connection, id: MapId, stored: &Stored, map: &Map) -> Result<
         stats.written += map.picks.len();
     }
 
-    // Deletes last: by now no kept row points at a row about to go, so
-    // the cascades take only what the map no longer has.
+    // Deletes last: by now no kept row points at a row about to go, so a
+    // lane's cascade to its picks takes only what the map no longer has.
     let mut delete_edge =
         tx.prepare_cached("DELETE FROM edges WHERE map_id = ?1 AND from_step = ?2 AND to_step = ?3")?;
     for &i in &edges.delete {
@@ -494,15 +501,10 @@ pub(super) fn checked_keys(map: &Map) -> Result<Keys<'_>> {
             show_edge,
         )?,
     };
-    let in_lane = (map.steps.iter().map(|s| ("step", &s.id, s.lane.as_str())))
+    let mut in_lane = (map.steps.iter().map(|s| ("step", &s.id, s.lane.as_str())))
         .chain(map.picks.iter().map(|p| ("pick", &p.id, p.lane.as_str())));
-    for (what, id, lane) in in_lane {
-        if !keys.lanes.contains(lane) {
-            return Err(StoreError::Dangling {
-                what: format!("{what} {id:?}"),
-                target: format!("lane {lane:?}"),
-            });
-        }
+    if let Some((what, id, lane)) = in_lane.find(|&(_, _, lane)| !keys.lanes.contains(lane)) {
+        return Err(lane_missing(what, id, lane));
     }
     for edge in &map.edges {
         if let Some(end) = [&edge.from, &edge.to]
@@ -516,6 +518,14 @@ pub(super) fn checked_keys(map: &Map) -> Result<Keys<'_>> {
         }
     }
     Ok(keys)
+}
+
+/// The error for a step or pick (`what`) whose lane the map does not have.
+fn lane_missing(what: &str, id: &str, lane: &str) -> StoreError {
+    StoreError::Dangling {
+        what: format!("{what} {id:?}"),
+        target: format!("lane {lane:?}"),
+    }
 }
 
 /// Deletes the stored lane, step and edge rows of map `id` whose keys are
@@ -655,7 +665,7 @@ static EDGE_SQL: LazyLock<InsertSql> =
     LazyLock::new(|| InsertSql::new("edges", 3, &["map_id", "from_step", "to_step", "position"]));
 
 /// Inserts one lane row, or updates it (`stored`). An update in place never
-/// deletes the row, so nothing cascades to its steps.
+/// deletes the row, so nothing cascades to its picks.
 fn write_lane(conn: &Connection, id: MapId, position: usize, lane: &Lane, stored: bool) -> Result<()> {
     conn.prepare_cached(LANE_SQL.get(stored, 1))?.execute(params![
         id.0,
