@@ -189,3 +189,35 @@ fn the_1_key_and_the_view_menu_zoom_to_100_percent_around_the_centre() {
     let zoom = scene_to_screen(&harness).scaling;
     assert!((zoom - 1.0).abs() < 1e-3, "zoom after View ▸ Zoom to 100%: {zoom}");
 }
+
+/// A card dropped onto a card after it in the map is drawn on top while it
+/// is selected, and the pointer reaches what is seen: a click where the two
+/// overlap selects the dropped card, not the one beneath it.
+#[test]
+fn a_card_dropped_onto_another_stays_on_top_while_selected() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    let (moved, under) = ("Capture invoice from AP inbox", "Verify OCR header fields");
+    let id = |harness: &Harness<'static, FrictionApp>, name: &str| {
+        let map = ws(harness).document().map();
+        let i = map.steps.iter().position(|s| s.name == name).unwrap();
+        (i, map.steps[i].id.clone())
+    };
+    let ((moved_index, moved_id), (under_index, _)) = (id(&harness, moved), id(&harness, under));
+    assert!(moved_index < under_index, "the moved card comes first in the map");
+    let from = on_screen(&harness, &format!("Step {moved}")).center();
+    let to = on_screen(&harness, &format!("Step {under}")).center();
+    drag(&mut harness, from, to);
+    let selected =
+        |harness: &Harness<'static, FrictionApp>| ws(harness).view.selection.steps.iter().cloned().collect::<Vec<_>>();
+    assert_eq!(selected(&harness), vec![moved_id.clone()]);
+
+    // A click: press and release at one spot.
+    harness.hover_at(to);
+    harness.run();
+    harness.drag_at(to);
+    harness.run();
+    harness.drop_at(to);
+    harness.run();
+    assert_eq!(selected(&harness), vec![moved_id], "the click went to the card on top");
+}

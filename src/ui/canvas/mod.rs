@@ -296,11 +296,11 @@ impl Moving {
     }
 
     fn offset(&self, i: usize) -> Vec2 {
-        if self.mask.get(i).copied().unwrap_or(false) {
-            self.offset
-        } else {
-            Vec2::ZERO
-        }
+        if self.moves(i) { self.offset } else { Vec2::ZERO }
+    }
+
+    fn moves(&self, i: usize) -> bool {
+        self.mask.get(i).copied().unwrap_or(false)
     }
 
     /// A fingerprint of which steps move, for the overview cache key.
@@ -626,11 +626,24 @@ fn detail_cards(
     let modifiers = ui.input(|i| i.modifiers);
     let scores = doc.step_scores();
     let max_friction = doc.max_step_friction();
+    // The cards in view, in map order but for the selected and dragged
+    // ones, which come last so that they sit on top of any card they
+    // overlap: a card dropped onto another stays readable.
+    let mut order = Vec::new();
+    let mut on_top = Vec::new();
     for (i, step) in map.steps.iter().enumerate() {
-        let rect = layout.cards[i].translate(moving.offset(i));
-        if !rect.intersects(visible) {
-            continue;
+        if layout.cards[i].translate(moving.offset(i)).intersects(visible) {
+            if moving.moves(i) || view.selection.steps.contains(&step.id) {
+                on_top.push(i);
+            } else {
+                order.push(i);
+            }
         }
+    }
+    order.append(&mut on_top);
+    for i in order {
+        let step = &map.steps[i];
+        let rect = layout.cards[i].translate(moving.offset(i));
         let selected = view.selection.steps.contains(&step.id);
         let resp = ui.interact(rect, Id::unique(("step", &step.id)), Sense::click_and_drag());
         resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, format!("Step {}", step.name)));
