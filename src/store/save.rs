@@ -8,7 +8,7 @@
 //! removing a step leaves a gap instead of renumbering every step after it,
 //! and putting it back (undo) fills the gap.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::hash::Hash;
 use std::sync::LazyLock;
 
@@ -206,7 +206,9 @@ impl Store {
                 update_map_row(&tx, id, &cached.map)?;
                 let mut update = tx.prepare_cached(STEP_SQL.get(true, 1))?;
                 for &i in &changed {
-                    write_step(&mut update, id, positions.steps[i], &cached.map.steps[i])?;
+                    write_row(&mut update, |stmt, first| {
+                        bind_step(stmt, first, id, positions.steps[i], &cached.map.steps[i])
+                    })?;
                 }
                 let stats = SaveStats {
                     written: 1 + changed.len(),
@@ -230,7 +232,7 @@ impl Store {
 /// Writes the rows of `map` that differ from `stored`, and deletes the rows
 /// it no longer has. Returns the positions of `map`'s rows.
 fn write_diff(tx: &Connection, id: MapId, stored: &Stored, map: &Map) -> Result<(SaveStats, Positions)> {
-    checked_keys(map)?;
+    let keys = checked_keys(map)?;
     if map.name != stored.map.name {
         ensure_name_free(tx, &map.name, Some(id))?;
     }
@@ -256,12 +258,9 @@ fn write_diff(tx: &Connection, id: MapId, stored: &Stored, map: &Map) -> Result<
         tx.prepare_cached(STEP_SQL.get(true, 1))?,
     ];
     for &(j, stored) in &steps.write {
-        write_step(
-            &mut step_sql[usize::from(stored)],
-            id,
-            steps.positions[j],
-            &map.steps[j],
-        )?;
+        write_row(&mut step_sql[usize::from(stored)], |stmt, first| {
+            bind_step(stmt, first, id, steps.positions[j], &map.steps[j])
+        })?;
     }
     let edges = diff_list(&stored.map.edges, &stored.positions.edges, &map.edges, |e: &Edge| {
         (e.from.as_str(), e.to.as_str())
@@ -271,12 +270,9 @@ fn write_diff(tx: &Connection, id: MapId, stored: &Stored, map: &Map) -> Result<
         tx.prepare_cached(EDGE_SQL.get(true, 1))?,
     ];
     for &(j, stored) in &edges.write {
-        write_edge(
-            &mut edge_sql[usize::from(stored)],
-            id,
-            edges.positions[j],
-            &map.edges[j],
-        )?;
+        write_row(&mut edge_sql[usize::from(stored)], |stmt, first| {
+            bind_edge(stmt, first, id, edges.positions[j], &map.edges[j])
+        })?;
     }
     stats.written += steps.write.len() + edges.write.len();
     if map.picks != stored.map.picks {
@@ -298,9 +294,8 @@ fn write_diff(tx: &Connection, id: MapId, stored: &Stored, map: &Map) -> Result<
     for &i in &steps.delete {
         stats.deleted += delete_step.execute(params![id.0, stored.map.steps[i].id])?;
     }
-    let new_lanes: HashSet<&str> = map.lanes.iter().map(|l| l.id.as_str()).collect();
     let mut delete_lane = tx.prepare_cached("DELETE FROM lanes WHERE map_id = ?1 AND lane_id = ?2")?;
-    for lane in stored.map.lanes.iter().filter(|l| !new_lanes.contains(l.id.as_str())) {
+    for lane in stored.map.lanes.iter().filter(|l| !keys.lanes.contains(l.id.as_str())) {
         stats.deleted += delete_lane.execute(params![id.0, lane.id])?;
     }
     let positions = Positions {
@@ -459,8 +454,7 @@ fn write_rows(
     }
     let mut stmt = conn.prepare_cached(sql.get(upsert, 1))?;
     for &i in batches.remainder() {
-        bind(&mut stmt, 0, i)?;
-        stmt.raw_execute()?;
+        write_row(&mut stmt, |stmt, first| bind(stmt, first, i))?;
     }
     Ok(())
 }
@@ -679,9 +673,10 @@ fn write_lane(conn: &Connection, id: MapId, position: usize, lane: &Lane, stored
     Ok(())
 }
 
-/// Writes one step row through a one-row statement of [`STEP_SQL`].
-fn write_step(stmt: &mut Statement, id: MapId, position: i64, step: &Step) -> Result<()> {
-    bind_step(stmt, 0, id, position, step)?;
+/// Writes one row through a one-row statement: `bind` binds it from
+/// parameter `first + 1` on, as for [`write_rows`], with `first` 0.
+fn write_row(stmt: &mut Statement, bind: impl FnOnce(&mut Statement, usize) -> Result<()>) -> Result<()> {
+    bind(stmt, 0)?;
     stmt.raw_execute()?;
     Ok(())
 }
@@ -707,13 +702,6 @@ fn bind_step(stmt: &mut Statement, first: usize, id: MapId, position: i64, step:
         stmt.raw_bind_parameter(at + 1, step.low.get(attr))?;
         stmt.raw_bind_parameter(at + 2, step.high.get(attr))?;
     }
-    Ok(())
-}
-
-/// Writes one edge row through a one-row statement of [`EDGE_SQL`].
-fn write_edge(stmt: &mut Statement, id: MapId, position: i64, edge: &Edge) -> Result<()> {
-    bind_edge(stmt, 0, id, position, edge)?;
-    stmt.raw_execute()?;
     Ok(())
 }
 

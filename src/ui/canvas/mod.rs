@@ -633,18 +633,18 @@ fn detail_cards(
     let mut on_top = Vec::new();
     for (i, step) in map.steps.iter().enumerate() {
         if layout.cards[i].translate(moving.offset(i)).intersects(visible) {
-            if moving.moves(i) || view.selection.steps.contains(&step.id) {
-                on_top.push(i);
+            let selected = view.selection.steps.contains(&step.id);
+            if selected || moving.moves(i) {
+                on_top.push((i, selected));
             } else {
-                order.push(i);
+                order.push((i, selected));
             }
         }
     }
     order.append(&mut on_top);
-    for i in order {
+    for (i, selected) in order {
         let step = &map.steps[i];
         let rect = layout.cards[i].translate(moving.offset(i));
-        let selected = view.selection.steps.contains(&step.id);
         let resp = ui.interact(rect, Id::unique(("step", &step.id)), Sense::click_and_drag());
         resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, format!("Step {}", step.name)));
         let heat = if max_friction > 0.0 {
