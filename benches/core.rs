@@ -97,22 +97,22 @@ fn rank_big() {
     );
 }
 
-/// The memory floor under `rank`: the same fields of every step (values,
-/// lane id, whether it has estimates), read on as many threads, with no
-/// scoring.
+/// The memory floor under `rank`: the same scoring columns of every step
+/// (values, lane number, whether it has estimates), read on as many
+/// threads, with no scoring.
 fn read_what_rank_reads(map: &Map) -> f64 {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let per_thread = map.steps.len().div_ceil(threads).max(1);
+    let rows = map.steps.score_columns().rows;
+    let per_thread = rows.len().div_ceil(threads).max(1);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (map.steps.chunks(per_thread))
-            .map(|steps| {
+        let handles: Vec<_> = (rows.chunks(per_thread))
+            .map(|rows| {
                 scope.spawn(move || {
-                    steps
-                        .iter()
-                        .map(|s| {
-                            s.volume_per_month * s.handle_minutes + s.rework_rate + s.approval_delay_hours
-                                - s.lane.len() as f64
-                                + f64::from(u8::from(s.low.is_empty()) + u8::from(s.high.is_empty()))
+                    rows.iter()
+                        .map(|r| {
+                            let [v, h, rework, delay] = r.values;
+                            v * h + rework + delay - f64::from(r.lane)
+                                + f64::from(u8::from(r.has_low) + u8::from(r.has_high))
                         })
                         .sum::<f64>()
                 })
@@ -158,7 +158,7 @@ fn edit_rescore() {
     let times = (0..220)
         .map(|_| {
             let k = next_step(&mut i, 20_000);
-            map.steps[k].volume_per_month += 1.0;
+            map.steps.get_mut(k).unwrap().volume_per_month += 1.0;
             let start = Instant::now();
             cache.update_steps(&map, &[k]);
             std::hint::black_box(cache.ranking(&map));
@@ -202,10 +202,10 @@ fn store_paths() {
     // changed its volume, and the edges run in the other order.
     let id = store.create(doc.map()).expect("the map is stored");
     let mut other = doc.map().clone();
-    for step in &mut other.steps {
+    other.steps.for_each_mut(|_, step| {
         step.x += 40.0;
         step.volume_per_month += 1.0;
-    }
+    });
     other.edges.reverse();
     let versions = [&other, doc.map()];
     let mut run = 0;

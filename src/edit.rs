@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Edge, Lane, Map, Rates, Step};
+use crate::model::{Edge, Lane, Map, Rates, Step, Steps};
 
 /// The map-wide fields: everything but lanes, steps and edges.
 #[derive(Clone, Debug, PartialEq)]
@@ -288,7 +288,7 @@ fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
                 .into_iter()
                 .map(|step| {
                     let index = map.step_index(&step.id).unwrap_or(0);
-                    std::mem::replace(&mut map.steps[index], step)
+                    map.steps.replace(index, step)
                 })
                 .collect();
             Edit::UpdateSteps(old)
@@ -318,7 +318,7 @@ fn remove_steps(map: &mut Map, step_ids: &[String]) -> (Indexed<Step>, Indexed<E
     let edges = take_where(&mut map.edges, |e| {
         ids.contains(e.from.as_str()) || ids.contains(e.to.as_str())
     });
-    let steps = take_where(&mut map.steps, |s| ids.contains(s.id.as_str()));
+    let steps = map.steps.take_where(|s| ids.contains(s.id.as_str()));
     (steps, edges)
 }
 
@@ -337,11 +337,28 @@ fn take_where<T>(items: &mut Vec<T>, mut matches: impl FnMut(&T) -> bool) -> Ind
     taken
 }
 
+/// A list that items can be put back into: at an index, or at the end when
+/// the index is past it.
+trait Reinsert<T> {
+    fn reinsert(&mut self, index: usize, item: T);
+}
+
+impl<T> Reinsert<T> for Vec<T> {
+    fn reinsert(&mut self, index: usize, item: T) {
+        self.insert(index.min(self.len()), item);
+    }
+}
+
+impl Reinsert<Step> for Steps {
+    fn reinsert(&mut self, index: usize, step: Step) {
+        self.insert(index, step);
+    }
+}
+
 /// Puts items back at their original indices (which must be ascending).
-fn insert_at<T>(items: &mut Vec<T>, mut entries: Indexed<T>) {
+fn insert_at<T>(items: &mut impl Reinsert<T>, mut entries: Indexed<T>) {
     entries.sort_by_key(|(i, _)| *i);
     for (index, item) in entries {
-        let index = index.min(items.len());
-        items.insert(index, item);
+        items.reinsert(index, item);
     }
 }

@@ -4,6 +4,9 @@
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
+mod steps;
+pub use steps::{Range, ScoreColumns, ScoreRow, StepMut, Steps, Values};
+
 /// The current map-file format version written by this build.
 pub const FORMAT_VERSION: u32 = 1;
 
@@ -23,7 +26,7 @@ pub struct Map {
     #[serde(default)]
     pub lanes: Vec<Lane>,
     #[serde(default)]
-    pub steps: Vec<Step>,
+    pub steps: Steps,
     #[serde(default)]
     pub edges: Vec<Edge>,
     /// Lanes picked to fix first (see `plan`). Optional in map files.
@@ -77,13 +80,10 @@ pub struct Lane {
 /// One unit of work inside a lane. `x`/`y` are the card's top-left corner
 /// relative to its lane's band, so a lane can be reordered with its steps.
 ///
-/// The fields scoring reads come first (`repr(C)` keeps that order):
-/// ranking a million steps reads little more than those bytes, so the lane
-/// id is kept inline when it is short (`CompactString`, up to 24 bytes) and
-/// whether a step has low or high estimates is a byte each.
+/// Scoring reads steps through the columns [`Steps`] keeps beside them,
+/// not field by field.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 #[serde(from = "StepInFile<String>")]
-#[repr(C)]
 pub struct Step {
     pub volume_per_month: f64,
     pub handle_minutes: f64,
@@ -99,9 +99,8 @@ pub struct Step {
     pub notes: String,
 }
 
-/// A step as files hold it: the fields in the order people read them, not
-/// in the order of [`Step`]'s memory layout. Reading takes owned strings,
-/// writing borrows them.
+/// A step as files hold it, the fields in the order people read them.
+/// Reading takes owned strings, writing borrows them.
 #[derive(Serialize, Deserialize)]
 #[serde(rename = "Step", bound(serialize = "S: Serialize + AsRef<str>"))]
 struct StepInFile<S> {
@@ -168,12 +167,10 @@ impl Serialize for Step {
 }
 
 /// Optional low or high estimates of a step's attributes: a bit per
-/// attribute that has one, first, so that telling whether there are any
-/// reads one byte. An unset value is kept at 0.0, so equal estimates are
-/// equal field by field.
+/// attribute that has one, and the values. An unset value is kept at 0.0,
+/// so equal estimates are equal field by field.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(from = "EstimateFields", into = "EstimateFields")]
-#[repr(C)]
 pub struct Estimates {
     set: u8,
     values: [f64; 4],
@@ -379,7 +376,7 @@ impl Map {
             notes: String::new(),
             rates: Rates::default(),
             lanes: Vec::new(),
-            steps: Vec::new(),
+            steps: Steps::new(),
             edges: Vec::new(),
             picks: Vec::new(),
         }

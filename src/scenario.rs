@@ -69,9 +69,9 @@ impl Scenario {
     pub fn apply_to(&self, map: &Map) -> Map {
         let mut out = map.clone();
         out.rates = self.rates(map);
-        for step in &mut out.steps {
+        out.steps.for_each_mut(|_, step| {
             let Some(values) = self.steps.get(&step.id) else {
-                continue;
+                return;
             };
             for (key, value) in values {
                 let attr = key.attr();
@@ -83,7 +83,7 @@ impl Scenario {
                     step.high.set(attr, Some(*value));
                 }
             }
-        }
+        });
         out
     }
 
@@ -132,7 +132,7 @@ mod tests {
         let mut b = Step::new("b1", "b", "b1");
         b.volume_per_month = 200.0;
         b.handle_minutes = 60.0;
-        map.steps = vec![a, b];
+        map.steps = vec![a, b].into();
         map
     }
 

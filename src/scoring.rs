@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::model::{Attr, Estimates, Map, Rates, Step};
+use crate::model::{Attr, Estimates, Map, Range, Rates, ScoreColumns, ScoreRow, Step, Values};
 
 /// Monthly friction of one step or lane, split into its components.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -73,6 +73,17 @@ pub struct StepValues {
     pub handle_minutes: f64,
     pub rework_rate: f64,
     pub approval_delay_hours: f64,
+}
+
+impl From<Values> for StepValues {
+    fn from([volume_per_month, handle_minutes, rework_rate, approval_delay_hours]: Values) -> Self {
+        Self {
+            volume_per_month,
+            handle_minutes,
+            rework_rate,
+            approval_delay_hours,
+        }
+    }
 }
 
 impl StepValues {
@@ -214,23 +225,24 @@ impl LaneTotals {
     }
 }
 
-/// Scores one step, skipping the low and high passes where the step has no
-/// estimates (they would equal the point value).
+/// Scores one step from its scoring columns, skipping the low and high
+/// passes where the step has no estimates (they would equal the point
+/// value). The result is exactly [`score_step`]'s.
 #[inline]
-fn score_step_fast(step: &Step, rates: &Rates) -> StepScore {
-    let point = score(&StepValues::point(step), rates);
+fn score_row(row: &ScoreRow, range: &Range, rates: &Rates) -> StepScore {
+    let point = score(&StepValues::from(row.values), rates);
     let friction = point.friction();
-    let range = |estimates: &Estimates| {
-        if estimates.is_empty() {
-            friction
+    let range_friction = |has: bool, values: &Values| {
+        if has {
+            score(&StepValues::from(*values), rates).friction()
         } else {
-            score(&StepValues::with_estimates(step, estimates), rates).friction()
+            friction
         }
     };
     StepScore {
         point,
-        friction_low: range(&step.low),
-        friction_high: range(&step.high),
+        friction_low: range_friction(row.has_low, &range[0]),
+        friction_high: range_friction(row.has_high, &range[1]),
     }
 }
 
@@ -242,67 +254,55 @@ const NO_LANE: u32 = u32::MAX;
 /// threads with the same result, to the last bit, as on one.
 const CHUNK_STEPS: usize = 1 << 16;
 
-/// Finds each step's lane index (or [`NO_LANE`]). Consecutive steps usually
-/// share a lane, so the previous answer is tried before the hash map.
-struct LaneFinder<'a> {
-    index: HashMap<&'a str, u32>,
-    last: Option<(&'a str, u32)>,
+/// Each lane id of the step columns ([`ScoreColumns::lane_ids`]) as an
+/// index into the map's lanes, or [`NO_LANE`].
+fn map_lanes(map: &Map, columns: &ScoreColumns) -> Vec<u32> {
+    let index: HashMap<&str, u32> = (map.lanes.iter().enumerate())
+        .map(|(i, l)| (l.id.as_str(), i as u32))
+        .collect();
+    (columns.lane_ids.iter())
+        .map(|id| index.get(id.as_str()).copied().unwrap_or(NO_LANE))
+        .collect()
 }
 
-impl<'a> LaneFinder<'a> {
-    fn new(map: &'a Map) -> Self {
-        Self {
-            index: map
-                .lanes
-                .iter()
-                .enumerate()
-                .map(|(i, l)| (l.id.as_str(), i as u32))
-                .collect(),
-            last: None,
-        }
-    }
-
-    #[inline]
-    fn find(&mut self, lane: &'a str) -> u32 {
-        match self.last {
-            Some((id, i)) if id == lane => i,
-            _ => {
-                let i = self.index.get(lane).copied().unwrap_or(NO_LANE);
-                self.last = Some((lane, i));
-                i
-            }
-        }
-    }
-}
-
-/// Sums one chunk of steps (starting at step `first`) per lane.
-fn chunk_totals(map: &Map, first: usize, steps: &[Step]) -> Vec<LaneTotals> {
-    let mut finder = LaneFinder::new(map);
-    let mut totals = vec![LaneTotals::default(); map.lanes.len()];
-    for (k, step) in steps.iter().enumerate() {
-        if let Some(t) = totals.get_mut(finder.find(&step.lane) as usize) {
-            t.add(first + k, &score_step_fast(step, &map.rates));
+/// Sums the steps in `steps` per lane id of the columns (not per lane of
+/// the map: [`merge`] turns one into the other).
+fn chunk_totals(columns: &ScoreColumns, steps: std::ops::Range<usize>, rates: &Rates) -> Vec<LaneTotals> {
+    let mut totals = vec![LaneTotals::default(); columns.lane_ids.len()];
+    let first = steps.start;
+    let rows = columns.rows[steps.clone()].iter().zip(&columns.ranges[steps]);
+    for (k, (row, range)) in rows.enumerate() {
+        if let Some(t) = totals.get_mut(row.lane as usize) {
+            t.add(first + k, &score_row(row, range, rates));
         }
     }
     totals
 }
 
-/// Adds one chunk's lane sums to the running totals.
-fn merge(into: &mut [LaneTotals], chunk: &[LaneTotals]) {
-    for (t, c) in into.iter_mut().zip(chunk) {
-        if c.steps == 0 {
-            continue;
+/// Adds one chunk's sums, per lane id of the columns, to the running totals
+/// per lane of the map; `lanes` maps one to the other.
+fn merge(into: &mut [LaneTotals], chunk: &[LaneTotals], lanes: &[u32]) {
+    for (c, &lane) in chunk.iter().zip(lanes) {
+        if let Some(t) = into.get_mut(lane as usize) {
+            merge_one(t, c);
         }
-        t.point.add(&c.point);
-        t.low += c.low;
-        t.high += c.high;
-        t.steps += c.steps;
-        // Strictly greater, as step by step: on a tie the earlier step stays.
-        if let Some(d) = c.driver
-            && t.driver.is_none_or(|(_, _, best)| d.2 > best)
-        {
-            t.driver = Some(d);
-        }
+    }
+}
+
+/// Adds a later run of one lane's steps to its totals.
+fn merge_one(t: &mut LaneTotals, c: &LaneTotals) {
+    if c.steps == 0 {
+        return;
+    }
+    t.point.add(&c.point);
+    t.low += c.low;
+    t.high += c.high;
+    t.steps += c.steps;
+    // Strictly greater, as step by step: on a tie the earlier step stays.
+    if let Some(d) = c.driver
+        && t.driver.is_none_or(|(_, _, best)| d.2 > best)
+    {
+        t.driver = Some(d);
     }
 }
 
@@ -311,24 +311,26 @@ const PARALLEL_STEPS: usize = 4 * CHUNK_STEPS;
 
 /// Scores every step, sums them per lane and ranks the lanes.
 /// Steps whose lane does not exist are ignored; validation rejects them.
+///
+/// It reads only the steps' scoring columns (see [`crate::model::Steps`]).
 pub fn rank(map: &Map) -> Ranking {
-    let chunks: Vec<(usize, &[Step])> = map
-        .steps
-        .chunks(CHUNK_STEPS)
-        .enumerate()
-        .map(|(c, steps)| (c * CHUNK_STEPS, steps))
+    let columns = map.steps.score_columns();
+    let n = columns.rows.len();
+    let chunks: Vec<std::ops::Range<usize>> = (0..n)
+        .step_by(CHUNK_STEPS)
+        .map(|first| first..(first + CHUNK_STEPS).min(n))
         .collect();
-    let threads = if map.steps.len() < PARALLEL_STEPS {
+    let threads = if n < PARALLEL_STEPS {
         1
     } else {
         std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
+            .map_or(1, |t| t.get())
             .min(chunks.len())
     };
+    let rates = &map.rates;
     let per_chunk: Vec<Vec<LaneTotals>> = if threads <= 1 {
-        chunks
-            .iter()
-            .map(|&(first, steps)| chunk_totals(map, first, steps))
+        (chunks.iter())
+            .map(|steps| chunk_totals(&columns, steps.clone(), rates))
             .collect()
     } else {
         let per_thread = chunks.len().div_ceil(threads);
@@ -337,9 +339,8 @@ pub fn rank(map: &Map) -> Ranking {
                 .chunks(per_thread)
                 .map(|group| {
                     scope.spawn(move || {
-                        group
-                            .iter()
-                            .map(|&(first, steps)| chunk_totals(map, first, steps))
+                        (group.iter())
+                            .map(|steps| chunk_totals(&columns, steps.clone(), rates))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -353,9 +354,10 @@ pub fn rank(map: &Map) -> Ranking {
                 .collect()
         })
     };
+    let lanes = map_lanes(map, &columns);
     let mut totals = vec![LaneTotals::default(); map.lanes.len()];
     for chunk in &per_chunk {
-        merge(&mut totals, chunk);
+        merge(&mut totals, chunk, &lanes);
     }
     finish(map, &totals)
 }
@@ -445,9 +447,12 @@ pub struct ScoreCache {
 impl ScoreCache {
     /// Scores a whole map.
     pub fn new(map: &Map) -> Self {
-        let mut finder = LaneFinder::new(map);
-        let step_lane: Vec<u32> = map.steps.iter().map(|s| finder.find(&s.lane)).collect();
-        let step_scores: Vec<StepScore> = map.steps.iter().map(|s| score_step_fast(s, &map.rates)).collect();
+        let columns = map.steps.score_columns();
+        let lanes = map_lanes(map, &columns);
+        let step_lane: Vec<u32> = columns.rows.iter().map(|row| lanes[row.lane as usize]).collect();
+        let step_scores: Vec<StepScore> = (columns.rows.iter().zip(columns.ranges))
+            .map(|(row, range)| score_row(row, range, &map.rates))
+            .collect();
         let mut lane_steps = vec![Vec::new(); map.lanes.len()];
         for (i, &lane) in step_lane.iter().enumerate() {
             if let Some(list) = lane_steps.get_mut(lane as usize) {
@@ -473,12 +478,18 @@ impl ScoreCache {
     pub fn update_steps(&mut self, map: &Map, changed: &[usize]) {
         let mut dirty_lanes: Vec<u32> = Vec::new();
         let mut lost_max = false;
+        let columns = map.steps.score_columns();
         for &i in changed {
-            let (Some(step), Some(slot)) = (map.steps.get(i), self.step_scores.get_mut(i)) else {
+            let (Some(step), Some(row), Some(range), Some(slot)) = (
+                map.steps.get(i),
+                columns.rows.get(i),
+                columns.ranges.get(i),
+                self.step_scores.get_mut(i),
+            ) else {
                 continue;
             };
             let old = *slot;
-            *slot = score_step_fast(step, &map.rates);
+            *slot = score_row(row, range, &map.rates);
             let friction = slot.point.friction();
             if friction >= self.max_step_friction {
                 self.max_step_friction = friction;
@@ -528,13 +539,13 @@ impl ScoreCache {
         for &i in steps {
             let i = i as usize;
             if chunk_index != Some(i / CHUNK_STEPS) {
-                merge(std::slice::from_mut(t), std::slice::from_ref(&chunk));
+                merge_one(t, &chunk);
                 chunk = LaneTotals::default();
                 chunk_index = Some(i / CHUNK_STEPS);
             }
             chunk.add(i, &self.step_scores[i]);
         }
-        merge(std::slice::from_mut(t), std::slice::from_ref(&chunk));
+        merge_one(t, &chunk);
     }
 
     /// The ranking of the map the cache follows.
@@ -611,7 +622,8 @@ mod tests {
             step("a", "a1", 1200.0, 6.0, 0.2, 4.0),
             step("a", "a2", 300.0, 30.0, 0.0, 0.0),
             step("b", "b1", 300.0, 30.0, 0.0, 0.0),
-        ];
+        ]
+        .into();
         map
     }
 
@@ -634,7 +646,9 @@ mod tests {
     fn overlapping_ranges_are_too_close_to_call() {
         let mut map = two_lane_map();
         // Beta's high estimate of volume reaches 900: 21,600 > Alpha's low.
-        map.steps[2].high.set(Attr::VolumePerMonth, Some(900.0));
+        if let Some(mut s) = map.steps.get_mut(2) {
+            s.high.set(Attr::VolumePerMonth, Some(900.0));
+        }
         let r = rank(&map);
         assert!((r.lanes[1].friction_high - 21600.0).abs() < 1e-9);
         assert!(!r.clear_winner);

@@ -566,7 +566,9 @@ pub fn import_update(bytes: &[u8], source_name: &str, map: &Map) -> Result<(Map,
             Some(i) => {
                 touched[i] = true;
                 let before = out.steps[i].clone();
-                apply_row(&mut out.steps[i], row);
+                if let Some(mut step) = out.steps.get_mut(i) {
+                    apply_row(&mut step, row);
+                }
                 if out.steps[i] == before {
                     report.unchanged += 1;
                 } else {

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 
-use crate::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step};
+use crate::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step, Steps};
 
 /// The most steps a generated map may have.
 pub const MAX_STEPS: usize = 2_000_000;
@@ -289,7 +289,7 @@ pub fn generate(params: &GenParams) -> Map {
     // Steps are split as evenly as possible; `starts[l]` is lane l's first
     // step, so lane l holds steps starts[l]..starts[l + 1].
     let starts: Vec<usize> = (0..=lanes).map(|l| l * steps / lanes).collect();
-    map.steps = Vec::with_capacity(steps);
+    map.steps = Steps::with_capacity(steps);
     for lane in 0..lanes {
         for k in 0..starts[lane + 1] - starts[lane] {
             let n = map.steps.len() + 1;

@@ -682,7 +682,7 @@ fn merged_step_value_edits_are_one_undo_step() {
         .expect("update");
     let after_volume = {
         let mut m = original.clone();
-        m.steps[2].volume_per_month = 123.0;
+        m.steps.get_mut(2).unwrap().volume_per_month = 123.0;
         m
     };
     assert!(doc.undo());

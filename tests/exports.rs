@@ -109,7 +109,7 @@ fn small_map(name: &str) -> Map {
     let mut s2 = Step::new("s2", "b", "Sign off");
     s2.volume_per_month = 50.0;
     s2.approval_delay_hours = 8.0;
-    map.steps = vec![s1, s2];
+    map.steps = vec![s1, s2].into();
     let ranking = rank(&map);
     let today = chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
     map.picks = vec![Pick::new("p1", &ranking.lanes[0], "Dana", today)];

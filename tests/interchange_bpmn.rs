@@ -153,7 +153,7 @@ fn export_has_a_pool_lanes_tasks_events_and_full_diagram() {
 fn export_escapes_text_and_makes_valid_ids() {
     let mut map = sample_maps().unwrap().remove(0);
     map.name = "A & B <\"quoted\"> 'map'".into();
-    map.steps[0].id = "1 weird id/ü".into();
+    map.steps.get_mut(0).unwrap().id = "1 weird id/ü".into();
     for e in &mut map.edges {
         if e.from == "pm-1" {
             e.from = map.steps[0].id.clone();

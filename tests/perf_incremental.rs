@@ -535,7 +535,7 @@ fn a_diff_save_notices_writes_from_another_connection() {
     other.save(id, &elsewhere).unwrap();
 
     let mut mine = map.clone();
-    mine.steps[0].volume_per_month += 5.0;
+    mine.steps.get_mut(0).unwrap().volume_per_month += 5.0;
     let stats = store.save_changes(&mut cache, id, mine.clone()).unwrap();
     assert!(
         stats.written > 30,

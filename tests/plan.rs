@@ -45,7 +45,8 @@ fn map() -> Map {
         step("a", "a1", 1200.0, 6.0, 0.2, 4.0),
         step("a", "a2", 300.0, 30.0, 0.0, 0.0),
         step("b", "b1", 300.0, 30.0, 0.0, 0.0),
-    ];
+    ]
+    .into();
     map
 }
 
@@ -275,7 +276,11 @@ fn dates_must_be_in_order() {
 fn the_first_answer_says_too_close_to_call() {
     let mut map = map();
     // Beta's high estimate of volume reaches 900: 21,600 > Alpha's low.
-    map.steps[2].high.set(Attr::VolumePerMonth, Some(900.0));
+    map.steps
+        .get_mut(2)
+        .unwrap()
+        .high
+        .set(Attr::VolumePerMonth, Some(900.0));
     let ranking = rank(&map);
     assert!(!ranking.clear_winner);
     let r = readiness(&map, &ranking, &complete_pick(&map, "a"));
@@ -343,7 +348,7 @@ fn the_cost_answer_mentions_the_friction_at_the_pick_when_it_changed() {
     let map = map();
     let pick = complete_pick(&map, "a");
     let mut later = map.clone();
-    later.steps[1].volume_per_month = 150.0; // a2 halves: 17,400 - 3,600 = 13,800
+    later.steps.get_mut(1).unwrap().volume_per_month = 150.0; // a2 halves: 17,400 - 3,600 = 13,800
     let r = readiness(&later, &rank(&later), &pick);
     let cost = r.answers[1].answer.as_deref().expect("answered");
     assert!(cost.starts_with("USD 13,800 a month"), "{cost}");

@@ -398,10 +398,11 @@ proptest! {
         let attr = Attr::ALL[which];
         let (_, max) = attr.range();
         let mut more = map.clone();
-        let step = &mut more.steps[i];
+        let mut step = more.steps.get_mut(i).unwrap();
         let old = step.value(attr);
         step.set_value(attr, (old + (max - old) * t).clamp(old, max));
         let lane_id = step.lane.clone();
+        drop(step);
         let (before, after) = (rank(&map), rank(&more));
         prop_assert!(after.total_friction >= before.total_friction);
         for lane in &before.lanes {
@@ -429,11 +430,11 @@ proptest! {
     #[test]
     fn doubling_all_volumes_doubles_the_ranking(map in arb_map()) {
         let mut doubled = map.clone();
-        for step in &mut doubled.steps {
+        doubled.steps.for_each_mut(|_, step| {
             step.volume_per_month *= 2.0;
             step.low.set(Attr::VolumePerMonth, step.low.get(Attr::VolumePerMonth).map(|v| v * 2.0));
             step.high.set(Attr::VolumePerMonth, step.high.get(Attr::VolumePerMonth).map(|v| v * 2.0));
-        }
+        });
         let (a, b) = (rank(&map), rank(&doubled));
         prop_assert!(close(a.total_friction * 2.0, b.total_friction));
         let ids = |r: &Ranking| r.lanes.iter().map(|l| l.lane_id.clone()).collect::<Vec<_>>();
@@ -536,7 +537,7 @@ proptest! {
     ) {
         let mut shuffled = map.clone();
         shuffled.lanes = permute(&map.lanes, &lane_keys);
-        shuffled.steps = permute(&map.steps, &step_keys);
+        shuffled.steps = permute(&map.steps, &step_keys).into();
         shuffled.edges = permute(&map.edges, &edge_keys);
         prop_assert!(validate(&shuffled).is_ok());
         let (a, b) = (rank(&map), rank(&shuffled));
@@ -628,7 +629,7 @@ fn typed_map() -> impl Strategy<Value = Map> {
         map.rates.hourly_cost = typed(map.rates.hourly_cost, 2);
         map.rates.delay_cost_per_hour = typed(map.rates.delay_cost_per_hour, 2);
         map.rates.hours_per_fte_month = typed(map.rates.hours_per_fte_month, 1).max(1.0);
-        for step in &mut map.steps {
+        map.steps.for_each_mut(|_, step| {
             step.x = step.x.round();
             step.y = step.y.round();
             for attr in Attr::ALL {
@@ -646,7 +647,7 @@ fn typed_map() -> impl Strategy<Value = Map> {
                     step.high.get(attr).map(|v| ((v * scale).ceil() / scale).max(value)),
                 );
             }
-        }
+        });
         map
     })
 }
@@ -714,7 +715,7 @@ fn tie_map(alpha_order: [usize; 3], beta_order: [usize; 3]) -> Map {
         hours_per_fte_month: 140.0,
     };
     map.lanes = vec![Lane::new("b", "Beta"), Lane::new("a", "Alpha")];
-    map.steps = order_sensitive_steps("a", alpha_order);
+    map.steps = order_sensitive_steps("a", alpha_order).into();
     map.steps.extend(order_sensitive_steps("b", beta_order));
     map
 }

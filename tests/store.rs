@@ -45,7 +45,7 @@ fn small_map(name: &str) -> Map {
     s2.volume_per_month = 10.0;
     s2.handle_minutes = 30.0;
     let s3 = Step::new("s3", "a", "Third");
-    map.steps = vec![s2, s1, s3];
+    map.steps = vec![s2, s1, s3].into();
     map.edges = vec![
         Edge {
             from: "s1".into(),
@@ -260,7 +260,7 @@ fn list_load_save_rename_duplicate_delete() {
         from: "s3".into(),
         to: "s1".into(),
     }];
-    changed.steps[0].name = "First, renamed".into();
+    changed.steps.get_mut(0).unwrap().name = "First, renamed".into();
     store.save(a, &changed).expect("save");
     assert_eq!(store.load(a).expect("load"), changed);
 
@@ -403,7 +403,7 @@ fn assert_constraint_violation(error: StoreError) {
 fn a_save_failing_on_a_missing_lane_changes_nothing() {
     let mut bad = small_map("Renamed by the failed save");
     bad.rates.hourly_cost = 1.0;
-    bad.steps[2].lane = "no-such-lane".into();
+    bad.steps.get_mut(2).unwrap().lane = "no-such-lane".into();
     let error = assert_failed_save_changes_nothing(bad).to_string();
     assert_eq!(
         error,
@@ -438,9 +438,11 @@ fn a_save_moves_steps_to_a_new_lane_and_drops_the_old_one() {
     let id = store.create(&small_map("Moves")).expect("create");
     let mut map = small_map("Moves");
     map.lanes[0].id = "a2".into();
-    for step in map.steps.iter_mut().filter(|s| s.lane == "a") {
-        step.lane = "a2".into();
-    }
+    map.steps.for_each_mut(|_, step| {
+        if step.lane == "a" {
+            step.lane = "a2".into();
+        }
+    });
     map.steps.remove(1);
     map.edges
         .retain(|e| map.steps.iter().any(|s| s.id == e.from) && map.steps.iter().any(|s| s.id == e.to));
@@ -466,10 +468,10 @@ fn whole_saves_of_a_map_larger_than_a_batch_round_trip() {
     assert_eq!(store.load(id).expect("load"), map);
 
     let mut changed = map.clone();
-    for (i, step) in changed.steps.iter_mut().enumerate() {
+    changed.steps.for_each_mut(|i, step| {
         step.volume_per_month += i as f64;
         step.high.set(Attr::ReworkRate, Some(0.5));
-    }
+    });
     changed.edges.reverse();
     let gone = changed.steps.remove(70).id;
     changed.edges.retain(|e| e.from != gone && e.to != gone);
@@ -483,7 +485,7 @@ fn whole_saves_of_a_map_larger_than_a_batch_round_trip() {
 fn a_save_failing_on_a_duplicate_step_id_changes_nothing() {
     let mut bad = small_map("Original");
     bad.lanes[0].name = "Changed".into();
-    bad.steps[2].id = "s1".into();
+    bad.steps.get_mut(2).unwrap().id = "s1".into();
     bad.edges.clear();
     let error = assert_failed_save_changes_nothing(bad).to_string();
     assert_eq!(error, r#"the map has two steps with the key "s1""#);
@@ -638,14 +640,14 @@ fn tricky_strings_round_trip_exactly() {
         map.lanes[0].name = text.clone();
         map.lanes[0].owner = text.clone();
         map.lanes[0].notes = text.clone();
-        for step in &mut map.steps {
+        map.steps.for_each_mut(|_, step| {
             if step.lane == "a" {
                 step.lane = text.clone().into();
             }
-        }
-        map.steps[1].id = text.clone();
-        map.steps[1].name = text.clone();
-        map.steps[1].notes = text.clone();
+        });
+        map.steps.get_mut(1).unwrap().id = text.clone();
+        map.steps.get_mut(1).unwrap().name = text.clone();
+        map.steps.get_mut(1).unwrap().notes = text.clone();
         for edge in &mut map.edges {
             for end in [&mut edge.from, &mut edge.to] {
                 if end == "s1" {
@@ -687,13 +689,17 @@ fn extreme_numbers_round_trip_exactly() {
         delay_cost_per_hour: 0.1 + 0.2,
         hours_per_fte_month: 744.0,
     };
-    map.steps[0].volume_per_month = 1e9;
-    map.steps[0].handle_minutes = 1e5;
-    map.steps[0].rework_rate = 0.95;
-    map.steps[0].approval_delay_hours = std::f64::consts::PI;
-    map.steps[0].low.set(Attr::HandleMinutes, Some(f64::MIN_POSITIVE));
-    map.steps[0].x = -1e7;
-    map.steps[0].y = f32::MIN_POSITIVE;
+    map.steps.get_mut(0).unwrap().volume_per_month = 1e9;
+    map.steps.get_mut(0).unwrap().handle_minutes = 1e5;
+    map.steps.get_mut(0).unwrap().rework_rate = 0.95;
+    map.steps.get_mut(0).unwrap().approval_delay_hours = std::f64::consts::PI;
+    map.steps
+        .get_mut(0)
+        .unwrap()
+        .low
+        .set(Attr::HandleMinutes, Some(f64::MIN_POSITIVE));
+    map.steps.get_mut(0).unwrap().x = -1e7;
+    map.steps.get_mut(0).unwrap().y = f32::MIN_POSITIVE;
     let id = store.create(&map).expect("create");
     assert_eq!(store.load(id).expect("load"), map);
 }
@@ -918,7 +924,7 @@ fn version_1_map() -> Map {
     let mut s2 = Step::new("s2", "b", "Second");
     s2.volume_per_month = 10.0;
     s2.handle_minutes = 30.0;
-    map.steps = vec![s1, s2];
+    map.steps = vec![s1, s2].into();
     map.edges = vec![Edge {
         from: "s1".into(),
         to: "s2".into(),

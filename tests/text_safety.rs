@@ -61,7 +61,7 @@ fn map_named(text: &str) -> Map {
     let mut second = Step::new("second", "other", "Second");
     second.volume_per_month = 10.0;
     second.handle_minutes = 1.0;
-    map.steps = vec![step, second];
+    map.steps = vec![step, second].into();
     map.edges = vec![Edge {
         from: text.to_owned(),
         to: "second".into(),

@@ -847,15 +847,15 @@ fn place_steps(
         .collect();
 
     let mut placed = vec![false; map.steps.len()];
-    for (i, step) in map.steps.iter_mut().enumerate() {
+    map.steps.for_each_mut(|i, step| {
         let (Some(b), Some(&li)) = (bounds[i], lane_index.get(step.lane.as_str())) else {
-            continue;
+            return;
         };
         let top = lane_top[li].unwrap_or(b.y);
         step.x = 40.0 + (b.x - min_x) * sx;
         step.y = ((b.y - top) * sy).max(8.0);
         placed[i] = true;
-    }
+    });
     r.summary.placed_from_diagram = placed.iter().filter(|p| **p).count();
     r.summary.placed_automatically = map.steps.len() - r.summary.placed_from_diagram;
     if r.summary.placed_automatically > 0 {
@@ -938,8 +938,10 @@ fn auto_layout(map: &mut Map, placed: &[bool]) {
         let lane = map.steps[i].lane.to_string();
         let start = right_of_placed.get(&lane).copied().unwrap_or(40.0);
         let row = rows.entry((lane, depth[i])).or_insert(0);
-        map.steps[i].x = start + depth[i] as f32 * gap_x;
-        map.steps[i].y = 32.0 + *row as f32 * gap_y;
+        if let Some(mut step) = map.steps.get_mut(i) {
+            step.x = start + depth[i] as f32 * gap_x;
+            step.y = 32.0 + *row as f32 * gap_y;
+        }
         *row += 1;
     }
 }

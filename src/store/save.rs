@@ -63,7 +63,7 @@ enum Known {
     /// Nothing: the next save reads the stored map and compares.
     Nothing,
     /// An older map, the one `map` replaced.
-    Map(Stored),
+    Map(Box<Stored>),
     /// `map` itself but for the steps at these indices, which were only
     /// updated in place, so every row keeps its position.
     Steps {
@@ -95,7 +95,7 @@ impl SaveCache {
             Some(Cached {
                 map: old,
                 stored: Known::Steps { changed, positions },
-            }) if changed.is_empty() => Known::Map(Stored { map: old, positions }),
+            }) if changed.is_empty() => Known::Map(Box::new(Stored { map: old, positions })),
             Some(Cached {
                 stored: Known::Map(older),
                 ..
@@ -129,7 +129,7 @@ impl SaveCache {
             if let Known::Steps { changed, .. } = &mut cached.stored {
                 changed.insert(index);
             }
-            cached.map.steps[index] = step;
+            cached.map.steps.replace(index, step);
         }
         Ok(())
     }

@@ -306,7 +306,7 @@ mod tests {
         b.volume_per_month = 100.0;
         b.handle_minutes = 60.0;
         b.rework_rate = 0.5;
-        map.steps = vec![a, b];
+        map.steps = vec![a, b].into();
         let series = chart_series(&rank(&map));
         let handling = &series[0];
         assert_eq!(handling.component, Component::Handling);
