@@ -274,10 +274,7 @@ impl Extend<Step> for Steps {
 
 impl FromIterator<Step> for Steps {
     fn from_iter<I: IntoIterator<Item = Step>>(steps: I) -> Self {
-        let steps = steps.into_iter();
-        let mut out = Steps::with_capacity(steps.size_hint().0);
-        out.extend(steps);
-        out
+        Vec::from_iter(steps).into()
     }
 }
 
