@@ -97,9 +97,8 @@ fn rank_big() {
     );
 }
 
-/// The memory floor under `rank`: the same scoring columns of every step
-/// (values, lane number, whether it has estimates), read on as many
-/// threads, with no scoring.
+/// The memory floor under `rank`: every step's scoring row (values, lane
+/// number, range number), read on as many threads, with no scoring.
 fn read_what_rank_reads(map: &Map) -> f64 {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let rows = map.steps.score_columns().rows;
@@ -111,8 +110,7 @@ fn read_what_rank_reads(map: &Map) -> f64 {
                     rows.iter()
                         .map(|r| {
                             let [v, h, rework, delay] = r.values;
-                            v * h + rework + delay - f64::from(r.lane)
-                                + f64::from(u8::from(r.has_low) + u8::from(r.has_high))
+                            v * h + rework + delay - f64::from(r.lane) + f64::from(r.range)
                         })
                         .sum::<f64>()
                 })

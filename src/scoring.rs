@@ -225,24 +225,24 @@ impl LaneTotals {
     }
 }
 
-/// Scores one step from its scoring columns, skipping the low and high
-/// passes where the step has no estimates (they would equal the point
-/// value). The result is exactly [`score_step`]'s.
+/// Scores one step from its scoring columns: its row, and its range when
+/// it has estimates. Without, the low and high friction are the point
+/// friction. The result is exactly [`score_step`]'s.
 #[inline]
-fn score_row(row: &ScoreRow, range: &Range, rates: &Rates) -> StepScore {
+fn score_row(row: &ScoreRow, range: Option<&Range>, rates: &Rates) -> StepScore {
     let point = score(&StepValues::from(row.values), rates);
     let friction = point.friction();
-    let range_friction = |has: bool, values: &Values| {
-        if has {
-            score(&StepValues::from(*values), rates).friction()
-        } else {
-            friction
-        }
+    let (friction_low, friction_high) = match range {
+        Some([low, high]) => (
+            score(&StepValues::from(*low), rates).friction(),
+            score(&StepValues::from(*high), rates).friction(),
+        ),
+        None => (friction, friction),
     };
     StepScore {
         point,
-        friction_low: range_friction(row.has_low, &range[0]),
-        friction_high: range_friction(row.has_high, &range[1]),
+        friction_low,
+        friction_high,
     }
 }
 
@@ -270,9 +270,9 @@ fn map_lanes(map: &Map, columns: &ScoreColumns) -> Vec<u32> {
 fn chunk_totals(columns: &ScoreColumns, steps: std::ops::Range<usize>, rates: &Rates) -> Vec<LaneTotals> {
     let mut totals = vec![LaneTotals::default(); columns.lane_ids.len()];
     let first = steps.start;
-    let rows = columns.rows[steps.clone()].iter().zip(&columns.ranges[steps]);
-    for (k, (row, range)) in rows.enumerate() {
+    for (k, row) in columns.rows[steps].iter().enumerate() {
         if let Some(t) = totals.get_mut(row.lane as usize) {
+            let range = columns.ranges.get(row.range as usize);
             t.add(first + k, &score_row(row, range, rates));
         }
     }
@@ -450,8 +450,8 @@ impl ScoreCache {
         let columns = map.steps.score_columns();
         let lanes = map_lanes(map, &columns);
         let step_lane: Vec<u32> = columns.rows.iter().map(|row| lanes[row.lane as usize]).collect();
-        let step_scores: Vec<StepScore> = (columns.rows.iter().zip(columns.ranges))
-            .map(|(row, range)| score_row(row, range, &map.rates))
+        let step_scores: Vec<StepScore> = (columns.rows.iter())
+            .map(|row| score_row(row, columns.ranges.get(row.range as usize), &map.rates))
             .collect();
         let mut lane_steps = vec![Vec::new(); map.lanes.len()];
         for (i, &lane) in step_lane.iter().enumerate() {
@@ -480,16 +480,13 @@ impl ScoreCache {
         let mut lost_max = false;
         let columns = map.steps.score_columns();
         for &i in changed {
-            let (Some(step), Some(row), Some(range), Some(slot)) = (
-                map.steps.get(i),
-                columns.rows.get(i),
-                columns.ranges.get(i),
-                self.step_scores.get_mut(i),
-            ) else {
+            let (Some(step), Some(row), Some(slot)) =
+                (map.steps.get(i), columns.rows.get(i), self.step_scores.get_mut(i))
+            else {
                 continue;
             };
             let old = *slot;
-            *slot = score_row(row, range, &map.rates);
+            *slot = score_row(row, columns.ranges.get(row.range as usize), &map.rates);
             let friction = slot.point.friction();
             if friction >= self.max_step_friction {
                 self.max_step_friction = friction;

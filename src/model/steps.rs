@@ -1,13 +1,13 @@
 //! A map's steps, with the columns scoring reads kept beside them.
 //!
 //! Ranking a million steps is bound by memory: a whole [`Step`] is over
-//! 200 bytes, and scoring needs four values, a lane and whether there are
-//! estimates. So [`Steps`] keeps, for each step, a 40-byte [`ScoreRow`] with
-//! exactly that, and the step's low and high values in a column of their own
-//! that scoring reads only for steps that have estimates. The rows are
-//! written whenever a step is added or changed, by every method here, so
-//! they always describe the steps: there is no way to change a step that
-//! skips them. Reading goes through `Deref` to `[Step]`.
+//! 200 bytes, and scoring needs four values, a lane and the estimates. So
+//! [`Steps`] keeps, for each step, a 40-byte [`ScoreRow`] with the values
+//! and the lane, and for each step that has low or high estimates a
+//! [`Range`] in a column of its own, in step order. The columns are written
+//! again whenever a step is added, removed or changed, by every method
+//! here, so they always describe the steps: there is no way to change a
+//! step that skips them. Reading goes through `Deref` to `[Step]`.
 
 use std::ops::{Deref, DerefMut};
 
@@ -20,24 +20,36 @@ use super::{Attr, Estimates, Step};
 /// A step's four values in [`Attr::ALL`] order.
 pub type Values = [f64; 4];
 
+/// The row of a step without low or high estimates has this as its range.
+const NO_RANGE: u32 = u32::MAX;
+
 /// What scoring reads of one step.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ScoreRow {
     pub values: Values,
     /// An index into [`ScoreColumns::lane_ids`].
     pub lane: u32,
-    pub has_low: bool,
-    pub has_high: bool,
+    /// An index into [`ScoreColumns::ranges`] when the step has low or high
+    /// estimates, and out of its bounds otherwise.
+    pub range: u32,
+}
+
+impl ScoreRow {
+    fn has_range(&self) -> bool {
+        self.range != NO_RANGE
+    }
 }
 
 /// The step's values with its low, then its high estimates put in where
-/// set. Scoring reads it only when the row says there are estimates.
+/// set: what its low and its high friction are computed from.
 pub type Range = [Values; 2];
 
-/// The scoring columns of all steps, in step order.
+/// The scoring columns of all steps.
 #[derive(Clone, Copy, Debug)]
 pub struct ScoreColumns<'a> {
+    /// A row per step, in step order.
     pub rows: &'a [ScoreRow],
+    /// A range per step that has estimates, in step order.
     pub ranges: &'a [Range],
     /// The lane ids the rows refer to. Ids no step uses any more may stay
     /// until the steps are rebuilt; ids are never repeated.
@@ -72,16 +84,17 @@ impl LaneIds {
     }
 }
 
-/// A step's scoring columns.
-fn columns(lanes: &mut LaneIds, step: &Step) -> (ScoreRow, Range) {
+/// A step's row (with no range yet) and its range, if it has estimates.
+fn columns(lanes: &mut LaneIds, step: &Step) -> (ScoreRow, Option<Range>) {
     let point = Attr::ALL.map(|attr| step.value(attr));
     let row = ScoreRow {
         values: point,
         lane: lanes.number(&step.lane),
-        has_low: !step.low.is_empty(),
-        has_high: !step.high.is_empty(),
+        range: NO_RANGE,
     };
-    (row, [with(point, &step.low), with(point, &step.high)])
+    let range =
+        (!step.low.is_empty() || !step.high.is_empty()).then(|| [with(point, &step.low), with(point, &step.high)]);
+    (row, range)
 }
 
 fn with(point: Values, estimates: &Estimates) -> Values {
@@ -103,7 +116,7 @@ impl Steps {
         Self {
             list: Vec::with_capacity(capacity),
             rows: Vec::with_capacity(capacity),
-            ranges: Vec::with_capacity(capacity),
+            ranges: Vec::new(),
             lanes: LaneIds::default(),
         }
     }
@@ -117,48 +130,69 @@ impl Steps {
         }
     }
 
+    /// Where the range of a step at row `i` belongs: after the ranges of
+    /// the steps before it.
+    fn ranges_before(&self, i: usize) -> usize {
+        (self.rows[i..].iter())
+            .find(|row| row.has_range())
+            .map_or(self.ranges.len(), |row| row.range as usize)
+    }
+
+    /// Renumbers the ranges of the rows from `i` on after a range was
+    /// inserted (`by` 1) or removed (`by` -1) before them.
+    fn shift_ranges(&mut self, i: usize, by: i32) {
+        for row in self.rows[i..].iter_mut().filter(|row| row.has_range()) {
+            row.range = row.range.wrapping_add_signed(by);
+        }
+    }
+
+    /// Puts `range` in the ranges column for a step whose row will be at
+    /// `i`, with every row from `i` on still the old one; returns its index.
+    fn insert_range(&mut self, i: usize, range: Range) -> u32 {
+        let at = self.ranges_before(i);
+        self.ranges.insert(at, range);
+        self.shift_ranges(i, 1);
+        at as u32
+    }
+
+    /// Takes out range `at`, of the row before row `i`.
+    fn remove_range(&mut self, i: usize, at: u32) {
+        self.ranges.remove(at as usize);
+        self.shift_ranges(i, -1);
+    }
+
     /// Writes step `i`'s columns again from the step.
     fn refresh(&mut self, i: usize) {
-        (self.rows[i], self.ranges[i]) = columns(&mut self.lanes, &self.list[i]);
+        let (mut row, range) = columns(&mut self.lanes, &self.list[i]);
+        let old = self.rows[i].range;
+        row.range = match (old != NO_RANGE, range) {
+            (true, Some(range)) => {
+                self.ranges[old as usize] = range;
+                old
+            }
+            (false, Some(range)) => self.insert_range(i + 1, range),
+            (true, None) => {
+                self.remove_range(i + 1, old);
+                NO_RANGE
+            }
+            (false, None) => NO_RANGE,
+        };
+        self.rows[i] = row;
     }
 
     pub fn push(&mut self, step: Step) {
-        let (row, range) = columns(&mut self.lanes, &step);
-        self.list.push(step);
-        self.rows.push(row);
-        self.ranges.push(range);
+        self.insert(self.list.len(), step);
     }
 
     /// Inserts `step` at `index`, or at the end when `index` is past it.
     pub fn insert(&mut self, index: usize, step: Step) {
         let index = index.min(self.list.len());
-        let (row, range) = columns(&mut self.lanes, &step);
+        let (mut row, range) = columns(&mut self.lanes, &step);
+        if let Some(range) = range {
+            row.range = self.insert_range(index, range);
+        }
         self.list.insert(index, step);
         self.rows.insert(index, row);
-        self.ranges.insert(index, range);
-    }
-
-    /// Removes the steps that match, returning them with their indices.
-    pub fn take_where(&mut self, mut matches: impl FnMut(&Step) -> bool) -> Vec<(usize, Step)> {
-        let mut taken = Vec::new();
-        let mut kept = Steps {
-            list: Vec::with_capacity(self.list.len()),
-            rows: Vec::with_capacity(self.list.len()),
-            ranges: Vec::with_capacity(self.list.len()),
-            lanes: std::mem::take(&mut self.lanes),
-        };
-        let old = std::mem::take(self);
-        for (i, ((step, row), range)) in old.list.into_iter().zip(old.rows).zip(old.ranges).enumerate() {
-            if matches(&step) {
-                taken.push((i, step));
-            } else {
-                kept.list.push(step);
-                kept.rows.push(row);
-                kept.ranges.push(range);
-            }
-        }
-        *self = kept;
-        taken
     }
 
     /// Removes and returns step `index`.
@@ -166,8 +200,10 @@ impl Steps {
     /// # Panics
     /// When `index` is out of bounds, as `Vec::remove` does.
     pub fn remove(&mut self, index: usize) -> Step {
-        self.rows.remove(index);
-        self.ranges.remove(index);
+        let row = self.rows.remove(index);
+        if row.has_range() {
+            self.remove_range(index, row.range);
+        }
         self.list.remove(index)
     }
 
@@ -178,9 +214,35 @@ impl Steps {
 
     /// Keeps the first `len` steps.
     pub fn truncate(&mut self, len: usize) {
-        self.list.truncate(len);
+        let len = len.min(self.list.len());
+        let ranges = self.ranges_before(len);
+        self.ranges.truncate(ranges);
         self.rows.truncate(len);
-        self.ranges.truncate(len);
+        self.list.truncate(len);
+    }
+
+    /// Removes the steps that match, returning them with their indices.
+    pub fn take_where(&mut self, mut matches: impl FnMut(&Step) -> bool) -> Vec<(usize, Step)> {
+        let old = std::mem::take(self);
+        let mut kept = Steps {
+            lanes: old.lanes,
+            ..Steps::with_capacity(old.list.len())
+        };
+        let mut taken = Vec::new();
+        for (i, (step, mut row)) in old.list.into_iter().zip(old.rows).enumerate() {
+            if matches(&step) {
+                taken.push((i, step));
+                continue;
+            }
+            if let Some(&range) = old.ranges.get(row.range as usize) {
+                row.range = kept.ranges.len() as u32;
+                kept.ranges.push(range);
+            }
+            kept.list.push(step);
+            kept.rows.push(row);
+        }
+        *self = kept;
+        taken
     }
 
     /// Step `index` for changing; its columns are written again when the
@@ -280,14 +342,20 @@ impl FromIterator<Step> for Steps {
 
 impl From<Vec<Step>> for Steps {
     fn from(list: Vec<Step>) -> Self {
-        let mut lanes = LaneIds::default();
-        let (rows, ranges) = list.iter().map(|step| columns(&mut lanes, step)).unzip();
-        Steps {
-            list,
-            rows,
-            ranges,
-            lanes,
+        let mut out = Steps {
+            rows: Vec::with_capacity(list.len()),
+            ..Steps::default()
+        };
+        for step in &list {
+            let (mut row, range) = columns(&mut out.lanes, step);
+            if let Some(range) = range {
+                row.range = out.ranges.len() as u32;
+                out.ranges.push(range);
+            }
+            out.rows.push(row);
         }
+        out.list = list;
+        out
     }
 }
 
@@ -318,6 +386,8 @@ impl<'de> Deserialize<'de> for Steps {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn step(id: &str, lane: &str, volume: f64) -> Step {
@@ -327,14 +397,15 @@ mod tests {
         s
     }
 
-    /// The columns as they would be built from scratch for the same steps.
+    /// The columns are what building them from scratch gives, number for
+    /// number: each row's values, lane id and range, and no range left over.
     fn assert_columns_follow(steps: &Steps) {
         let fresh = Steps::from(steps.to_vec());
         let (now, then) = (steps.score_columns(), fresh.score_columns());
         assert_eq!(now.rows.len(), steps.len());
         assert_eq!(now.ranges, then.ranges);
         for (a, b) in now.rows.iter().zip(then.rows) {
-            assert_eq!((a.values, a.has_low, a.has_high), (b.values, b.has_low, b.has_high));
+            assert_eq!((a.values, a.range), (b.values, b.range));
             assert_eq!(now.lane_ids[a.lane as usize], then.lane_ids[b.lane as usize]);
         }
     }
@@ -352,10 +423,10 @@ mod tests {
             s.high.set(Attr::ReworkRate, Some(0.5));
         }
         assert_columns_follow(&steps);
-        let range = steps.score_columns().ranges[1];
-        assert_eq!(range[1], [99.0, 2.0, 0.5, 0.0]);
-        assert_eq!(range[0], [99.0, 2.0, 0.0, 0.0]);
-        assert!(steps.score_columns().rows[1].has_high);
+        let columns = steps.score_columns();
+        assert_eq!(columns.rows[1].range, 0);
+        assert_eq!(columns.ranges, [[[99.0, 2.0, 0.0, 0.0], [99.0, 2.0, 0.5, 0.0]]]);
+        assert_eq!(columns.lane_ids[columns.rows[1].lane as usize], "l9");
         let old = steps.replace(2, step("y", "l2", 7.0));
         assert_eq!(old.id, "b");
         assert_columns_follow(&steps);
@@ -378,5 +449,76 @@ mod tests {
         let back: Steps = serde_json::from_str(&json).unwrap();
         assert_eq!(back, steps);
         assert_columns_follow(&back);
+    }
+
+    /// One change to a list of steps, at an index taken modulo its length.
+    #[derive(Clone, Debug)]
+    enum Change {
+        Push(Step),
+        Insert(usize, Step),
+        Remove(usize),
+        Replace(usize, Step),
+        /// Sets or clears one estimate through `get_mut`.
+        Estimate(usize, bool),
+        Truncate(usize),
+        TakeLane(u8),
+    }
+
+    fn arb_step() -> impl Strategy<Value = Step> {
+        (
+            0u8..3,
+            0.0f64..100.0,
+            prop::option::of(0.0f64..10.0),
+            prop::option::of(0.0f64..200.0),
+        )
+            .prop_map(|(lane, volume, low, high)| {
+                let mut s = step("s", &format!("l{lane}"), volume);
+                s.low.set(Attr::HandleMinutes, low);
+                s.high.set(Attr::VolumePerMonth, high);
+                s
+            })
+    }
+
+    fn arb_change() -> impl Strategy<Value = Change> {
+        prop_oneof![
+            arb_step().prop_map(Change::Push),
+            (any::<usize>(), arb_step()).prop_map(|(i, s)| Change::Insert(i, s)),
+            any::<usize>().prop_map(Change::Remove),
+            (any::<usize>(), arb_step()).prop_map(|(i, s)| Change::Replace(i, s)),
+            (any::<usize>(), any::<bool>()).prop_map(|(i, on)| Change::Estimate(i, on)),
+            any::<usize>().prop_map(Change::Truncate),
+            (0u8..3).prop_map(Change::TakeLane),
+        ]
+    }
+
+    proptest! {
+        /// Any sequence of changes leaves the columns exactly as building
+        /// them from the resulting steps would.
+        #[test]
+        fn columns_follow_any_sequence_of_changes(
+            start in prop::collection::vec(arb_step(), 0..8),
+            changes in prop::collection::vec(arb_change(), 0..24),
+        ) {
+            let mut steps = Steps::from(start);
+            for change in changes {
+                let n = steps.len().max(1);
+                match change {
+                    Change::Push(s) => steps.push(s),
+                    Change::Insert(i, s) => steps.insert(i % (n + 1), s),
+                    Change::Remove(i) if !steps.is_empty() => drop(steps.remove(i % n)),
+                    Change::Replace(i, s) if !steps.is_empty() => drop(steps.replace(i % n, s)),
+                    Change::Estimate(i, on) => {
+                        if let Some(mut s) = steps.get_mut(i % n) {
+                            s.low.set(Attr::ReworkRate, on.then_some(0.1));
+                            s.high = Estimates::default();
+                        }
+                    }
+                    Change::Truncate(i) => steps.truncate(i % (n + 1)),
+                    Change::TakeLane(lane) => drop(steps.take_where(|s| s.lane == format!("l{lane}"))),
+                    Change::Remove(_) | Change::Replace(..) => {}
+                }
+                assert_columns_follow(&steps);
+            }
+        }
     }
 }
