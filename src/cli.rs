@@ -9,6 +9,18 @@ use anyhow::Context as _;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+/// Writes one line of a command's output to stdout. Unlike `println!` it
+/// does not panic when stdout is closed early (`frictionmap rank m.json |
+/// head`): the failed write ends the command with an error, and [`run`]
+/// ends quietly on a closed pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)?
+    }};
+}
+pub(crate) use say;
+
 use crate::brief::lane_brief;
 use crate::fsutil::atomic_write;
 use crate::instance::InstanceLock;
@@ -229,11 +241,21 @@ pub struct RankArgs {
 pub fn run(db: Option<PathBuf>, command: Command) -> ExitCode {
     match execute(db, command) {
         Ok(()) => ExitCode::SUCCESS,
+        // Whoever read the output stopped reading; there is no one to tell.
+        Err(error) if is_closed_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
             ExitCode::from(exit_code(&error))
         }
     }
+}
+
+fn is_closed_pipe(error: &anyhow::Error) -> bool {
+    (error.chain()).any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// 2 when the user's input was at fault, 1 for everything else.
@@ -278,10 +300,10 @@ fn backups_command(db: Option<PathBuf>) -> anyhow::Result<()> {
     let path = crate::paths::resolve_db_path(db)?;
     let backups = backup::list(&path);
     if backups.is_empty() {
-        println!("No backups yet in {}", backup::folder(&path).display());
+        say!("No backups yet in {}", backup::folder(&path).display());
     }
     for (i, b) in backups.iter().enumerate() {
-        println!("{:>3}  {}  {}", i + 1, b.summary(), b.path.display());
+        say!("{:>3}  {}  {}", i + 1, b.summary(), b.path.display());
     }
     Ok(())
 }
@@ -309,10 +331,10 @@ fn restore_command(db: Option<PathBuf>, chosen: Option<String>) -> anyhow::Resul
         },
     };
     let replaced = backup::restore(&source, &path).with_context(|| format!("cannot restore {}", source.display()))?;
-    println!("Restored {} into {}", source.display(), path.display());
+    say!("Restored {} into {}", source.display(), path.display());
     match replaced {
-        Replaced::BackedUp(p) => println!("The database it replaced was backed up as {}", p.display()),
-        Replaced::MovedAside(p) => println!("The unreadable database it replaced was moved aside to {}", p.display()),
+        Replaced::BackedUp(p) => say!("The database it replaced was backed up as {}", p.display()),
+        Replaced::MovedAside(p) => say!("The unreadable database it replaced was moved aside to {}", p.display()),
         Replaced::Nothing => {}
     }
     Ok(())
@@ -328,12 +350,12 @@ fn picture_command(db: Option<PathBuf>, args: PictureArgs, chart: bool) -> anyho
     };
     if let Some(out) = &args.svg {
         write_file(out, svg.as_bytes())?;
-        println!("Wrote {}", out.display());
+        say!("Wrote {}", out.display());
     }
     if let Some(out) = &args.png {
         let png = crate::picture::png::svg_to_png(&svg, args.scale).map_err(|e| UsageError(e.to_string()))?;
         write_file(out, &png)?;
-        println!("Wrote {} (scale {})", out.display(), args.scale);
+        say!("Wrote {} (scale {})", out.display(), args.scale);
     }
     Ok(())
 }
@@ -347,16 +369,16 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
             match store.find_by_name(&map.name) {
                 Ok(id) if replace => {
                     store.save(id, &map)?;
-                    println!("Replaced map {:?} from {}", map.name, file.display());
+                    say!("Replaced map {:?} from {}", map.name, file.display());
                 }
                 _ => {
                     let wanted = map.name.clone();
                     map.name = store.free_name(&wanted)?;
                     store.create(&map)?;
                     if map.name == wanted {
-                        println!("Imported map {:?} from {}", map.name, file.display());
+                        say!("Imported map {:?} from {}", map.name, file.display());
                     } else {
-                        println!("Imported {} as {:?} ({:?} was taken)", file.display(), map.name, wanted);
+                        say!("Imported {} as {:?} ({:?} was taken)", file.display(), map.name, wanted);
                     }
                 }
             }
@@ -366,7 +388,7 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
             let store = open_store(db)?;
             let map = store.load(store.find_by_name(&name)?)?;
             write_file(&out, to_json(&map).as_bytes())?;
-            println!("Wrote {}", out.display());
+            say!("Wrote {}", out.display());
             Ok(())
         }
         Command::Brief(args) => brief_command(db, args),
@@ -374,7 +396,7 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
         Command::Backup => {
             let store = open_store(db)?;
             let taken = backup::take(&store, Reason::Manual)?;
-            println!("Backed up to {}", taken.path.display());
+            say!("Backed up to {}", taken.path.display());
             Ok(())
         }
         Command::Backups => backups_command(db),
@@ -387,10 +409,10 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
             let store = open_store(db)?;
             let maps = store.list()?;
             if maps.is_empty() {
-                println!("No maps yet. Import one with: frictionmap import MAP.json");
+                say!("No maps yet. Import one with: frictionmap import MAP.json");
             }
             for m in maps {
-                println!("{}  ({} lanes, {} steps)", m.name, m.lanes, m.steps);
+                say!("{}  ({} lanes, {} steps)", m.name, m.lanes, m.steps);
             }
             Ok(())
         }
@@ -408,14 +430,16 @@ fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
     };
     let ranking = rank(&map);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&ranking)?);
+        say!("{}", serde_json::to_string_pretty(&ranking)?);
     } else {
-        print!("{}", ranking_table(&map.name, &ranking));
+        std::io::stdout()
+            .lock()
+            .write_all(ranking_table(&map.name, &ranking).as_bytes())?;
     }
     if let Some(out) = &args.csv {
         write_file(out, &ranking_csv(&ranking, !args.no_bom))?;
         if !args.json {
-            println!("Wrote {}", out.display());
+            say!("Wrote {}", out.display());
         }
     }
     Ok(())
@@ -440,7 +464,7 @@ fn gen_command(args: GenArgs) -> anyhow::Result<()> {
     }
     let map = generate(&params);
     write_file(&args.out, to_json(&map).as_bytes())?;
-    println!(
+    say!(
         "Wrote {} ({} lanes, {} steps, {} edges, seed {})",
         args.out.display(),
         map.lanes.len(),
@@ -460,7 +484,7 @@ fn brief_command(db: Option<PathBuf>, args: BriefArgs) -> anyhow::Result<()> {
     let text = lane_brief(&map, &ranking, pick, today);
     write_file(&args.out, text.as_bytes())?;
     let lane = map.lane(&pick.lane).map_or(pick.lane.as_str(), |l| l.name.as_str());
-    println!(
+    say!(
         "Wrote {} (the brief of {lane:?}, picked on {})",
         args.out.display(),
         pick.picked_on

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{BpmnCommand, StepsCommand, UsageError, open_store, open_store_to_write, write_file};
+use crate::cli::{BpmnCommand, StepsCommand, UsageError, open_store, open_store_to_write, say, write_file};
 use crate::mapfile::read_map_file;
 use crate::model::Map;
 use crate::store::{MapId, Store};
@@ -42,7 +42,7 @@ pub fn bpmn_command(db: Option<PathBuf>, command: BpmnCommand) -> anyhow::Result
         BpmnCommand::Export { map, out } => {
             let map = resolve_map(db, &map)?;
             write_file(&out, crate::bpmn::to_bpmn(&map).as_bytes())?;
-            println!(
+            say!(
                 "Wrote {} ({} lanes, {} tasks, {} flows between tasks)",
                 out.display(),
                 map.lanes.len(),
@@ -61,12 +61,12 @@ pub fn bpmn_command(db: Option<PathBuf>, command: BpmnCommand) -> anyhow::Result
             match out {
                 Some(out) => {
                     write_file(&out, crate::mapfile::to_json(&map).as_bytes())?;
-                    println!("Wrote {} from {}", out.display(), file.display());
+                    say!("Wrote {} from {}", out.display(), file.display());
                 }
                 None => store_new(db, &mut map, &file)?,
             }
             for line in summary.lines() {
-                println!("  {line}");
+                say!("  {line}");
             }
             Ok(())
         }
@@ -80,9 +80,9 @@ fn store_new(db: Option<PathBuf>, map: &mut Map, file: &Path) -> anyhow::Result<
     map.name = store.free_name(&wanted)?;
     store.create(map)?;
     if map.name == wanted {
-        println!("Imported map {:?} from {}", map.name, file.display());
+        say!("Imported map {:?} from {}", map.name, file.display());
     } else {
-        println!("Imported {} as {:?} ({:?} was taken)", file.display(), map.name, wanted);
+        say!("Imported {} as {:?} ({:?} was taken)", file.display(), map.name, wanted);
     }
     Ok(())
 }
@@ -92,7 +92,7 @@ pub fn steps_command(db: Option<PathBuf>, command: StepsCommand) -> anyhow::Resu
         StepsCommand::Export { map, out, no_bom } => {
             let map = resolve_map(db, &map)?;
             write_file(&out, &crate::steps_csv::steps_csv(&map, !no_bom))?;
-            println!("Wrote {} ({} steps)", out.display(), map.steps.len());
+            say!("Wrote {} ({} steps)", out.display(), map.steps.len());
             Ok(())
         }
         StepsCommand::Import {
@@ -113,7 +113,7 @@ pub fn steps_command(db: Option<PathBuf>, command: StepsCommand) -> anyhow::Resu
                         .map_err(|e| UsageError(e.to_string()))?;
                     if !dry_run {
                         store.save(id, &after)?;
-                        println!("Updated map {:?} from {}", after.name, file.display());
+                        say!("Updated map {:?} from {}", after.name, file.display());
                     }
                     report
                 }
@@ -132,10 +132,10 @@ pub fn steps_command(db: Option<PathBuf>, command: StepsCommand) -> anyhow::Resu
                 }
             };
             if dry_run {
-                println!("Dry run: nothing was stored.");
+                say!("Dry run: nothing was stored.");
             }
             for line in report.lines() {
-                println!("  {line}");
+                say!("  {line}");
             }
             Ok(())
         }

@@ -151,6 +151,26 @@ fn rank_prints_the_table() {
     assert!(!env.db.exists());
 }
 
+/// `frictionmap rank m.json | head -n 3`: the reader stops early. Here it
+/// has closed its end before the command writes anything, so every write
+/// fails; the command still ends quietly, without a panic.
+#[test]
+fn rank_into_a_closed_pipe_ends_quietly() {
+    for json in [false, true] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let mut cmd = std::process::Command::new(BIN);
+        cmd.arg("rank").arg(sample("accounts-payable"));
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.stdout(writer).output().expect("the command runs");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "json {json}: {:?}, {stderr}", out.status);
+        assert_eq!(stderr, "", "json {json}");
+    }
+}
+
 #[test]
 fn rank_json_prints_json_that_parses() {
     let env = Env::new();
