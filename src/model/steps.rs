@@ -268,10 +268,6 @@ impl Steps {
             self.refresh(i);
         }
     }
-
-    pub fn into_vec(self) -> Vec<Step> {
-        self.list
-    }
 }
 
 /// One step borrowed for changing (see [`Steps::get_mut`]).
@@ -314,15 +310,6 @@ impl<'a> IntoIterator for &'a Steps {
 
     fn into_iter(self) -> Self::IntoIter {
         self.list.iter()
-    }
-}
-
-impl IntoIterator for Steps {
-    type Item = Step;
-    type IntoIter = std::vec::IntoIter<Step>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.list.into_iter()
     }
 }
 
