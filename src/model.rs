@@ -82,88 +82,25 @@ pub struct Lane {
 ///
 /// Scoring reads steps through the columns [`Steps`] keeps beside them,
 /// not field by field.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[serde(from = "StepInFile<String>")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
+    pub id: String,
+    pub lane: CompactString,
+    pub name: String,
+    #[serde(default)]
+    pub x: f32,
+    #[serde(default)]
+    pub y: f32,
     pub volume_per_month: f64,
     pub handle_minutes: f64,
     pub rework_rate: f64,
     pub approval_delay_hours: f64,
-    pub lane: CompactString,
+    #[serde(default, skip_serializing_if = "Estimates::is_empty")]
     pub low: Estimates,
+    #[serde(default, skip_serializing_if = "Estimates::is_empty")]
     pub high: Estimates,
-    pub id: String,
-    pub name: String,
-    pub x: f32,
-    pub y: f32,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
-}
-
-/// A step as files hold it, the fields in the order people read them.
-/// Reading takes owned strings, writing borrows them.
-#[derive(Serialize, Deserialize)]
-#[serde(rename = "Step", bound(serialize = "S: Serialize + AsRef<str>"))]
-struct StepInFile<S> {
-    id: S,
-    lane: S,
-    name: S,
-    #[serde(default)]
-    x: f32,
-    #[serde(default)]
-    y: f32,
-    volume_per_month: f64,
-    handle_minutes: f64,
-    rework_rate: f64,
-    approval_delay_hours: f64,
-    #[serde(default, skip_serializing_if = "Estimates::is_empty")]
-    low: Estimates,
-    #[serde(default, skip_serializing_if = "Estimates::is_empty")]
-    high: Estimates,
-    #[serde(default, skip_serializing_if = "is_empty")]
-    notes: S,
-}
-
-fn is_empty<S: AsRef<str>>(text: &S) -> bool {
-    text.as_ref().is_empty()
-}
-
-impl From<StepInFile<String>> for Step {
-    fn from(f: StepInFile<String>) -> Self {
-        Step {
-            volume_per_month: f.volume_per_month,
-            handle_minutes: f.handle_minutes,
-            rework_rate: f.rework_rate,
-            approval_delay_hours: f.approval_delay_hours,
-            lane: f.lane.into(),
-            low: f.low,
-            high: f.high,
-            id: f.id,
-            name: f.name,
-            x: f.x,
-            y: f.y,
-            notes: f.notes,
-        }
-    }
-}
-
-impl Serialize for Step {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        StepInFile::<&str> {
-            id: &self.id,
-            lane: &self.lane,
-            name: &self.name,
-            x: self.x,
-            y: self.y,
-            volume_per_month: self.volume_per_month,
-            handle_minutes: self.handle_minutes,
-            rework_rate: self.rework_rate,
-            approval_delay_hours: self.approval_delay_hours,
-            low: self.low,
-            high: self.high,
-            notes: &self.notes,
-        }
-        .serialize(serializer)
-    }
 }
 
 /// Optional low or high estimates of a step's attributes: a bit per
