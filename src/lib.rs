@@ -17,6 +17,7 @@ pub mod edit;
 pub mod fsutil;
 pub mod gui;
 pub mod history;
+pub mod input_file;
 pub mod instance;
 pub mod mapfile;
 pub mod model;

@@ -1,10 +1,10 @@
 //! The JSON map file: reading with clear, located errors, and writing.
 
-use std::io::Read;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::input_file::{FileError, read_input};
 use crate::model::{FORMAT_VERSION, Map};
 use crate::validate::{Problems, validate};
 
@@ -14,8 +14,8 @@ pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
 /// Why a map file was refused. Each variant names the file and the place.
 #[derive(Debug, thiserror::Error)]
 pub enum InputError {
-    #[error("{source_name}: cannot read the file: {error}")]
-    Read { source_name: String, error: std::io::Error },
+    #[error(transparent)]
+    File(#[from] FileError),
     #[error("{source_name}: the file is {size} bytes, above the {} MB limit", MAX_FILE_BYTES / 1024 / 1024)]
     TooLarge { source_name: String, size: u64 },
     #[error("{source_name}: the file is empty")]
@@ -66,31 +66,8 @@ fn present<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Option<serde_json:
 
 /// Reads and validates a map file.
 pub fn read_map_file(path: &Path) -> Result<Map, InputError> {
-    let source_name = path.display().to_string();
-    let read_error = |error| InputError::Read {
-        source_name: source_name.clone(),
-        error,
-    };
-    let metadata = std::fs::metadata(path).map_err(read_error)?;
-    // A device such as /dev/zero, a pipe or a folder would be read forever,
-    // block, or fail with a puzzling message.
-    if !metadata.is_file() {
-        return Err(read_error(std::io::Error::other(
-            "not a regular file (a folder, device or pipe)",
-        )));
-    }
-    if metadata.len() > MAX_FILE_BYTES {
-        return Err(InputError::TooLarge {
-            source_name,
-            size: metadata.len(),
-        });
-    }
-    // The limit holds even for a file that grows while it is read.
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|file| file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(read_error)?;
-    parse_map(&bytes, &source_name)
+    let bytes = read_input(path, MAX_FILE_BYTES)?;
+    parse_map(&bytes, &path.display().to_string())
 }
 
 /// Parses and validates map-file bytes. `source_name` names them in errors.
