@@ -239,6 +239,10 @@ pub struct RankArgs {
 
 /// Runs a headless command and maps its outcome to an exit code.
 pub fn run(db: Option<PathBuf>, command: Command) -> ExitCode {
+    // Even a command that never opens the database must not write over it.
+    if let Ok(path) = crate::paths::resolve_db_path(db.clone()) {
+        crate::fsutil::protect_database(&path, &backup::folder(&path));
+    }
     match execute(db, command) {
         Ok(()) => ExitCode::SUCCESS,
         // Whoever read the output stopped reading; there is no one to tell.
@@ -421,7 +425,10 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
 
 fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
     let map: Map = match (&args.file, &args.map) {
-        (Some(file), _) => read_map_file(file)?,
+        (Some(file), _) => {
+            crate::fsutil::protect_input(file);
+            read_map_file(file)?
+        }
         (None, Some(name)) => {
             let store = open_store(db)?;
             store.load(store.find_by_name(name)?)?
@@ -544,6 +551,7 @@ pub fn choose_pick<'a>(map: &'a Map, lane: Option<&str>) -> Result<&'a Pick, Usa
 }
 
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    crate::fsutil::check_target(path).map_err(|e| UsageError(e.to_string()))?;
     atomic_write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 

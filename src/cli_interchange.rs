@@ -14,6 +14,7 @@ use crate::store::{MapId, Store};
 pub fn resolve_map(db: Option<PathBuf>, spec: &str) -> anyhow::Result<Map> {
     let path = Path::new(spec);
     if path.is_file() {
+        crate::fsutil::protect_input(path);
         return Ok(read_map_file(path)?);
     }
     if spec.to_ascii_lowercase().ends_with(".json") {
@@ -52,6 +53,7 @@ pub fn bpmn_command(db: Option<PathBuf>, command: BpmnCommand) -> anyhow::Result
             Ok(())
         }
         BpmnCommand::Import { file, name, out } => {
+            crate::fsutil::protect_input(&file);
             let (mut map, summary) =
                 crate::bpmn::import::read_bpmn_file(&file).map_err(|e| UsageError(e.to_string()))?;
             if let Some(name) = name {

@@ -1,15 +1,165 @@
 //! Files that must survive crashes and stay private. Every export (JSON,
 //! CSV, Markdown, pictures) is written atomically: a temporary file beside
-//! the target, fsync, rename, fsync the folder. Folders and files that hold
-//! the user's data are created readable by the owner only.
+//! the target, fsync, rename, fsync the folder. No export ever replaces a
+//! database: the open database, its companion files and its backups are
+//! protected, and so is any file that is an SQLite database. Folders and
+//! files that hold the user's data are created readable by the owner only.
 
-use std::io::{BufWriter, Write};
+use std::io::{BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Writes `bytes` to `path` atomically.
+/// Writes `bytes` to `path` atomically, unless `path` is protected (see
+/// [`check_target`]).
 pub fn atomic_write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     atomic_write_with(path, |out| out.write_all(bytes))
+}
+
+/// Why a file may not be written over.
+#[derive(Debug, thiserror::Error)]
+pub enum Protected {
+    #[error(
+        "{target} is the database {db} or one of its files; nothing is ever exported over it: choose another file name"
+    )]
+    Database { target: String, db: String },
+    #[error("{target} is a backup of the database; nothing is ever exported over it: choose another file name")]
+    Backup { target: String },
+    #[error("{target} is an SQLite database; nothing is ever exported over a database: choose another file name")]
+    SqliteFile { target: String },
+    #[error("{target} is the file this command reads; writing over it would lose it: choose another file name")]
+    Input { target: String },
+}
+
+/// A database this process uses, with the folder of its backups.
+struct ProtectedDb {
+    db: PathBuf,
+    backups: PathBuf,
+}
+
+/// The files of this process that no export may replace.
+struct ProtectedFiles {
+    databases: Vec<ProtectedDb>,
+    inputs: Vec<PathBuf>,
+}
+
+static PROTECTED: Mutex<ProtectedFiles> = Mutex::new(ProtectedFiles {
+    databases: Vec::new(),
+    inputs: Vec::new(),
+});
+
+fn protected() -> std::sync::MutexGuard<'static, ProtectedFiles> {
+    // The list is only ever pushed to, so a poisoned lock still holds it whole.
+    PROTECTED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The files beside a database that belong to it: its name with these added.
+const COMPANIONS: [&str; 5] = ["", "-wal", "-shm", "-journal", ".lock"];
+
+/// Protects the database at `db`, its companion files ([`COMPANIONS`]) and
+/// every file in `backups` from being written over by an export, for as
+/// long as this process runs.
+pub fn protect_database(db: &Path, backups: &Path) {
+    let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
+    let entry = ProtectedDb {
+        db: absolute(db),
+        backups: absolute(backups),
+    };
+    let mut list = protected();
+    if !list.databases.iter().any(|d| d.db == entry.db) {
+        list.databases.push(entry);
+    }
+}
+
+/// Protects a file that the running command reads from being written over
+/// by the same command (`bpmn import x.bpmn --out x.bpmn`).
+pub fn protect_input(path: &Path) {
+    if let Ok(path) = std::path::absolute(path) {
+        protected().inputs.push(path);
+    }
+}
+
+/// `path` with its folder's symbolic links resolved, and the file's own
+/// when it exists. `None` when its folder does not exist.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Some(p);
+    }
+    let name = path.file_name()?;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    Some(dir.canonicalize().ok()?.join(name))
+}
+
+/// The device and inode of an existing file, where the platform has them.
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_path: &Path) -> Option<(u64, u64)> {
+    None
+}
+
+/// Whether the file at `path` starts with the header of an SQLite database
+/// or of its write-ahead log.
+fn is_sqlite_file(path: &Path) -> bool {
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| &head == b"SQLite format 3\0" || matches!(head[..4], [0x37, 0x7f, 0x06, 0x82 | 0x83]))
+}
+
+/// Refuses a target that an export must not write over: a protected
+/// database or one of its files (compared by resolved path, and by file
+/// identity where the platform gives one), a backup, a protected input
+/// file, or any SQLite database.
+pub fn check_target(path: &Path) -> Result<(), Protected> {
+    let target_text = path.display().to_string();
+    let Some(target) = resolved(path) else {
+        // No such folder: the write fails later, and cannot hit a database.
+        return Ok(());
+    };
+    let target_id = identity(&target);
+    let dir = target.parent();
+    let list = protected();
+    for entry in &list.databases {
+        let Some(db) = resolved(&entry.db) else { continue };
+        let same_name = COMPANIONS.iter().any(|suffix| {
+            let mut companion = db.as_os_str().to_owned();
+            companion.push(suffix);
+            Path::new(&companion) == target
+        });
+        let same_file = target_id.is_some()
+            && COMPANIONS.iter().any(|suffix| {
+                let mut companion = db.as_os_str().to_owned();
+                companion.push(suffix);
+                identity(Path::new(&companion)) == target_id
+            });
+        if same_name || same_file {
+            return Err(Protected::Database {
+                target: target_text,
+                db: entry.db.display().to_string(),
+            });
+        }
+        if resolved(&entry.backups).is_some_and(|b| Some(b.as_path()) == dir) {
+            return Err(Protected::Backup { target: target_text });
+        }
+    }
+    for input in &list.inputs {
+        if resolved(input).as_ref() == Some(&target) || (target_id.is_some() && identity(input) == target_id) {
+            return Err(Protected::Input { target: target_text });
+        }
+    }
+    drop(list);
+    if is_sqlite_file(&target) {
+        return Err(Protected::SqliteFile { target: target_text });
+    }
+    Ok(())
 }
 
 /// Writes to `path` atomically whatever `write` writes. If `write` fails,
@@ -20,6 +170,7 @@ pub fn atomic_write_with(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    check_target(path).map_err(std::io::Error::other)?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -144,6 +144,7 @@ impl Store {
     /// ([`StoreError::TooNew`]); an older file is backed up before it is
     /// migrated.
     pub fn open(path: &Path) -> Result<Self> {
+        crate::fsutil::protect_database(path, &backup::folder(path));
         if let Some(dir) = path.parent() {
             create_private_dir(dir).map_err(|error| StoreError::Folder {
                 path: dir.display().to_string(),

@@ -399,3 +399,205 @@ fn the_csv_guards_formulas_and_keeps_commas_quotes_and_line_ends() {
         }
     }
 }
+
+// ------------------------------------------------------- never over the database
+
+/// Every command that writes a file, aimed at `out`. See issue: `export
+/// --out m.db` replaced the database with JSON, exit 0, no backup.
+fn every_cli_writer(dir: &Path, db: &Path, out: &Path) -> Vec<(String, Command)> {
+    let file = dir.join("small.json");
+    std::fs::write(&file, to_json(&small_map("Small"))).unwrap();
+    let bpmn = dir.join("small.bpmn");
+    std::fs::write(&bpmn, frictionmap::bpmn::to_bpmn(&small_map("Small"))).unwrap();
+    let runs: Vec<Vec<&std::ffi::OsStr>> = vec![
+        vec!["export".as_ref(), "Small".as_ref(), "--out".as_ref(), out.as_ref()],
+        vec!["rank".as_ref(), file.as_ref(), "--csv".as_ref(), out.as_ref()],
+        vec![
+            "brief".as_ref(),
+            "--map".as_ref(),
+            "Small".as_ref(),
+            "--out".as_ref(),
+            out.as_ref(),
+        ],
+        vec!["render".as_ref(), "Small".as_ref(), "--svg".as_ref(), out.as_ref()],
+        vec!["render".as_ref(), file.as_ref(), "--png".as_ref(), out.as_ref()],
+        vec!["chart".as_ref(), "Small".as_ref(), "--svg".as_ref(), out.as_ref()],
+        vec![
+            "bpmn".as_ref(),
+            "export".as_ref(),
+            "Small".as_ref(),
+            "--out".as_ref(),
+            out.as_ref(),
+        ],
+        vec![
+            "bpmn".as_ref(),
+            "import".as_ref(),
+            bpmn.as_ref(),
+            "--out".as_ref(),
+            out.as_ref(),
+        ],
+        vec![
+            "steps".as_ref(),
+            "export".as_ref(),
+            "Small".as_ref(),
+            "--out".as_ref(),
+            out.as_ref(),
+        ],
+        vec![
+            "gen".as_ref(),
+            "--lanes".as_ref(),
+            "1".as_ref(),
+            "--steps".as_ref(),
+            "2".as_ref(),
+            "--out".as_ref(),
+            out.as_ref(),
+        ],
+    ];
+    runs.into_iter()
+        .map(|args| {
+            let mut cmd = cli(db);
+            cmd.args(&args);
+            let what = args[..2]
+                .iter()
+                .map(|a| a.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(" ");
+            (what, cmd)
+        })
+        .collect()
+}
+
+#[test]
+fn no_cli_export_writes_over_the_database_its_files_or_a_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let db = data.join("m.sqlite3");
+    // The database with a map, a backup, and its companions on disk.
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(dir.path().join("small.json"), to_json(&small_map("Small"))).unwrap();
+    let import = cli(&db)
+        .arg("import")
+        .arg(dir.path().join("small.json"))
+        .output()
+        .unwrap();
+    assert!(import.status.success());
+    assert!(cli(&db).arg("backup").output().unwrap().status.success());
+    let backup = std::fs::read_dir(data.join("backups"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let other_db = dir.path().join("elsewhere.sqlite3");
+    std::fs::copy(&db, &other_db).unwrap();
+    let link = dir.path().join("link-to-db");
+    std::os::unix::fs::symlink(&db, &link).unwrap();
+    let hard_link = dir.path().join("hard-link-to-db");
+    std::fs::hard_link(&db, &hard_link).unwrap();
+    let mut lock = db.as_os_str().to_owned();
+    lock.push(".lock");
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    let targets: Vec<(PathBuf, &str)> = vec![
+        (db.clone(), "is the database"),
+        (data.join("..").join("data").join("m.sqlite3"), "is the database"),
+        (PathBuf::from(&wal), "is the database"),
+        (PathBuf::from(&lock), "is the database"),
+        (link.clone(), "is the database"),
+        (hard_link.clone(), "is the database"),
+        (backup.clone(), "is a backup of the database"),
+        (other_db.clone(), "is an SQLite database"),
+    ];
+    let before = files_in_tree(dir.path());
+    for (target, words) in &targets {
+        for (what, mut cmd) in every_cli_writer(dir.path(), &db, target) {
+            let output = cmd.output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(
+                output.status.code(),
+                Some(2),
+                "{what} --out {}: {stderr}",
+                target.display()
+            );
+            assert!(stderr.contains(words), "{what} --out {}: {stderr}", target.display());
+            assert!(stderr.contains("choose another file name"), "{what}: {stderr}");
+        }
+    }
+    let after = files_in_tree(dir.path());
+    for (path, bytes) in &before {
+        if path.ends_with("small.json") || path.ends_with("small.bpmn") {
+            continue;
+        }
+        assert!(after.get(path) == Some(bytes), "{path} changed");
+    }
+}
+
+#[test]
+fn a_command_never_writes_over_the_file_it_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("m.sqlite3");
+    let file = dir.path().join("small.json");
+    std::fs::write(&file, to_json(&small_map("Small"))).unwrap();
+    let original = std::fs::read(&file).unwrap();
+    for args in [
+        vec!["rank", "small.json", "--csv", "small.json"],
+        vec!["render", "small.json", "--svg", "small.json"],
+        vec!["steps", "export", "small.json", "--out", "small.json"],
+        vec!["bpmn", "export", "small.json", "--out", "small.json"],
+    ] {
+        let output = cli(&db).current_dir(dir.path()).args(&args).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("is the file this command reads"), "{args:?}: {stderr}");
+        assert_eq!(std::fs::read(&file).unwrap(), original, "{args:?}");
+    }
+}
+
+/// Every file under `dir` with its bytes, by path.
+fn files_in_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                stack.push(path);
+            } else if meta.is_file() {
+                out.insert(path.display().to_string(), std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_apps_exports_refuse_the_database_and_any_sqlite_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // A database whose name has an export's extension, so the save dialog
+    // does not add one.
+    let db = dir.path().join("data").join("maps.json");
+    let mut harness = common::app(&db);
+    harness.run();
+    let other = dir.path().join("copy.csv");
+    std::fs::copy(&db, &other).unwrap();
+    let before = files_in_tree(dir.path());
+    menu(&mut harness, "Export JSON…");
+    type_path(&mut harness, &db);
+    harness.get_by_label_contains("is the database");
+    harness.get_by_label("OK").click();
+    harness.run();
+    menu(&mut harness, "Export ranked lanes CSV…");
+    type_path(&mut harness, &other);
+    harness.get_by_label_contains("is an SQLite database");
+    harness.get_by_label("OK").click();
+    harness.run();
+    // The open database may be checkpointed meanwhile; it must still be one.
+    assert!(std::fs::read(&db).unwrap().starts_with(b"SQLite format 3\0"));
+    let key = other.display().to_string();
+    assert_eq!(
+        before.get(&key),
+        files_in_tree(dir.path()).get(&key),
+        "{key} is unchanged"
+    );
+}
