@@ -85,20 +85,33 @@ fn check_notes(notes: &str) -> Result<(), String> {
 
 /// Refuses control characters other than tab, line feed and carriage return:
 /// a NUL or an escape code in a name cuts it short or garbles it in other
-/// tools (C strings, terminals, spreadsheets).
+/// tools (C strings, terminals, spreadsheets). Refuses Unicode's
+/// noncharacters too (U+FDD0 to U+FDEF, and U+FFFE and U+FFFF in every
+/// plane): XML may not hold them, so a BPMN export or a picture would break.
 pub fn check_controls(text: &str) -> Result<(), String> {
     let found = text
         .chars()
         .enumerate()
-        .find(|(_, c)| c.is_control() && !matches!(c, '\t' | '\n' | '\r'));
+        .find(|&(_, c)| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || is_noncharacter(c));
     match found {
         Some((i, c)) => Err(format!(
-            "contains the control character U+{:04X} at character {}",
+            "contains the {} U+{:04X} at character {}",
+            if c.is_control() {
+                "control character"
+            } else {
+                "noncharacter"
+            },
             u32::from(c),
             i + 1
         )),
         None => Ok(()),
     }
+}
+
+/// Whether `c` is one of Unicode's 66 noncharacters.
+fn is_noncharacter(c: char) -> bool {
+    let c = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&c) || c & 0xFFFE == 0xFFFE
 }
 
 /// Checks text is at most `max` characters long.
@@ -114,7 +127,12 @@ pub fn check_max_chars(text: &str, max: usize) -> Result<(), String> {
 /// Checks a currency code: 1 to 8 visible characters, such as `USD` or `EUR`.
 pub fn check_currency(code: &str) -> Result<(), String> {
     let chars = code.chars().count();
-    if chars == 0 || chars > 8 || code.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if chars == 0
+        || chars > 8
+        || code
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || is_noncharacter(c))
+    {
         Err(format!(
             "{code:?} is not a currency code such as \"USD\" (1 to 8 characters, no spaces)"
         ))

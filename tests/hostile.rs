@@ -351,6 +351,11 @@ const CORPUS: &[Case] = &[
         "a terminal escape code in a lane name",
         &["lanes[0].name: contains the control character U+001B at character 1"],
     ),
+    case(
+        "noncharacter-in-lane-name.json",
+        "the noncharacter U+FFFF in a lane name, which XML may not hold (the BPMN export broke on it)",
+        &["lanes[0].name: contains the noncharacter U+FFFF at character 7"],
+    ),
     case("empty-name.json", "a map name of spaces", &["name: must not be empty"]),
     case(
         "name-201-chars.json",
