@@ -6,20 +6,25 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use chrono::{NaiveDate, Weekday};
-use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavior, params};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 
 use crate::fsutil::{create_private_dir, create_private_file};
 use crate::model::Map;
-use crate::plan::{Baseline, Direction, Metric, Pick, PickState, Review};
-use crate::validate::MAX_NAME_CHARS;
+use crate::plan::Pick;
+use crate::validate::{MAX_NAME_CHARS, Problems};
 
+mod orphans;
+mod read;
 mod save;
+pub use orphans::Orphans;
+pub use read::Loaded;
+use read::{direction_key, state_key, weekday_key};
 pub use save::{SaveCache, SaveStats, StepsError};
 use save::{checked_keys, write_contents};
 
 /// The schema version this build writes. Migrations bring older files here.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 /// Ordered migrations: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
 /// Each runs in its own transaction together with its version bump, so a
@@ -28,6 +33,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("store/schema_v1.sql"),
     include_str!("store/schema_v2.sql"),
     include_str!("store/schema_v3.sql"),
+    include_str!("store/schema_v4.sql"),
 ];
 
 pub mod backup;
@@ -55,6 +61,9 @@ pub enum StoreError {
     /// The file is not a readable Friction Map database.
     #[error("{path}: the database file is damaged: {detail}")]
     Damaged { path: String, detail: String },
+    /// The schema was changed by another tool: left untouched.
+    #[error("{path}: the database cannot be used as it is: {detail}")]
+    Altered { path: String, detail: String },
     #[error("no map is named {0:?}")]
     NoSuchName(String),
     #[error("the map with id {0} no longer exists")]
@@ -67,8 +76,12 @@ pub enum StoreError {
     File { path: String, error: std::io::Error },
     #[error("{path}: the database cannot be written: {error}")]
     NotWritable { path: String, error: std::io::Error },
-    #[error("map {map} in the database: {place}: {message}")]
-    BadValue { map: i64, place: String, message: String },
+    /// A stored map that does not pass validation: edited with another tool.
+    #[error(
+        "map {name:?} (id {id}) in the database has problems, so it is not used until they are fixed \
+         (open it in the app to repair it):\n{problems}"
+    )]
+    Invalid { id: i64, name: String, problems: Problems },
     #[error(transparent)]
     Steps(#[from] StepsError),
     #[error("the map has two {what}s with the key {key}")]
@@ -206,12 +219,23 @@ impl Store {
             path: String::new(),
             detail,
         })?;
+        let shown_path = path.as_deref().map(|p| p.display().to_string()).unwrap_or_default();
+        let altered = |detail: String| StoreError::Altered {
+            path: shown_path.clone(),
+            detail,
+        };
+        if version == 0 && table_exists(&conn, "maps")? {
+            return Err(altered(format!(
+                "its schema version (PRAGMA user_version) is 0, but it already holds Friction Map's tables; \
+                 another tool reset it. Set it back with the sqlite3 shell (PRAGMA user_version = N, where N \
+                 is the version it had, {SCHEMA_VERSION} for this build) or restore a backup"
+            )));
+        }
         if let Some(db) = path.as_deref().filter(|_| version > 0 && version < SCHEMA_VERSION) {
             backup::take_with(&conn, db, backup::Reason::BeforeMigration)?;
         }
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        conn.pragma_update(None, "foreign_keys", true)?;
         conn.pragma_update(None, "wal_autocheckpoint", WAL_CHECKPOINT_PAGES)?;
         // After a checkpoint SQLite reuses the log from its start; this
         // trims a log a large save grew back to 4 MiB then.
@@ -222,10 +246,21 @@ impl Store {
         conn.pragma_update(None, "cache_size", -65_536)?;
         let mut store = Self { conn, path };
         store.migrate(version)?;
+        store.conn.pragma_update(None, "foreign_keys", true)?;
+        if let Some(missing) = missing_schema(&store.conn)? {
+            return Err(altered(format!(
+                "{missing}: it was changed with another tool. Restore a backup \
+                 (`frictionmap restore --latest`, or Map ▸ Restore from backup… after starting with another --db)"
+            )));
+        }
         Ok(store)
     }
 
+    /// Runs the migrations after version `from`, with foreign keys off:
+    /// a migration that rebuilds a table must not cascade to its children
+    /// (rows that other tools left without a parent included).
     fn migrate(&mut self, from: i64) -> Result<()> {
+        self.conn.pragma_update(None, "foreign_keys", false)?;
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(from.max(0) as usize) {
             let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute_batch(sql)?;
@@ -251,18 +286,29 @@ impl Store {
     }
 
     /// All maps, by name.
+    /// All maps, by name. Names come as stored, with invalid UTF-8 shown as
+    /// U+FFFD and cut after one character more than a name may have (the
+    /// database may hold anything another tool wrote; a longer name is
+    /// invalid anyway, and the map's check says so).
     pub fn list(&self) -> Result<Vec<MapSummary>> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT m.id, m.name, m.updated_at,
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT m.id, CAST(substr(m.name, 1, {}) AS BLOB), m.updated_at,
                     (SELECT count(*) FROM lanes l WHERE l.map_id = m.id),
                     (SELECT count(*) FROM steps s WHERE s.map_id = m.id)
              FROM maps m ORDER BY m.name COLLATE NOCASE, m.id",
-        )?;
+            MAX_NAME_CHARS + 1
+        ))?;
         let rows = stmt.query_map([], |r| {
+            let name = match r.get_ref(1)? {
+                rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => {
+                    String::from_utf8_lossy(b).into_owned()
+                }
+                _ => String::new(),
+            };
             Ok(MapSummary {
                 id: MapId(r.get(0)?),
-                name: r.get(1)?,
-                updated_at: r.get(2)?,
+                name,
+                updated_at: r.get::<_, Option<i64>>(2).ok().flatten().unwrap_or(0),
                 lanes: r.get::<_, i64>(3)? as usize,
                 steps: r.get::<_, i64>(4)? as usize,
             })
@@ -287,31 +333,21 @@ impl Store {
     /// `base` if no map has that name, otherwise `base (2)`, `base (3)`, ….
     /// The result stays within the name length limit.
     pub fn free_name(&self, base: &str) -> Result<String> {
-        let taken = |name: &str| -> Result<bool> {
-            Ok(self
-                .conn
-                .query_row("SELECT EXISTS (SELECT 1 FROM maps WHERE name = ?1)", [name], |r| {
-                    r.get(0)
-                })?)
-        };
-        let fit = |text: &str, room: usize| -> String { text.chars().take(room).collect() };
-        let base = fit(base.trim(), MAX_NAME_CHARS);
-        if !taken(&base)? {
-            return Ok(base);
-        }
-        for n in 2u64.. {
-            let suffix = format!(" ({n})");
-            let candidate = format!("{}{suffix}", fit(&base, MAX_NAME_CHARS - suffix.chars().count()));
-            if !taken(&candidate)? {
-                return Ok(candidate);
-            }
-        }
-        unreachable!("an unbounded range always finds a free name")
+        free_name_in(&self.conn, base)
     }
 
-    /// Loads a whole map.
+    /// Loads a whole map, refusing one that does not pass [`validate`]
+    /// (edited with another tool): [`StoreError::Invalid`] lists why.
+    ///
+    /// [`validate`]: crate::validate::validate
     pub fn load(&self, id: MapId) -> Result<Map> {
-        Ok(save::load_stored(&self.conn, id)?.map)
+        Ok(self.load_checked(id)?.into_valid(id)?.0)
+    }
+
+    /// Loads a whole map as it is stored, with its problems, so that it
+    /// can be shown and repaired.
+    pub fn load_checked(&self, id: MapId) -> Result<Loaded> {
+        read::load_checked(&self.conn, id)
     }
 
     /// Adds a new map. Its name must be free (see [`Store::free_name`]).
@@ -403,6 +439,30 @@ const STEP_VALUE_COLUMNS: &str = "volume_per_month, volume_per_month_low, volume
      rework_rate, rework_rate_low, rework_rate_high,
      approval_delay_hours, approval_delay_hours_low, approval_delay_hours_high";
 
+/// See [`Store::free_name`].
+fn free_name_in(conn: &Connection, base: &str) -> Result<String> {
+    let taken = |name: &str| -> Result<bool> {
+        Ok(
+            conn.query_row("SELECT EXISTS (SELECT 1 FROM maps WHERE name = ?1)", [name], |r| {
+                r.get(0)
+            })?,
+        )
+    };
+    let fit = |text: &str, room: usize| -> String { text.chars().take(room).collect() };
+    let base = fit(base.trim(), MAX_NAME_CHARS);
+    if !taken(&base)? {
+        return Ok(base);
+    }
+    for n in 2u64.. {
+        let suffix = format!(" ({n})");
+        let candidate = format!("{}{suffix}", fit(&base, MAX_NAME_CHARS - suffix.chars().count()));
+        if !taken(&candidate)? {
+            return Ok(candidate);
+        }
+    }
+    unreachable!("an unbounded range always finds a free name")
+}
+
 fn ensure_name_free(conn: &Connection, name: &str, except: Option<MapId>) -> Result<()> {
     let taken: bool = conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM maps WHERE name = ?1 AND id IS NOT ?2)",
@@ -474,209 +534,64 @@ fn insert_picks(conn: &Connection, id: MapId, picks: &[Pick]) -> Result<()> {
     Ok(())
 }
 
-/// One pick row as stored, before its text is turned into dates and enums.
-struct PickRow {
-    id: String,
-    lane: String,
-    picked_on: String,
-    state: String,
-    closed_on: Option<String>,
-    close_reason: String,
-    baseline_rank: i64,
-    figures: [f64; 9],
-    owner: String,
-    metric_name: String,
-    metric_unit: String,
-    direction: Option<String>,
-    baseline_value: Option<f64>,
-    baseline_date: Option<String>,
-    target_value: Option<f64>,
-    target_date: String,
-    exception_policy: String,
-    exception_reviewer: String,
-    review_day: Option<String>,
-}
-
-impl PickRow {
-    fn read(r: &Row<'_>) -> rusqlite::Result<Self> {
-        let mut figures = [0.0; 9];
-        for (i, slot) in figures.iter_mut().enumerate() {
-            *slot = r.get(7 + i)?;
-        }
-        Ok(Self {
-            id: r.get(0)?,
-            lane: r.get(1)?,
-            picked_on: r.get(2)?,
-            state: r.get(3)?,
-            closed_on: r.get(4)?,
-            close_reason: r.get(5)?,
-            baseline_rank: r.get(6)?,
-            figures,
-            owner: r.get(16)?,
-            metric_name: r.get(17)?,
-            metric_unit: r.get(18)?,
-            direction: r.get(19)?,
-            baseline_value: r.get(20)?,
-            baseline_date: r.get(21)?,
-            target_value: r.get(22)?,
-            target_date: r.get(23)?,
-            exception_policy: r.get(24)?,
-            exception_reviewer: r.get(25)?,
-            review_day: r.get(26)?,
-        })
-    }
-
-    fn into_pick(self, map: MapId) -> Result<Pick> {
-        let place = |field: &str| format!("picks[{:?}].{field}", self.id);
-        let bad = |field: &str, message: String| StoreError::BadValue {
-            map: map.0,
-            place: place(field),
-            message,
-        };
-        let date = |field: &str, text: &str| parse_date(text).map_err(|m| bad(field, m));
-        let opt_date = |field: &str, text: &Option<String>| text.as_deref().map(|t| date(field, t)).transpose();
-        let state = match self.state.as_str() {
-            "active" => PickState::Active,
-            "done" => PickState::Done,
-            "dropped" => PickState::Dropped,
-            other => return Err(bad("state", format!("{other:?} is not active, done or dropped"))),
-        };
-        let direction = match self.direction.as_deref() {
-            None => None,
-            Some("lower") => Some(Direction::Lower),
-            Some("higher") => Some(Direction::Higher),
-            Some(other) => return Err(bad("metric.direction", format!("{other:?} is not lower or higher"))),
-        };
-        let review_day = match self.review_day.as_deref() {
-            None => None,
-            Some(text) => Some(
-                text.parse::<Weekday>()
-                    .map_err(|_| bad("review_day", format!("{text:?} is not a day of the week")))?,
-            ),
-        };
-        let rank = usize::try_from(self.baseline_rank)
-            .map_err(|_| bad("baseline.rank", format!("{} is not a rank", self.baseline_rank)))?;
-        let [
-            monthly_friction,
-            handling,
-            rework,
-            delay,
-            friction_low,
-            friction_high,
-            share_pct,
-            touch_hours,
-            fte,
-        ] = self.figures;
-        Ok(Pick {
-            picked_on: date("picked_on", &self.picked_on)?,
-            closed_on: opt_date("closed_on", &self.closed_on)?,
-            metric: Metric {
-                name: self.metric_name,
-                unit: self.metric_unit,
-                direction,
-                baseline_value: self.baseline_value,
-                baseline_date: opt_date("metric.baseline_date", &self.baseline_date)?,
-                target_value: self.target_value,
-                target_date: date("metric.target_date", &self.target_date)?,
-            },
-            id: self.id,
-            lane: self.lane,
-            state,
-            close_reason: self.close_reason,
-            baseline: Baseline {
-                rank,
-                monthly_friction,
-                handling,
-                rework,
-                delay,
-                friction_low,
-                friction_high,
-                share_pct,
-                touch_hours,
-                fte,
-            },
-            owner: self.owner,
-            exception_policy: self.exception_policy,
-            exception_reviewer: self.exception_reviewer,
-            review_day,
-            reviews: Vec::new(),
-        })
-    }
-}
-
-fn load_picks(conn: &Connection, id: MapId) -> Result<Vec<Pick>> {
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {PICK_COLUMNS} FROM picks WHERE map_id = ?1 ORDER BY position"
-    ))?;
-    let rows: Vec<PickRow> = stmt.query_map([id.0], PickRow::read)?.collect::<Result<_, _>>()?;
-    let mut picks = rows
-        .into_iter()
-        .map(|row| row.into_pick(id))
-        .collect::<Result<Vec<_>>>()?;
-
-    let mut stmt = conn.prepare_cached(
-        "SELECT pick_id, position, date, value, note FROM reviews WHERE map_id = ?1 ORDER BY pick_id, position",
-    )?;
-    let rows = stmt.query_map([id.0], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, f64>(3)?,
-            r.get::<_, String>(4)?,
-        ))
-    })?;
-    for row in rows {
-        let (pick_id, position, date, value, note) = row?;
-        let date = parse_date(&date).map_err(|message| StoreError::BadValue {
-            map: id.0,
-            place: format!("picks[{pick_id:?}].reviews[{position}].date"),
-            message,
-        })?;
-        // The foreign key guarantees the pick exists.
-        if let Some(pick) = picks.iter_mut().find(|p| p.id == pick_id) {
-            pick.reviews.push(Review { date, value, note });
-        }
-    }
-    Ok(picks)
-}
-
-fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| format!("{text:?} is not a date (YYYY-MM-DD)"))
-}
-
-fn state_key(state: PickState) -> &'static str {
-    match state {
-        PickState::Active => "active",
-        PickState::Done => "done",
-        PickState::Dropped => "dropped",
-    }
-}
-
-fn direction_key(direction: Direction) -> &'static str {
-    match direction {
-        Direction::Lower => "lower",
-        Direction::Higher => "higher",
-    }
-}
-
-fn weekday_key(day: Weekday) -> &'static str {
-    match day {
-        Weekday::Mon => "Mon",
-        Weekday::Tue => "Tue",
-        Weekday::Wed => "Wed",
-        Weekday::Thu => "Thu",
-        Weekday::Fri => "Fri",
-        Weekday::Sat => "Sat",
-        Weekday::Sun => "Sun",
-    }
-}
-
 fn unix_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+fn table_exists(conn: &Connection, table: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+        [table],
+        |r| r.get(0),
+    )
+}
+
+/// The tables and columns this build reads and writes, in a fresh database.
+static SCHEMA: std::sync::LazyLock<Vec<(String, Vec<String>)>> = std::sync::LazyLock::new(|| {
+    let columns_of = |conn: &Connection| -> rusqlite::Result<Vec<(String, Vec<String>)>> {
+        let mut tables = Vec::new();
+        let mut stmt = conn.prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        )?;
+        for table in stmt.query_map([], |r| r.get::<_, String>(0))? {
+            let table = table?;
+            let mut columns = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
+            let names = columns
+                .query_map([&table], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            tables.push((table, names));
+        }
+        Ok(tables)
+    };
+    let fresh = || -> rusqlite::Result<Vec<(String, Vec<String>)>> {
+        let conn = Connection::open_in_memory()?;
+        for sql in MIGRATIONS {
+            conn.execute_batch(sql)?;
+        }
+        columns_of(&conn)
+    };
+    fresh().unwrap_or_default()
+});
+
+/// The first table or column of this build's schema that the database
+/// lacks, in words.
+fn missing_schema(conn: &Connection) -> Result<Option<String>> {
+    for (table, columns) in SCHEMA.iter() {
+        if !table_exists(conn, table)? {
+            return Ok(Some(format!("the table {table} is missing")));
+        }
+        let mut stmt = conn.prepare("SELECT name FROM pragma_table_info(?1)")?;
+        let present: Vec<String> = stmt
+            .query_map([table], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some(column) = columns.iter().find(|c| !present.contains(c)) {
+            return Ok(Some(format!("the column {column} of the table {table} is missing")));
+        }
+    }
+    Ok(None)
 }
 
 /// Runs `PRAGMA quick_check` or `integrity_check`; `Err` holds what it found.

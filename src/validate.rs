@@ -57,14 +57,26 @@ pub fn check_value(attr: Attr, value: f64) -> Result<(), String> {
 
 /// Checks a number is finite and within `min..=max`.
 pub fn check_number(value: f64, min: f64, max: f64) -> Result<(), String> {
+    let value_text = number_text(value);
     if !value.is_finite() {
-        Err(format!("{value} is not a finite number"))
+        Err(format!("{value_text} is not a finite number"))
     } else if value < min {
-        Err(format!("{value} is below the minimum {min}"))
+        Err(format!("{value_text} is below the minimum {}", number_text(min)))
     } else if value > max {
-        Err(format!("{value} is above the maximum {max}"))
+        Err(format!("{value_text} is above the maximum {}", number_text(max)))
     } else {
         Ok(())
+    }
+}
+
+/// A number as messages show it: plainly, or in exponent form when the
+/// plain form would be very long (1e308, not 309 digits).
+pub fn number_text(value: f64) -> String {
+    let magnitude = value.abs();
+    if value.is_finite() && magnitude != 0.0 && !(1e-6..1e15).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
     }
 }
 
@@ -248,7 +260,11 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
                 if low > value {
                     c.check(
                         || format!("steps[{i}].low.{}", attr.key()),
-                        Err(format!("{low} is above the value {value}")),
+                        Err(format!(
+                            "{} is above the value {}",
+                            number_text(low),
+                            number_text(value)
+                        )),
                     );
                 }
             }
@@ -257,7 +273,11 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
                 if high < value {
                     c.check(
                         || format!("steps[{i}].high.{}", attr.key()),
-                        Err(format!("{high} is below the value {value}")),
+                        Err(format!(
+                            "{} is below the value {}",
+                            number_text(high),
+                            number_text(value)
+                        )),
                     );
                 }
             }

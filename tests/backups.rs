@@ -328,6 +328,18 @@ fn a_writing_command_refuses_a_database_open_in_a_window() {
     assert!(cli(&db).arg("import").arg(&map).output().unwrap().status.success());
 }
 
+/// `map` with about `chars` more characters of notes, in steps added to
+/// its first lane, so the map stays valid.
+fn grown(map: &frictionmap::model::Map, chars: usize) -> frictionmap::model::Map {
+    let mut big = map.clone();
+    for i in 0..chars.div_ceil(20_000) {
+        let mut step = frictionmap::model::Step::new(format!("filler-{i}"), map.lanes[0].id.as_str(), "Filler");
+        step.notes = "x".repeat(20_000);
+        big.steps.push(step);
+    }
+    big
+}
+
 #[test]
 fn a_full_database_fails_the_save_keeps_the_old_version_and_recovers() {
     let dir = tempfile::tempdir().unwrap();
@@ -341,8 +353,7 @@ fn a_full_database_fails_the_save_keeps_the_old_version_and_recovers() {
         .unwrap();
     // Room for nothing more: the next growing write hits the limit.
     store.connection().pragma_update(None, "max_page_count", pages).unwrap();
-    let mut big = old.clone();
-    big.notes = "x".repeat(400_000);
+    let big = grown(&old, 400_000);
     let error = store.save(id, &big).expect_err("the save cannot fit");
     assert!(error.to_string().contains("the disk is full"), "{error}");
     assert_eq!(store.load(id).unwrap(), old, "the saved version is intact");
@@ -365,8 +376,7 @@ fn a_full_disk_fails_the_save_clearly_and_the_save_succeeds_when_space_returns()
     let old = store.load(id).unwrap();
     // Fill the disk with somebody else's file.
     let filler = disk.fill();
-    let mut big = old.clone();
-    big.notes = "y".repeat(600_000);
+    let big = grown(&old, 600_000);
     let error = store.save(id, &big).expect_err("no room on the disk");
     let message = error.to_string();
     println!("full disk: {message}");

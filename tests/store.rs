@@ -470,6 +470,9 @@ fn whole_saves_of_a_map_larger_than_a_batch_round_trip() {
     let mut changed = map.clone();
     changed.steps.for_each_mut(|i, step| {
         step.volume_per_month += i as f64;
+        if let Some(high) = step.high.get(Attr::VolumePerMonth) {
+            step.high.set(Attr::VolumePerMonth, Some(high + i as f64));
+        }
         step.high.set(Attr::ReworkRate, Some(0.5));
     });
     changed.edges.reverse();
@@ -859,7 +862,9 @@ fn a_bad_value_in_a_pick_row_is_reported_with_its_place() {
     assert_eq!(
         error,
         format!(
-            "map {} in the database: picks[\"pick-2\"].picked_on: \"2025-02-30\" is not a date (YYYY-MM-DD)",
+            "map \"Planned\" (id {}) in the database has problems, so it is not used until they are fixed \
+             (open it in the app to repair it):\n\
+             picks[1].picked_on: the database holds \"2025-02-30\" here, which is not a date (YYYY-MM-DD)",
             id.0
         )
     );
@@ -1039,4 +1044,202 @@ fn a_failing_upgrade_leaves_the_version_1_file_as_it_was() {
         .expect("drop");
     let store = Store::open(&path).expect("open upgrades");
     assert_eq!(store.load(MapId(4)).expect("load"), version_1_map());
+}
+
+// ------------------------------------------- rows edited with other tools
+
+/// Runs SQL as another tool would: on its own connection, foreign keys off.
+fn shell(db: &Path, sql: &str) {
+    let conn = Connection::open(db).expect("open as another tool");
+    // The sqlite3 shell's default; this build of SQLite defaults to on.
+    conn.pragma_update(None, "foreign_keys", false).unwrap();
+    conn.execute_batch(sql).expect(sql);
+}
+
+/// A database file holding `small_map("Edited")` as map 1.
+fn edited_db(dir: &Path) -> std::path::PathBuf {
+    let db = dir.join("fm.sqlite3");
+    let mut store = Store::open(&db).expect("store");
+    assert_eq!(store.create(&small_map("Edited")).expect("create"), MapId(1));
+    db
+}
+
+#[test]
+fn values_edited_outside_the_app_are_problems_by_field_never_figures() {
+    // See issue: rework 1e308 and ±Inf gave "USD inf" and "NaN%" with exit 0.
+    let cases = [
+        ("rework_rate = 1.0", "steps[0].rework_rate: 1 is above the maximum 0.95"),
+        (
+            "rework_rate = -500",
+            "steps[0].rework_rate: -500 is below the minimum 0",
+        ),
+        (
+            "volume_per_month = 1e308",
+            "steps[0].volume_per_month: 1e308 is above the maximum 1000000000",
+        ),
+        (
+            "handle_minutes = 9e999",
+            "steps[0].handle_minutes: inf is not a finite number",
+        ),
+        (
+            "handle_minutes = -9e999",
+            "steps[0].handle_minutes: -inf is not a finite number",
+        ),
+        (
+            "handle_minutes = 'NaN'",
+            "steps[0].handle_minutes: the database holds the text \"NaN\" here, not a number",
+        ),
+        (
+            "approval_delay_hours = X'00FF'",
+            "steps[0].approval_delay_hours: the database holds 2 bytes of binary data here, not a number",
+        ),
+        (
+            "name = char(27) || 'x'",
+            "steps[0].name: contains the control character U+001B at character 1",
+        ),
+    ];
+    for (set, expected) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let db = edited_db(dir.path());
+        shell(&db, &format!("UPDATE steps SET {set} WHERE step_id = 's2'"));
+        let store = Store::open(&db).expect("opens");
+        let loaded = store.load_checked(MapId(1)).expect("read");
+        let problems: Vec<String> = loaded.problems.0.iter().map(|p| p.to_string()).collect();
+        assert_eq!(problems, [expected], "{set}");
+        let error = store.load(MapId(1)).expect_err(set).to_string();
+        assert!(
+            error.contains("has problems, so it is not used") && error.contains(expected),
+            "{error}"
+        );
+    }
+}
+
+#[test]
+fn a_lane_deleted_outside_the_app_keeps_its_steps_as_problems() {
+    // See issue: the lane's steps silently dropped out of the total.
+    let dir = tempfile::tempdir().unwrap();
+    let db = edited_db(dir.path());
+    shell(&db, "DELETE FROM lanes WHERE lane_id = 'a'");
+    let loaded = Store::open(&db).unwrap().load_checked(MapId(1)).unwrap();
+    assert_eq!(loaded.map.steps.len(), 3, "no step is dropped");
+    let problems: Vec<String> = loaded.problems.0.iter().map(|p| p.to_string()).collect();
+    assert!(
+        problems.contains(&"steps[1].lane: no lane has the id \"a\"".to_owned()),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn a_bad_name_never_hides_the_other_maps() {
+    // See issue: invalid UTF-8 in one map's name made `list` fail.
+    let dir = tempfile::tempdir().unwrap();
+    let db = edited_db(dir.path());
+    Store::open(&db).unwrap().create(&small_map("Second")).unwrap();
+    shell(
+        &db,
+        "UPDATE maps SET name = CAST(X'4F6BFF' AS TEXT) WHERE id = 1;
+         UPDATE lanes SET name = replace(zeroblob(5000000), X'00', 'w') WHERE map_id = 2 AND lane_id = 'a';",
+    );
+    let store = Store::open(&db).unwrap();
+    let names: Vec<String> = store.list().unwrap().into_iter().map(|m| m.name).collect();
+    assert_eq!(names, ["Ok\u{FFFD}", "Second"]);
+    let first = store.load_checked(MapId(1)).unwrap();
+    assert!(
+        first.is_valid(),
+        "the name is read as shown and stored so on the next save"
+    );
+    assert_eq!(first.notes[0].path, "name");
+    let second = store.load_checked(MapId(2)).unwrap();
+    assert_eq!(
+        second.map.lanes[0].name.chars().count(),
+        20_001,
+        "megabytes of one name are not read"
+    );
+    assert!(
+        second.problems.0[0]
+            .to_string()
+            .starts_with("lanes[0].name: is 5000000 characters long")
+    );
+}
+
+#[test]
+fn rows_of_a_map_deleted_outside_the_app_are_recovered_never_taken_over() {
+    // See issue: the next new map took over the rows, and importing the
+    // deleted map again failed with "UNIQUE constraint failed".
+    let dir = tempfile::tempdir().unwrap();
+    let db = edited_db(dir.path());
+    shell(&db, "DELETE FROM maps WHERE id = 1");
+    let mut store = Store::open(&db).unwrap();
+    let orphans = store.orphans().unwrap();
+    assert_eq!(orphans.len(), 1);
+    assert_eq!(orphans[0].describe(), "2 lanes, 3 steps, 2 edges");
+    let new = store.create(&small_map("Edited")).expect("the same map again");
+    assert_eq!(new, MapId(2), "ids are never reused");
+    assert_eq!(store.load(new).unwrap(), small_map("Edited"));
+    let recovered = store.recover_orphans().unwrap();
+    assert_eq!(recovered[0].1, "Recovered map 1");
+    let summary = store.list().unwrap();
+    let back = summary.iter().find(|m| m.id == MapId(1)).expect("map 1 is back");
+    assert_eq!((back.lanes, back.steps), (2, 3));
+    let mut expected = small_map("Recovered map 1");
+    let map = store.load(MapId(1)).expect("valid");
+    expected.currency = map.currency.clone();
+    expected.notes = map.notes.clone();
+    expected.rates = map.rates;
+    assert_eq!(map, expected, "every row is kept");
+    assert!(store.orphans().unwrap().is_empty());
+    // Deleted in the app, an id is not given out again either.
+    store.delete(new).unwrap();
+    assert_eq!(store.create(&small_map("Third")).unwrap(), MapId(3));
+}
+
+#[test]
+fn the_version_4_upgrade_keeps_maps_and_starts_ids_above_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = edited_db(dir.path());
+    // Back to version 3 as it was shipped: no sequence for map ids.
+    shell(
+        &db,
+        "CREATE TABLE maps_v3 AS SELECT * FROM maps; DROP TABLE maps; ALTER TABLE maps_v3 RENAME TO maps;
+         DELETE FROM maps WHERE id = 1; PRAGMA user_version = 3;",
+    );
+    let mut store = Store::open(&db).expect("migrates");
+    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM steps"),
+        3,
+        "no row lost to a cascade"
+    );
+    assert_eq!(
+        store.create(&small_map("New")).unwrap(),
+        MapId(2),
+        "not the id the rows name"
+    );
+}
+
+#[test]
+fn a_schema_changed_outside_the_app_is_refused_and_left_untouched() {
+    for (sql, words) in [
+        (
+            "PRAGMA user_version = 0",
+            "its schema version (PRAGMA user_version) is 0",
+        ),
+        ("DROP TABLE reviews", "the table reviews is missing"),
+        (
+            "ALTER TABLE steps DROP COLUMN notes",
+            "the column notes of the table steps is missing",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = edited_db(dir.path());
+        shell(&db, sql);
+        shell(&db, "PRAGMA wal_checkpoint(TRUNCATE)");
+        let before = files_in(dir.path());
+        let error = Store::open(&db).err().expect(sql).to_string();
+        assert!(
+            error.contains("cannot be used as it is") && error.contains(words),
+            "{error}"
+        );
+        assert_eq!(files_in(dir.path()), before, "{sql}: left untouched");
+    }
 }

@@ -339,7 +339,7 @@ pub fn restore(backup: &Path, db: &Path) -> Result<Replaced> {
                 }
                 Replaced::BackedUp(copy.path)
             }
-            Err(e) if e.is_damage() || matches!(e, StoreError::TooNew { .. }) => {
+            Err(e) if e.is_damage() || matches!(e, StoreError::TooNew { .. } | StoreError::Altered { .. }) => {
                 let label = if e.is_damage() { "corrupt" } else { "replaced" };
                 Replaced::MovedAside(move_aside(db, label).map_err(|e| io_error(db, e))?)
             }

@@ -12,31 +12,16 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::Hash;
 use std::sync::LazyLock;
 
-use rusqlite::{Connection, OptionalExtension, Statement, TransactionBehavior, params};
+use rusqlite::{Connection, Statement, TransactionBehavior, params};
 use rustc_hash::FxHashSet;
 
-use super::{
-    MapId, Result, STEP_VALUE_COLUMNS, Store, StoreError, ensure_name_free, insert_picks, load_picks, unix_now,
-};
-use crate::model::{Attr, Edge, Lane, Map, Rates, Step};
+use super::read::{Positions, Stored, load_stored};
+use super::{MapId, Result, STEP_VALUE_COLUMNS, Store, StoreError, ensure_name_free, insert_picks, unix_now};
+use crate::model::{Attr, Edge, Lane, Map, Step};
 
 /// Room for every statement a save and a load use, so none is prepared
 /// twice in one save.
 const STATEMENT_CACHE: usize = 48;
-
-/// A map as it is stored, with the `position` of each step and edge.
-#[derive(Clone, Debug)]
-pub(super) struct Stored {
-    pub map: Map,
-    positions: Positions,
-}
-
-/// The `position` of each step and edge row, in map order.
-#[derive(Clone, Debug, Default)]
-struct Positions {
-    steps: Vec<i64>,
-    edges: Vec<i64>,
-}
 
 /// The maps one [`Store`] is asked to save, and what it knows is stored of
 /// each, so that [`Store::save_cached`] writes only what differs. Use one
@@ -95,7 +80,11 @@ impl SaveCache {
             Some(Cached {
                 map: old,
                 stored: Known::Steps { changed, positions },
-            }) if changed.is_empty() => Known::Map(Box::new(Stored { map: old, positions })),
+            }) if changed.is_empty() => Known::Map(Box::new(Stored {
+                map: old,
+                positions,
+                notes: Vec::new(),
+            })),
             Some(Cached {
                 stored: Known::Map(older),
                 ..
@@ -713,90 +702,4 @@ fn bind_edge(stmt: &mut Statement, first: usize, id: MapId, position: i64, edge:
     stmt.raw_bind_parameter(first + 3, &edge.to)?;
     stmt.raw_bind_parameter(first + 4, position)?;
     Ok(())
-}
-
-/// Reads a whole map with the positions of its steps and edges.
-pub(super) fn load_stored(conn: &Connection, id: MapId) -> Result<Stored> {
-    let mut map = conn
-        .prepare_cached(
-            "SELECT name, currency, notes, hourly_cost, delay_cost_per_hour, hours_per_fte_month
-             FROM maps WHERE id = ?1",
-        )?
-        .query_row([id.0], |r| {
-            let mut map = Map::new(r.get::<_, String>(0)?);
-            map.currency = r.get(1)?;
-            map.notes = r.get(2)?;
-            map.rates = Rates {
-                hourly_cost: r.get(3)?,
-                delay_cost_per_hour: r.get(4)?,
-                hours_per_fte_month: r.get(5)?,
-            };
-            Ok(map)
-        })
-        .optional()?
-        .ok_or(StoreError::NoSuchMap(id.0))?;
-
-    let mut stmt = conn.prepare_cached(
-        "SELECT lane_id, name, owner, notes, effort_weeks FROM lanes WHERE map_id = ?1 ORDER BY position",
-    )?;
-    map.lanes = stmt
-        .query_map([id.0], |r| {
-            Ok(Lane {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                owner: r.get(2)?,
-                notes: r.get(3)?,
-                effort_weeks: r.get(4)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-
-    let mut stmt = conn.prepare_cached(&format!(
-        "SELECT step_id, lane_id, name, notes, x, y, {STEP_VALUE_COLUMNS}, position
-         FROM steps WHERE map_id = ?1 ORDER BY position"
-    ))?;
-    let mut step_positions = Vec::new();
-    map.steps = stmt
-        .query_map([id.0], |r| {
-            let mut step = Step::new(r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?);
-            step.notes = r.get(3)?;
-            step.x = r.get::<_, f64>(4)? as f32;
-            step.y = r.get::<_, f64>(5)? as f32;
-            let mut col = 6;
-            for attr in Attr::ALL {
-                step.set_value(attr, r.get(col)?);
-                step.low.set(attr, r.get(col + 1)?);
-                step.high.set(attr, r.get(col + 2)?);
-                col += 3;
-            }
-            Ok((step, r.get::<_, i64>(col)?))
-        })?
-        .map(|row| {
-            row.map(|(step, position)| {
-                step_positions.push(position);
-                step
-            })
-        })
-        .collect::<Result<_, _>>()?;
-
-    let mut stmt =
-        conn.prepare_cached("SELECT from_step, to_step, position FROM edges WHERE map_id = ?1 ORDER BY position")?;
-    let mut edge_positions = Vec::new();
-    map.edges = stmt
-        .query_map([id.0], |r| {
-            edge_positions.push(r.get::<_, i64>(2)?);
-            Ok(Edge {
-                from: r.get(0)?,
-                to: r.get(1)?,
-            })
-        })?
-        .collect::<Result<_, _>>()?;
-    map.picks = load_picks(conn, id)?;
-    Ok(Stored {
-        map,
-        positions: Positions {
-            steps: step_positions,
-            edges: edge_positions,
-        },
-    })
 }
