@@ -32,7 +32,7 @@ use crate::ranking_csv::ranking_csv;
 use crate::samples::seed_if_empty;
 use crate::scoring::{Ranking, rank};
 use crate::store::backup::{self, Reason, Replaced};
-use crate::store::{Store, StoreError};
+use crate::store::{MapId, Store, StoreError};
 use crate::synth::{GenParams, generate, max_edges};
 
 #[derive(Debug, Parser)]
@@ -71,8 +71,11 @@ pub enum Command {
         #[arg(long, value_name = "MAP.json")]
         out: PathBuf,
     },
-    /// List the maps in the database.
+    /// List the maps in the database (a map with problems is marked).
     List,
+    /// Check every stored map as a map file is checked, and look for rows
+    /// of deleted maps (after editing the database with another tool).
+    Check,
     /// Write the one-page Markdown brief of a stored map's picked lane.
     Brief(BriefArgs),
     /// Write a synthetic map of any size (for performance tests).
@@ -267,12 +270,28 @@ pub fn exit_code(error: &anyhow::Error) -> u8 {
     let input = error.chain().any(|cause| {
         cause.is::<InputError>()
             || cause.is::<UsageError>()
-            || matches!(cause.downcast_ref::<StoreError>(), Some(StoreError::NoSuchName(_)))
+            || matches!(
+                cause.downcast_ref::<StoreError>(),
+                Some(StoreError::NoSuchName(_) | StoreError::Invalid { .. })
+            )
     });
     if input { 2 } else { 1 }
 }
 
 pub(crate) fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
+    let store = open_store_quietly(db)?;
+    for orphans in store.orphans()? {
+        eprintln!(
+            "warning: the database holds rows of a map that was deleted with another tool (id {}: {}); \
+             the app, or any command that writes, recovers them as a map",
+            orphans.map_id,
+            orphans.describe()
+        );
+    }
+    Ok(store)
+}
+
+fn open_store_quietly(db: Option<PathBuf>) -> anyhow::Result<Store> {
     let path = crate::paths::resolve_db_path(db)?;
     let mut store = Store::open(&path).map_err(|e| {
         let hint = if e.is_damage() {
@@ -286,6 +305,39 @@ pub(crate) fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
     Ok(store)
 }
 
+/// Loads stored map `id` for a command: refused (exit code 2) with its
+/// problems when it does not pass validation; what was read as something
+/// else is said on stderr.
+pub(crate) fn load_map(store: &Store, id: MapId) -> anyhow::Result<Map> {
+    let (map, notes) = store.load_checked(id)?.into_valid(id)?;
+    for note in notes {
+        eprintln!(
+            "warning: map {:?}: {}",
+            printable(&map.name),
+            printable(&note.to_string())
+        );
+    }
+    Ok(map)
+}
+
+/// Text for the terminal: control characters shown as `\u{1b}`, never
+/// sent raw, and at most 200 characters.
+pub fn printable(text: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == crate::validate::MAX_NAME_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The lock a command that writes to the database holds while it runs, so
 /// it never writes under an open window.
 fn lock_db(db: &Option<PathBuf>) -> anyhow::Result<InstanceLock> {
@@ -294,10 +346,19 @@ fn lock_db(db: &Option<PathBuf>) -> anyhow::Result<InstanceLock> {
 }
 
 /// The store for a command that writes to it, with the lock held for as
-/// long as the returned guard lives.
+/// long as the returned guard lives. Rows of maps deleted with another tool
+/// are recovered as maps first.
 pub(crate) fn open_store_to_write(db: Option<PathBuf>) -> anyhow::Result<(InstanceLock, Store)> {
     let lock = lock_db(&db)?;
-    Ok((lock, open_store(db)?))
+    let mut store = open_store_quietly(db)?;
+    for (orphans, name) in store.recover_orphans()? {
+        eprintln!(
+            "note: rows of a map deleted with another tool ({}) were recovered as the map {:?}",
+            orphans.describe(),
+            printable(&name)
+        );
+    }
+    Ok((lock, store))
 }
 
 fn backups_command(db: Option<PathBuf>) -> anyhow::Result<()> {
@@ -390,7 +451,7 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
         }
         Command::Export { name, out } => {
             let store = open_store(db)?;
-            let map = store.load(store.find_by_name(&name)?)?;
+            let map = load_map(&store, store.find_by_name(&name)?)?;
             write_file(&out, to_json(&map).as_bytes())?;
             say!("Wrote {}", out.display());
             Ok(())
@@ -416,11 +477,72 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
                 say!("No maps yet. Import one with: frictionmap import MAP.json");
             }
             for m in maps {
-                say!("{}  ({} lanes, {} steps)", m.name, m.lanes, m.steps);
+                let loaded = store.load_checked(m.id)?;
+                let mark = match (loaded.problems.0.len(), loaded.notes.len()) {
+                    (0, 0) => String::new(),
+                    (0, _) => "  (read with corrections: see `frictionmap check`)".to_owned(),
+                    (1, _) => "  ⚠ 1 problem: see `frictionmap check`".to_owned(),
+                    (n, _) => format!("  ⚠ {n} problems: see `frictionmap check`"),
+                };
+                say!("{}  ({} lanes, {} steps){mark}", printable(&m.name), m.lanes, m.steps);
             }
             Ok(())
         }
+        Command::Check => check_command(db),
     }
+}
+
+fn check_command(db: Option<PathBuf>) -> anyhow::Result<()> {
+    let store = open_store_quietly(db)?;
+    let maps = store.list()?;
+    let mut bad = 0;
+    for m in &maps {
+        let loaded = store.load_checked(m.id)?;
+        if loaded.problems.0.is_empty() && loaded.notes.is_empty() {
+            continue;
+        }
+        let problems = loaded.problems.0.len();
+        if problems > 0 {
+            bad += 1;
+        }
+        match problems {
+            0 => say!("{} (id {}): read with corrections", printable(&m.name), m.id.0),
+            n => say!(
+                "{} (id {}): {n} problem{}, so it is not used until they are fixed",
+                printable(&m.name),
+                m.id.0,
+                if n == 1 { "" } else { "s" }
+            ),
+        }
+        for p in &loaded.problems.0 {
+            say!("  {}", printable(&p.to_string()));
+        }
+        for note in &loaded.notes {
+            say!("  read as shown: {}", printable(&note.to_string()));
+        }
+    }
+    let orphans = store.orphans()?;
+    for o in &orphans {
+        say!(
+            "Rows of a map deleted with another tool (id {}): {}; the app, or any command that writes, recovers them as a map",
+            o.map_id,
+            o.describe()
+        );
+    }
+    if bad == 0 && orphans.is_empty() {
+        say!("All {} maps are fine.", maps.len());
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "{bad} of {} maps have problems{}; open a map in the app to see and fix its problems",
+        maps.len(),
+        if orphans.is_empty() {
+            ""
+        } else {
+            ", and rows of deleted maps were found"
+        }
+    ))
+    .into())
 }
 
 fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
@@ -431,7 +553,7 @@ fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
         }
         (None, Some(name)) => {
             let store = open_store(db)?;
-            store.load(store.find_by_name(name)?)?
+            load_map(&store, store.find_by_name(name)?)?
         }
         (None, None) => anyhow::bail!("give a map file or --map NAME"),
     };
@@ -484,7 +606,7 @@ fn gen_command(args: GenArgs) -> anyhow::Result<()> {
 
 fn brief_command(db: Option<PathBuf>, args: BriefArgs) -> anyhow::Result<()> {
     let store = open_store(db)?;
-    let map = store.load(store.find_by_name(&args.map)?)?;
+    let map = load_map(&store, store.find_by_name(&args.map)?)?;
     let pick = choose_pick(&map, args.lane.as_deref())?;
     let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     let ranking = rank(&map);

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{BpmnCommand, StepsCommand, UsageError, open_store, open_store_to_write, say, write_file};
+use crate::cli::{BpmnCommand, StepsCommand, UsageError, load_map, open_store, open_store_to_write, say, write_file};
 use crate::mapfile::read_map_file;
 use crate::model::Map;
 use crate::store::{MapId, Store};
@@ -21,7 +21,7 @@ pub fn resolve_map(db: Option<PathBuf>, spec: &str) -> anyhow::Result<Map> {
         return Err(UsageError(format!("{spec}: no such map file")).into());
     }
     let store = open_store(db)?;
-    Ok(store.load(find_stored(&store, spec)?)?)
+    load_map(&store, find_stored(&store, spec)?)
 }
 
 fn find_stored(store: &Store, spec: &str) -> anyhow::Result<MapId> {
@@ -110,7 +110,7 @@ pub fn steps_command(db: Option<PathBuf>, command: StepsCommand) -> anyhow::Resu
                 Some(spec) => {
                     let (_lock, mut store) = open_store_to_write(db)?;
                     let id = find_stored(&store, &spec)?;
-                    let before = store.load(id)?;
+                    let before = load_map(&store, id)?;
                     let (after, report) = crate::steps_csv::import_update(&bytes, &source_name, &before)
                         .map_err(|e| UsageError(e.to_string()))?;
                     if !dry_run {
