@@ -2,6 +2,7 @@
 //! actions they returned in one place ([`Workspace::handle`]), which is
 //! where undo, autosave and file dialogs hook in.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -28,6 +29,7 @@ use crate::ui::library::library_ui;
 use crate::ui::plan_panel::{PlanView, plan_ui};
 use crate::ui::ranking::ranking_ui;
 use crate::ui::recovery::{RecoveryChoice, StartupProblem, startup_problem_ui};
+use crate::ui::repair::repair_ui;
 use crate::ui::shortcuts::{handle_shortcuts, shortcuts_window};
 use crate::ui::top_bar::{SaveIndicator, TopBarState, top_bar_ui};
 use crate::ui::workshop::{WORKSHOP_ZOOM, Workshop, what_if_ui, workshop_bar_ui, workshop_ranking_ui};
@@ -256,6 +258,10 @@ pub struct Workspace {
     last_edit: Instant,
     sent_revision: u64,
     notice: Option<String>,
+    /// The number of problems of each map with problems, as far as checked.
+    problems: HashMap<MapId, usize>,
+    /// Results of the check of every stored map that runs after start-up.
+    library_check: Option<std::sync::mpsc::Receiver<(MapId, usize)>>,
 }
 
 impl Workspace {
@@ -263,6 +269,7 @@ impl Workspace {
     pub fn open(ctx: &egui::Context, config: AppConfig) -> anyhow::Result<Self> {
         let mut store = Store::open(&config.db_path)?;
         seed_if_empty(&mut store)?;
+        let mut notices = recover_orphans(&mut store)?;
         let mut maps = store.list()?;
         if maps.is_empty() {
             store.create(&Map::new("Untitled map"))?;
@@ -274,7 +281,9 @@ impl Workspace {
             .map(MapId)
             .filter(|id| maps.iter().any(|m| m.id == *id));
         let id = last.unwrap_or(maps[0].id);
-        let doc = Document::new(id, store.load(id)?);
+        let loaded = store.load_checked(id)?;
+        notices.extend(notes_notice(&loaded));
+        let doc = Document::with_problems(id, loaded.map, loaded.problems.0, loaded.notes);
         store.set_setting(LAST_MAP_KEY, &id.0.to_string())?;
         let dark_mode = store.setting(THEME_KEY)?.as_deref() == Some("dark");
         ctx.set_theme(if dark_mode {
@@ -308,7 +317,9 @@ impl Workspace {
             fixed_today: config.today,
             last_edit: now,
             sent_revision: 0,
-            notice: None,
+            notice: (!notices.is_empty()).then(|| notices.join(" ")),
+            problems: HashMap::new(),
+            library_check: Some(check_library(config.db_path.clone(), ctx.clone())),
         })
     }
 
@@ -340,6 +351,7 @@ impl Workspace {
     /// Lays out one frame and handles what the user did in it.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.note_problems();
         let mut actions = Vec::new();
         if self.dialog.is_none() && !self.view.is_renaming() {
             // F5 toggles the workshop; Esc leaves it when no field has the keyboard.
@@ -393,7 +405,7 @@ impl Workspace {
             .resizable(true)
             .default_size(230.0)
             .show(ui, |ui| {
-                library_ui(ui, &self.maps, self.doc.id, &mut self.search, actions)
+                library_ui(ui, &self.maps, &self.problems, self.doc.id, &mut self.search, actions)
             });
         let other_names = self.other_map_names();
         let today = self.today();
@@ -414,6 +426,9 @@ impl Workspace {
                 ui.separator();
                 match self.right_tab {
                     RightTab::Inspector => inspector_ui(ui, &self.doc, &self.view.selection, &other_names, actions),
+                    RightTab::Plan if self.doc.has_problems() => {
+                        ui.label("The plan is shown once the map's problems are fixed.");
+                    }
                     RightTab::Plan => {
                         egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
                             plan_ui(ui, &self.doc, today, &mut self.plan_view, actions);
@@ -421,6 +436,10 @@ impl Workspace {
                     }
                 }
             });
+        if self.doc.has_problems() {
+            egui::CentralPanel::default().show(ui, |ui| repair_ui(ui, &self.doc, actions));
+            return;
+        }
         let picked: Vec<&str> = crate::plan::active_picks(self.doc.map())
             .iter()
             .map(|p| p.lane.as_str())
@@ -485,6 +504,14 @@ impl Workspace {
 
     /// Carries out one action. Tests drive the app through this too.
     pub fn handle(&mut self, ctx: &egui::Context, action: Action) {
+        if self.doc.has_problems() && !allowed_in_repair(&action) {
+            self.notice = Some(
+                "This map needs repair first: until its problems are fixed, only repairs can be made \
+                 (see the list)."
+                    .to_owned(),
+            );
+            return;
+        }
         match action {
             Action::Edit { edit, merge_key } => self.apply(edit, merge_key),
             Action::Undo => {
@@ -623,7 +650,43 @@ impl Workspace {
                     w.reveal = None;
                 }
             }
+            Action::RepairStructure => {
+                let Some(repair) = crate::repair::structure_repair(self.doc.map()) else {
+                    return;
+                };
+                match self.doc.repair(repair.edit) {
+                    Ok(()) => {
+                        self.edited();
+                        self.notice = Some(format!("Repaired: {}.", repair.lines.join("; ")));
+                    }
+                    Err(e) => self.notice = Some(format!("The repair could not be made: {e}")),
+                }
+            }
+            Action::ShowProblem(path) => self.show_problem(&path),
         }
+    }
+
+    /// Selects what the problem at `path` is about, so the inspector shows it.
+    fn show_problem(&mut self, path: &str) {
+        use crate::repair::Place;
+        let map = self.doc.map();
+        self.view.selection = match Place::of(path) {
+            Place::Step(i) => map
+                .steps
+                .get(i)
+                .map(|s| Selection {
+                    steps: [s.id.clone()].into(),
+                    ..Selection::default()
+                })
+                .unwrap_or_default(),
+            Place::Lane(i) => map
+                .lanes
+                .get(i)
+                .map(|l| Selection::only_lane(&l.id))
+                .unwrap_or_default(),
+            Place::Map | Place::Edge(_) | Place::Pick(_) => Selection::default(),
+        };
+        self.right_tab = RightTab::Inspector;
     }
 
     fn apply(&mut self, edit: Edit, merge_key: Option<String>) {
@@ -687,6 +750,31 @@ impl Workspace {
         }
     }
 
+    /// Takes in what the library check found, and what the open map has.
+    fn note_problems(&mut self) {
+        if let Some(results) = &self.library_check {
+            loop {
+                match results.try_recv() {
+                    Ok((id, n)) if id != self.doc.id => {
+                        self.problems.insert(id, n);
+                    }
+                    Ok(_) => {}
+                    Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                    Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                        self.library_check = None;
+                        break;
+                    }
+                }
+            }
+        }
+        self.problems.insert(self.doc.id, self.doc.problems().len());
+    }
+
+    /// The number of problems of each map with problems, as far as known.
+    pub fn map_problems(&self) -> &HashMap<MapId, usize> {
+        &self.problems
+    }
+
     fn refresh_library(&mut self) {
         match self.store.list() {
             Ok(maps) => self.maps = maps,
@@ -704,9 +792,10 @@ impl Workspace {
 
     fn open_map(&mut self, id: MapId) {
         self.flush();
-        match self.store.load(id) {
-            Ok(map) => {
-                self.doc = Document::new(id, map);
+        match self.store.load_checked(id) {
+            Ok(loaded) => {
+                self.notice = notes_notice(&loaded);
+                self.doc = Document::with_problems(id, loaded.map, loaded.problems.0, loaded.notes);
                 self.sent_revision = 0;
                 self.view.reset();
                 if let Err(e) = self.store.set_setting(LAST_MAP_KEY, &id.0.to_string()) {
@@ -1037,6 +1126,93 @@ impl Drop for Workspace {
 }
 
 /// A map name made safe to use as a file name.
+/// Whether `action` may run while the open map has problems: repairs,
+/// looking around, and anything about other maps or the app; no figures
+/// out, no structural edits.
+fn allowed_in_repair(action: &Action) -> bool {
+    fn repair_edit(edit: &Edit) -> bool {
+        match edit {
+            Edit::SetMeta(_) | Edit::UpdateLane(_) | Edit::UpdateSteps(_) => true,
+            Edit::Batch(edits) => edits.iter().all(repair_edit),
+            _ => false,
+        }
+    }
+    match action {
+        Action::Edit { edit, .. } => repair_edit(edit),
+        Action::ChooseFile(purpose) | Action::FileChosen { purpose, .. } => !purpose.is_save(),
+        Action::Undo
+        | Action::Redo
+        | Action::SaveNow
+        | Action::BackupNow
+        | Action::AskRestoreBackup
+        | Action::RestoreBackup(_)
+        | Action::NewMap
+        | Action::OpenMap(_)
+        | Action::AskRenameMap
+        | Action::RenameMap(_)
+        | Action::AskDeleteMap
+        | Action::DeleteMap
+        | Action::ImportJson
+        | Action::SelectAll
+        | Action::Deselect
+        | Action::FitToMap
+        | Action::ZoomToActualSize
+        | Action::HighlightLane(_)
+        | Action::ToggleFullscreen
+        | Action::SetDarkMode(_)
+        | Action::ShowShortcuts
+        | Action::ShowPlan
+        | Action::RepairStructure
+        | Action::ShowProblem(_) => true,
+        _ => false,
+    }
+}
+
+/// Makes rows of maps deleted with another tool maps again, and says so.
+fn recover_orphans(store: &mut Store) -> anyhow::Result<Vec<String>> {
+    Ok(store
+        .recover_orphans()?
+        .into_iter()
+        .map(|(orphans, name)| {
+            format!(
+                "Rows of a map deleted with another tool ({}) were kept as the map “{name}”.",
+                orphans.describe()
+            )
+        })
+        .collect())
+}
+
+/// What was read as something else in a map that opens normally.
+fn notes_notice(loaded: &crate::store::Loaded) -> Option<String> {
+    let first = loaded.notes.first()?;
+    let more = match loaded.notes.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Some(format!(
+        "This map was changed outside Friction Map: {first}{more}. It is stored as shown when you edit it."
+    ))
+}
+
+/// Checks every stored map in the background, on a connection of its own,
+/// and sends the number of problems of each map that has any.
+fn check_library(db: PathBuf, ctx: egui::Context) -> std::sync::mpsc::Receiver<(MapId, usize)> {
+    let (send, receive) = std::sync::mpsc::channel();
+    // Without the thread, the library marks maps only as they are opened.
+    let _ = std::thread::Builder::new().name("library check".into()).spawn(move || {
+        let Ok(store) = Store::open(&db) else { return };
+        let Ok(maps) = store.list() else { return };
+        for m in maps {
+            let problems = store.load_checked(m.id).map_or(0, |l| l.problems.0.len());
+            if problems > 0 && send.send((m.id, problems)).is_err() {
+                return;
+            }
+        }
+        ctx.request_repaint();
+    });
+    receive
+}
+
 fn file_stem(name: &str) -> String {
     let cleaned: String = name
         .chars()

@@ -10,6 +10,7 @@ use crate::history::History;
 use crate::model::{Map, Step};
 use crate::scoring::{Ranking, ScoreCache, StepScore};
 use crate::store::MapId;
+use crate::validate::{Problem, problems_with_notes};
 
 /// Numbers each document made, so caches can tell two apart even when they
 /// show the same map at the same revision (a what-if copy and the saved map).
@@ -31,6 +32,16 @@ pub struct Document {
     /// [`Document::take_snapshot`], or `None` when anything else changed
     /// (or nothing was sent yet) and the next snapshot is the whole map.
     unsent_steps: Option<BTreeSet<usize>>,
+    /// Set for a map read with problems (changed with another tool): what
+    /// it still has, checked again after every change.
+    checked: Option<Checked>,
+}
+
+/// The problems of a map read with problems, and the notes of what the
+/// database held that explain them.
+struct Checked {
+    notes: Vec<Problem>,
+    problems: Vec<Problem>,
 }
 
 /// What a document sends to be saved: the whole map, or only the steps
@@ -57,7 +68,37 @@ impl Document {
             revision: 0,
             saved_revision: 0,
             unsent_steps: None,
+            checked: None,
         }
+    }
+
+    /// A map read with `problems` (see `store::Loaded`): it is checked
+    /// again after every change, and its figures are not to be shown
+    /// while it has problems.
+    pub fn with_problems(id: MapId, map: Map, problems: Vec<Problem>, notes: Vec<Problem>) -> Self {
+        let mut doc = Self::new(id, map);
+        if !problems.is_empty() {
+            doc.checked = Some(Checked { notes, problems });
+        }
+        doc
+    }
+
+    /// What the map still has wrong; empty for a map that was always valid.
+    pub fn problems(&self) -> &[Problem] {
+        self.checked.as_ref().map_or(&[], |c| &c.problems)
+    }
+
+    pub fn has_problems(&self) -> bool {
+        !self.problems().is_empty()
+    }
+
+    /// Applies a repair of the map's structure. It is not undoable: its
+    /// inverse would remove the steps it brought back into a lane.
+    pub fn repair(&mut self, edit: Edit) -> Result<(), EditError> {
+        apply(&mut self.map, edit)?;
+        self.history = History::default();
+        self.changed(None);
+        Ok(())
     }
 
     pub fn map(&self) -> &Map {
@@ -192,6 +233,9 @@ impl Document {
             }
         }
         self.ranking = self.scores.ranking(&self.map);
+        if let Some(checked) = &mut self.checked {
+            checked.problems = problems_with_notes(&self.map, &checked.notes);
+        }
     }
 }
 

@@ -26,6 +26,7 @@ pub mod paths;
 pub mod picture;
 pub mod plan;
 pub mod ranking_csv;
+pub mod repair;
 pub mod samples;
 pub mod scenario;
 pub mod scoring;

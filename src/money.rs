@@ -26,10 +26,11 @@ pub fn money_short(amount: f64, currency: &str) -> String {
     format!("{currency} {body}")
 }
 
-/// A number with comma thousands separators and the given decimals.
+/// A number with comma thousands separators and the given decimals. A
+/// value that is not a finite number is shown as "—", never as "inf".
 pub fn thousands(value: f64, decimals: usize) -> String {
     if !value.is_finite() {
-        return value.to_string();
+        return "—".to_owned();
     }
     let text = format!("{:.*}", decimals, value.abs());
     let (int, frac) = match text.split_once('.') {
@@ -54,9 +55,13 @@ pub fn thousands(value: f64, decimals: usize) -> String {
     out
 }
 
-/// A share as `42.5%`.
+/// A share as `42.5%` ("—" when it is not a finite number).
 pub fn percent(pct: f64) -> String {
-    format!("{pct:.1}%")
+    if pct.is_finite() {
+        format!("{pct:.1}%")
+    } else {
+        "—".to_owned()
+    }
 }
 
 /// A number without trailing zeros: 6, 2.5, 0.25.

@@ -287,7 +287,7 @@ impl Store {
 
     /// All maps, by name.
     /// All maps, by name. Names come as stored, with invalid UTF-8 shown as
-    /// U+FFFD and cut after one character more than a name may have (the
+    /// "?" and cut after one character more than a name may have (the
     /// database may hold anything another tool wrote; a longer name is
     /// invalid anyway, and the map's check says so).
     pub fn list(&self) -> Result<Vec<MapSummary>> {
@@ -300,9 +300,7 @@ impl Store {
         ))?;
         let rows = stmt.query_map([], |r| {
             let name = match r.get_ref(1)? {
-                rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => {
-                    String::from_utf8_lossy(b).into_owned()
-                }
+                rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => read::lossy(b),
                 _ => String::new(),
             };
             Ok(MapSummary {

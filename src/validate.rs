@@ -200,6 +200,19 @@ impl Collector {
     }
 }
 
+/// The problems `validate` finds in `map`, each told in the words of a note
+/// at the same field where there is one (what the database held there says
+/// more than "NaN is not a finite number").
+pub fn problems_with_notes(map: &Map, notes: &[Problem]) -> Vec<Problem> {
+    let Err(Problems(found)) = validate(map) else {
+        return Vec::new();
+    };
+    found
+        .into_iter()
+        .map(|p| notes.iter().find(|n| n.path == p.path).cloned().unwrap_or(p))
+        .collect()
+}
+
 /// Validates a whole map. Returns every problem found, not just the first.
 pub fn validate(map: &Map) -> Result<(), Problems> {
     let mut c = Collector::default();

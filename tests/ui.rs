@@ -12,3 +12,4 @@ mod ui_files;
 mod ui_flows;
 mod ui_plan;
 mod ui_recovery;
+mod ui_repair;

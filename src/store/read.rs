@@ -3,9 +3,9 @@
 //! usually off and which accepts any value in any column: text in a number
 //! column, invalid UTF-8, infinities, rows of a deleted lane or map. No such
 //! row stops a map from being read. A cell that cannot be read as the model
-//! needs it is read as something [`validate`] refuses (a number as NaN, a
+//! needs it is read as something `validate` refuses (a number as NaN, a
 //! date as the year 1) or, for text, as the nearest readable value (bad
-//! bytes as U+FFFD), and a note says what the database holds; the map's
+//! bytes as "?"), and a note says what the database holds; the map's
 //! problems are then what `validate` finds, exactly as for a file.
 
 use chrono::{NaiveDate, Weekday};
@@ -15,7 +15,7 @@ use rusqlite::{Connection, OptionalExtension, Row};
 use super::{MapId, PICK_COLUMNS, Result, STEP_VALUE_COLUMNS, StoreError};
 use crate::model::{Attr, Edge, Lane, Map, Rates, Step};
 use crate::plan::{Baseline, Direction, Metric, Pick, PickState, Review};
-use crate::validate::{MAX_NAME_CHARS, MAX_NOTES_CHARS, Problem, Problems, validate};
+use crate::validate::{MAX_NAME_CHARS, MAX_NOTES_CHARS, Problem, Problems, problems_with_notes};
 
 /// A map as it is stored, with the `position` of each step and edge.
 #[derive(Clone, Debug)]
@@ -70,18 +70,11 @@ impl Loaded {
 /// Reads map `id` and checks it as a map file is checked.
 pub(super) fn load_checked(conn: &Connection, id: MapId) -> Result<Loaded> {
     let Stored { map, notes, .. } = load_stored(conn, id)?;
-    let problems = match validate(&map) {
-        Ok(()) => Vec::new(),
-        Err(Problems(found)) => found,
-    };
-    // A validation problem at a field the reader has a note for shows the
-    // note's words: what the database holds says more than "NaN".
-    let (explained, notes): (Vec<Problem>, Vec<Problem>) = notes
+    let problems = problems_with_notes(&map, &notes);
+    // Notes that explain a problem are told there; the others stand alone.
+    let notes = notes
         .into_iter()
-        .partition(|n| problems.iter().any(|p| p.path == n.path));
-    let problems = problems
-        .into_iter()
-        .map(|p| explained.iter().find(|n| n.path == p.path).cloned().unwrap_or(p))
+        .filter(|n| !problems.iter().any(|p| p.path == n.path))
         .collect();
     Ok(Loaded {
         map,
@@ -164,7 +157,7 @@ impl Cells<'_, '_> {
         }
     }
 
-    /// Text, with invalid UTF-8 shown as U+FFFD.
+    /// Text, with invalid UTF-8 shown as "?".
     fn text(&mut self, col: usize, field: &str) -> String {
         self.opt_text(col, field).unwrap_or_default()
     }
@@ -193,10 +186,10 @@ impl Cells<'_, '_> {
             ValueRef::Text(t) => match std::str::from_utf8(t) {
                 Ok(s) => return Some(s.to_owned()),
                 Err(e) => (
-                    String::from_utf8_lossy(t).into_owned(),
+                    lossy(t),
                     format!(
                         "is not valid UTF-8 text in the database (a bad byte at offset {}); \
-                         bad bytes are shown as \u{FFFD} and will be stored so",
+                         bad bytes are shown as ? and will be stored so",
                         e.valid_up_to()
                     ),
                 ),
@@ -205,7 +198,7 @@ impl Cells<'_, '_> {
             ValueRef::Real(v) => return Some(v.to_string()),
             ValueRef::Null => return None,
             ValueRef::Blob(b) => (
-                String::from_utf8_lossy(b).into_owned(),
+                lossy(b),
                 format!("the database holds {} bytes of binary data here, read as text", b.len()),
             ),
         };
@@ -264,6 +257,19 @@ impl Cells<'_, '_> {
         );
         Some(fallback)
     }
+}
+
+/// Bytes as text, each run of bytes that is not UTF-8 shown as "?". (Not
+/// U+FFFD: the app's fonts and the pictures' font have no glyph for it.)
+pub(super) fn lossy(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        if !chunk.invalid().is_empty() {
+            text.push('?');
+        }
+    }
+    text
 }
 
 /// What a date that cannot be read is read as: outside the range

@@ -7,6 +7,7 @@ use crate::document::Document;
 use crate::edit::{Edit, MapMeta};
 use crate::model::{Attr, Lane, Map, Step};
 use crate::money::{money, money_cents, percent, thousands};
+use crate::repair::Place;
 use crate::scoring::score_step;
 use crate::theme;
 use crate::ui::Action;
@@ -26,21 +27,53 @@ pub fn inspector_ui(
         match selection.steps.len() {
             1 => {
                 if let Some(step) = selection.steps.first().and_then(|id| map.step(id)) {
-                    step_ui(ui, map, step, actions);
+                    let place = doc.step_index(&step.id).map_or(Place::Map, Place::Step);
+                    problems_ui(ui, doc, place);
+                    step_ui(ui, map, step, !doc.has_problems(), actions);
                 }
             }
             n if n > 1 => many_steps_ui(ui, doc, selection, actions),
             _ => {
                 if let Some(lane) = selection.lane.as_deref().and_then(|id| map.lane(id)) {
+                    if let Some(i) = map.lane_index(&lane.id) {
+                        problems_ui(ui, doc, Place::Lane(i));
+                    }
                     lane_ui(ui, doc, lane, actions);
                 } else if !selection.edges.is_empty() {
                     edges_ui(ui, map, selection, actions);
                 } else {
+                    problems_ui(ui, doc, Place::Map);
                     map_ui(ui, doc, other_map_names, actions);
                 }
             }
         }
     });
+}
+
+/// The problems of the map read with problems that are about `place`, so
+/// each bad value is shown beside the field that fixes it.
+fn problems_ui(ui: &mut egui::Ui, doc: &Document, place: Place) {
+    let mine: Vec<_> = doc.problems().iter().filter(|p| Place::of(&p.path) == place).collect();
+    if mine.is_empty() {
+        return;
+    }
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.label(
+            RichText::new("To fix before the map can be used")
+                .strong()
+                .color(theme::ERROR),
+        );
+        for problem in mine {
+            let field = Place::field(&problem.path);
+            let text = if field.is_empty() {
+                problem.message.clone()
+            } else {
+                format!("{field}: {}", problem.message)
+            };
+            ui.add(egui::Label::new(RichText::new(text).color(theme::ERROR)).wrap());
+        }
+    });
+    ui.add_space(6.0);
 }
 
 fn heading(ui: &mut egui::Ui, kind: &str, name: &str) {
@@ -49,7 +82,8 @@ fn heading(ui: &mut egui::Ui, kind: &str, name: &str) {
     ui.add_space(6.0);
 }
 
-fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, actions: &mut Vec<Action>) {
+/// `figures` is false while the map has problems: its figures are held back.
+fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, figures: bool, actions: &mut Vec<Action>) {
     heading(ui, "STEP", &step.name);
     let id = Id::unique(("inspect-step", &step.id));
     let update = |change: &dyn Fn(&mut Step)| {
@@ -106,8 +140,10 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, actions: &mut Vec<Action>)
             }
         });
 
-    ui.add_space(10.0);
-    breakdown_ui(ui, map, step);
+    if figures {
+        ui.add_space(10.0);
+        breakdown_ui(ui, map, step);
+    }
 
     ui.add_space(10.0);
     ui.label("Notes");
@@ -117,9 +153,11 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, actions: &mut Vec<Action>)
             format!("step:{}:notes", step.id),
         ));
     }
-    ui.add_space(10.0);
-    if ui.button("Delete step").clicked() {
-        actions.push(Action::DeleteSelection);
+    if figures {
+        ui.add_space(10.0);
+        if ui.button("Delete step").clicked() {
+            actions.push(Action::DeleteSelection);
+        }
     }
 }
 
@@ -322,7 +360,7 @@ fn lane_ui(ui: &mut egui::Ui, doc: &Document, lane: &Lane, actions: &mut Vec<Act
         ));
     }
     ui.add_space(10.0);
-    if let Some(score) = doc.ranking().lane(&lane.id) {
+    if let Some(score) = doc.ranking().lane(&lane.id).filter(|_| !doc.has_problems()) {
         let cur = &map.currency;
         Grid::new(id.with("figures"))
             .num_columns(2)
@@ -473,10 +511,12 @@ fn map_ui(ui: &mut egui::Ui, doc: &Document, other_map_names: &[String], actions
         map.steps.len(),
         map.edges.len()
     ));
-    ui.label(format!(
-        "Total friction: {} / month",
-        money(r.total_friction, &map.currency)
-    ));
+    if !doc.has_problems() {
+        ui.label(format!(
+            "Total friction: {} / month",
+            money(r.total_friction, &map.currency)
+        ));
+    }
     ui.add_space(6.0);
     ui.label(RichText::new("Tip: select a step or lane on the canvas to edit it.").weak());
 }

@@ -1,14 +1,19 @@
 //! The map library: every map in the database, with a search box. One
-//! click opens a map.
+//! click opens a map. A map with problems (changed with another tool) is
+//! marked.
+
+use std::collections::HashMap;
 
 use eframe::egui::{self, RichText};
 
 use crate::store::{MapId, MapSummary};
+use crate::theme;
 use crate::ui::Action;
 
 pub fn library_ui(
     ui: &mut egui::Ui,
     maps: &[MapSummary],
+    problems: &HashMap<MapId, usize>,
     current: MapId,
     search: &mut String,
     actions: &mut Vec<Action>,
@@ -36,13 +41,24 @@ pub fn library_ui(
             shown += 1;
             let selected = m.id == current;
             let resp = ui
-                .selectable_label(selected, RichText::new(&m.name).strong())
+                .add(egui::Button::selectable(selected, RichText::new(&m.name).strong()).truncate())
                 .on_hover_text(format!("{} lanes · {} steps", m.lanes, m.steps));
             ui.label(
                 RichText::new(format!("{} lanes · {} steps", m.lanes, m.steps))
                     .small()
                     .weak(),
             );
+            match problems.get(&m.id).copied().unwrap_or(0) {
+                0 => {}
+                n => {
+                    let text = if n == 1 {
+                        "⚠ 1 problem: needs repair".to_owned()
+                    } else {
+                        format!("⚠ {n} problems: needs repair")
+                    };
+                    ui.label(RichText::new(text).small().color(theme::ERROR));
+                }
+            }
             ui.add_space(4.0);
             if resp.clicked() && !selected {
                 actions.push(Action::OpenMap(m.id));

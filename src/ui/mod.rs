@@ -9,6 +9,7 @@ pub mod library;
 pub mod plan_panel;
 pub mod ranking;
 pub mod recovery;
+pub mod repair;
 pub mod shortcuts;
 pub mod top_bar;
 pub mod workshop;
@@ -78,6 +79,10 @@ pub enum Action {
     ApplyWhatIfs,
     DiscardWhatIfs,
     RevealStart,
+    /// Repair the open map's structure (see `repair::structure_repair`).
+    RepairStructure,
+    /// Select what the problem at this field path is about.
+    ShowProblem(String),
     RevealNext,
     RevealEnd,
     /// Ask for a file for an import or export (pictures, BPMN, steps CSV).
