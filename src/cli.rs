@@ -65,7 +65,7 @@ pub enum Command {
     },
     /// Write a stored map to a JSON file.
     Export {
-        /// The stored map's name.
+        /// The stored map's name (or its numeric id).
         name: String,
         /// Where to write the map file.
         #[arg(long, value_name = "MAP.json")]
@@ -197,7 +197,7 @@ pub struct GenArgs {
 
 #[derive(Debug, Args)]
 pub struct BriefArgs {
-    /// The stored map's name.
+    /// The stored map's name (or its numeric id).
     #[arg(long, value_name = "NAME")]
     pub map: String,
     /// The lane (name or id) whose latest pick to write; by default the
@@ -226,7 +226,7 @@ pub struct RankArgs {
     /// A map file to rank.
     #[arg(required_unless_present = "map", conflicts_with = "map")]
     pub file: Option<PathBuf>,
-    /// Rank a stored map by name instead of a file.
+    /// Rank a stored map by name (or numeric id) instead of a file.
     #[arg(long, value_name = "NAME")]
     pub map: Option<String>,
     /// Also write the ranked lanes as CSV.
@@ -451,7 +451,7 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
         }
         Command::Export { name, out } => {
             let store = open_store(db)?;
-            let map = load_map(&store, store.find_by_name(&name)?)?;
+            let map = load_map(&store, crate::cli_interchange::find_stored(&store, &name)?)?;
             write_file(&out, to_json(&map).as_bytes())?;
             say!("Wrote {}", out.display());
             Ok(())
@@ -553,7 +553,7 @@ fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
         }
         (None, Some(name)) => {
             let store = open_store(db)?;
-            load_map(&store, store.find_by_name(name)?)?
+            load_map(&store, crate::cli_interchange::find_stored(&store, name)?)?
         }
         (None, None) => anyhow::bail!("give a map file or --map NAME"),
     };
@@ -606,7 +606,7 @@ fn gen_command(args: GenArgs) -> anyhow::Result<()> {
 
 fn brief_command(db: Option<PathBuf>, args: BriefArgs) -> anyhow::Result<()> {
     let store = open_store(db)?;
-    let map = load_map(&store, store.find_by_name(&args.map)?)?;
+    let map = load_map(&store, crate::cli_interchange::find_stored(&store, &args.map)?)?;
     let pick = choose_pick(&map, args.lane.as_deref())?;
     let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     let ranking = rank(&map);

@@ -24,7 +24,8 @@ pub fn resolve_map(db: Option<PathBuf>, spec: &str) -> anyhow::Result<Map> {
     load_map(&store, find_stored(&store, spec)?)
 }
 
-fn find_stored(store: &Store, spec: &str) -> anyhow::Result<MapId> {
+/// A stored map by name, or else by numeric id.
+pub(crate) fn find_stored(store: &Store, spec: &str) -> anyhow::Result<MapId> {
     match store.find_by_name(spec) {
         Ok(id) => Ok(id),
         Err(error) => {

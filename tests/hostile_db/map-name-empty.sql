@@ -1,0 +1,1 @@
+UPDATE maps SET name = '' WHERE name LIKE 'Accounts payable%';

@@ -1,0 +1,3 @@
+-- A date as people write it, where the store keeps YYYY-MM-DD.
+INSERT INTO picks (map_id, pick_id, lane_id, position, picked_on, state, baseline_rank, baseline_monthly_friction, baseline_handling, baseline_rework, baseline_delay, baseline_friction_low, baseline_friction_high, baseline_share_pct, baseline_touch_hours, baseline_fte, metric_target_date)
+SELECT id, 'p1', 'po-match', 0, '30/11/2025', 'active', 1, 100, 60, 20, 20, 90, 110, 50, 10, 0.1, '2026-03-01' FROM maps WHERE name LIKE 'Accounts payable%';

@@ -1,0 +1,1 @@
+UPDATE steps SET position = 'first' WHERE step_id = 'pm-1';

@@ -1,0 +1,1 @@
+UPDATE steps SET lane_id = 'nowhere' WHERE step_id = 'pm-1';

@@ -1,0 +1,1 @@
+UPDATE steps SET name = char(27) || '[31mRed' WHERE step_id = 'pm-1';

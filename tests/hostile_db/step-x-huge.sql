@@ -1,0 +1,1 @@
+UPDATE steps SET x = 1e300 WHERE step_id = 'pm-1';

@@ -1,0 +1,1 @@
+UPDATE maps SET updated_at = 'yesterday' WHERE name LIKE 'Accounts payable%';

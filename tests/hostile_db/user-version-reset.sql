@@ -1,0 +1,2 @@
+-- Another tool reset the schema version.
+PRAGMA user_version = 0;
