@@ -14,7 +14,7 @@ use crate::document::Document;
 use crate::edit::{Edit, MapMeta, RemovedLane};
 use crate::fsutil::atomic_write;
 use crate::instance::{InstanceLock, LockError};
-use crate::mapfile::{read_map_file, to_json};
+use crate::mapfile::to_json;
 use crate::model::{Lane, Map, Step};
 use crate::ranking_csv::ranking_csv;
 use crate::samples::seed_if_empty;
@@ -27,6 +27,7 @@ use crate::ui::dialogs::{Dialog, FilePurpose, dialog_ui, with_extension};
 use crate::ui::inspector::inspector_ui;
 use crate::ui::library::library_ui;
 use crate::ui::plan_panel::{PlanView, plan_ui};
+use crate::ui::progress::import_progress_ui;
 use crate::ui::ranking::ranking_ui;
 use crate::ui::recovery::{RecoveryChoice, StartupProblem, startup_problem_ui};
 use crate::ui::repair::repair_ui;
@@ -34,7 +35,10 @@ use crate::ui::shortcuts::{handle_shortcuts, shortcuts_window};
 use crate::ui::top_bar::{SaveIndicator, TopBarState, top_bar_ui};
 use crate::ui::workshop::{WORKSHOP_ZOOM, Workshop, what_if_ui, workshop_bar_ui, workshop_ranking_ui};
 
+mod imports;
 mod interchange;
+
+pub use imports::{ImportJob, ProgressView};
 
 /// Quiet time after the last edit before autosave writes.
 const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);
@@ -262,6 +266,8 @@ pub struct Workspace {
     problems: HashMap<MapId, usize>,
     /// Results of the check of every stored map that runs after start-up.
     library_check: Option<std::sync::mpsc::Receiver<(MapId, usize)>>,
+    /// The file being imported, if any.
+    import: Option<ImportJob>,
 }
 
 impl Workspace {
@@ -320,6 +326,7 @@ impl Workspace {
             notice: (!notices.is_empty()).then(|| notices.join(" ")),
             problems: HashMap::new(),
             library_check: Some(check_library(config.db_path.clone(), ctx.clone())),
+            import: None,
         })
     }
 
@@ -372,6 +379,7 @@ impl Workspace {
         }
         dialog_ui(&ctx, &mut self.dialog, &mut actions);
         shortcuts_window(&ctx, &mut self.show_shortcuts);
+        self.import_tick(&ctx);
 
         self.typing = ctx.text_edit_focused();
         for action in actions {
@@ -897,8 +905,11 @@ impl Workspace {
     }
 
     fn file_chosen(&mut self, purpose: FilePurpose, path: PathBuf) {
+        if imports::is_import(purpose) {
+            self.start_import(purpose, path);
+            return;
+        }
         let result = match purpose {
-            FilePurpose::ImportJson => self.import_json(&path),
             FilePurpose::ExportJson => atomic_write(&path, to_json(self.doc.map()).as_bytes())
                 .map(|()| format!("Exported the map to {}", path.display()))
                 .map_err(|e| format!("Could not write {}: {e}", path.display())),
@@ -914,12 +925,7 @@ impl Workspace {
                 }
                 None => Err("There is no picked lane to describe.".to_owned()),
             },
-            other => match self.interchange_file_chosen(other, &path) {
-                // The import's report is shown in its own dialog.
-                Ok(None) => return,
-                Ok(Some(message)) => Ok(message),
-                Err(message) => Err(message),
-            },
+            other => self.interchange_file_chosen(other, &path),
         };
         match result {
             Ok(message) => self.notice = Some(message),
@@ -932,16 +938,96 @@ impl Workspace {
         }
     }
 
-    fn import_json(&mut self, path: &std::path::Path) -> Result<String, String> {
-        let map = read_map_file(path).map_err(|e| e.to_string())?;
-        let wanted = map.name.clone();
-        self.create_and_open(map).map_err(|e| format!("{e:#}"))?;
-        let name = &self.doc.map().name;
-        Ok(if *name == wanted {
-            format!("Imported “{name}” from {}", path.display())
-        } else {
-            format!("Imported {} as “{name}” (“{wanted}” was taken)", path.display())
-        })
+    /// Whether a file is being imported.
+    pub fn is_importing(&self) -> bool {
+        self.import.is_some()
+    }
+
+    fn start_import(&mut self, purpose: FilePurpose, path: PathBuf) {
+        if self.import.is_some() {
+            self.notice = Some("Another file is being imported; wait for it or cancel it first.".to_owned());
+            return;
+        }
+        let started_on = (self.doc.id, self.doc.revision());
+        match ImportJob::start(purpose, path, self.doc.map(), started_on) {
+            Ok(job) => self.import = Some(job),
+            Err(message) => self.notice = Some(message),
+        }
+    }
+
+    /// Shows how far the import is after a moment (a small file is done
+    /// before a dialog would flash), and takes its outcome when it is done.
+    fn import_tick(&mut self, ctx: &egui::Context) {
+        let Some(job) = &self.import else { return };
+        let Some(outcome) = job.try_finish() else {
+            if job.started.elapsed() >= Duration::from_millis(250) && import_progress_ui(ctx, &job.view()) {
+                job.cancel();
+                self.import = None;
+                self.notice = Some("The import was cancelled; nothing was changed.".to_owned());
+                return;
+            }
+            ctx.request_repaint_after(Duration::from_millis(50));
+            return;
+        };
+        let Some(job) = self.import.take() else { return };
+        let shown = job.path.display().to_string();
+        let outcome = outcome.and_then(|imported| self.store_imported(&job, imported));
+        match outcome {
+            Ok(None) => {}
+            Ok(Some(lines)) => {
+                self.dialog = Some(Dialog::Message {
+                    title: job.purpose.title().to_owned(),
+                    text: lines.join("\n"),
+                });
+            }
+            Err(message) => {
+                self.dialog = Some(Dialog::Message {
+                    title: format!("{} failed", job.purpose.title()),
+                    text: if message.contains(&shown) {
+                        message
+                    } else {
+                        format!("{shown}: {message}")
+                    },
+                });
+            }
+        }
+    }
+
+    /// Stores what an import made. Returns the lines of its report, or
+    /// `None` when a notice says it all.
+    fn store_imported(&mut self, job: &ImportJob, imported: imports::Imported) -> Result<Option<Vec<String>>, String> {
+        let shown = job.path.display();
+        match imported {
+            imports::Imported::NewMap { map, lines } => {
+                let wanted = map.name.clone();
+                self.create_and_open(*map).map_err(|e| format!("{e:#}"))?;
+                let name = self.doc.map().name.clone();
+                let taken = (name != wanted).then(|| format!("(“{wanted}” was taken.)"));
+                if lines.is_empty() {
+                    self.notice = Some(match taken {
+                        None => format!("Imported “{name}” from {shown}"),
+                        Some(_) => format!("Imported {shown} as “{name}” (“{wanted}” was taken)"),
+                    });
+                    return Ok(None);
+                }
+                let mut report = vec![format!("Imported {shown} as “{name}”.")];
+                report.extend(taken);
+                report.extend(lines);
+                Ok(Some(report))
+            }
+            imports::Imported::Update { before, after, lines } => {
+                if (self.doc.id, self.doc.revision()) != job.started_on {
+                    return Err(
+                        "The map changed while the file was read; nothing was updated. Import it again.".into(),
+                    );
+                }
+                // One undo step for the whole file.
+                self.apply(crate::steps_csv::update_edit(&before, &after), None);
+                let mut report = vec![format!("Updated “{}” from {shown} (Ctrl+Z undoes it).", before.name)];
+                report.extend(lines);
+                Ok(Some(report))
+            }
+        }
     }
 
     fn add_lane(&mut self) {

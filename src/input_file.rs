@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Why a file could not be read. Each message starts with the file's name.
 #[derive(Debug, thiserror::Error)]
@@ -20,6 +20,8 @@ pub enum FileError {
     NotRegular { name: String, kind: &'static str },
     #[error("{name}: the file is {size} bytes, above the {} MB limit", limit / 1024 / 1024)]
     TooLarge { name: String, size: u64, limit: u64 },
+    #[error("{name}: reading was cancelled")]
+    Cancelled { name: String },
 }
 
 /// What a path is, in words, when it is not a regular file.
@@ -55,6 +57,7 @@ pub struct InputFile {
     len: u64,
     limit: u64,
     read: Option<Arc<AtomicU64>>,
+    cancel: Option<Arc<AtomicBool>>,
 }
 
 impl InputFile {
@@ -91,6 +94,7 @@ impl InputFile {
             len: metadata.len(),
             limit,
             read: None,
+            cancel: None,
         })
     }
 
@@ -114,11 +118,20 @@ impl InputFile {
         self
     }
 
+    /// Stops [`InputFile::read_all`] at the next megabyte once `cancel` is set.
+    pub fn cancel_on(mut self, cancel: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+
     /// Reads the whole file, refusing it once it passes the limit.
     pub fn read_all(mut self) -> Result<Vec<u8>, FileError> {
         let mut bytes = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
         let mut chunk = vec![0u8; 1 << 20];
         loop {
+            if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                return Err(FileError::Cancelled { name: self.name });
+            }
             let n = match self.read(&mut chunk) {
                 Ok(0) => break,
                 Ok(n) => n,

@@ -50,7 +50,7 @@ fn import_bpmn_shows_what_was_skipped() {
     assert_eq!(map.name, "A.4.0", "the imported map is open");
     assert_eq!(map.steps.len(), 6);
     assert_eq!(ws(&harness).maps().len(), 5);
-    harness.get_by_label_contains("BPMN import");
+    harness.get_by_label_contains("Import a BPMN 2.0 file");
     harness.get_by_label_contains("Skipped (not supported): 2 message, 2 messageFlow");
     harness.get_by_label_contains("6 step(s) came without figures and are marked \"needs estimates\"");
     harness.get_by_label("OK").click();

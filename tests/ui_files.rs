@@ -50,3 +50,46 @@ fn a_bad_file_is_refused_with_a_message_that_names_the_problem() {
         "the message closes"
     );
 }
+
+#[test]
+fn a_large_import_runs_behind_a_progress_dialog_and_can_be_cancelled() {
+    // See issue: imports ran on the UI thread, so a large or slow file froze
+    // the window with no way out.
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.json");
+    let map = frictionmap::synth::generate(&frictionmap::synth::GenParams {
+        lanes: 40,
+        steps: 80_000,
+        edges: 100_000,
+        seed: 1,
+    });
+    std::fs::write(&big, frictionmap::mapfile::to_json(&map)).unwrap();
+    let mut harness = common::app(&dir.path().join("fm.sqlite3"));
+    let maps_before = common::ws(&harness).maps().to_vec();
+    let ctx = harness.ctx.clone();
+    common::ws_mut(&mut harness).handle(
+        &ctx,
+        frictionmap::ui::Action::FileChosen {
+            purpose: frictionmap::ui::dialogs::FilePurpose::ImportJson,
+            path: big.clone(),
+        },
+    );
+    // The window keeps drawing frames while the file is read and checked.
+    let started = std::time::Instant::now();
+    while harness.query_by_label("Cancel").is_none() {
+        assert!(
+            common::ws(&harness).is_importing(),
+            "a 30 MB map takes longer than the dialog's delay"
+        );
+        assert!(started.elapsed().as_secs() < 20);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        harness.step();
+    }
+    harness.get_by_label_contains("big.json");
+    harness.get_by_label("Cancel").click();
+    harness.step();
+    harness.run();
+    assert!(!common::ws(&harness).is_importing());
+    assert_eq!(common::ws(&harness).maps(), maps_before.as_slice(), "nothing was added");
+    harness.get_by_label_contains("The import was cancelled; nothing was changed.");
+}

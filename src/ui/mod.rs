@@ -7,6 +7,7 @@ pub mod fields;
 pub mod inspector;
 pub mod library;
 pub mod plan_panel;
+pub mod progress;
 pub mod ranking;
 pub mod recovery;
 pub mod repair;

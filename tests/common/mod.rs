@@ -71,11 +71,24 @@ pub fn menu(harness: &mut Harness<'static, FrictionApp>, item: &str) {
 }
 
 /// Types `path` into the path field that stands in for a file dialog, and
-/// presses Enter.
+/// presses Enter. An import runs on a thread of its own: this waits for it
+/// to finish (at most 20 s).
 pub fn type_path(harness: &mut Harness<'static, FrictionApp>, path: &Path) {
     harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
     harness.get_by_label("File path").type_text(path.to_str().unwrap());
     harness.key_press(Key::Enter);
+    wait_for_import(harness);
+}
+
+/// Runs frames until no file is being imported.
+pub fn wait_for_import(harness: &mut Harness<'static, FrictionApp>) {
+    let started = std::time::Instant::now();
+    harness.step();
+    while harness.state().workspace().is_some_and(|ws| ws.is_importing()) {
+        assert!(started.elapsed().as_secs() < 20, "the import did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        harness.step();
+    }
     harness.run();
 }
 
@@ -96,15 +109,24 @@ pub struct Bounded {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
-    /// The child's peak resident memory, in KiB.
+    /// The child's peak resident memory, in KiB, as often as it was seen
+    /// (every 10 ms; a child that runs away is caught).
     pub peak_kib: i64,
 }
 
+/// The peak resident memory of process `pid` since it started its program
+/// (`VmHWM`), in KiB. (`wait4`'s `ru_maxrss` would count the test process
+/// it was forked from.)
+fn peak_kib_of(pid: u32) -> Option<i64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
 /// Runs `cmd` to its end, failing the test when it takes longer than
-/// `limit` (the child is killed) or when a signal ends it. Reaps the child
-/// with `wait4` to learn its own peak memory.
+/// `limit` (the child is killed) or when a signal ends it.
 #[cfg(unix)]
-// The child is reaped with `wait4`, which clippy does not see.
+// The child is reaped with `waitpid`, which clippy does not see.
 #[allow(clippy::zombie_processes)]
 pub fn run_bounded(cmd: &mut std::process::Command, limit: std::time::Duration) -> Bounded {
     use std::io::Read;
@@ -126,13 +148,14 @@ pub fn run_bounded(cmd: &mut std::process::Command, limit: std::time::Duration) 
     let stderr = read_all(Box::new(child.stderr.take().unwrap()));
     let pid = child.id() as libc::pid_t;
     let started = std::time::Instant::now();
-    let (status, usage) = loop {
+    let mut peak_kib = 0;
+    let status = loop {
+        peak_kib = peak_kib.max(peak_kib_of(child.id()).unwrap_or(0));
         let mut status = 0;
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        // SAFETY: waits for our own child, with valid out-pointers.
-        let reaped = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        // SAFETY: waits for our own child, with a valid out-pointer.
+        let reaped = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
         if reaped == pid {
-            break (status, usage);
+            break status;
         }
         if started.elapsed() > limit {
             let _ = child.kill();
@@ -145,7 +168,7 @@ pub fn run_bounded(cmd: &mut std::process::Command, limit: std::time::Duration) 
         code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
         stdout: stdout.join().unwrap(),
         stderr: stderr.join().unwrap(),
-        peak_kib: usage.ru_maxrss,
+        peak_kib,
     };
     assert!(
         !signalled,

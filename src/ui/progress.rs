@@ -1,0 +1,34 @@
+//! The dialog shown while a file is imported off the UI thread: what is
+//! read, how far, and a way to cancel.
+
+use eframe::egui::{self, Id, Modal};
+
+use crate::app::ProgressView;
+
+/// Shows the progress of an import. Returns true when the user cancels.
+pub fn import_progress_ui(ctx: &egui::Context, view: &ProgressView) -> bool {
+    let mut cancel = false;
+    Modal::new(Id::unique("import-progress")).show(ctx, |ui| {
+        ui.set_max_width(460.0);
+        ui.heading("Importing…");
+        ui.add(egui::Label::new(&view.file).truncate());
+        let megabytes = |bytes: u64| bytes as f64 / 1_048_576.0;
+        if view.total > 0 && view.read < view.total {
+            ui.add(
+                egui::ProgressBar::new(view.read as f32 / view.total as f32).text(format!(
+                    "{:.1} of {:.1} MB read",
+                    megabytes(view.read),
+                    megabytes(view.total)
+                )),
+            );
+        } else {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Checking the file…");
+            });
+        }
+        ui.add_space(6.0);
+        cancel = ui.button("Cancel").clicked();
+    });
+    cancel
+}
