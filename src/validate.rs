@@ -16,6 +16,17 @@ pub const MAX_NAME_CHARS: usize = 200;
 /// Longest allowed notes text, in characters.
 pub const MAX_NOTES_CHARS: usize = 20_000;
 
+/// The most characters a text field takes: one more than the longest name
+/// (or notes) allowed, so a paste of megabytes is cut at once (the field
+/// then says the text is too long) instead of being laid out every frame.
+pub const fn field_char_limit(multiline: bool) -> usize {
+    if multiline {
+        MAX_NOTES_CHARS + 1
+    } else {
+        MAX_NAME_CHARS + 1
+    }
+}
+
 /// One problem found in a map: where it is and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {

@@ -121,3 +121,24 @@ fn one_unreadable_cell_never_stops_the_window_or_hides_other_maps() {
     ));
     assert!(shows(&harness, "were kept as the map “Recovered map"));
 }
+
+#[test]
+fn a_pasted_megabyte_name_is_cut_at_once_and_refused() {
+    // See issue: a 10 MB map name left the window black for 10–20 s.
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    common::menu(&mut harness, "Rename…");
+    harness
+        .get_by_role_and_label(Role::TextInput, "New map name")
+        .type_text(&"n".repeat(1 << 20));
+    harness.run();
+    assert!(shows(&harness, "is 201 characters long, above the maximum 200"));
+    let before = ws(&harness).document().map().name.clone();
+    harness.key_press(Key::Enter);
+    harness.run();
+    assert_eq!(
+        ws(&harness).document().map().name,
+        before,
+        "a name that is too long is not taken"
+    );
+}

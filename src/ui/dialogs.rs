@@ -188,7 +188,11 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Option<Dialog>, actions: &mut
             }
             Dialog::RenameMap { text, taken } => {
                 ui.heading("Rename map");
-                let resp = ui.add(egui::TextEdit::singleline(text).desired_width(f32::INFINITY));
+                let resp = ui.add(
+                    egui::TextEdit::singleline(text)
+                        .desired_width(f32::INFINITY)
+                        .char_limit(crate::validate::field_char_limit(false)),
+                );
                 resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "New map name"));
                 resp.request_focus();
                 let trimmed = text.trim().to_owned();

@@ -129,7 +129,11 @@ pub fn text_field(
     } else {
         egui::TextEdit::singleline(&mut local.text)
     };
-    let resp = ui.add(edit.id(text_id).desired_width(f32::INFINITY));
+    let resp = ui.add(
+        edit.id(text_id)
+            .desired_width(f32::INFINITY)
+            .char_limit(crate::validate::field_char_limit(multiline)),
+    );
     resp.widget_info(|| WidgetInfo::labeled(Role::TextInput, true, label));
     let mut result = None;
     if resp.changed() {

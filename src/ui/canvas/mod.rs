@@ -927,6 +927,7 @@ fn rename_overlay(
     let edit_id = Id::unique("canvas-rename");
     let edit = egui::TextEdit::singleline(&mut rename.text)
         .id(edit_id)
+        .char_limit(crate::validate::field_char_limit(false))
         .font(crate::theme::bold(15.0));
     let resp = ui.put(rect, edit);
     resp.widget_info(|| WidgetInfo::labeled(Role::TextInput, true, "Rename"));
