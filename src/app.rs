@@ -370,7 +370,13 @@ impl Workspace {
                     actions.push(Action::ToggleWorkshop);
                 }
             });
-            handle_shortcuts(&ctx, self.typing, &mut actions);
+            handle_shortcuts(
+                &ctx,
+                self.typing,
+                self.view.has_keyboard,
+                self.workshop.is_none(),
+                &mut actions,
+            );
         }
         if self.workshop.is_some() {
             self.workshop_ui(ui, &mut actions);
@@ -1043,6 +1049,7 @@ impl Workspace {
         }));
         self.apply(edit, None);
         self.view.selection = Selection::only_lane(&lane_id);
+        self.view.reveal_lane(&self.doc, &lane_id);
         self.view.start_rename(RenameTarget::Lane(lane_id), "New lane".into());
     }
 
@@ -1063,15 +1070,12 @@ impl Workspace {
             self.notice = Some("Add a lane first (press L).".into());
             return;
         };
-        let right = map
-            .steps
-            .iter()
+        // After the lane's rightmost card, on its row.
+        let last = (map.steps.iter())
             .filter(|s| s.lane == lane_id)
-            .map(|s| s.x + theme::CARD_W)
-            .fold(None, |acc: Option<f32>, x| Some(acc.map_or(x, |a| a.max(x))));
-        let mut step = Step::new(map.fresh_id("s"), lane_id, "New step");
-        step.x = right.map_or(40.0, |r| r + 40.0);
-        step.y = 32.0;
+            .max_by(|a, b| a.x.total_cmp(&b.x));
+        let mut step = Step::new(map.fresh_id("s"), lane_id.as_str(), "New step");
+        (step.x, step.y) = last.map_or((40.0, 32.0), |s| (s.x + theme::CARD_W + 40.0, s.y));
         self.insert_step(step);
     }
 
@@ -1087,6 +1091,7 @@ impl Workspace {
             None,
         );
         self.view.selection = Selection::only_step(&id);
+        self.view.reveal_step(&self.doc, &id);
         self.view.start_rename(RenameTarget::Step(id), name);
     }
 

@@ -165,6 +165,7 @@ fn the_1_key_and_the_view_menu_zoom_to_100_percent_around_the_centre() {
     );
     let centre = ws(&harness).view.scene_rect.center();
 
+    common::hover_canvas(&mut harness);
     harness.key_press(eframe::egui::Key::Num1);
     harness.run();
     let zoom = scene_to_screen(&harness).scaling;
@@ -176,6 +177,7 @@ fn the_1_key_and_the_view_menu_zoom_to_100_percent_around_the_centre() {
     );
 
     // Fit again, then the same through the View menu.
+    common::hover_canvas(&mut harness);
     harness.key_press(eframe::egui::Key::F);
     harness.run();
     assert!(
@@ -220,4 +222,108 @@ fn a_card_dropped_onto_another_stays_on_top_while_selected() {
     harness.drop_at(to);
     harness.run();
     assert_eq!(selected(&harness), vec![moved_id], "the click went to the card on top");
+}
+
+/// The lanes and steps of the open map, counted.
+fn counts(harness: &egui_kittest::Harness<'static, frictionmap::app::FrictionApp>) -> (usize, usize) {
+    let map = ws(harness).document().map();
+    (map.lanes.len(), map.steps.len())
+}
+
+#[test]
+fn map_keys_act_only_while_the_canvas_has_the_keyboard() {
+    // See issue: a Space on a radio button dropped focus, and the typing
+    // that followed made three junk lanes and a blank step.
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    let before = counts(&harness);
+    harness
+        .get_by_label("Pick this lane first: PO invoice matching")
+        .click();
+    harness.run();
+    harness.get_by_label("lower").scroll_to_me();
+    harness.run();
+    harness.get_by_label("lower").click();
+    harness.run();
+    harness.key_press(eframe::egui::Key::Space);
+    harness.run();
+    for key in [
+        eframe::egui::Key::L,
+        eframe::egui::Key::S,
+        eframe::egui::Key::L,
+        eframe::egui::Key::Delete,
+    ] {
+        harness.key_press(key);
+        harness.run();
+    }
+    assert_eq!(counts(&harness), before, "keys typed over the Plan tab edit nothing");
+
+    // An open menu keeps the keys too.
+    common::hover_canvas(&mut harness);
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.key_press(eframe::egui::Key::L);
+    harness.run();
+    assert_eq!(counts(&harness), before, "keys typed with a menu open edit nothing");
+    harness.key_press(eframe::egui::Key::Escape);
+    harness.run();
+}
+
+#[test]
+fn a_lane_added_with_a_key_is_selected_and_scrolled_into_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    // Zoomed in on the first lane, so the new last lane starts off screen.
+    common::hover_canvas(&mut harness);
+    harness.key_press(eframe::egui::Key::Num1);
+    harness.run();
+    let (lanes, _) = counts(&harness);
+    common::hover_canvas(&mut harness);
+    harness.key_press(eframe::egui::Key::L);
+    harness.run();
+    let map = ws(&harness).document().map();
+    assert_eq!(map.lanes.len(), lanes + 1);
+    let new = map.lanes.last().unwrap().id.clone();
+    assert_eq!(ws(&harness).view.selection.lane.as_deref(), Some(new.as_str()));
+    harness.get_by_label("Rename");
+    // Lane bands' AccessKit bounds are in scene units, like the view's rect.
+    let band = harness
+        .get_by_label(&format!("Lane {}", map.lanes.last().unwrap().name))
+        .rect();
+    let view = ws(&harness).view.scene_rect;
+    assert!(
+        view.contains(band.left_center() + eframe::egui::vec2(10.0, 0.0)),
+        "{band:?} in {view:?}"
+    );
+}
+
+#[test]
+fn a_step_added_with_s_goes_after_the_lanes_last_card_on_its_row() {
+    // See issue: a step added with S landed on another row.
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    let map = ws(&harness).document().map();
+    let lane = map.lanes[0].clone();
+    let mut last = (map.steps.iter())
+        .filter(|s| s.lane == lane.id)
+        .max_by(|a, b| a.x.total_cmp(&b.x))
+        .unwrap()
+        .clone();
+    // The lane's rightmost card is moved down to a second row.
+    last.y += 120.0;
+    let ctx = harness.ctx.clone();
+    common::ws_mut(&mut harness).handle(
+        &ctx,
+        frictionmap::ui::Action::edit(frictionmap::edit::Edit::UpdateSteps(vec![last.clone()])),
+    );
+    harness.run();
+    harness.get_by_label(&format!("Lane {}", lane.name)).click_accesskit();
+    harness.run();
+    common::hover_canvas(&mut harness);
+    harness.key_press(eframe::egui::Key::S);
+    harness.run();
+    let map = ws(&harness).document().map();
+    let new = map.steps.last().unwrap();
+    assert_eq!((new.lane.as_str(), new.y), (lane.id.as_str(), last.y));
+    assert_eq!(new.x, last.x + frictionmap::theme::CARD_W + 40.0);
 }

@@ -52,6 +52,7 @@ fn map_a_process_from_scratch_and_find_it_again() {
     harness.run();
     retype(&mut harness, "Lane name", "Invoices");
     unfocus(&mut harness);
+    common::hover_canvas(&mut harness);
     harness.key_press(Key::L);
     harness.run();
     harness.get_by_label("Rename").type_text("Claims");
@@ -73,6 +74,7 @@ fn map_a_process_from_scratch_and_find_it_again() {
     ] {
         harness.get_by_label(&format!("Lane {lane}")).click_accesskit();
         harness.run();
+        common::hover_canvas(&mut harness);
         harness.key_press(Key::S);
         harness.run();
         harness.get_by_label("Rename").type_text(step);
@@ -152,6 +154,7 @@ fn map_a_process_from_scratch_and_find_it_again() {
     // Delete a step with the Delete key; its lane stays.
     harness.get_by_label("Step Check claim").click_accesskit();
     harness.run();
+    common::hover_canvas(&mut harness);
     harness.key_press(Key::Delete);
     harness.run();
     assert!(ws(&harness).document().map().step("s2").is_none());

@@ -67,7 +67,8 @@ fn a_map_with_bad_values_and_a_deleted_lane_is_repaired_in_the_window() {
         assert!(!shows(&harness, figure), "no figure is shown: {figure:?}");
     }
     // Editing the structure is refused; the map stays as it was.
-    harness.key_press(Key::L);
+    let ctx = harness.ctx.clone();
+    common::ws_mut(&mut harness).handle(&ctx, frictionmap::ui::Action::AddLane);
     harness.run();
     assert_eq!(ws(&harness).document().map().lanes.len(), 3);
 

@@ -1,5 +1,7 @@
-//! Keyboard shortcuts and the Help ▸ Shortcuts window. Map-editing keys act
-//! only when no text field has focus, so typing never edits the map.
+//! Keyboard shortcuts and the Help ▸ Shortcuts window. Shortcuts with Ctrl
+//! act unless a text field has the keyboard; the single-letter map keys act
+//! only when the canvas has it (the pointer was last over the canvas), so
+//! typing into a field, a menu or a panel never edits the map.
 
 use eframe::egui::{self, Key, KeyboardShortcut, Modifiers};
 
@@ -31,8 +33,11 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
 
 /// `typing` says whether a text field had the keyboard last frame: egui
 /// drops focus on Esc before the app sees the key, so the current focus
-/// alone would turn "leave this field" into "deselect".
-pub fn handle_shortcuts(ctx: &egui::Context, typing: bool, actions: &mut Vec<Action>) {
+/// alone would turn "leave this field" into "deselect". `canvas` says
+/// whether the canvas has the keyboard, for the single-letter map keys, and
+/// `editing` whether the keys that edit the map may act (not in workshop
+/// mode, where the canvas only selects).
+pub fn handle_shortcuts(ctx: &egui::Context, typing: bool, canvas: bool, editing: bool, actions: &mut Vec<Action>) {
     let ctrl = |key| KeyboardShortcut::new(Modifiers::COMMAND, key);
     ctx.input_mut(|i| {
         // These work even while typing.
@@ -65,17 +70,22 @@ pub fn handle_shortcuts(ctx: &egui::Context, typing: bool, actions: &mut Vec<Act
         if i.consume_shortcut(&ctrl(Key::A)) {
             actions.push(Action::SelectAll);
         }
-        let plain = [
-            (Key::Escape, Action::Deselect),
-            (Key::Delete, Action::DeleteSelection),
-            (Key::Backspace, Action::DeleteSelection),
+        if i.consume_key(Modifiers::NONE, Key::Escape) {
+            actions.push(Action::Deselect);
+        }
+        let view = [
             (Key::F, Action::FitToMap),
             (Key::Home, Action::FitToMap),
             (Key::Num1, Action::ZoomToActualSize),
+        ];
+        let edits = [
+            (Key::Delete, Action::DeleteSelection),
+            (Key::Backspace, Action::DeleteSelection),
             (Key::L, Action::AddLane),
             (Key::S, Action::AddStep),
         ];
-        for (key, action) in plain {
+        let keys = view.into_iter().filter(|_| canvas);
+        for (key, action) in keys.chain(edits.into_iter().filter(|_| canvas && editing)) {
             if i.consume_key(Modifiers::NONE, key) {
                 actions.push(action);
             }

@@ -62,6 +62,14 @@ pub fn ws_mut<'a>(harness: &'a mut Harness<'static, FrictionApp>) -> &'a mut Wor
     harness.state_mut().workspace_mut().expect("the workspace opened")
 }
 
+/// Moves the pointer over the middle of the canvas, which gives the canvas
+/// the keyboard for the single-letter map keys.
+pub fn hover_canvas(harness: &mut Harness<'static, FrictionApp>) {
+    let centre = ws(harness).view.on_screen.center();
+    harness.event(eframe::egui::Event::PointerMoved(centre));
+    harness.run();
+}
+
 /// Opens the Map menu and clicks the item whose label contains `item`.
 pub fn menu(harness: &mut Harness<'static, FrictionApp>, item: &str) {
     harness.get_by_label("Map").click();

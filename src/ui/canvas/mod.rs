@@ -108,6 +108,11 @@ pub struct CanvasView {
     edge_index: Option<edge_index::EdgeIndex>,
     /// The zoom (screen pixels per scene unit) of the last frame.
     pub zoom: f32,
+    /// Whether the map keys (L, S, F, 1, Delete) act: the pointer was last
+    /// over the canvas (hovering or clicking it), and no menu is open.
+    pub has_keyboard: bool,
+    /// Where the canvas was on screen last frame.
+    pub on_screen: Rect,
 }
 
 impl Default for CanvasView {
@@ -124,6 +129,8 @@ impl Default for CanvasView {
             overview: None,
             edge_index: None,
             zoom: 1.0,
+            has_keyboard: false,
+            on_screen: Rect::NOTHING,
         }
     }
 }
@@ -156,13 +163,46 @@ impl CanvasView {
         let Some(index) = doc.map().lane_index(lane_id) else {
             return;
         };
-        let scene_rect = self.scene_rect;
         let Some(band) = self.layout(doc).bands.get(index).map(|b| b.rect) else {
             return;
         };
-        if !scene_rect.intersects(band) || !scene_rect.contains(band.center()) {
-            self.scene_rect = scene_rect.translate(vec2(0.0, band.center().y - scene_rect.center().y));
+        // A band is wider than the view: its start, with the lane title.
+        let start = Rect::from_min_size(band.min, vec2(band.width().min(self.scene_rect.width()), band.height()));
+        self.reveal(start);
+    }
+
+    /// Pans (without zooming) so a step's card is in view.
+    pub fn reveal_step(&mut self, doc: &Document, step_id: &str) {
+        let Some(index) = doc.step_index(step_id) else {
+            return;
+        };
+        if let Some(card) = self.layout(doc).cards.get(index).copied() {
+            self.reveal(card);
         }
+    }
+
+    /// Pans the least that brings `rect` (in scene units) into view, or its
+    /// centre where it does not fit.
+    fn reveal(&mut self, rect: Rect) {
+        let view = self.scene_rect;
+        if view.width() <= 0.0 || view.contains_rect(rect) {
+            return;
+        }
+        let shift = |lo: f32, hi: f32, view_lo: f32, view_hi: f32| {
+            if hi - lo > view_hi - view_lo {
+                (lo + hi) / 2.0 - (view_lo + view_hi) / 2.0
+            } else if lo < view_lo {
+                lo - view_lo
+            } else if hi > view_hi {
+                hi - view_hi
+            } else {
+                0.0
+            }
+        };
+        self.scene_rect = view.translate(vec2(
+            shift(rect.left(), rect.right(), view.left(), view.right()),
+            shift(rect.top(), rect.bottom(), view.top(), view.bottom()),
+        ));
     }
 
     /// Forgets everything tied to the previous map.
@@ -235,6 +275,27 @@ pub fn canvas_ui(ui: &mut egui::Ui, doc: &Document, view: &mut CanvasView, actio
     }
     background_interaction(ui, &response.response, doc, view, &layout);
     view.layout = Some((layout_version, layout));
+    view.has_keyboard = keyboard_owner(ui, canvas_on_screen, view.has_keyboard);
+    view.on_screen = canvas_on_screen;
+}
+
+/// Whether the canvas has the keyboard after this frame: the pointer is
+/// over it with nothing (a menu, a window) above it there, or, with the
+/// pointer outside the window, it was over the canvas last.
+fn keyboard_owner(ui: &egui::Ui, canvas_on_screen: Rect, had_it: bool) -> bool {
+    let ctx = ui.ctx();
+    if egui::Popup::is_any_open(ctx) {
+        return false;
+    }
+    match ctx.pointer_hover_pos() {
+        None => had_it,
+        Some(pos) => {
+            canvas_on_screen.contains(pos)
+                && ctx
+                    .layer_id_at(pos)
+                    .is_none_or(|layer| layer.order == ui.layer_id().order)
+        }
+    }
 }
 
 /// Lane names on screen, for zooms where the header column is too small.
