@@ -2,7 +2,7 @@
 //! actions they returned in one place ([`Workspace::handle`]), which is
 //! where undo, autosave and file dialogs hook in.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -10,6 +10,7 @@ use eframe::egui::{self, ViewportCommand};
 
 use crate::autobackup::AutoBackup;
 use crate::autosave::{SaveState, Saver};
+use crate::clipboard::{Clip, nudge_edit};
 use crate::document::Document;
 use crate::edit::{Edit, MapMeta, RemovedLane};
 use crate::fsutil::atomic_write;
@@ -268,6 +269,9 @@ pub struct Workspace {
     library_check: Option<std::sync::mpsc::Receiver<(MapId, usize)>>,
     /// The file being imported, if any.
     import: Option<ImportJob>,
+    /// The steps copied last, for Edit ▸ Paste (Ctrl+V reads the system
+    /// clipboard).
+    clip: Option<Clip>,
 }
 
 impl Workspace {
@@ -327,6 +331,7 @@ impl Workspace {
             problems: HashMap::new(),
             library_check: Some(check_library(config.db_path.clone(), ctx.clone())),
             import: None,
+            clip: None,
         })
     }
 
@@ -677,6 +682,65 @@ impl Workspace {
                 }
             }
             Action::ShowProblem(path) => self.show_problem(&path),
+            Action::Copy => self.copy_steps(ctx),
+            Action::Paste(None) => self.paste_steps(self.clip.clone()),
+            Action::Paste(Some(text)) => match Clip::from_text(&text) {
+                Some(clip) => self.paste_steps(Some(clip)),
+                None => self.notice = Some("The clipboard holds text, not copied steps: nothing was pasted.".into()),
+            },
+            Action::Duplicate => {
+                let clip = self.selected_clip();
+                self.paste_steps(clip);
+            }
+            Action::Nudge(dx, dy) => {
+                let ids: HashSet<&str> = self.view.selection.steps.iter().map(String::as_str).collect();
+                let key = format!(
+                    "nudge:{}",
+                    self.view.selection.steps.iter().cloned().collect::<Vec<_>>().join(",")
+                );
+                if let Some(edit) = nudge_edit(self.doc.map(), &ids, dx, dy) {
+                    self.apply(edit, Some(key));
+                }
+            }
+            Action::ZoomToSelection => self.view.request_fit_selection(&self.doc),
+        }
+    }
+
+    /// The selected steps as a clip, if any are selected.
+    fn selected_clip(&self) -> Option<Clip> {
+        let ids: HashSet<&str> = self.view.selection.steps.iter().map(String::as_str).collect();
+        Clip::of(self.doc.map(), &ids)
+    }
+
+    fn copy_steps(&mut self, ctx: &egui::Context) {
+        let Some(clip) = self.selected_clip() else {
+            self.notice = Some("Select steps to copy first.".to_owned());
+            return;
+        };
+        ctx.copy_text(clip.to_text());
+        self.notice = Some(format!("Copied {} step(s).", clip.steps.len()));
+        self.clip = Some(clip);
+    }
+
+    /// Pastes `clip` into the selected lane (or the steps' own lanes), and
+    /// selects what was pasted.
+    fn paste_steps(&mut self, clip: Option<Clip>) {
+        let Some(clip) = clip else {
+            self.notice = Some("Nothing to paste: copy steps first (Ctrl+C).".to_owned());
+            return;
+        };
+        match clip.paste_edit(self.doc.map(), self.view.selection.lane.as_deref()) {
+            Ok((edit, ids)) => {
+                self.apply(edit, None);
+                if let Some(first) = ids.first() {
+                    self.view.reveal_step(&self.doc, first);
+                }
+                self.view.selection = Selection {
+                    steps: ids.into_iter().collect(),
+                    ..Selection::default()
+                };
+            }
+            Err(why) => self.notice = Some(format!("Nothing was pasted: {why}")),
         }
     }
 

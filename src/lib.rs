@@ -12,6 +12,7 @@ pub mod bpmn;
 pub mod brief;
 pub mod cli;
 pub mod cli_interchange;
+pub mod clipboard;
 pub mod document;
 pub mod edit;
 pub mod fsutil;

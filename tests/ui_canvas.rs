@@ -327,3 +327,83 @@ fn a_step_added_with_s_goes_after_the_lanes_last_card_on_its_row() {
     assert_eq!((new.lane.as_str(), new.y), (lane.id.as_str(), last.y));
     assert_eq!(new.x, last.x + frictionmap::theme::CARD_W + 40.0);
 }
+
+#[test]
+fn steps_are_copied_pasted_duplicated_and_nudged_from_the_keyboard() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    let before = ws(&harness).document().map().clone();
+    let first = before.steps[0].clone();
+    harness.get_by_label(&format!("Step {}", first.name)).click_accesskit();
+    harness.run();
+    common::hover_canvas(&mut harness);
+
+    // Ctrl+C puts the step on the clipboard as text; Ctrl+V pastes it back.
+    harness.event(eframe::egui::Event::Copy);
+    harness.step();
+    let copied = harness.output().platform_output.commands.iter().find_map(|c| match c {
+        eframe::egui::OutputCommand::CopyText(text) => Some(text.clone()),
+        _ => None,
+    });
+    let copied = copied.expect("the copy reaches the clipboard");
+    harness.run();
+    assert!(copied.contains(&first.name), "{copied}");
+    harness.event(eframe::egui::Event::Paste(copied));
+    harness.run();
+    let map = ws(&harness).document().map();
+    assert_eq!(map.steps.len(), before.steps.len() + 1);
+    let pasted = map.steps.last().unwrap().clone();
+    assert_eq!(
+        (pasted.name.as_str(), pasted.volume_per_month),
+        (first.name.as_str(), first.volume_per_month)
+    );
+    assert_ne!(pasted.id, first.id);
+    assert_eq!(
+        ws(&harness).view.selection.steps.iter().collect::<Vec<_>>(),
+        [&pasted.id]
+    );
+
+    // Ctrl+D duplicates the selection; the arrows nudge it, one undo step.
+    harness.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::D);
+    harness.run();
+    assert_eq!(ws(&harness).document().map().steps.len(), before.steps.len() + 2);
+    let duplicate = ws(&harness).document().map().steps.last().unwrap().clone();
+    for _ in 0..3 {
+        harness.key_press(eframe::egui::Key::ArrowRight);
+        harness.run();
+    }
+    let moved = ws(&harness).document().map().step(&duplicate.id).unwrap().x;
+    assert_eq!(moved, duplicate.x + 24.0);
+    harness.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::Z);
+    harness.run();
+    assert_eq!(
+        ws(&harness).document().map().step(&duplicate.id).unwrap().x,
+        duplicate.x,
+        "one undo step"
+    );
+
+    // Plain text pasted onto the canvas is ignored.
+    harness.event(eframe::egui::Event::Paste("just words".into()));
+    harness.run();
+    assert_eq!(ws(&harness).document().map().steps.len(), before.steps.len() + 2);
+}
+
+#[test]
+fn shift_f_zooms_to_the_selected_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    let fitted = ws(&harness).view.scene_rect;
+    let step = ws(&harness).document().map().steps[5].clone();
+    harness.get_by_label(&format!("Step {}", step.name)).click_accesskit();
+    harness.run();
+    common::hover_canvas(&mut harness);
+    harness.key_press_modifiers(eframe::egui::Modifiers::SHIFT, eframe::egui::Key::F);
+    harness.run();
+    let view = ws(&harness).view.scene_rect;
+    assert!(
+        view.width() < fitted.width() / 1.5,
+        "zoomed in: {view:?} from {fitted:?}"
+    );
+    let card = harness.get_by_label(&format!("Step {}", step.name)).rect();
+    assert!(view.contains_rect(card), "{card:?} in {view:?}");
+}

@@ -84,6 +84,16 @@ pub enum Action {
     RepairStructure,
     /// Select what the problem at this field path is about.
     ShowProblem(String),
+    /// Copy the selected steps (with the edges between them).
+    Copy,
+    /// Paste steps: the clipboard's text, or (`None`) the last copy.
+    Paste(Option<String>),
+    /// Copy and paste the selected steps at once.
+    Duplicate,
+    /// Move the selected steps by this much, in scene units.
+    Nudge(f32, f32),
+    /// Zoom the canvas to the selected steps or lane.
+    ZoomToSelection,
     RevealNext,
     RevealEnd,
     /// Ask for a file for an import or export (pictures, BPMN, steps CSV).

@@ -20,6 +20,10 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("L", "Add a lane"),
     ("S", "Add a step to the selected lane"),
     ("F or Home", "Fit the map to the window"),
+    ("Shift+F", "Zoom to the selection"),
+    ("Ctrl+C / Ctrl+V", "Copy and paste the selected steps"),
+    ("Ctrl+D", "Duplicate the selected steps"),
+    ("Arrow keys", "Nudge the selected steps (Shift: further)"),
     ("1", "Zoom the map to 100%"),
     ("F11", "Fullscreen"),
     ("F5", "Workshop mode (Esc leaves)"),
@@ -30,6 +34,41 @@ pub const SHORTCUTS: &[(&str, &str)] = &[
     ("Drag on empty space", "Select with a box (Shift adds)"),
     ("Right- or middle-drag, scroll", "Pan; Ctrl+scroll zooms"),
 ];
+
+/// Copy, paste, duplicate and the arrow keys' nudge.
+fn clipboard_keys(i: &mut egui::InputState, actions: &mut Vec<Action>) {
+    i.events.retain(|event| match event {
+        egui::Event::Copy => {
+            actions.push(Action::Copy);
+            false
+        }
+        egui::Event::Paste(text) => {
+            actions.push(Action::Paste(Some(text.clone())));
+            false
+        }
+        _ => true,
+    });
+    if i.consume_shortcut(&KeyboardShortcut::new(Modifiers::COMMAND, Key::D)) {
+        actions.push(Action::Duplicate);
+    }
+    for (step, modifiers) in [(NUDGE, Modifiers::NONE), (NUDGE_FAR, Modifiers::SHIFT)] {
+        for (key, dx, dy) in [
+            (Key::ArrowLeft, -step, 0.0),
+            (Key::ArrowRight, step, 0.0),
+            (Key::ArrowUp, 0.0, -step),
+            (Key::ArrowDown, 0.0, step),
+        ] {
+            if i.consume_key(modifiers, key) {
+                actions.push(Action::Nudge(dx, dy));
+            }
+        }
+    }
+}
+
+/// How far an arrow key moves the selected steps, in scene units; with
+/// Shift, further.
+const NUDGE: f32 = 8.0;
+const NUDGE_FAR: f32 = 40.0;
 
 /// `typing` says whether a text field had the keyboard last frame: egui
 /// drops focus on Esc before the app sees the key, so the current focus
@@ -72,6 +111,12 @@ pub fn handle_shortcuts(ctx: &egui::Context, typing: bool, canvas: bool, editing
         }
         if i.consume_key(Modifiers::NONE, Key::Escape) {
             actions.push(Action::Deselect);
+        }
+        if canvas && i.consume_shortcut(&KeyboardShortcut::new(Modifiers::SHIFT, Key::F)) {
+            actions.push(Action::ZoomToSelection);
+        }
+        if canvas && editing {
+            clipboard_keys(i, actions);
         }
         let view = [
             (Key::F, Action::FitToMap),

@@ -68,6 +68,9 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
                 ("Add lane", "L", Action::AddLane),
                 ("Add step", "S", Action::AddStep),
                 ("Select all", "Ctrl+A", Action::SelectAll),
+                ("Copy steps", "Ctrl+C", Action::Copy),
+                ("Paste steps", "Ctrl+V", Action::Paste(None)),
+                ("Duplicate steps", "Ctrl+D", Action::Duplicate),
                 ("Delete selection", "Delete", Action::DeleteSelection),
             ];
             menu_items(ui, items, actions);
@@ -75,6 +78,7 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
         ui.menu_button("View", |ui| {
             let items = [
                 ("Fit to map", "F", Action::FitToMap),
+                ("Zoom to selection", "Shift+F", Action::ZoomToSelection),
                 ("Zoom to 100%", "1", Action::ZoomToActualSize),
             ];
             menu_items(ui, items, actions);

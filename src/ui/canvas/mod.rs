@@ -98,6 +98,8 @@ pub struct CanvasView {
     fit_requested: bool,
     /// A zoom to set around the centre of the view on the next frame.
     zoom_requested: Option<f32>,
+    /// A part of the scene to show on the next frame.
+    show_requested: Option<Rect>,
     drag: Option<Drag>,
     rename: Option<Rename>,
     /// The layout and the `Document::version` it was made for.
@@ -123,6 +125,7 @@ impl Default for CanvasView {
             highlight_lane: None,
             fit_requested: true,
             zoom_requested: None,
+            show_requested: None,
             drag: None,
             rename: None,
             layout: None,
@@ -142,6 +145,22 @@ impl CanvasView {
 
     /// Zooms to `zoom` screen pixels per scene unit (1.0 is 100%) on the
     /// next frame, keeping the centre of the view where it is.
+    /// Shows the selected steps (or the selected lane) as large as the
+    /// view allows, but no closer than 200%.
+    pub fn request_fit_selection(&mut self, doc: &Document) {
+        let steps: Vec<usize> = (self.selection.steps.iter())
+            .filter_map(|id| doc.step_index(id))
+            .collect();
+        let lane = self.selection.lane.as_deref().and_then(|id| doc.map().lane_index(id));
+        let layout = self.layout(doc);
+        let rect = steps
+            .iter()
+            .filter_map(|&i| layout.cards.get(i).copied())
+            .reduce(|a, b| a.union(b))
+            .or_else(|| lane.and_then(|i| layout.bands.get(i)).map(|b| b.rect));
+        self.show_requested = rect.map(|r| r.expand(40.0));
+    }
+
     pub fn request_zoom(&mut self, zoom: f32) {
         self.zoom_requested = Some(zoom.clamp(*ZOOM_RANGE.start(), *ZOOM_RANGE.end()));
     }
@@ -235,6 +254,11 @@ pub fn canvas_ui(ui: &mut egui::Ui, doc: &Document, view: &mut CanvasView, actio
     }
     if let Some(zoom) = view.zoom_requested.take() {
         view.scene_rect = Rect::from_center_size(view.scene_rect.center(), available / zoom);
+    }
+    if let Some(rect) = view.show_requested.take() {
+        // No closer than 200%: a single card should not fill the screen.
+        let size = rect.size().max(available / 2.0);
+        view.scene_rect = Rect::from_center_size(rect.center(), size);
     }
     if view.scene_rect.width() > 0.0 && view.scene_rect.height() > 0.0 {
         view.zoom = (available.x / view.scene_rect.width()).min(available.y / view.scene_rect.height());
