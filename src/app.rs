@@ -25,6 +25,7 @@ use crate::theme;
 use crate::ui::Action;
 use crate::ui::canvas::{CanvasView, RenameTarget, Selection, canvas_ui};
 use crate::ui::dialogs::{Dialog, FilePurpose, dialog_ui, with_extension};
+use crate::ui::guide::guide_window;
 use crate::ui::inspector::inspector_ui;
 use crate::ui::library::library_ui;
 use crate::ui::plan_panel::{PlanView, plan_ui};
@@ -64,6 +65,8 @@ pub struct AppConfig {
     /// The date taken as today (picks, briefs, readiness dates); `None`
     /// reads the computer's clock. Tests fix it so pictures stay put.
     pub today: Option<chrono::NaiveDate>,
+    /// Open Help ▸ How it works on the first run (a new database).
+    pub first_run_guide: bool,
 }
 
 impl AppConfig {
@@ -75,6 +78,7 @@ impl AppConfig {
             report_first_frame_since: None,
             backup_period: backup::PERIOD,
             today: None,
+            first_run_guide: true,
         }
     }
 }
@@ -253,6 +257,8 @@ pub struct Workspace {
     search: String,
     pub dialog: Option<Dialog>,
     show_shortcuts: bool,
+    /// Help ▸ How it works is open; it opens by itself on the first run.
+    show_guide: bool,
     /// Whether a text field had the keyboard at the end of the last frame.
     typing: bool,
     dark_mode: bool,
@@ -278,7 +284,7 @@ impl Workspace {
     /// Opens the database (seeding the samples on first run) and the last map.
     pub fn open(ctx: &egui::Context, config: AppConfig) -> anyhow::Result<Self> {
         let mut store = Store::open(&config.db_path)?;
-        seed_if_empty(&mut store)?;
+        let seeded = seed_if_empty(&mut store)?;
         let mut notices = recover_orphans(&mut store)?;
         let mut maps = store.list()?;
         if maps.is_empty() {
@@ -320,6 +326,7 @@ impl Workspace {
             search: String::new(),
             dialog: None,
             show_shortcuts: false,
+            show_guide: seeded > 0 && config.first_run_guide,
             typing: false,
             dark_mode,
             fullscreen: false,
@@ -390,6 +397,7 @@ impl Workspace {
         }
         dialog_ui(&ctx, &mut self.dialog, &mut actions);
         shortcuts_window(&ctx, &mut self.show_shortcuts);
+        guide_window(&ctx, &mut self.show_guide, &self.doc);
         self.import_tick(&ctx);
 
         self.typing = ctx.text_edit_focused();
@@ -486,7 +494,12 @@ impl Workspace {
         let canvas_bg = theme::Palette::for_visuals(ui.visuals()).canvas_bg;
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(canvas_bg))
-            .show(ui, |ui| canvas_ui(ui, &self.doc, &mut self.view, actions));
+            .show(ui, |ui| {
+                canvas_ui(ui, &self.doc, &mut self.view, actions);
+                if self.doc.map().steps.is_empty() {
+                    empty_map_hint(ui, self.view.on_screen, actions);
+                }
+            });
     }
 
     fn workshop_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
@@ -619,6 +632,7 @@ impl Workspace {
                 }
             }
             Action::ShowShortcuts => self.show_shortcuts = true,
+            Action::ShowGuide => self.show_guide = true,
             Action::PickLane(lane_id) => self.pick_lane(lane_id, false),
             Action::ConfirmPickLane(lane_id) => self.pick_lane(lane_id, true),
             Action::ShowPlan => self.right_tab = RightTab::Plan,
@@ -1281,6 +1295,22 @@ impl Drop for Workspace {
 }
 
 /// A map name made safe to use as a file name.
+/// What the canvas says over a map without steps: how to start, and the guide.
+fn empty_map_hint(ui: &mut egui::Ui, canvas: egui::Rect, actions: &mut Vec<Action>) {
+    let at = canvas.center_bottom() - egui::vec2(0.0, 80.0);
+    egui::Area::new(egui::Id::unique("empty-map-hint"))
+        .fixed_pos(at)
+        .pivot(egui::Align2::CENTER_CENTER)
+        .show(ui.ctx(), |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.label("This map has no steps yet: double-click a lane to add one, or press S (L adds a lane).");
+                if ui.button("New here? How it works").clicked() {
+                    actions.push(Action::ShowGuide);
+                }
+            });
+        });
+}
+
 /// Whether `action` may run while the open map has problems: repairs,
 /// looking around, and anything about other maps or the app; no figures
 /// out, no structural edits.
@@ -1316,6 +1346,7 @@ fn allowed_in_repair(action: &Action) -> bool {
         | Action::ToggleFullscreen
         | Action::SetDarkMode(_)
         | Action::ShowShortcuts
+        | Action::ShowGuide
         | Action::ShowPlan
         | Action::RepairStructure
         | Action::ShowProblem(_) => true,

@@ -17,6 +17,7 @@ pub mod document;
 pub mod edit;
 pub mod fsutil;
 pub mod gui;
+pub mod guide;
 pub mod history;
 pub mod input_file;
 pub mod instance;

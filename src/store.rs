@@ -250,7 +250,7 @@ impl Store {
         if let Some(missing) = missing_schema(&store.conn)? {
             return Err(altered(format!(
                 "{missing}: it was changed with another tool. Restore a backup \
-                 (`frictionmap restore --latest`, or Map ▸ Restore from backup… after starting with another --db)"
+                 (`frictionmap restore --latest`, or Map > Restore from backup… after starting with another --db)"
             )));
         }
         Ok(store)

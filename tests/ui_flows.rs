@@ -175,3 +175,27 @@ fn map_a_process_from_scratch_and_find_it_again() {
     );
     assert_eq!(ws(&harness).maps().len(), 5);
 }
+
+#[test]
+fn the_guide_opens_on_the_first_run_and_from_help_with_the_maps_own_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = frictionmap::app::AppConfig {
+        native_dialogs: false,
+        ..frictionmap::app::AppConfig::new(dir.path().join("fm.sqlite3"))
+    };
+    let harness = common::build_as_is(config.clone(), false);
+    harness.get_by_label("How Friction Map works");
+    harness.get_by_label_contains("What “clear winner” means");
+    // The worked example is a step of the open map.
+    harness.get_by_label_contains("Take “");
+    harness.get_by_label_contains("Friction: USD ");
+    // It opens by itself only on the first run; Help opens it again.
+    drop(harness);
+    let mut harness = common::build_as_is(config, false);
+    assert!(harness.query_by_label("How Friction Map works").is_none());
+    harness.get_by_label("Help").click();
+    harness.run();
+    harness.get_by_label_contains("How it works").click();
+    harness.run();
+    harness.get_by_label("How Friction Map works");
+}

@@ -4,6 +4,7 @@
 pub mod canvas;
 pub mod dialogs;
 pub mod fields;
+pub mod guide;
 pub mod inspector;
 pub mod library;
 pub mod plan_panel;
@@ -94,6 +95,8 @@ pub enum Action {
     Nudge(f32, f32),
     /// Zoom the canvas to the selected steps or lane.
     ZoomToSelection,
+    /// Open Help ▸ How it works.
+    ShowGuide,
     RevealNext,
     RevealEnd,
     /// Ask for a file for an import or export (pictures, BPMN, steps CSV).

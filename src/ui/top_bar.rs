@@ -93,6 +93,7 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
             ui.label(RichText::new("Zoom the UI with Ctrl + / − / 0").weak());
         });
         ui.menu_button("Help", |ui| {
+            menu_items(ui, [("How it works", "", Action::ShowGuide)], actions);
             menu_items(ui, [("Keyboard shortcuts", "", Action::ShowShortcuts)], actions);
         });
 

@@ -42,6 +42,17 @@ pub fn app_drawing_missing_glyphs(db: &Path) -> Harness<'static, FrictionApp> {
 }
 
 fn build(config: AppConfig, missing_glyphs: bool) -> Harness<'static, FrictionApp> {
+    // The guide that opens on a first run would cover what tests click;
+    // `tests/ui_flows.rs` checks it on its own.
+    let config = AppConfig {
+        first_run_guide: false,
+        ..config
+    };
+    build_as_is(config, missing_glyphs)
+}
+
+/// The real app exactly as configured.
+pub fn build_as_is(config: AppConfig, missing_glyphs: bool) -> Harness<'static, FrictionApp> {
     // The harness would otherwise impose its own theme; light is the app's default.
     let mut builder = Harness::builder()
         .with_size(SIZE)
