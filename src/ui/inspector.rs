@@ -13,6 +13,7 @@ use crate::theme;
 use crate::ui::Action;
 use crate::ui::canvas::Selection;
 use crate::ui::fields::{NumberField, text_field};
+use crate::ui::step_fields::{Number, Part, attr_field, attr_label};
 use crate::validate;
 
 pub fn inspector_ui(
@@ -161,91 +162,17 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, figures: bool, actions: &m
     }
 }
 
-/// A label for an attribute, with its display unit.
-fn attr_label(attr: Attr) -> &'static str {
-    match attr {
-        Attr::VolumePerMonth => "Volume (items / month)",
-        Attr::HandleMinutes => "Handling (min / item)",
-        Attr::ReworkRate => "Rework (% of items)",
-        Attr::ApprovalDelayHours => "Approval wait (h / item)",
-    }
-}
-
-/// Rework is entered as a percent; everything else in model units.
-fn display_scale(attr: Attr) -> f64 {
-    if attr == Attr::ReworkRate { 100.0 } else { 1.0 }
-}
-
 fn attribute_row(ui: &mut egui::Ui, id: Id, step: &Step, attr: Attr, actions: &mut Vec<Action>) {
     let label = attr_label(attr);
-    let scale = display_scale(attr);
-    let value = step.value(attr);
-    let low = step.low.get(attr);
-    let high = step.high.get(attr);
-    let merge_key = |part: &str| format!("step:{}:{}:{part}", step.id, attr.key());
     ui.label(label);
-
-    ui.vertical(|ui| {
-        let field = NumberField::new(id.with((attr.key(), "value")), label, value)
-            .scale(scale)
-            .width(80.0);
-        let checked = field.show(ui, |v| {
-            validate::check_value(attr, v)?;
-            if let Some(low) = low.filter(|low| v < *low) {
-                return Err(format!(
-                    "{} is below the low estimate {}",
-                    show(v, scale),
-                    show(low, scale)
-                ));
-            }
-            if let Some(high) = high.filter(|high| v > *high) {
-                return Err(format!(
-                    "{} is above the high estimate {}",
-                    show(v, scale),
-                    show(high, scale)
-                ));
-            }
-            Ok(())
-        });
-        if let Some(Some(v)) = checked {
-            let mut s = step.clone();
-            s.set_value(attr, v);
-            actions.push(Action::merged(Edit::UpdateSteps(vec![s]), merge_key("value")));
-        }
-    });
-    for (part, current, is_low) in [("low", low, true), ("high", high, false)] {
-        ui.vertical(|ui| {
-            let field_label = format!("{label} {part}");
-            let field = NumberField::optional(id.with((attr.key(), part)), &field_label, current)
-                .scale(scale)
-                .width(64.0);
-            let checked = field.show(ui, |v| {
-                validate::check_value(attr, v)?;
-                if is_low && v > value {
-                    Err(format!("{} is above the value {}", show(v, scale), show(value, scale)))
-                } else if !is_low && v < value {
-                    Err(format!("{} is below the value {}", show(v, scale), show(value, scale)))
-                } else {
-                    Ok(())
-                }
-            });
-            if let Some(new) = checked {
-                let mut s = step.clone();
-                if is_low {
-                    s.low.set(attr, new);
-                } else {
-                    s.high.set(attr, new);
-                }
-                actions.push(Action::merged(Edit::UpdateSteps(vec![s]), merge_key(part)));
-            }
-        });
+    for part in Part::ALL {
+        let (field_label, width) = match part {
+            Part::Value => (label.to_owned(), 80.0),
+            other => (format!("{label} {}", other.key()), 64.0),
+        };
+        ui.vertical(|ui| attr_field(ui, id, &field_label, step, Number { attr, part }, width, actions));
     }
     ui.end_row();
-}
-
-fn show(v: f64, scale: f64) -> String {
-    let text = crate::money::trim_number(v * scale);
-    if scale == 100.0 { format!("{text}%") } else { text }
 }
 
 fn breakdown_ui(ui: &mut egui::Ui, map: &Map, step: &Step) {

@@ -13,6 +13,7 @@ pub mod ranking;
 pub mod recovery;
 pub mod repair;
 pub mod shortcuts;
+pub mod step_fields;
 pub mod top_bar;
 pub mod workshop;
 
