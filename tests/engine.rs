@@ -5,6 +5,7 @@
 mod common;
 
 mod backups;
+mod child_process;
 mod cli;
 mod crash_kill;
 mod edit_undo;

@@ -68,7 +68,7 @@ impl Workspace {
                 Ok(None)
             }
             FilePurpose::ImportStepsCsv => {
-                let bytes = std::fs::read(path).map_err(|e| format!("Could not read {}: {e}", path.display()))?;
+                let bytes = crate::steps_csv::read_file(path).map_err(|e| e.to_string())?;
                 let stem = path
                     .file_stem()
                     .map(|s| s.to_string_lossy().into_owned())
@@ -85,7 +85,7 @@ impl Workspace {
                 Ok(None)
             }
             FilePurpose::UpdateStepsCsv => {
-                let bytes = std::fs::read(path).map_err(|e| format!("Could not read {}: {e}", path.display()))?;
+                let bytes = crate::steps_csv::read_file(path).map_err(|e| e.to_string())?;
                 let before = self.doc.map().clone();
                 let (after, report) = crate::steps_csv::import_update(&bytes, &path.display().to_string(), &before)
                     .map_err(|e| e.to_string())?;
