@@ -60,11 +60,21 @@ pub fn check_number(value: f64, min: f64, max: f64) -> Result<(), String> {
     if !value.is_finite() {
         Err(format!("{value} is not a finite number"))
     } else if value < min {
-        Err(format!("{value} is below the minimum {min}"))
+        Err(format!("{} is below the minimum {min}", short(value)))
     } else if value > max {
-        Err(format!("{value} is above the maximum {max}"))
+        Err(format!("{} is above the maximum {max}", short(value)))
     } else {
         Ok(())
+    }
+}
+
+/// A number for a message: as written for everyday sizes, and with an
+/// exponent beyond them (1e308 rather than its 309 digits).
+fn short(value: f64) -> String {
+    if value.abs() >= 1e15 {
+        format!("{value:e}")
+    } else {
+        format!("{value}")
     }
 }
 
@@ -455,11 +465,27 @@ mod tests {
     #[test]
     fn escapes_show_what_names_may_not_hold() {
         assert_eq!(escape_controls("plain é 🙂"), "plain é 🙂");
-        assert_eq!(escape_controls("a\u{1b}[31m\tb\u{fffe}"), "a\\u{1b}[31m\\u{9}b\\u{fffe}");
+        assert_eq!(
+            escape_controls("a\u{1b}[31m\tb\u{fffe}"),
+            "a\\u{1b}[31m\\u{9}b\\u{fffe}"
+        );
         assert!(check_name(&clean_name("a\u{1b}[31m\u{0}\u{ffff} b ")).is_ok());
         assert_eq!(clean_name(" a\u{1b}[31m\u{0}\u{ffff} b "), "a[31m b");
         assert_eq!(clean_name(&"x".repeat(300)).len(), MAX_NAME_CHARS);
         assert_eq!(clean_name(&format!("{} y", "x".repeat(199))), "x".repeat(199));
         assert_eq!(clean_name("\u{7}\u{7}"), "");
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_shown_short() {
+        assert_eq!(
+            check_number(1e308, 0.0, 1e9).unwrap_err(),
+            "1e308 is above the maximum 1000000000"
+        );
+        assert_eq!(check_number(-5.0, 0.0, 1e9).unwrap_err(), "-5 is below the minimum 0");
+        assert_eq!(
+            check_number(1.5, 0.0, 0.95).unwrap_err(),
+            "1.5 is above the maximum 0.95"
+        );
     }
 }
