@@ -29,7 +29,11 @@ pub(super) fn parse_number(text: &str, decimal: Decimal, percent_ok: bool) -> Re
         Some(b) if percent_ok => (b.trim(), true),
         _ => (raw, false),
     };
-    let plain = decimal == Decimal::Point && !body.contains([',', ' ', '\u{a0}', '\u{202f}', '\'', '_']);
+    // Written plainly (no separators; the lead bytes 0xC2 and 0xE2 stand in
+    // for the no-break spaces U+00A0 and U+202F), it is Rust's own syntax.
+    let plain = decimal == Decimal::Point
+        && memchr::memchr3(b',', b' ', b'\'', body.as_bytes()).is_none()
+        && memchr::memchr3(b'_', 0xC2, 0xE2, body.as_bytes()).is_none();
     let v: f64 = if plain {
         body.parse().map_err(|_| format!("{} is not a number", quoted(raw)))?
     } else {

@@ -183,7 +183,7 @@ pub fn parse(bytes: &[u8], source_name: &str) -> Result<StepsFile, StepsCsvError
         report,
     };
     let mut lane_numbers: HashMap<Cow<str>, u32> = HashMap::new();
-    let mut first_line_of: HashMap<(u32, Cow<str>), u64> = HashMap::new();
+    let mut first_line_of: HashMap<(u32, Cow<str>), u64> = HashMap::with_capacity(rows);
     let mut body = body;
     while let Some(record) = body.next_into(&mut cells, width) {
         let record = record.map_err(unclosed)?;
@@ -426,7 +426,7 @@ fn read_row<'a>(
         let notes = unguard(cell(c));
         check_max_chars(notes, MAX_NOTES_CHARS)
             .and_then(|()| check_controls(notes))
-            .map_err(|m| format!("the notes {m}"))?;
+            .map_err(|m| format!("notes: {m}"))?;
         step.notes = notes.to_owned();
     }
     Ok((lane, step_name, step))

@@ -37,13 +37,20 @@ pub(super) struct Unclosed {
 
 /// Line ends in `bytes`: each LF, and each CR not followed by LF.
 fn line_ends(bytes: &[u8]) -> u64 {
-    let mut n = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-            n += 1;
-        }
+    let lone_crs = memchr::memchr_iter(b'\r', bytes)
+        .filter(|&i| bytes.get(i + 1) != Some(&b'\n'))
+        .count();
+    (memchr::memchr_iter(b'\n', bytes).count() + lone_crs) as u64
+}
+
+/// Whether a cell is empty or spaces (quick for the usual cell, which
+/// starts with something else).
+fn is_blank(cell: &str) -> bool {
+    match cell.as_bytes().first() {
+        None => true,
+        Some(b) if b.is_ascii_alphanumeric() => false,
+        Some(_) => cell.trim().is_empty(),
     }
-    n
 }
 
 impl<'a> Records<'a> {
@@ -83,7 +90,7 @@ impl<'a> Records<'a> {
                 Cow::Borrowed(self.unquoted())
             };
             record.cells += 1;
-            record.blank &= cell.trim().is_empty();
+            record.blank = record.blank && is_blank(&cell);
             if cells.len() < keep {
                 cells.push(cell);
             }
@@ -108,11 +115,7 @@ impl<'a> Records<'a> {
     /// The text from here to the next delimiter or line end.
     fn unquoted(&mut self) -> &'a str {
         let bytes = &self.text.as_bytes()[self.pos..];
-        let delimiter = self.delimiter;
-        let len = bytes
-            .iter()
-            .position(|&b| b == delimiter || b == b'\n' || b == b'\r')
-            .unwrap_or(bytes.len());
+        let len = memchr::memchr3(self.delimiter, b'\n', b'\r', bytes).unwrap_or(bytes.len());
         // Delimiters and line ends are ASCII, so this is a character boundary.
         let cell = &self.text[self.pos..self.pos + len];
         self.pos += len;
@@ -129,7 +132,7 @@ impl<'a> Records<'a> {
         let mut at = start;
         let mut doubled = false;
         let close = loop {
-            let Some(offset) = bytes[at..].iter().position(|&b| b == b'"') else {
+            let Some(offset) = memchr::memchr(b'"', &bytes[at..]) else {
                 return Err(Unclosed { line: opened_on });
             };
             let quote = at + offset;
