@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
 use super::number::{Decimal, looks_like_decimal_comma, parse_number};
-use super::records::{Records, Unclosed};
+use super::records::{Record, Records, Unclosed};
 use super::{BOM, MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, StepsCsvError, StepsReport, quoted};
 use crate::model::{Attr, Estimates, Step};
 use crate::ranking_csv::guard_formula;
@@ -75,92 +75,22 @@ impl Columns {
 
 /// Reads a steps CSV. `source_name` names it in messages.
 pub fn parse(bytes: &[u8], source_name: &str) -> Result<StepsFile, StepsCsvError> {
-    let source_name = escape_controls(source_name).into_owned();
-    let text = decode(bytes, &source_name)?;
-    let refused = |message: String| StepsCsvError::File {
-        source_name: source_name.clone(),
-        message,
-    };
-    let at = |line: u64, message: String| StepsCsvError::At {
-        source_name: source_name.clone(),
-        line,
-        message,
-    };
-    let unclosed = |u: Unclosed| {
-        at(
-            u.line,
-            "a quoted cell starts here and no closing quote (\") ends it, so the rest of the file would be one cell"
-                .to_owned(),
-        )
-    };
-
-    let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
-    let delimiter = if first_line.matches(';').count() > first_line.matches(',').count() {
-        b';'
-    } else {
-        b','
-    };
-    if let Some(offset) = first_line.find('\0') {
-        return Err(refused(format!(
-            "the header line holds a NUL byte (its byte {}): a steps CSV is text, and this looks like UTF-16 \
-             or a binary file; save it from the spreadsheet as \"CSV UTF-8\"",
-            offset + 1
-        )));
-    }
+    let source = Source(escape_controls(source_name).into_owned());
+    let text = decode(bytes, &source)?;
+    let delimiter = delimiter(text, &source)?;
     let mut records = Records::new(text, delimiter);
-    let mut header_cells = Vec::new();
-    let header = loop {
-        match records.next_into(&mut header_cells, MAX_COLUMNS) {
-            None => return Err(refused("the file is empty".to_owned())),
-            Some(Err(u)) => return Err(unclosed(u)),
-            Some(Ok(r)) if r.blank => continue,
-            Some(Ok(r)) => break r,
-        }
-    };
-    if header.cells > MAX_COLUMNS {
-        return Err(at(
-            header.line,
-            format!(
-                "the header has {} columns, above the {MAX_COLUMNS} a steps CSV may have",
-                header.cells
-            ),
-        ));
-    }
+    let (header, header_cells) = read_header(&mut records, &source)?;
     let mut report = StepsReport::default();
-    let cols = columns(&header_cells, header.line, &mut report).map_err(|m| at(header.line, m))?;
+    let cols = columns(&header_cells, header.line, &mut report).map_err(|m| source.at(header.line, m))?;
     let width = header_cells.len();
-    let body = records;
-
-    // First pass: count the rows, find an unclosed quote, and see whether
-    // number cells are written with a decimal comma.
-    let mut cells = Vec::new();
-    let mut rows = 0usize;
-    let mut comma_cells = false;
-    let mut scan = body.clone();
-    while let Some(record) = scan.next_into(&mut cells, width) {
-        let record = record.map_err(unclosed)?;
-        if record.blank {
-            continue;
-        }
-        rows += 1;
-        if rows > MAX_ROWS {
-            return Err(at(
-                record.line,
-                format!("the file has more than {MAX_ROWS} rows, the most one file may add to a map; split it"),
-            ));
-        }
-        comma_cells = comma_cells
-            || cols
-                .numeric()
-                .any(|c| cells.get(c).is_some_and(|t| looks_like_decimal_comma(t)));
-    }
-    if rows == 0 {
-        return Err(refused(format!(
+    let scan = scan(records.clone(), &cols, width, &source)?;
+    if scan.rows == 0 {
+        return Err(source.refused(format!(
             "the file has a header (line {}) but no rows under it",
             header.line
         )));
     }
-    let decimal = if delimiter == b';' || comma_cells {
+    let decimal = if delimiter == b';' || scan.comma_cells {
         Decimal::Comma
     } else {
         Decimal::Point
@@ -171,10 +101,134 @@ pub fn parse(bytes: &[u8], source_name: &str) -> Result<StepsFile, StepsCsvError
     if decimal == Decimal::Comma {
         report.notes.push("Numbers read with a decimal comma".to_owned());
     }
+    let file = read_rows(records, &cols, width, decimal, scan.rows, report, &source)?;
+    if file.steps.is_empty() {
+        let reasons: Vec<String> = file.report.lines().into_iter().skip(1).collect();
+        return Err(source.refused(format!("no row could be imported\n{}", reasons.join("\n"))));
+    }
+    Ok(file)
+}
 
-    // Second pass: every row.
+/// The file's name as messages show it, and the errors that start with it.
+struct Source(String);
+
+impl Source {
+    fn refused(&self, message: String) -> StepsCsvError {
+        StepsCsvError::File {
+            source_name: self.0.clone(),
+            message,
+        }
+    }
+
+    fn at(&self, line: u64, message: String) -> StepsCsvError {
+        StepsCsvError::At {
+            source_name: self.0.clone(),
+            line,
+            message,
+        }
+    }
+
+    fn unclosed(&self, unclosed: Unclosed) -> StepsCsvError {
+        self.at(
+            unclosed.line,
+            "a quoted cell starts here and no closing quote (\") ends it, so the rest of the file would be one cell"
+                .to_owned(),
+        )
+    }
+}
+
+/// The separator: a semicolon when the first line that is not blank has
+/// more of them than commas. That line must be text.
+fn delimiter(text: &str, source: &Source) -> Result<u8, StepsCsvError> {
+    let first_line = (text.split(['\n', '\r']))
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
+    if let Some(offset) = first_line.find('\0') {
+        return Err(source.refused(format!(
+            "the header line holds a NUL byte (its byte {}): a steps CSV is text, and this looks like UTF-16 \
+             or a binary file; save it from the spreadsheet as \"CSV UTF-8\"",
+            offset + 1
+        )));
+    }
+    Ok(if first_line.matches(';').count() > first_line.matches(',').count() {
+        b';'
+    } else {
+        b','
+    })
+}
+
+/// The first record that is not blank, and its cells.
+fn read_header<'a>(records: &mut Records<'a>, source: &Source) -> Result<(Record, Vec<Cow<'a, str>>), StepsCsvError> {
+    let mut cells = Vec::new();
+    let header = loop {
+        match records.next_into(&mut cells, MAX_COLUMNS) {
+            None => return Err(source.refused("the file is empty".to_owned())),
+            Some(Err(u)) => return Err(source.unclosed(u)),
+            Some(Ok(r)) if r.blank => continue,
+            Some(Ok(r)) => break r,
+        }
+    };
+    if header.cells > MAX_COLUMNS {
+        return Err(source.at(
+            header.line,
+            format!(
+                "the header has {} columns, above the {MAX_COLUMNS} a steps CSV may have",
+                header.cells
+            ),
+        ));
+    }
+    Ok((header, cells))
+}
+
+/// What a first pass over the rows finds.
+struct Scan {
+    /// Rows that are not blank.
+    rows: usize,
+    /// Whether a number cell is written with a decimal comma.
+    comma_cells: bool,
+}
+
+/// Counts the rows (refusing more than [`MAX_ROWS`]), finds a quote never
+/// closed, and looks for decimal commas, before any row is read.
+fn scan(mut records: Records, cols: &Columns, width: usize, source: &Source) -> Result<Scan, StepsCsvError> {
+    let mut cells = Vec::new();
+    let mut scan = Scan {
+        rows: 0,
+        comma_cells: false,
+    };
+    while let Some(record) = records.next_into(&mut cells, width) {
+        let record = record.map_err(|u| source.unclosed(u))?;
+        if record.blank {
+            continue;
+        }
+        scan.rows += 1;
+        if scan.rows > MAX_ROWS {
+            return Err(source.at(
+                record.line,
+                format!("the file has more than {MAX_ROWS} rows, the most one file may add to a map; split it"),
+            ));
+        }
+        scan.comma_cells = scan.comma_cells
+            || cols
+                .numeric()
+                .any(|c| cells.get(c).is_some_and(|t| looks_like_decimal_comma(t)));
+    }
+    Ok(scan)
+}
+
+/// Reads every row: a row that fails a check, or repeats the lane and step
+/// of an earlier one, is rejected with its line and reason.
+fn read_rows(
+    mut records: Records,
+    cols: &Columns,
+    width: usize,
+    decimal: Decimal,
+    rows: usize,
+    report: StepsReport,
+    source: &Source,
+) -> Result<StepsFile, StepsCsvError> {
     let mut file = StepsFile {
-        source_name: source_name.clone(),
+        source_name: source.0.clone(),
         present: cols.present(),
         steps: Vec::with_capacity(rows),
         lines: Vec::with_capacity(rows),
@@ -182,17 +236,17 @@ pub fn parse(bytes: &[u8], source_name: &str) -> Result<StepsFile, StepsCsvError
         lanes: Vec::new(),
         report,
     };
+    let mut cells = Vec::new();
     let mut lane_numbers: HashMap<Cow<str>, u32> = HashMap::new();
     let mut first_line_of: HashMap<(u32, Cow<str>), u64> = HashMap::with_capacity(rows);
-    let mut body = body;
-    while let Some(record) = body.next_into(&mut cells, width) {
-        let record = record.map_err(unclosed)?;
+    while let Some(record) = records.next_into(&mut cells, width) {
+        let record = record.map_err(|u| source.unclosed(u))?;
         if record.blank {
             continue;
         }
         let line = record.line;
         let row = if record.cells == width {
-            read_row(&cells, &cols, decimal)
+            read_row(&cells, cols, decimal)
         } else {
             Err(format!("has {} cells, the header has {width}", record.cells))
         };
@@ -215,16 +269,11 @@ pub fn parse(bytes: &[u8], source_name: &str) -> Result<StepsFile, StepsCsvError
         match first_line_of.entry((lane_number, step_name)) {
             Entry::Occupied(first) => {
                 let first = *first.get();
-                file.report.rejected.push_with(|| {
-                    (
-                        line,
-                        format!(
-                            "lane {} step {} is already on line {first}",
-                            quoted(&lane),
-                            quoted(&step.name)
-                        ),
-                    )
-                });
+                let reason = || {
+                    let (lane, step) = (quoted(&lane), quoted(&step.name));
+                    format!("lane {lane} step {step} is already on line {first}")
+                };
+                file.report.rejected.push_with(|| (line, reason()));
             }
             Entry::Vacant(slot) => {
                 slot.insert(line);
@@ -234,25 +283,13 @@ pub fn parse(bytes: &[u8], source_name: &str) -> Result<StepsFile, StepsCsvError
             }
         }
     }
-    if file.steps.is_empty() {
-        return Err(StepsCsvError::File {
-            source_name,
-            message: format!(
-                "no row could be imported\n{}",
-                file.report.lines().into_iter().skip(1).collect::<Vec<_>>().join("\n")
-            ),
-        });
-    }
     Ok(file)
 }
 
 /// The bytes as text: UTF-8 with or without its byte-order mark, with
 /// UTF-16/32 named as such.
-fn decode<'a>(bytes: &'a [u8], source_name: &str) -> Result<&'a str, StepsCsvError> {
-    let refused = |message: String| StepsCsvError::File {
-        source_name: source_name.to_owned(),
-        message,
-    };
+fn decode<'a>(bytes: &'a [u8], source: &Source) -> Result<&'a str, StepsCsvError> {
+    let refused = |message: String| source.refused(message);
     if bytes.len() as u64 > MAX_CSV_BYTES {
         return Err(refused(format!(
             "the file is {} bytes, above the {} MB limit",
@@ -435,6 +472,20 @@ fn read_row<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn old_mac_line_ends_and_a_late_nul_are_read_by_line() {
+        let text = "lane;step;volume_per_month\rA;B;2,5\rA;C\u{0};1\r";
+        let file = parse(text.as_bytes(), "cr.csv").unwrap();
+        assert_eq!((file.lines.as_slice(), file.steps[0].volume_per_month), (&[2][..], 2.5));
+        assert_eq!(
+            file.report.rejected.first,
+            vec![(
+                3,
+                "the step name contains the control character U+0000 at character 2".to_owned()
+            )]
+        );
+    }
 
     #[test]
     fn unguard_reverses_the_formula_guard_only() {
