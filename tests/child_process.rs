@@ -6,13 +6,15 @@
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// A child's address space is capped at this, so that a command that reads
-/// without bound fails on its own instead of filling the machine's memory
-/// while the test waits for it.
-const ADDRESS_SPACE_CAP: u64 = 3 << 30;
+/// A child's address space is capped at this: a command that takes memory
+/// without bound fails at once instead of filling the machine's while the
+/// test waits, and no spike between two readings of its peak can pass
+/// unseen beyond it.
+const ADDRESS_SPACE_CAP: u64 = 1 << 30;
 
 /// How a bounded run ended.
 pub struct Finished {
@@ -21,7 +23,8 @@ pub struct Finished {
     pub code: Option<i32>,
     pub stdout: String,
     pub stderr: String,
-    /// The child's peak resident memory, in bytes (`ru_maxrss`).
+    /// The child's peak resident memory in bytes: the highest `VmHWM` read
+    /// from `/proc/<pid>/status` while it ran (see [`peak_rss`]).
     pub peak_rss_bytes: u64,
     pub timed_out: bool,
     pub elapsed: Duration,
@@ -65,7 +68,8 @@ fn drain(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<St
 }
 
 /// Runs `command` (stdin closed) for at most `limit`, then kills it.
-// The child is reaped with wait4, which also gives its peak memory.
+// The child is reaped with waitpid, which std's Child cannot do without
+// blocking.
 #[allow(clippy::zombie_processes)]
 pub fn run_bounded(mut command: Command, limit: Duration) -> Finished {
     command
@@ -91,24 +95,28 @@ pub fn run_bounded(mut command: Command, limit: Duration) -> Finished {
     let stdout = drain(child.stdout.take());
     let stderr = drain(child.stderr.take());
     let pid = child.id() as libc::pid_t;
+    let program = Path::new(command.get_program())
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let mut timed_out = false;
-    let (status, usage) = loop {
+    let mut peak = 0;
+    let status = loop {
+        peak = peak.max(peak_rss(pid, &program).unwrap_or(0));
         let mut status = 0;
-        // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
         let flags = if timed_out { 0 } else { libc::WNOHANG };
-        // SAFETY: `pid` is our own child, not reaped yet; the pointers are to locals.
-        let reaped = unsafe { libc::wait4(pid, &mut status, flags, &mut usage) };
+        // SAFETY: `pid` is our own child, not reaped yet; the pointer is to a local.
+        let reaped = unsafe { libc::waitpid(pid, &mut status, flags) };
         if reaped == pid {
-            break (status, usage);
+            break status;
         }
-        assert!(reaped == 0, "wait4: {}", std::io::Error::last_os_error());
+        assert!(reaped == 0, "waitpid: {}", std::io::Error::last_os_error());
         if started.elapsed() > limit {
             timed_out = true;
             let _ = child.kill();
             continue;
         }
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(1));
     };
     let elapsed = started.elapsed();
     let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
@@ -116,11 +124,32 @@ pub fn run_bounded(mut command: Command, limit: Duration) -> Finished {
         code,
         stdout: stdout.join().unwrap_or_default(),
         stderr: stderr.join().unwrap_or_default(),
-        // Linux gives ru_maxrss in KiB.
-        peak_rss_bytes: u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024,
+        peak_rss_bytes: peak,
         timed_out,
         elapsed,
     }
+}
+
+/// The peak resident memory of process `pid` so far, in bytes, once it
+/// runs `program`. `VmHWM` belongs to the process's own memory, which exec
+/// starts afresh; before exec the child still has (or shares) the test's.
+/// The rusage of a child is no use here: Linux counts the parent's peak
+/// into it at exec. Read every millisecond, it can miss a spike shorter
+/// than that, which is what the address-space cap is for.
+pub fn peak_rss(pid: libc::pid_t, program: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let name = status.lines().find_map(|l| l.strip_prefix("Name:"))?.trim();
+    // The kernel keeps the first 15 bytes of a program's name.
+    if !program.starts_with(name) {
+        return None;
+    }
+    let kib: u64 = (status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?)
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()?;
+    Some(kib * 1024)
 }
 
 /// Runs `f` on a thread of its own and waits at most `limit` for it. A
@@ -136,4 +165,27 @@ pub fn within<T: Send + 'static>(limit: Duration, what: &str, f: impl FnOnce() -
         Ok(Err(panic)) => std::panic::resume_unwind(panic),
         Err(_) => panic!("{what}: still running after {:.0} s", limit.as_secs_f64()),
     }
+}
+
+#[test]
+fn the_peak_memory_read_is_the_childs_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |steps: &str| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_frictionmap"));
+        command
+            .args(["gen", "--lanes", "10", "--steps", steps, "--out"])
+            .arg(dir.path().join(format!("{steps}.json")));
+        run_bounded(command, Duration::from_secs(120))
+    };
+    // This test's own process is far larger than the small command.
+    let _ballast = vec![1u8; 256 << 20];
+    let small = run("10");
+    let big = run("300000");
+    assert_eq!((small.code, big.code), (Some(0), Some(0)), "{}", big.describe());
+    assert!(small.peak_rss_bytes < 64 << 20, "{}", small.describe());
+    assert!(
+        big.peak_rss_bytes > small.peak_rss_bytes + (64 << 20),
+        "{}",
+        big.describe()
+    );
 }
