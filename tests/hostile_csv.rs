@@ -592,6 +592,7 @@ fn the_command_line_refuses_or_reports_every_file_in_time_and_memory() {
     };
     assert_eq!(run(&["list".as_ref()]).code, Some(0));
     let mut peak = (0, String::new());
+    let mut slowest = (Duration::ZERO, String::new());
     for file in all_files(dir.path()) {
         for into in [None, Some(MAP)] {
             let before = files_in(db.parent().unwrap());
@@ -606,8 +607,12 @@ fn the_command_line_refuses_or_reports_every_file_in_time_and_memory() {
             assert!(!out.stderr.contains("panicked"), "{name}");
             assert!(!has_raw_control(&out.stdout) && !has_raw_control(&out.stderr), "{name}");
             assert!(out.peak_rss_bytes < MEMORY_LIMIT_BYTES, "{name}");
+            let first_line = || name.lines().next().unwrap_or_default().to_owned();
             if out.peak_rss_bytes > peak.0 {
-                peak = (out.peak_rss_bytes, name.lines().next().unwrap_or_default().to_owned());
+                peak = (out.peak_rss_bytes, first_line());
+            }
+            if out.elapsed > slowest.0 {
+                slowest = (out.elapsed, first_line());
             }
             let text = match file.outcome {
                 Refused => {
@@ -634,6 +639,7 @@ fn the_command_line_refuses_or_reports_every_file_in_time_and_memory() {
         }
     }
     println!("highest peak memory: {} MiB, {}", peak.0 >> 20, peak.1);
+    println!("slowest: {:.2} s, {}", slowest.0.as_secs_f64(), slowest.1);
 }
 
 /// Whether some label on screen contains every one of `words`.
