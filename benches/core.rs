@@ -12,9 +12,10 @@ use common::{median_p95, verdict};
 use frictionmap::document::{Document, Snapshot};
 use frictionmap::edit::Edit;
 use frictionmap::mapfile::{parse_map, to_json};
-use frictionmap::model::Map;
+use frictionmap::model::{Attr, Map};
 use frictionmap::ranking_csv::ranking_csv;
 use frictionmap::scoring::{ScoreCache, rank};
+use frictionmap::steps_csv::{import_new, import_update, parse, steps_csv, update_edit};
 use frictionmap::store::{MapId, SaveCache, Store};
 use frictionmap::synth::{GenParams, generate};
 
@@ -84,6 +85,9 @@ fn main() {
     }
     if wanted("csv") {
         csv_export();
+    }
+    if wanted("steps csv") {
+        steps_csv_import();
     }
 }
 
@@ -291,4 +295,80 @@ fn csv_export() {
         time(3, 30, || ranking_csv(&ranking, true)),
         50.0,
     );
+}
+
+/// A generated map whose steps have names of their own: generated names
+/// repeat within a lane, and the steps CSV rejects a lane and step named
+/// twice.
+fn map_for_csv(lanes: usize, steps: usize, edges: usize) -> Map {
+    let mut map = map(lanes, steps, edges);
+    map.steps
+        .for_each_mut(|i, step| step.name = format!("{} {i}", step.name));
+    map
+}
+
+/// The steps of a generated map as a spreadsheet user writes them: lane,
+/// step and the four values. (The export's fifteen columns take about 97
+/// bytes a row, so a million rows would pass the 50 MB limit.)
+fn four_columns(lanes: usize, steps: usize) -> Vec<u8> {
+    let map = map(lanes, steps, 0);
+    let mut out = String::from("lane,step,volume_per_month,handle_minutes,rework_rate,approval_delay_hours\n");
+    for (i, step) in map.steps.iter().enumerate() {
+        let [volume, minutes, rework, delay] = Attr::ALL.map(|a| step.value(a));
+        out.push_str(&format!(
+            "Lane {},Step {i},{volume},{minutes},{rework},{delay}\n",
+            step.lane
+        ));
+    }
+    out.into_bytes()
+}
+
+/// The steps CSV read as a new map, and as an update of the map it came from.
+fn steps_csv_import() {
+    let big = four_columns(100, 1_000_000);
+    let label = format!(
+        "steps csv import: 1,000,000 rows, new map ({:.0} MB)",
+        big.len() as f64 / 1e6
+    );
+    report(
+        &label,
+        time(1, 5, || import_new(&big, "bench.csv", "Bench").expect("imports")),
+        10_000.0,
+    );
+    inform(
+        "  of which reading the rows",
+        time(1, 5, || parse(&big, "bench.csv").expect("reads")),
+    );
+    drop(big);
+
+    let stored = map_for_csv(40, 20_000, 25_000);
+    let own = steps_csv(&stored, true);
+    report(
+        "steps csv update: 20,000-step map from its own CSV",
+        time(2, 20, || import_update(&own, "bench.csv", &stored).expect("updates")),
+        200.0,
+    );
+    // Every row changes its step: the update, and the one edit the window
+    // applies for it (with its undo entry and rescoring).
+    let mut changed = stored.clone();
+    changed.steps.for_each_mut(|_, step| step.volume_per_month += 1.0);
+    let changed = steps_csv(&changed, true);
+    let (after, report_) = import_update(&changed, "bench.csv", &stored).expect("updates");
+    assert_eq!(report_.changed.count, 20_000);
+    inform(
+        "  every row changing its step",
+        time(2, 20, || {
+            import_update(&changed, "bench.csv", &stored).expect("updates")
+        }),
+    );
+    let times = (0..5)
+        .map(|_| {
+            let mut doc = Document::new(MapId(1), stored.clone());
+            let edit = update_edit(&stored, &after);
+            let start = Instant::now();
+            doc.apply(edit, None).expect("the update's edit applies");
+            start.elapsed()
+        })
+        .collect();
+    inform("  … then Document::apply of its edit (the window)", times);
 }

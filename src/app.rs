@@ -1105,6 +1105,14 @@ impl Workspace {
                         "The map changed while the file was read; nothing was updated. Import it again.".into(),
                     );
                 }
+                if after == before {
+                    let mut report = vec![format!(
+                        "“{}” already matches {shown}: nothing was changed.",
+                        before.name
+                    )];
+                    report.extend(lines);
+                    return Ok(Some(report));
+                }
                 // One undo step for the whole file.
                 self.apply(crate::steps_csv::update_edit(&before, &after), None);
                 let mut report = vec![format!("Updated “{}” from {shown} (Ctrl+Z undoes it).", before.name)];

@@ -8,6 +8,7 @@ use crate::cli::{BpmnCommand, StepsCommand, UsageError, load_map, open_store, op
 use crate::mapfile::read_map_file;
 use crate::model::Map;
 use crate::store::{MapId, Store};
+use crate::validate::escape_controls;
 
 /// A map named on the command line: an existing file is read as a JSON map
 /// file; anything else is a stored map's name, or else its numeric id.
@@ -82,10 +83,11 @@ fn store_new(db: Option<PathBuf>, map: &mut Map, file: &Path) -> anyhow::Result<
     let wanted = map.name.clone();
     map.name = store.free_name(&wanted)?;
     store.create(map)?;
+    let file = escape_controls(&file.display().to_string()).into_owned();
     if map.name == wanted {
-        say!("Imported map {:?} from {}", map.name, file.display());
+        say!("Imported map {:?} from {file}", map.name);
     } else {
-        say!("Imported {} as {:?} ({:?} was taken)", file.display(), map.name, wanted);
+        say!("Imported {file} as {:?} ({:?} was taken)", map.name, wanted);
     }
     Ok(())
 }
@@ -104,19 +106,33 @@ pub fn steps_command(db: Option<PathBuf>, command: StepsCommand) -> anyhow::Resu
             name,
             dry_run,
         } => {
-            let source_name = file.display().to_string();
-            let bytes =
-                std::fs::read(&file).map_err(|e| UsageError(format!("{source_name}: cannot read the file: {e}")))?;
+            if let Some(name) = &name {
+                crate::validate::check_name(name).map_err(|m| UsageError(format!("--name: {m}")))?;
+            }
+            let shown = escape_controls(&file.display().to_string()).into_owned();
+            // The whole file is read and checked before the database is
+            // opened: a refused file never touches it.
+            let usage = |e: crate::steps_csv::StepsCsvError| UsageError(e.to_string());
+            let bytes = crate::steps_csv::read_file(&file).map_err(usage)?;
+            let rows = crate::steps_csv::parse(&bytes, &shown).map_err(usage)?;
+            drop(bytes);
             let report = match into {
+                Some(spec) if dry_run => {
+                    // Only reads, so it works beside an open window.
+                    let store = open_store(db)?;
+                    let before = load_map(&store, find_stored(&store, &spec)?)?;
+                    rows.update(&before).map_err(usage)?.1
+                }
                 Some(spec) => {
                     let (_lock, mut store) = open_store_to_write(db)?;
                     let id = find_stored(&store, &spec)?;
                     let before = load_map(&store, id)?;
-                    let (after, report) = crate::steps_csv::import_update(&bytes, &source_name, &before)
-                        .map_err(|e| UsageError(e.to_string()))?;
-                    if !dry_run {
+                    let (after, report) = rows.update(&before).map_err(usage)?;
+                    if report.changes_nothing() {
+                        say!("Map {:?} already matches {shown}; nothing was written.", before.name);
+                    } else {
                         store.save(id, &after)?;
-                        say!("Updated map {:?} from {}", after.name, file.display());
+                        say!("Updated map {:?} from {shown}", after.name);
                     }
                     report
                 }
@@ -125,9 +141,7 @@ pub fn steps_command(db: Option<PathBuf>, command: StepsCommand) -> anyhow::Resu
                         .file_stem()
                         .map(|s| s.to_string_lossy().into_owned())
                         .unwrap_or_default();
-                    let wanted = name.unwrap_or(stem);
-                    let (mut map, report) = crate::steps_csv::import_new(&bytes, &source_name, &wanted)
-                        .map_err(|e| UsageError(e.to_string()))?;
+                    let (mut map, report) = rows.into_new_map(name.as_deref().unwrap_or(&stem)).map_err(usage)?;
                     if !dry_run {
                         store_new(db, &mut map, &file)?;
                     }

@@ -2,7 +2,7 @@
 //! mutates a map, and it returns the inverse edit, which is what undo runs.
 //! UI code never changes a map directly; it produces edits.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::{Edge, Lane, Map, Rates, Step, Steps};
 
@@ -152,11 +152,12 @@ fn check(map: &Map, edit: &Edit) -> Result<(), EditError> {
             .map_or(Ok(()), |id| Err(EditError::NoStep(id.clone()))),
         Edit::UpdateSteps(steps) => {
             let mut seen = HashSet::new();
-            for step in steps {
+            let index = step_indices(map, steps);
+            for (step, index) in steps.iter().zip(index) {
                 if !seen.insert(step.id.as_str()) {
                     return Err(EditError::DuplicateId(step.id.clone()));
                 }
-                if map.step(&step.id).is_none() {
+                if index.is_none() {
                     return Err(EditError::NoStep(step.id.clone()));
                 }
                 if map.lane(&step.lane).is_none() {
@@ -284,12 +285,9 @@ fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
             Edit::InsertSteps { steps, edges }
         }
         Edit::UpdateSteps(steps) => {
-            let old = steps
-                .into_iter()
-                .map(|step| {
-                    let index = map.step_index(&step.id).unwrap_or(0);
-                    map.steps.replace(index, step)
-                })
+            let index = step_indices(map, &steps);
+            let old = (steps.into_iter().zip(index))
+                .map(|(step, index)| map.steps.replace(index.unwrap_or(0), step))
                 .collect();
             Edit::UpdateSteps(old)
         }
@@ -310,6 +308,21 @@ fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
             Edit::Batch(inverses)
         }
     }
+}
+
+/// Where each of `steps` is in the map, found by id: a scan for an edit of
+/// a few steps (the usual one, where building a table would cost more),
+/// and one table for an edit of many, such as an update from a steps CSV,
+/// where a scan per step made the edit quadratic.
+fn step_indices(map: &Map, steps: &[Step]) -> Vec<Option<usize>> {
+    const SCANNED: usize = 8;
+    if steps.len() <= SCANNED {
+        return steps.iter().map(|s| map.step_index(&s.id)).collect();
+    }
+    let index: HashMap<&str, usize> = (map.steps.iter().enumerate())
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    steps.iter().map(|s| index.get(s.id.as_str()).copied()).collect()
 }
 
 /// Removes the steps and every edge touching them, remembering where each was.

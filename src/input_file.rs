@@ -65,7 +65,8 @@ impl InputFile {
     /// bytes. A named pipe is never opened for reading (which would block
     /// until some other program writes to it).
     pub fn open(path: &Path, limit: u64) -> Result<Self, FileError> {
-        let name = path.display().to_string();
+        // A name with an escape code in it must not reach the terminal raw.
+        let name = crate::validate::escape_controls(&path.display().to_string()).into_owned();
         let io = |error| FileError::Io {
             name: name.clone(),
             error,

@@ -137,6 +137,39 @@ fn is_noncharacter(c: char) -> bool {
     (0xFDD0..=0xFDEF).contains(&c) || c & 0xFFFE == 0xFFFE
 }
 
+/// Whether `c` must not reach a terminal or a name as it is: a control
+/// character (tab and line ends included) or a noncharacter.
+fn is_unprintable(c: char) -> bool {
+    c.is_control() || is_noncharacter(c)
+}
+
+/// `text` with each control character and noncharacter written as an
+/// escape such as `\u{1b}`, for a message that repeats what a user gave (a
+/// file's name): an escape code in it must not reach the terminal.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if is_unprintable(c) {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
+/// `text` made into a name: control characters and noncharacters dropped,
+/// spaces trimmed, and cut to [`MAX_NAME_CHARS`]. Empty when nothing is left.
+pub fn clean_name(text: &str) -> String {
+    let kept: String = text.chars().filter(|&c| !is_unprintable(c)).collect();
+    let cut: String = kept.trim().chars().take(MAX_NAME_CHARS).collect();
+    cut.trim_end().to_owned()
+}
+
 /// Checks text is at most `max` characters long.
 pub fn check_max_chars(text: &str, max: usize) -> Result<(), String> {
     let chars = text.chars().count();
@@ -456,5 +489,37 @@ fn first_use<'a>(seen: &mut HashMap<&'a str, usize>, id: &'a str, index: usize, 
             slot.insert(index);
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_show_what_names_may_not_hold() {
+        assert_eq!(escape_controls("plain é 🙂"), "plain é 🙂");
+        assert_eq!(
+            escape_controls("a\u{1b}[31m\tb\u{fffe}"),
+            "a\\u{1b}[31m\\u{9}b\\u{fffe}"
+        );
+        assert!(check_name(&clean_name("a\u{1b}[31m\u{0}\u{ffff} b ")).is_ok());
+        assert_eq!(clean_name(" a\u{1b}[31m\u{0}\u{ffff} b "), "a[31m b");
+        assert_eq!(clean_name(&"x".repeat(300)).len(), MAX_NAME_CHARS);
+        assert_eq!(clean_name(&format!("{} y", "x".repeat(199))), "x".repeat(199));
+        assert_eq!(clean_name("\u{7}\u{7}"), "");
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_shown_short() {
+        assert_eq!(
+            check_number(1e308, 0.0, 1e9).unwrap_err(),
+            "1e308 is above the maximum 1000000000"
+        );
+        assert_eq!(check_number(-5.0, 0.0, 1e9).unwrap_err(), "-5 is below the minimum 0");
+        assert_eq!(
+            check_number(1.5, 0.0, 0.95).unwrap_err(),
+            "1.5 is above the maximum 0.95"
+        );
     }
 }

@@ -5,14 +5,17 @@
 mod common;
 
 mod backups;
+mod child_process;
 mod cli;
 mod crash_kill;
 mod edit_undo;
 mod exports;
 mod fuzz_import;
+mod fuzz_steps_csv;
 #[path = "gen.rs"]
 mod generator;
 mod hostile;
+mod hostile_csv;
 mod hostile_db;
 mod interchange_bpmn;
 mod interchange_pictures;

@@ -144,7 +144,7 @@ fn run(purpose: FilePurpose, path: &Path, before: Option<Map>, progress: &Progre
             })
         }
         FilePurpose::ImportStepsCsv => {
-            let (bytes, name) = read(path, crate::steps_csv::MAX_CSV_BYTES as u64, progress)?;
+            let (bytes, name) = read(path, crate::steps_csv::MAX_CSV_BYTES, progress)?;
             let (map, report) = crate::steps_csv::import_new(&bytes, &name, &stem).map_err(|e| e.to_string())?;
             Ok(Imported::NewMap {
                 map: Box::new(map),
@@ -153,7 +153,7 @@ fn run(purpose: FilePurpose, path: &Path, before: Option<Map>, progress: &Progre
         }
         FilePurpose::UpdateStepsCsv => {
             let before = before.ok_or("There is no open map to update.")?;
-            let (bytes, name) = read(path, crate::steps_csv::MAX_CSV_BYTES as u64, progress)?;
+            let (bytes, name) = read(path, crate::steps_csv::MAX_CSV_BYTES, progress)?;
             let (after, report) = crate::steps_csv::import_update(&bytes, &name, &before).map_err(|e| e.to_string())?;
             Ok(Imported::Update {
                 before: Box::new(before),
