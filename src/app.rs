@@ -34,6 +34,7 @@ use crate::ui::ranking::ranking_ui;
 use crate::ui::recovery::{RecoveryChoice, StartupProblem, startup_problem_ui};
 use crate::ui::repair::repair_ui;
 use crate::ui::shortcuts::{handle_shortcuts, shortcuts_window};
+use crate::ui::step_grid::{StepGridState, step_grid_ui};
 use crate::ui::top_bar::{SaveIndicator, TopBarState, top_bar_ui};
 use crate::ui::workshop::{WORKSHOP_ZOOM, Workshop, what_if_ui, workshop_bar_ui, workshop_ranking_ui};
 
@@ -230,6 +231,13 @@ impl eframe::App for FrictionApp {
     }
 }
 
+/// What the middle of the window shows: the canvas, or the steps table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CentralTab {
+    Map,
+    Steps,
+}
+
 /// What the right-hand panel shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RightTab {
@@ -249,6 +257,8 @@ pub struct Workspace {
     doc: Document,
     pub view: CanvasView,
     pub right_tab: RightTab,
+    pub central_tab: CentralTab,
+    step_grid: StepGridState,
     plan_view: PlanView,
     /// Set while workshop mode is on.
     pub workshop: Option<Workshop>,
@@ -320,6 +330,8 @@ impl Workspace {
             doc,
             view: CanvasView::default(),
             right_tab: RightTab::Inspector,
+            central_tab: CentralTab::Map,
+            step_grid: StepGridState::default(),
             plan_view: PlanView::default(),
             workshop: None,
             before_workshop: (1.0, false),
@@ -492,6 +504,20 @@ impl Workspace {
                 )
             });
         let canvas_bg = theme::Palette::for_visuals(ui.visuals()).canvas_bg;
+        egui::Panel::top("central-tabs").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut self.central_tab, CentralTab::Map, "Canvas");
+                ui.selectable_value(&mut self.central_tab, CentralTab::Steps, "Steps table");
+            });
+        });
+        if self.central_tab == CentralTab::Steps {
+            // The canvas is not shown, so the map keys have nowhere to act.
+            self.view.has_keyboard = false;
+            egui::CentralPanel::default().show(ui, |ui| {
+                step_grid_ui(ui, &self.doc, &self.view.selection, &mut self.step_grid, actions);
+            });
+            return;
+        }
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(canvas_bg))
             .show(ui, |ui| {
@@ -633,6 +659,10 @@ impl Workspace {
             }
             Action::ShowShortcuts => self.show_shortcuts = true,
             Action::ShowGuide => self.show_guide = true,
+            Action::SelectStep(id) => {
+                self.view.selection = Selection::only_step(&id);
+                self.right_tab = RightTab::Inspector;
+            }
             Action::PickLane(lane_id) => self.pick_lane(lane_id, false),
             Action::ConfirmPickLane(lane_id) => self.pick_lane(lane_id, true),
             Action::ShowPlan => self.right_tab = RightTab::Plan,
@@ -1177,8 +1207,14 @@ impl Workspace {
             None,
         );
         self.view.selection = Selection::only_step(&id);
-        self.view.reveal_step(&self.doc, &id);
-        self.view.start_rename(RenameTarget::Step(id), name);
+        match self.central_tab {
+            CentralTab::Map => {
+                self.view.reveal_step(&self.doc, &id);
+                self.view.start_rename(RenameTarget::Step(id), name);
+            }
+            // In the steps table the new row's name field takes the keyboard.
+            CentralTab::Steps => self.step_grid.focus_name_of = Some(id),
+        }
     }
 
     fn delete_selection(&mut self) {
@@ -1355,6 +1391,7 @@ fn allowed_in_repair(action: &Action) -> bool {
         | Action::SetDarkMode(_)
         | Action::ShowShortcuts
         | Action::ShowGuide
+        | Action::SelectStep(_)
         | Action::ShowPlan
         | Action::RepairStructure
         | Action::ShowProblem(_) => true,

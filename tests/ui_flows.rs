@@ -199,3 +199,57 @@ fn the_guide_opens_on_the_first_run_and_from_help_with_the_maps_own_numbers() {
     harness.run();
     harness.get_by_label("How Friction Map works");
 }
+
+#[test]
+fn the_steps_table_edits_values_in_place_and_tab_moves_along_the_row() {
+    // See issue: entering 14 steps through the inspector took hundreds of clicks.
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    harness.get_by_label("Steps table").click();
+    harness.run();
+    let first = ws(&harness).document().map().steps[0].clone();
+    // Into a value, then Tab to its low and high estimates: what is typed
+    // replaces each field's number.
+    harness.get_by_label("Step 1 handle_minutes value").click();
+    harness.run();
+    harness.get_by_label("Step 1 handle_minutes value").type_text("4");
+    harness.key_press(Key::Tab);
+    harness.run();
+    harness.get_by_label("Step 1 handle_minutes low").type_text("3");
+    harness.key_press(Key::Tab);
+    harness.run();
+    harness.get_by_label("Step 1 handle_minutes high").type_text("6");
+    harness.key_press(Key::Tab);
+    harness.run();
+    let step = ws(&harness).document().map().step(&first.id).unwrap().clone();
+    assert_eq!(step.handle_minutes, 4.0);
+    assert_eq!(step.low.get(frictionmap::model::Attr::HandleMinutes), Some(3.0));
+    assert_eq!(step.high.get(frictionmap::model::Attr::HandleMinutes), Some(6.0));
+    // A low estimate above the value is refused, as in the inspector.
+    harness.get_by_label("Step 1 volume_per_month low").click();
+    harness.run();
+    harness.get_by_label("Step 1 volume_per_month low").type_text("999999");
+    harness.run();
+    assert_eq!(ws(&harness).document().map().step(&first.id).unwrap().low, step.low);
+
+    // "+ Add a step" adds a row whose name takes the keyboard.
+    let steps = ws(&harness).document().map().steps.len();
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.get_by_label("+ Add a step").click();
+    // The table scrolls to the new row.
+    harness.run_steps(12);
+    assert_eq!(ws(&harness).document().map().steps.len(), steps + 1);
+    let label = format!("Step {} name", steps + 1);
+    assert!(
+        harness.get_by_label(&label).is_focused(),
+        "the new row's name has the keyboard"
+    );
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label(&label).type_text("Check duplicates");
+    harness.run();
+    assert_eq!(
+        ws(&harness).document().map().steps.last().unwrap().name,
+        "Check duplicates"
+    );
+}

@@ -14,6 +14,8 @@ pub struct NumberField<'a> {
     scale: f64,
     optional: bool,
     width: f32,
+    /// Show a bad value's message on hover, not below the field (tables).
+    compact: bool,
 }
 
 #[derive(Clone, Default)]
@@ -31,6 +33,7 @@ impl<'a> NumberField<'a> {
             scale: 1.0,
             optional: false,
             width: 96.0,
+            compact: false,
         }
     }
 
@@ -50,6 +53,13 @@ impl<'a> NumberField<'a> {
 
     pub fn width(mut self, width: f32) -> Self {
         self.width = width;
+        self
+    }
+
+    /// Says what is wrong with a bad value when the pointer is on the field,
+    /// so a row of fields keeps its height.
+    pub fn compact(mut self, compact: bool) -> Self {
+        self.compact = compact;
         self
     }
 
@@ -76,6 +86,9 @@ impl<'a> NumberField<'a> {
             edit = edit.text_color(theme::ERROR);
         }
         let resp = ui.add(edit);
+        if resp.gained_focus() {
+            select_all(ui.ctx(), text_id, &local.text);
+        }
         let label = self.label.to_owned();
         resp.widget_info(|| WidgetInfo::labeled(Role::TextInput, true, &label));
         if resp.changed() {
@@ -97,11 +110,32 @@ impl<'a> NumberField<'a> {
                 Err(why) => local.error = Some(why),
             }
         }
-        if let Some(error) = &local.error {
-            ui.colored_label(theme::ERROR, error);
-        }
+        show_error(ui, &resp, local.error.as_deref(), self.compact);
         ui.data_mut(|d| d.insert_temp(self.id, local));
         result
+    }
+}
+
+/// Selects the whole text of a field that just took the keyboard, so what is
+/// typed replaces the number (as in a spreadsheet) instead of adding to it.
+fn select_all(ctx: &egui::Context, text_id: Id, text: &str) {
+    if let Some(mut state) = egui::text_edit::TextEditState::load(ctx, text_id) {
+        state
+            .cursor
+            .set_char_range(Some(egui::text::CCursorRange::select_all_str(text)));
+        state.store(ctx, text_id);
+    }
+}
+
+/// A field's message: below it, or (`compact`) when the pointer is on it.
+fn show_error(ui: &mut egui::Ui, field: &egui::Response, error: Option<&str>, compact: bool) {
+    let Some(error) = error else { return };
+    if compact {
+        field
+            .clone()
+            .on_hover_text(egui::RichText::new(error).color(theme::ERROR));
+    } else {
+        ui.add(egui::Label::new(egui::RichText::new(error).color(theme::ERROR)).wrap());
     }
 }
 
@@ -113,6 +147,29 @@ pub fn text_field(
     label: &str,
     value: &str,
     multiline: bool,
+    check: impl Fn(&str) -> Result<(), String>,
+) -> Option<String> {
+    checked_text(ui, id, label, value, multiline, false, check)
+}
+
+/// A one-line [`text_field`] that says what is wrong on hover, for tables.
+pub fn compact_text_field(
+    ui: &mut egui::Ui,
+    id: Id,
+    label: &str,
+    value: &str,
+    check: impl Fn(&str) -> Result<(), String>,
+) -> Option<String> {
+    checked_text(ui, id, label, value, false, true, check)
+}
+
+fn checked_text(
+    ui: &mut egui::Ui,
+    id: Id,
+    label: &str,
+    value: &str,
+    multiline: bool,
+    compact: bool,
     check: impl Fn(&str) -> Result<(), String>,
 ) -> Option<String> {
     let text_id = id.with("text");
@@ -145,9 +202,7 @@ pub fn text_field(
             Err(why) => local.error = Some(why),
         }
     }
-    if let Some(error) = &local.error {
-        ui.colored_label(theme::ERROR, error);
-    }
+    show_error(ui, &resp, local.error.as_deref(), compact);
     ui.data_mut(|d| d.insert_temp(id, local));
     result
 }

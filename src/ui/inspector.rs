@@ -13,7 +13,7 @@ use crate::theme;
 use crate::ui::Action;
 use crate::ui::canvas::Selection;
 use crate::ui::fields::{NumberField, text_field};
-use crate::ui::step_fields::{Number, Part, attr_field, attr_label};
+use crate::ui::step_fields::{FieldLook, Number, Part, attr_field, attr_label};
 use crate::validate;
 
 pub fn inspector_ui(
@@ -170,7 +170,13 @@ fn attribute_row(ui: &mut egui::Ui, id: Id, step: &Step, attr: Attr, actions: &m
             Part::Value => (label.to_owned(), 80.0),
             other => (format!("{label} {}", other.key()), 64.0),
         };
-        ui.vertical(|ui| attr_field(ui, id, &field_label, step, Number { attr, part }, width, actions));
+        let look = FieldLook {
+            id,
+            label: &field_label,
+            width,
+            compact: false,
+        };
+        ui.vertical(|ui| attr_field(ui, look, step, Number { attr, part }, actions));
     }
     ui.end_row();
 }

@@ -14,6 +14,7 @@ pub mod recovery;
 pub mod repair;
 pub mod shortcuts;
 pub mod step_fields;
+pub mod step_grid;
 pub mod top_bar;
 pub mod workshop;
 
@@ -98,6 +99,8 @@ pub enum Action {
     ZoomToSelection,
     /// Open Help ▸ How it works.
     ShowGuide,
+    /// Select this step (from the steps table).
+    SelectStep(String),
     RevealNext,
     RevealEnd,
     /// Ask for a file for an import or export (pictures, BPMN, steps CSV).

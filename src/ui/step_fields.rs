@@ -87,18 +87,32 @@ pub struct Number {
     pub part: Part,
 }
 
-/// The field of one number of `step`, `width` points wide; `label` names
-/// it for screen readers and tests. Pushes the edit when the user typed a
-/// valid number (typing into the same field merges into one undo step).
+/// Where and how a number's field is shown.
+pub struct FieldLook<'a> {
+    /// The id the field's own is made from.
+    pub id: Id,
+    /// Names the field for screen readers and tests.
+    pub label: &'a str,
+    pub width: f32,
+    /// Say what is wrong on hover rather than below (tables).
+    pub compact: bool,
+}
+
+/// The field of one number of `step`. Pushes the edit when the user typed
+/// a valid number (typing into the same field merges into one undo step).
 pub fn attr_field(
     ui: &mut egui::Ui,
-    id: Id,
-    label: &str,
+    look: FieldLook<'_>,
     step: &Step,
     Number { attr, part }: Number,
-    width: f32,
     actions: &mut Vec<Action>,
 ) {
+    let FieldLook {
+        id,
+        label,
+        width,
+        compact,
+    } = look;
     let scale = display_scale(attr);
     let field_id = id.with((attr.key(), part.key()));
     let field = match part {
@@ -106,7 +120,8 @@ pub fn attr_field(
         Part::Low => NumberField::optional(field_id, label, step.low.get(attr)),
         Part::High => NumberField::optional(field_id, label, step.high.get(attr)),
     };
-    let Some(new) = field.scale(scale).width(width).show(ui, |v| check(step, attr, part, v)) else {
+    let field = field.scale(scale).width(width).compact(compact);
+    let Some(new) = field.show(ui, |v| check(step, attr, part, v)) else {
         return;
     };
     let mut s = step.clone();
