@@ -243,3 +243,56 @@ fn cli_render_and_chart_write_svg_and_png() {
         .code(2);
     cmd().arg("render").arg(&sample).assert().failure();
 }
+
+// ---------------------------------------------------------------------------
+// Hostile sizes. Each bound is generous (a debug build, a shared machine):
+// it catches work that grows with the square of the map, not a slow second.
+// Timings worth quoting come from `cargo bench --bench core -- picture`.
+
+use std::sync::{Arc, OnceLock, mpsc};
+use std::time::Duration;
+
+use frictionmap::synth::{GenParams, generate};
+
+/// Runs `work` on a thread of its own and fails the test when it has not
+/// finished within `limit`, without waiting for it.
+fn within<T: Send + 'static>(limit: Duration, what: &str, work: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(work());
+    });
+    match rx.recv_timeout(limit) {
+        Ok(value) => value,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what} took more than {limit:?}"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{what} panicked"),
+    }
+}
+
+/// The benches' 100,000-step map (40 lanes, 125,000 edges), made once.
+fn map_100k() -> Arc<Map> {
+    static MAP: OnceLock<Arc<Map>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        Arc::new(generate(&GenParams {
+            lanes: 40,
+            steps: 100_000,
+            edges: 125_000,
+            seed: 2024,
+        }))
+    })
+    .clone()
+}
+
+// A linear search for each edge's steps made the SVG of this map take 104 s.
+#[test]
+fn the_svg_of_100000_steps_is_built_in_linear_time() {
+    let map = map_100k();
+    let svg = within(Duration::from_secs(60), "map_svg of 100,000 steps", move || {
+        map_svg(&map, &rank(&map))
+    });
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let cards = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "rect" && n.attribute("rx") == Some("8"))
+        .count();
+    assert_eq!(cards, 100_000);
+}

@@ -2,6 +2,7 @@
 //! every lane band with its friction, every step card coloured by friction,
 //! and every edge. Drawn from the canvas's own layout, in the light look.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use emath::{Pos2, Rect, vec2};
@@ -10,7 +11,7 @@ use super::text::{self, Weight};
 use super::{SvgDoc, hex, num};
 use crate::model::Map;
 use crate::money::{money, money_short, percent, thousands, trim_number};
-use crate::scoring::{Ranking, score_step};
+use crate::scoring::{LaneScore, Ranking, score_step};
 use crate::theme::{CONNECTOR_R, heat_rgb, heat_stops, print};
 use crate::ui::canvas::layout::{Layout, edge_curve};
 
@@ -38,7 +39,9 @@ pub fn map_svg(map: &Map, ranking: &Ranking) -> String {
 
     header(&mut doc, map, ranking, width, max_friction);
 
-    // Lane bands.
+    // Lane bands. Scores are looked up by lane id through a map: a search
+    // of the ranking per lane grows with the square of the lanes.
+    let scores: HashMap<&str, &LaneScore> = ranking.lanes.iter().map(|l| (l.lane_id.as_str(), l)).collect();
     for (i, (lane, band)) in map.lanes.iter().zip(&layout.bands).enumerate() {
         let rect = band.rect.translate(shift);
         let header = band.header.translate(shift);
@@ -54,7 +57,9 @@ pub fn map_svg(map: &Map, ranking: &Ranking) -> String {
             y += text::line_height(17.0);
         }
         y += 4.0;
-        let Some(score) = ranking.lane(&lane.id) else { continue };
+        let Some(score) = scores.get(lane.id.as_str()) else {
+            continue;
+        };
         let figure = format!("{} / month", money(score.monthly_friction, &map.currency));
         doc.text(
             x,
@@ -89,11 +94,11 @@ pub fn map_svg(map: &Map, ranking: &Ranking) -> String {
         }
     }
 
-    // Edges under the cards.
-    for (edge, ends) in map.edges.iter().zip(&layout.edge_ends) {
-        let Some((a, b)) = *ends else { continue };
+    // Edges under the cards. The layout has found each edge's steps by
+    // index already; `Map::is_handoff` would search the steps by id again.
+    for &(a, b) in layout.edge_ends.iter().flatten() {
         let curve = edge_curve(layout.cards[a].translate(shift), layout.cards[b].translate(shift));
-        arrow(&mut doc, curve, map.is_handoff(edge));
+        arrow(&mut doc, curve, map.steps[a].lane != map.steps[b].lane);
     }
 
     // Cards.
