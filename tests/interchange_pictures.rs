@@ -296,3 +296,50 @@ fn the_svg_of_100000_steps_is_built_in_linear_time() {
         .count();
     assert_eq!(cards, 100_000);
 }
+
+/// Every text a picture draws, and its title, with its length in characters.
+fn texts_of(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+    doc.descendants()
+        .filter(|n| matches!(n.tag_name().name(), "text" | "title"))
+        .map(|n| n.text().unwrap_or_default().to_owned())
+        .collect()
+}
+
+// A 100,000-character currency made the PNG take over 30 s: it was drawn,
+// whole, on every card.
+#[test]
+fn every_text_is_cut_to_200_characters_however_long_the_input() {
+    let mut map = sample();
+    map.currency = "€".repeat(100_000);
+    map.name = "N".repeat(100_000);
+    map.lanes[0].name = "word ".repeat(20_000);
+    map.lanes[0].owner = "o".repeat(100_000);
+    map.steps.get_mut(0).unwrap().name = "\u{301}".repeat(100_000);
+    let map = Arc::new(map);
+    let shared = map.clone();
+    let (svg, chart) = within(
+        Duration::from_secs(20),
+        "SVGs with 100,000-character texts",
+        move || {
+            let ranking = rank(&shared);
+            (map_svg(&shared, &ranking), chart_svg(&shared.name, &ranking))
+        },
+    );
+    for svg in [&svg, &chart] {
+        for text in texts_of(svg) {
+            let chars = text.chars().count();
+            assert!(
+                chars <= 200,
+                "a text of {chars} characters: {}…",
+                text.chars().take(40).collect::<String>()
+            );
+        }
+    }
+    let png = within(
+        Duration::from_secs(60),
+        "a PNG with 100,000-character texts",
+        move || svg_to_png(&map_svg(&map, &rank(&map)), 1.0),
+    );
+    assert!(png.is_ok());
+}

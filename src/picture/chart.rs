@@ -2,8 +2,8 @@
 //! per lane in rank order, with each lane's monthly friction and share, the
 //! same data as the ranking panel's chart (`ui::ranking::chart_series`).
 
-use super::text::{self, Weight};
-use super::{SvgDoc, hex, num};
+use super::text;
+use super::{Anchor, Font, SvgDoc, hex, num};
 use crate::money::{money, money_short, percent};
 use crate::scoring::{Component, Ranking};
 use crate::theme::{component_rgb, print};
@@ -20,23 +20,25 @@ pub fn chart_svg(map_name: &str, ranking: &Ranking) -> String {
     let width = 2.0 * MARGIN + LABEL_W + BAR_W + VALUE_W;
     let rows = ranking.lanes.len().max(1) as f32;
     let height = TOP + rows * ROW_H + 44.0;
-    let title = format!("Ranking: {map_name}");
+    let title = format!("Ranking: {}", text::head(map_name));
     let mut doc = SvgDoc::new(width, height, &title);
-    let cur = &ranking.currency;
+    // Long input costs no more than MAX_CHARS: every text built from it
+    // starts from its head.
+    let cur = text::head(&ranking.currency);
 
     doc.text(
         MARGIN,
         24.0,
-        &text::fit(&title, 24.0, Weight::Bold, width - 2.0 * MARGIN),
-        24.0,
-        Weight::Bold,
+        &title,
+        Font::bold(24.0),
         print::TEXT,
+        width - 2.0 * MARGIN,
     );
     let verdict = match (ranking.lanes.first(), ranking.clear_winner) {
-        (Some(top), true) => format!("Fix first: {} (clear winner)", top.lane),
+        (Some(top), true) => format!("Fix first: {} (clear winner)", text::head(&top.lane)),
         (Some(top), false) => format!(
             "Too close to call: {}'s low estimate does not beat the runner-up's high estimate",
-            top.lane
+            text::head(&top.lane)
         ),
         (None, _) => "The map has no lanes yet.".to_owned(),
     };
@@ -47,13 +49,14 @@ pub fn chart_svg(map_name: &str, ranking: &Ranking) -> String {
     doc.text(
         MARGIN,
         58.0,
-        &text::fit(&summary, 14.0, Weight::Regular, width - 2.0 * MARGIN),
-        14.0,
-        Weight::Regular,
+        &summary,
+        Font::regular(14.0),
         print::WEAK_TEXT,
+        width - 2.0 * MARGIN,
     );
 
     // Legend of the three components.
+    let legend = Font::regular(13.0);
     let mut x = MARGIN + LABEL_W;
     for component in Component::ALL {
         doc.rect(
@@ -62,8 +65,8 @@ pub fn chart_svg(map_name: &str, ranking: &Ranking) -> String {
             component_rgb(component),
             None,
         );
-        doc.text(x + 20.0, 87.0, component.name(), 13.0, Weight::Regular, print::TEXT);
-        x += 20.0 + text::width(component.name(), 13.0, Weight::Regular) + 24.0;
+        doc.text(x + 20.0, 87.0, component.name(), legend, print::TEXT, BAR_W / 3.0);
+        x += 20.0 + text::width(component.name(), legend.size, legend.weight) + 24.0;
     }
 
     let max = ranking.lanes.iter().map(|l| l.monthly_friction).fold(0.0, f64::max);
@@ -77,22 +80,27 @@ pub fn chart_svg(map_name: &str, ranking: &Ranking) -> String {
             gx,
             bottom + 6.0,
             &money_short(max * f64::from(q) / 4.0, cur),
-            12.0,
-            Weight::Regular,
+            Font::regular(12.0),
             print::WEAK_TEXT,
-            "middle",
+            BAR_W / 4.0 - 8.0,
+            Anchor::Middle,
         );
     }
+    let label_font = Font::bold(14.0);
+    let value_font = Font::regular(13.0);
     for (i, lane) in ranking.lanes.iter().enumerate() {
         let top = TOP + i as f32 * ROW_H;
-        let label = text::fit(
-            &format!("{}. {}", lane.rank, lane.lane),
-            14.0,
-            Weight::Bold,
+        let label = format!("{}. {}", lane.rank, text::head(&lane.lane));
+        let label_top = top + (ROW_H - text::line_height(label_font.size)) / 2.0;
+        doc.text_anchored(
+            bar_x - 12.0,
+            label_top,
+            &label,
+            label_font,
+            print::TEXT,
             LABEL_W - 16.0,
+            Anchor::End,
         );
-        let label_top = top + (ROW_H - text::line_height(14.0)) / 2.0;
-        doc.text_anchored(bar_x - 12.0, label_top, &label, 14.0, Weight::Bold, print::TEXT, "end");
         let mut x = bar_x;
         let bar_h = ROW_H - 12.0;
         for component in Component::ALL {
@@ -104,20 +112,27 @@ pub fn chart_svg(map_name: &str, ranking: &Ranking) -> String {
             let w = if max > 0.0 { (amount / max) as f32 * BAR_W } else { 0.0 };
             if w > 0.0 {
                 doc.raw(&format!(
-                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}: {}</title></rect>\n",
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>\n",
                     num(x),
                     num(top + 6.0),
                     num(w),
                     num(bar_h),
                     hex(component_rgb(component)),
-                    component.name(),
-                    super::escape(&money(amount, cur))
+                    super::escape(&text::shorten(&format!("{}: {}", component.name(), money(amount, cur))))
                 ));
             }
             x += w;
         }
         let value = format!("{} · {}", money(lane.monthly_friction, cur), percent(lane.share_pct));
-        doc.text(x + 8.0, label_top, &value, 13.0, Weight::Regular, print::TEXT);
+        let value_x = x + 8.0;
+        doc.text(
+            value_x,
+            label_top,
+            &value,
+            value_font,
+            print::TEXT,
+            width - MARGIN - value_x,
+        );
     }
     doc.finish()
 }

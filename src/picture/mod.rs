@@ -26,8 +26,10 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Control characters are not allowed in XML 1.0.
+            // Control characters are not allowed in XML 1.0, nor are
+            // these two noncharacters.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            '\u{fffe}' | '\u{ffff}' => out.push('\u{fffd}'),
             c => out.push(c),
         }
     }
@@ -40,6 +42,41 @@ pub fn num(v: f32) -> String {
     let s = format!("{v:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".to_owned() } else { s.to_owned() }
+}
+
+/// A size and weight of Inter.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Font {
+    pub size: f32,
+    pub weight: Weight,
+}
+
+impl Font {
+    pub const fn regular(size: f32) -> Self {
+        Self {
+            size,
+            weight: Weight::Regular,
+        }
+    }
+
+    pub const fn bold(size: f32) -> Self {
+        Self {
+            size,
+            weight: Weight::Bold,
+        }
+    }
+
+    pub const fn with_weight(self, weight: Weight) -> Self {
+        Self { weight, ..self }
+    }
+}
+
+/// Where a text's `x` is: at its start, middle or end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    Start,
+    Middle,
+    End,
 }
 
 /// An SVG document being written, in user units (1 unit = 1 px at 1×).
@@ -57,7 +94,7 @@ impl SvgDoc {
             body: String::new(),
             width,
             height,
-            title: title.to_owned(),
+            title: text::shorten(title),
             defs: String::new(),
         }
     }
@@ -103,37 +140,42 @@ impl SvgDoc {
         );
     }
 
-    /// One line of text whose box top is at `top` (not its baseline).
-    pub fn text(&mut self, x: f32, top: f32, text: &str, size: f32, weight: Weight, color: [u8; 3]) {
-        self.text_anchored(x, top, text, size, weight, color, "start");
+    /// One line of text whose box top is at `top` (not its baseline), cut
+    /// with "…" to `max_width` (see [`text::fit`]): no text is drawn whole
+    /// without having been measured.
+    pub fn text(&mut self, x: f32, top: f32, text: &str, font: Font, color: [u8; 3], max_width: f32) {
+        self.text_anchored(x, top, text, font, color, max_width, Anchor::Start);
     }
 
-    /// Like [`SvgDoc::text`] with an `text-anchor` of start, middle or end.
+    /// Like [`SvgDoc::text`], with `x` at the text's start, middle or end.
     #[allow(clippy::too_many_arguments)]
     pub fn text_anchored(
         &mut self,
         x: f32,
         top: f32,
         text: &str,
-        size: f32,
-        weight: Weight,
+        font: Font,
         color: [u8; 3],
-        anchor: &str,
+        max_width: f32,
+        anchor: Anchor,
     ) {
+        let shown = text::fit(text, font.size, font.weight, max_width);
         let _ = write!(
             self.body,
             r#"<text x="{}" y="{}" font-size="{}""#,
             num(x),
-            num(top + text::ascent(size)),
-            num(size)
+            num(top + text::ascent(font.size)),
+            num(font.size)
         );
-        if weight == Weight::Bold {
-            let _ = write!(self.body, r#" font-weight="{}""#, weight.css());
+        if font.weight == Weight::Bold {
+            let _ = write!(self.body, r#" font-weight="{}""#, font.weight.css());
         }
-        if anchor != "start" {
-            let _ = write!(self.body, r#" text-anchor="{anchor}""#);
+        match anchor {
+            Anchor::Start => {}
+            Anchor::Middle => self.body.push_str(r#" text-anchor="middle""#),
+            Anchor::End => self.body.push_str(r#" text-anchor="end""#),
         }
-        let _ = writeln!(self.body, r#" fill="{}">{}</text>"#, hex(color), escape(text));
+        let _ = writeln!(self.body, r#" fill="{}">{}</text>"#, hex(color), escape(&shown));
     }
 
     pub fn finish(self) -> String {
@@ -171,6 +213,7 @@ mod tests {
             "A &amp; &lt;B&gt; &quot;c&quot; &apos;d&apos;"
         );
         assert_eq!(escape("a\u{1}b"), "a b");
+        assert_eq!(escape("a\u{fffe}\u{ffff}"), "a\u{fffd}\u{fffd}");
         assert_eq!(num(12.0), "12");
         assert_eq!(num(12.345), "12.35");
         assert_eq!(num(-0.001), "0");

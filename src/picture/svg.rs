@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 use emath::{Pos2, Rect, vec2};
 
 use super::text::{self, Weight};
-use super::{SvgDoc, hex, num};
+use super::{Anchor, Font, SvgDoc, hex, num};
 use crate::model::Map;
 use crate::money::{money, money_short, percent, thousands, trim_number};
 use crate::scoring::{LaneScore, Ranking, score_step};
@@ -19,6 +19,10 @@ const MARGIN: f32 = 32.0;
 /// Height of the title and legend block above the lanes.
 const HEADER_H: f32 = 112.0;
 const LEGEND_W: f32 = 260.0;
+const LANE_NAME: Font = Font::bold(17.0);
+const LANE_FIGURE: Font = Font::bold(15.0);
+const CARD_TITLE: Font = Font::bold(15.0);
+const SMALL: Font = Font::regular(13.0);
 
 /// The map as an SVG document (UTF-8 text).
 pub fn map_svg(map: &Map, ranking: &Ranking) -> String {
@@ -37,6 +41,9 @@ pub fn map_svg(map: &Map, ranking: &Ranking) -> String {
         .collect();
     let max_friction = frictions.iter().copied().fold(0.0, f64::max);
 
+    // Long input costs no more than MAX_CHARS: every text built from it
+    // starts from its head.
+    let currency = text::head(&map.currency);
     header(&mut doc, map, ranking, width, max_friction);
 
     // Lane bands. Scores are looked up by lane id through a map: a search
@@ -52,45 +59,31 @@ pub fn map_svg(map: &Map, ranking: &Ranking) -> String {
         let x = header.min.x + pad;
         let max_w = header.width() - 2.0 * pad;
         let mut y = header.min.y + pad;
-        for line in text::wrap(&lane.name, 17.0, Weight::Bold, max_w, 2) {
-            doc.text(x, y, &line, 17.0, Weight::Bold, print::TEXT);
-            y += text::line_height(17.0);
+        for line in text::wrap(&lane.name, LANE_NAME.size, LANE_NAME.weight, max_w, 2) {
+            doc.text(x, y, &line, LANE_NAME, print::TEXT, max_w);
+            y += text::line_height(LANE_NAME.size);
         }
         y += 4.0;
         let Some(score) = scores.get(lane.id.as_str()) else {
             continue;
         };
-        let figure = format!("{} / month", money(score.monthly_friction, &map.currency));
-        doc.text(
-            x,
-            y,
-            &text::fit(&figure, 15.0, Weight::Bold, max_w),
-            15.0,
-            Weight::Bold,
-            print::TEXT,
-        );
-        y += text::line_height(15.0) + 4.0;
+        let figure = format!("{} / month", money(score.monthly_friction, currency));
+        doc.text(x, y, &figure, LANE_FIGURE, print::TEXT, max_w);
+        y += text::line_height(LANE_FIGURE.size) + 4.0;
         let owner = if lane.owner.is_empty() {
             "No owner yet".to_owned()
         } else {
-            format!("Owner: {}", lane.owner)
+            format!("Owner: {}", text::head(&lane.owner))
         };
         for line in [
             format!("#{} · {} of total", score.rank, percent(score.share_pct)),
             owner,
         ] {
-            if y + text::line_height(13.0) > header.max.y - 8.0 {
+            if y + text::line_height(SMALL.size) > header.max.y - 8.0 {
                 break;
             }
-            doc.text(
-                x,
-                y,
-                &text::fit(&line, 13.0, Weight::Regular, max_w),
-                13.0,
-                Weight::Regular,
-                print::WEAK_TEXT,
-            );
-            y += text::line_height(13.0) + 2.0;
+            doc.text(x, y, &line, SMALL, print::WEAK_TEXT, max_w);
+            y += text::line_height(SMALL.size) + 2.0;
         }
     }
 
@@ -109,48 +102,35 @@ pub fn map_svg(map: &Map, ranking: &Ranking) -> String {
         } else {
             0.0
         };
-        card(&mut doc, map, step, rect, heat, frictions[i]);
+        card(&mut doc, currency, step, rect, heat, frictions[i]);
     }
     doc.finish()
 }
 
 fn header(doc: &mut SvgDoc, map: &Map, ranking: &Ranking, width: f32, max_friction: f64) {
+    let currency = text::head(&map.currency);
     let title_w = width - 2.0 * MARGIN - LEGEND_W - 32.0;
-    doc.text(
-        MARGIN,
-        24.0,
-        &text::fit(&map.name, 26.0, Weight::Bold, title_w),
-        26.0,
-        Weight::Bold,
-        print::TEXT,
-    );
+    doc.text(MARGIN, 24.0, &map.name, Font::bold(26.0), print::TEXT, title_w);
     let summary = format!(
         "Total friction {} per month · {} lanes · {} steps",
-        money(ranking.total_friction, &map.currency),
+        money(ranking.total_friction, currency),
         map.lanes.len(),
         map.steps.len()
     );
     doc.text(
         MARGIN,
         60.0,
-        &text::fit(&summary, 15.0, Weight::Regular, title_w),
-        15.0,
-        Weight::Regular,
+        &summary,
+        LANE_FIGURE.with_weight(Weight::Regular),
         print::WEAK_TEXT,
+        title_w,
     );
     let verdict = match (ranking.lanes.first(), ranking.clear_winner) {
-        (Some(top), true) => format!("Fix first: {} (clear winner)", top.lane),
-        (Some(top), false) => format!("Top lane {} is too close to call", top.lane),
+        (Some(top), true) => format!("Fix first: {} (clear winner)", text::head(&top.lane)),
+        (Some(top), false) => format!("Top lane {} is too close to call", text::head(&top.lane)),
         (None, _) => "No lanes yet".to_owned(),
     };
-    doc.text(
-        MARGIN,
-        82.0,
-        &text::fit(&verdict, 15.0, Weight::Bold, title_w),
-        15.0,
-        Weight::Bold,
-        print::TEXT,
-    );
+    doc.text(MARGIN, 82.0, &verdict, LANE_FIGURE, print::TEXT, title_w);
 
     // Legend: the heat scale as a gradient, then the two kinds of arrow.
     let x = width - MARGIN - LEGEND_W;
@@ -166,7 +146,14 @@ fn header(doc: &mut SvgDoc, map: &Map, ranking: &Ranking, width: f32, max_fricti
     doc.defs(&format!(
         r#"<linearGradient id="heat" x1="0" y1="0" x2="1" y2="0">{stops}</linearGradient>"#
     ));
-    doc.text(x, 20.0, "Step friction per month", 13.0, Weight::Bold, print::TEXT);
+    doc.text(
+        x,
+        20.0,
+        "Step friction per month",
+        Font::bold(13.0),
+        print::TEXT,
+        LEGEND_W,
+    );
     doc.raw(&format!(
         r#"<rect x="{}" y="40" width="{}" height="14" rx="3" fill="url(#heat)" stroke="{}" stroke-width="1"/>
 "#,
@@ -174,26 +161,21 @@ fn header(doc: &mut SvgDoc, map: &Map, ranking: &Ranking, width: f32, max_fricti
         num(LEGEND_W),
         hex(print::BORDER)
     ));
-    doc.text(
-        x,
-        57.0,
-        &money_short(0.0, &map.currency),
-        12.0,
-        Weight::Regular,
-        print::WEAK_TEXT,
-    );
+    let legend = Font::regular(12.0);
+    let zero = text::fit(&money_short(0.0, currency), legend.size, legend.weight, LEGEND_W / 2.0);
+    doc.text(x, 57.0, &zero, legend, print::WEAK_TEXT, LEGEND_W / 2.0);
     doc.text_anchored(
         x + LEGEND_W,
         57.0,
-        &format!("{} (hottest step)", money_short(max_friction, &map.currency)),
-        12.0,
-        Weight::Regular,
+        &format!("{} (hottest step)", money_short(max_friction, currency)),
+        legend,
         print::WEAK_TEXT,
-        "end",
+        LEGEND_W - text::width(&zero, legend.size, legend.weight) - 8.0,
+        Anchor::End,
     );
     let y = 88.0;
     doc.line((x, y), (x + 32.0, y), print::EDGE, 1.8);
-    doc.text(x + 38.0, y - 8.0, "flow", 12.0, Weight::Regular, print::WEAK_TEXT);
+    doc.text(x + 38.0, y - 8.0, "flow", legend, print::WEAK_TEXT, 50.0);
     doc.raw(&format!(
         r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{}" stroke-width="2.5" stroke-dasharray="9 6"/>
 "#,
@@ -205,9 +187,10 @@ fn header(doc: &mut SvgDoc, map: &Map, ranking: &Ranking, width: f32, max_fricti
         x + 128.0,
         y - 8.0,
         "hand-off between lanes",
-        12.0,
-        Weight::Regular,
+        legend,
         print::WEAK_TEXT,
+        // It may reach into the margin, as it always has.
+        LEGEND_W - 128.0 + MARGIN / 2.0,
     );
 }
 
@@ -252,23 +235,20 @@ fn arrow(doc: &mut SvgDoc, [start, c1, c2, end]: [Pos2; 4], handoff: bool) {
     ));
 }
 
-fn card(doc: &mut SvgDoc, map: &Map, step: &crate::model::Step, rect: Rect, heat: f64, friction: f64) {
+fn card(doc: &mut SvgDoc, currency: &str, step: &crate::model::Step, rect: Rect, heat: f64, friction: f64) {
     doc.rect(rect, 8.0, heat_rgb(heat, false), Some((print::BORDER, 1.0)));
     let pad = 10.0;
     let x = rect.min.x + pad;
     let max_w = rect.width() - 2.0 * pad - CONNECTOR_R;
     let mut y = rect.min.y + 8.0;
-    doc.text(
-        x,
-        y,
-        &text::fit(&step.name, 15.0, Weight::Bold, max_w),
-        15.0,
-        Weight::Bold,
-        print::TEXT,
-    );
-    y += text::line_height(15.0) + 3.0;
+    doc.text(x, y, &step.name, CARD_TITLE, print::TEXT, max_w);
+    y += text::line_height(CARD_TITLE.size) + 3.0;
     let lines = if step.needs_estimates() {
-        vec![("needs estimates".to_owned(), print::WARNING, Weight::Bold)]
+        vec![(
+            "needs estimates".to_owned(),
+            print::WARNING,
+            SMALL.with_weight(Weight::Bold),
+        )]
     } else {
         vec![
             (
@@ -278,7 +258,7 @@ fn card(doc: &mut SvgDoc, map: &Map, step: &crate::model::Step, rect: Rect, heat
                     trim_number(step.handle_minutes)
                 ),
                 print::WEAK_TEXT,
-                Weight::Regular,
+                SMALL,
             ),
             (
                 format!(
@@ -287,22 +267,21 @@ fn card(doc: &mut SvgDoc, map: &Map, step: &crate::model::Step, rect: Rect, heat
                     trim_number(step.approval_delay_hours)
                 ),
                 print::WEAK_TEXT,
-                Weight::Regular,
+                SMALL,
             ),
         ]
     };
-    for (line, color, weight) in lines {
-        doc.text(x, y, &text::fit(&line, 13.0, weight, max_w), 13.0, weight, color);
-        y += text::line_height(13.0) + 3.0;
+    for (line, color, font) in lines {
+        doc.text(x, y, &line, font, color, max_w);
+        y += text::line_height(font.size) + 3.0;
     }
-    let figure = format!("{} / mo", money_short(friction, &map.currency));
-    let size = 15.0;
+    let figure = format!("{} / mo", money_short(friction, currency));
     doc.text(
         x,
-        rect.max.y - 8.0 - text::line_height(size),
+        rect.max.y - 8.0 - text::line_height(CARD_TITLE.size),
         &figure,
-        size,
-        Weight::Bold,
+        CARD_TITLE,
         print::TEXT,
+        max_w,
     );
 }

@@ -67,30 +67,104 @@ pub fn line_height(size: f32) -> f32 {
     })
 }
 
-/// `text` cut to fit `max_width`, ending in "…" when cut.
-pub fn fit(text: &str, size: f32, weight: Weight, max_width: f32) -> String {
-    if width(text, size, weight) <= max_width {
-        return text.to_owned();
+/// The most characters a text in a picture has, "…" included. Names are 1
+/// to 200 characters, so a valid name is only ever cut to fit its width;
+/// longer text (a currency, an owner, a note) never costs more than this.
+pub const MAX_CHARS: usize = 200;
+
+/// The first [`MAX_CHARS`] characters of `text`, and whether more follow.
+/// Nothing past them is read, so the cost of a text never grows with it.
+fn clip(text: &str) -> (&str, bool) {
+    match text.char_indices().nth(MAX_CHARS) {
+        Some((end, _)) => (&text[..end], true),
+        None => (text, false),
     }
+}
+
+/// The character drawn for `c`: line ends, tabs and other control
+/// characters become spaces (as an SVG viewer shows them), and the two
+/// noncharacters XML forbids become U+FFFD.
+fn drawn(c: char) -> char {
+    match c {
+        c if c.is_whitespace() || c.is_control() => ' ',
+        '\u{fffe}' | '\u{ffff}' => '\u{fffd}',
+        c => c,
+    }
+}
+
+/// `text` as drawn, cut to `max_width` at `size` and to [`MAX_CHARS`], with
+/// "…" at the end when it was cut (or when `more` says the text goes on).
+/// Runs of spaces become one space and the ends are trimmed, as an SVG
+/// viewer shows them, so what is measured here is what is drawn.
+fn cut(text: &str, more: bool, size: f32, weight: Weight, max_width: f32) -> String {
     let ellipsis = width("…", size, weight);
-    let mut out = String::new();
-    let mut used = 0.0;
-    for c in text.chars() {
-        let w = width(c.encode_utf8(&mut [0; 4]), size, weight);
-        if used + w + ellipsis > max_width {
-            break;
+    let space = width(" ", size, weight);
+    let mut out = String::with_capacity(text.len().min(4 * MAX_CHARS));
+    let (mut used, mut chars) = (0.0, 0);
+    // The end of `out` up to which "…" still fits after it.
+    let mut fits = 0;
+    let mut space_before = false;
+    for c in text.chars().map(drawn) {
+        if c == ' ' {
+            space_before = !out.is_empty();
+            continue;
         }
-        used += w;
+        let (gap, gap_chars) = if space_before { (space, 1) } else { (0.0, 0) };
+        let w = gap + width(c.encode_utf8(&mut [0; 4]), size, weight);
+        if used + w > max_width {
+            return ellipsized(out, fits);
+        }
+        if space_before {
+            out.push(' ');
+            space_before = false;
+        }
         out.push(c);
+        used += w;
+        chars += gap_chars + 1;
+        if used + ellipsis <= max_width && chars < MAX_CHARS {
+            fits = out.len();
+        }
     }
-    let mut out = out.trim_end().to_owned();
-    out.push('…');
-    out
+    if more { ellipsized(out, fits) } else { out }
+}
+
+/// `text` kept up to byte `end`, trimmed, with "…" after it.
+fn ellipsized(mut text: String, end: usize) -> String {
+    text.truncate(end);
+    let trimmed = text.trim_end().len();
+    text.truncate(trimmed);
+    text.push('…');
+    text
+}
+
+/// `text` cut to fit `max_width` (and [`MAX_CHARS`]), ending in "…" when
+/// cut.
+pub fn fit(text: &str, size: f32, weight: Weight, max_width: f32) -> String {
+    let (text, more) = clip(text);
+    cut(text, more, size, weight, max_width)
+}
+
+/// The start of `text` that any picture text made from it can show: one
+/// character more than [`MAX_CHARS`], so that text built from it (a lane
+/// owner after "Owner: ", a currency in a figure) still has too many
+/// characters and ends in "…", and building it never copies the rest.
+pub fn head(text: &str) -> &str {
+    text.char_indices()
+        .nth(MAX_CHARS + 1)
+        .map_or(text, |(end, _)| &text[..end])
+}
+
+/// `text` cut to [`MAX_CHARS`] only, for text that is not drawn (an SVG
+/// title or tooltip).
+pub fn shorten(text: &str) -> String {
+    fit(text, 1.0, Weight::Regular, f32::INFINITY)
 }
 
 /// `text` wrapped at spaces into at most `rows` lines of `max_width`; the
 /// last line ends in "…" when the text does not fit.
 pub fn wrap(text: &str, size: f32, weight: Weight, max_width: f32, rows: usize) -> Vec<String> {
+    let (text, more) = clip(text);
+    let rows = rows.max(1);
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut words = text.split_whitespace().peekable();
@@ -116,12 +190,13 @@ pub fn wrap(text: &str, size: f32, weight: Weight, max_width: f32, rows: usize) 
     if !current.is_empty() {
         lines.push(current);
     }
-    let rows = rows.max(1);
     lines.truncate(rows);
-    for line in &mut lines {
-        *line = fit(line, size, weight, max_width);
-    }
+    let last = lines.len().saturating_sub(1);
     lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| cut(line, more && i == last, size, weight, max_width))
+        .collect()
 }
 
 #[cfg(test)]
@@ -156,5 +231,37 @@ mod tests {
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert!(lines[1].ends_with('…'), "{lines:?}");
         assert_eq!(wrap("One", 17.0, Weight::Bold, 200.0, 2), vec!["One".to_owned()]);
+    }
+
+    #[test]
+    fn no_text_is_longer_than_max_chars_and_a_cut_one_says_so() {
+        let name = "n".repeat(MAX_CHARS);
+        assert_eq!(shorten(&name), name, "a name of the longest allowed length stays whole");
+        let long = "n".repeat(MAX_CHARS + 1);
+        let cut = shorten(&long);
+        assert_eq!(cut.chars().count(), MAX_CHARS);
+        assert!(cut.ends_with('…'));
+        // Zero-width marks cost no width, so only the length stops them.
+        let marks = "\u{301}".repeat(100_000);
+        assert!(fit(&marks, 15.0, Weight::Bold, 100.0).chars().count() <= MAX_CHARS);
+        // A text built from the head of a long one still ends in "…".
+        let owner = format!("Owner: {}", head(&"o".repeat(100_000)));
+        assert!(shorten(&owner).ends_with('…'));
+        let lines = wrap(&"word ".repeat(20_000), 17.0, Weight::Bold, f32::INFINITY, 2);
+        assert_eq!(lines.len(), 1);
+        assert!(lines[0].ends_with('…') && lines[0].chars().count() <= MAX_CHARS);
+    }
+
+    #[test]
+    fn text_is_measured_as_drawn_with_spaces_collapsed() {
+        assert_eq!(shorten("  a\n\tb \u{1}  c  "), "a b c");
+        assert_eq!(shorten("x\u{fffe}"), "x\u{fffd}");
+        let once = fit("A rather long step name that cannot fit", 15.0, Weight::Regular, 100.0);
+        assert_eq!(
+            fit(&once, 15.0, Weight::Regular, 100.0),
+            once,
+            "fitting twice changes nothing"
+        );
+        assert_eq!(fit("abc", 15.0, Weight::Regular, 0.0), "…");
     }
 }
