@@ -6,9 +6,9 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 use frictionmap::model::Map;
-use frictionmap::picture::chart::chart_svg;
+use frictionmap::picture::chart::{chart_png, chart_svg};
+use frictionmap::picture::map::{map_png, map_svg};
 use frictionmap::picture::png::{PngError, svg_to_png};
-use frictionmap::picture::svg::map_svg;
 use frictionmap::samples::sample_maps;
 use frictionmap::scoring::{rank, score_step};
 use frictionmap::theme::heat_rgb;
@@ -145,7 +145,7 @@ fn png_refuses_bad_scales_and_oversized_pictures() {
     let big = r#"<svg xmlns="http://www.w3.org/2000/svg" width="20000" height="100"/>"#;
     let e = svg_to_png(big, 1.0).unwrap_err();
     assert!(matches!(e, PngError::TooLarge { .. }), "{e}");
-    assert!(e.to_string().contains("20000"), "{e}");
+    assert!(e.to_string().contains("20,000 × 100 px"), "{e}");
 }
 
 #[test]
@@ -342,4 +342,75 @@ fn every_text_is_cut_to_200_characters_however_long_the_input() {
         move || svg_to_png(&map_svg(&map, &rank(&map)), 1.0),
     );
     assert!(png.is_ok());
+}
+
+/// Checks a refusal names the size the picture would have had and the
+/// limits.
+fn assert_refused_with_its_size(error: &PngError, size: &str) {
+    let message = error.to_string();
+    assert!(matches!(error, PngError::TooLarge { .. }), "{message}");
+    for part in [size, "16,384 px", "100 million px"] {
+        assert!(message.contains(part), "{message:?} lacks {part:?}");
+    }
+}
+
+// The PNG of this map at scale 2 failed after 99.5 s with "nodes limit
+// reached": its size was checked only after its SVG was built and parsed.
+#[test]
+fn the_png_of_100000_steps_is_refused_at_once_with_its_size() {
+    let map = map_100k();
+    let ranking = Arc::new(rank(&map));
+    for scale in [2.0, 1.0, 0.25] {
+        let (map, ranking) = (map.clone(), ranking.clone());
+        let error = within(Duration::from_secs(5), "refusing the PNG", move || {
+            map_png(&map, &ranking, scale).unwrap_err()
+        });
+        let height = match scale {
+            2.0 => "27,228 × 406,688 px",
+            1.0 => "13,614 × 203,344 px",
+            _ => "3,404 × 50,836 px",
+        };
+        assert_refused_with_its_size(&error, height);
+    }
+}
+
+#[test]
+fn the_chart_png_of_very_many_lanes_is_refused_at_once_with_its_size() {
+    let map = generate(&GenParams {
+        lanes: 200_000,
+        steps: 200_000,
+        edges: 0,
+        seed: 1,
+    });
+    let ranking = rank(&map);
+    let error = within(Duration::from_secs(5), "refusing the chart PNG", move || {
+        chart_png(&map.name, &ranking, 1.0).unwrap_err()
+    });
+    assert_refused_with_its_size(&error, "1,084 × 7,200,164 px");
+}
+
+#[test]
+fn cli_render_refuses_a_huge_png_at_once_naming_the_file_and_the_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("big.json");
+    std::fs::write(&file, frictionmap::mapfile::to_json(&map_100k())).unwrap();
+    let out = dir.path().join("big.png");
+    let assert = Command::new(BIN)
+        .env_remove("FRICTIONMAP_DB")
+        .arg("--db")
+        .arg(dir.path().join("db.sqlite3"))
+        .arg("render")
+        .arg(&file)
+        .args(["--scale", "2", "--png"])
+        .arg(&out)
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains(&format!("{}: ", out.display())), "{stderr}");
+    assert!(
+        stderr.contains("27,228 × 406,688 px") && stderr.contains("16,384 px"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
 }

@@ -1,287 +1,130 @@
-//! The whole map as one SVG picture: a title, a legend of the heat scale,
-//! every lane band with its friction, every step card coloured by friction,
-//! and every edge. Drawn from the canvas's own layout, in the light look.
+//! The SVG writer pictures draw into: shapes and text in user units
+//! (1 unit = 1 px at 1×), every text measured and cut to its place.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use emath::{Pos2, Rect, vec2};
+use super::text::{self, FONT_FAMILY, Weight};
+use super::{Anchor, Font, escape, hex, num};
 
-use super::text::{self, Weight};
-use super::{Anchor, Font, SvgDoc, hex, num};
-use crate::model::Map;
-use crate::money::{money, money_short, percent, thousands, trim_number};
-use crate::scoring::{LaneScore, Ranking, score_step};
-use crate::theme::{CONNECTOR_R, heat_rgb, heat_stops, print};
-use crate::ui::canvas::layout::{Layout, edge_curve};
-
-const MARGIN: f32 = 32.0;
-/// Height of the title and legend block above the lanes.
-const HEADER_H: f32 = 112.0;
-const LEGEND_W: f32 = 260.0;
-const LANE_NAME: Font = Font::bold(17.0);
-const LANE_FIGURE: Font = Font::bold(15.0);
-const CARD_TITLE: Font = Font::bold(15.0);
-const SMALL: Font = Font::regular(13.0);
-
-/// The map as an SVG document (UTF-8 text).
-pub fn map_svg(map: &Map, ranking: &Ranking) -> String {
-    let layout = Layout::of(map);
-    let bounds = layout.bounds();
-    let width = bounds.width() + 2.0 * MARGIN;
-    let height = HEADER_H + bounds.height() + MARGIN;
-    // Scene coordinates to picture coordinates.
-    let shift = vec2(MARGIN - bounds.min.x, HEADER_H - bounds.min.y);
-    let mut doc = SvgDoc::new(width, height, &map.name);
-
-    let frictions: Vec<f64> = map
-        .steps
-        .iter()
-        .map(|s| score_step(s, &map.rates).point.friction())
-        .collect();
-    let max_friction = frictions.iter().copied().fold(0.0, f64::max);
-
-    // Long input costs no more than MAX_CHARS: every text built from it
-    // starts from its head.
-    let currency = text::head(&map.currency);
-    header(&mut doc, map, ranking, width, max_friction);
-
-    // Lane bands. Scores are looked up by lane id through a map: a search
-    // of the ranking per lane grows with the square of the lanes.
-    let scores: HashMap<&str, &LaneScore> = ranking.lanes.iter().map(|l| (l.lane_id.as_str(), l)).collect();
-    for (i, (lane, band)) in map.lanes.iter().zip(&layout.bands).enumerate() {
-        let rect = band.rect.translate(shift);
-        let header = band.header.translate(shift);
-        doc.rect(rect, 0.0, print::LANE_FILL[i % 2], None);
-        doc.rect(header, 0.0, print::LANE_HEADER, None);
-        doc.line((rect.min.x, rect.max.y), (rect.max.x, rect.max.y), print::BORDER, 1.0);
-        let pad = 12.0;
-        let x = header.min.x + pad;
-        let max_w = header.width() - 2.0 * pad;
-        let mut y = header.min.y + pad;
-        for line in text::wrap(&lane.name, LANE_NAME.size, LANE_NAME.weight, max_w, 2) {
-            doc.text(x, y, &line, LANE_NAME, print::TEXT, max_w);
-            y += text::line_height(LANE_NAME.size);
-        }
-        y += 4.0;
-        let Some(score) = scores.get(lane.id.as_str()) else {
-            continue;
-        };
-        let figure = format!("{} / month", money(score.monthly_friction, currency));
-        doc.text(x, y, &figure, LANE_FIGURE, print::TEXT, max_w);
-        y += text::line_height(LANE_FIGURE.size) + 4.0;
-        let owner = if lane.owner.is_empty() {
-            "No owner yet".to_owned()
-        } else {
-            format!("Owner: {}", text::head(&lane.owner))
-        };
-        for line in [
-            format!("#{} · {} of total", score.rank, percent(score.share_pct)),
-            owner,
-        ] {
-            if y + text::line_height(SMALL.size) > header.max.y - 8.0 {
-                break;
-            }
-            doc.text(x, y, &line, SMALL, print::WEAK_TEXT, max_w);
-            y += text::line_height(SMALL.size) + 2.0;
-        }
-    }
-
-    // Edges under the cards. The layout has found each edge's steps by
-    // index already; `Map::is_handoff` would search the steps by id again.
-    for &(a, b) in layout.edge_ends.iter().flatten() {
-        let curve = edge_curve(layout.cards[a].translate(shift), layout.cards[b].translate(shift));
-        arrow(&mut doc, curve, map.steps[a].lane != map.steps[b].lane);
-    }
-
-    // Cards.
-    for (i, step) in map.steps.iter().enumerate() {
-        let rect = layout.cards[i].translate(shift);
-        let heat = if max_friction > 0.0 {
-            frictions[i] / max_friction
-        } else {
-            0.0
-        };
-        card(&mut doc, currency, step, rect, heat, frictions[i]);
-    }
-    doc.finish()
+/// An SVG document being written, in user units (1 unit = 1 px at 1×).
+pub struct SvgDoc {
+    body: String,
+    width: f32,
+    height: f32,
+    title: String,
+    defs: String,
 }
 
-fn header(doc: &mut SvgDoc, map: &Map, ranking: &Ranking, width: f32, max_friction: f64) {
-    let currency = text::head(&map.currency);
-    let title_w = width - 2.0 * MARGIN - LEGEND_W - 32.0;
-    doc.text(MARGIN, 24.0, &map.name, Font::bold(26.0), print::TEXT, title_w);
-    let summary = format!(
-        "Total friction {} per month · {} lanes · {} steps",
-        money(ranking.total_friction, currency),
-        map.lanes.len(),
-        map.steps.len()
-    );
-    doc.text(
-        MARGIN,
-        60.0,
-        &summary,
-        LANE_FIGURE.with_weight(Weight::Regular),
-        print::WEAK_TEXT,
-        title_w,
-    );
-    let verdict = match (ranking.lanes.first(), ranking.clear_winner) {
-        (Some(top), true) => format!("Fix first: {} (clear winner)", text::head(&top.lane)),
-        (Some(top), false) => format!("Top lane {} is too close to call", text::head(&top.lane)),
-        (None, _) => "No lanes yet".to_owned(),
-    };
-    doc.text(MARGIN, 82.0, &verdict, LANE_FIGURE, print::TEXT, title_w);
+impl SvgDoc {
+    pub fn new(width: f32, height: f32, title: &str) -> Self {
+        Self {
+            body: String::new(),
+            width,
+            height,
+            title: text::shorten(title),
+            defs: String::new(),
+        }
+    }
 
-    // Legend: the heat scale as a gradient, then the two kinds of arrow.
-    let x = width - MARGIN - LEGEND_W;
-    let mut stops = String::new();
-    for (at, rgb) in heat_stops(false) {
+    pub fn defs(&mut self, xml: &str) {
+        self.defs.push_str(xml);
+    }
+
+    pub fn raw(&mut self, xml: &str) {
+        self.body.push_str(xml);
+    }
+
+    pub fn rect(&mut self, r: emath::Rect, radius: f32, fill: [u8; 3], stroke: Option<([u8; 3], f32)>) {
+        let (x, y, w, h) = (r.min.x, r.min.y, r.width(), r.height());
         let _ = write!(
-            stops,
-            r#"<stop offset="{}" stop-color="{}"/>"#,
-            num(*at as f32),
-            hex(*rgb)
+            self.body,
+            r#"<rect x="{}" y="{}" width="{}" height="{}""#,
+            num(x),
+            num(y),
+            num(w),
+            num(h)
+        );
+        if radius > 0.0 {
+            let _ = write!(self.body, r#" rx="{}""#, num(radius));
+        }
+        let _ = write!(self.body, r#" fill="{}""#, hex(fill));
+        if let Some((color, width)) = stroke {
+            let _ = write!(self.body, r#" stroke="{}" stroke-width="{}""#, hex(color), num(width));
+        }
+        self.body.push_str("/>\n");
+    }
+
+    pub fn line(&mut self, a: (f32, f32), b: (f32, f32), color: [u8; 3], width: f32) {
+        let _ = writeln!(
+            self.body,
+            r#"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="{}"/>"#,
+            num(a.0),
+            num(a.1),
+            num(b.0),
+            num(b.1),
+            hex(color),
+            num(width)
         );
     }
-    doc.defs(&format!(
-        r#"<linearGradient id="heat" x1="0" y1="0" x2="1" y2="0">{stops}</linearGradient>"#
-    ));
-    doc.text(
-        x,
-        20.0,
-        "Step friction per month",
-        Font::bold(13.0),
-        print::TEXT,
-        LEGEND_W,
-    );
-    doc.raw(&format!(
-        r#"<rect x="{}" y="40" width="{}" height="14" rx="3" fill="url(#heat)" stroke="{}" stroke-width="1"/>
-"#,
-        num(x),
-        num(LEGEND_W),
-        hex(print::BORDER)
-    ));
-    let legend = Font::regular(12.0);
-    let zero = text::fit(&money_short(0.0, currency), legend.size, legend.weight, LEGEND_W / 2.0);
-    doc.text(x, 57.0, &zero, legend, print::WEAK_TEXT, LEGEND_W / 2.0);
-    doc.text_anchored(
-        x + LEGEND_W,
-        57.0,
-        &format!("{} (hottest step)", money_short(max_friction, currency)),
-        legend,
-        print::WEAK_TEXT,
-        LEGEND_W - text::width(&zero, legend.size, legend.weight) - 8.0,
-        Anchor::End,
-    );
-    let y = 88.0;
-    doc.line((x, y), (x + 32.0, y), print::EDGE, 1.8);
-    doc.text(x + 38.0, y - 8.0, "flow", legend, print::WEAK_TEXT, 50.0);
-    doc.raw(&format!(
-        r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{}" stroke-width="2.5" stroke-dasharray="9 6"/>
-"#,
-        num(x + 90.0),
-        num(x + 122.0),
-        hex(print::HANDOFF)
-    ));
-    doc.text(
-        x + 128.0,
-        y - 8.0,
-        "hand-off between lanes",
-        legend,
-        print::WEAK_TEXT,
-        // It may reach into the margin, as it always has.
-        LEGEND_W - 128.0 + MARGIN / 2.0,
-    );
-}
 
-fn arrow(doc: &mut SvgDoc, [start, c1, c2, end]: [Pos2; 4], handoff: bool) {
-    let (color, width) = if handoff {
-        (print::HANDOFF, 2.5)
-    } else {
-        (print::EDGE, 1.8)
-    };
-    let dash = if handoff { r#" stroke-dasharray="9 6""# } else { "" };
-    doc.raw(&format!(
-        r#"<path d="M{} {} C{} {} {} {} {} {}" fill="none" stroke="{}" stroke-width="{}"{dash}/>
-"#,
-        num(start.x),
-        num(start.y),
-        num(c1.x),
-        num(c1.y),
-        num(c2.x),
-        num(c2.y),
-        num(end.x),
-        num(end.y),
-        hex(color),
-        num(width)
-    ));
-    // The arrowhead follows the curve's tangent at its end.
-    let dir = (end - c2).normalized();
-    let dir = if dir.x.is_finite() { dir } else { vec2(1.0, 0.0) };
-    let size = 9.0 + width;
-    let normal = vec2(-dir.y, dir.x);
-    let base = end - dir * size;
-    let (p, q) = (base + normal * size * 0.5, base - normal * size * 0.5);
-    doc.raw(&format!(
-        r#"<path d="M{} {} L{} {} L{} {} Z" fill="{}"/>
-"#,
-        num(end.x),
-        num(end.y),
-        num(p.x),
-        num(p.y),
-        num(q.x),
-        num(q.y),
-        hex(color)
-    ));
-}
-
-fn card(doc: &mut SvgDoc, currency: &str, step: &crate::model::Step, rect: Rect, heat: f64, friction: f64) {
-    doc.rect(rect, 8.0, heat_rgb(heat, false), Some((print::BORDER, 1.0)));
-    let pad = 10.0;
-    let x = rect.min.x + pad;
-    let max_w = rect.width() - 2.0 * pad - CONNECTOR_R;
-    let mut y = rect.min.y + 8.0;
-    doc.text(x, y, &step.name, CARD_TITLE, print::TEXT, max_w);
-    y += text::line_height(CARD_TITLE.size) + 3.0;
-    let lines = if step.needs_estimates() {
-        vec![(
-            "needs estimates".to_owned(),
-            print::WARNING,
-            SMALL.with_weight(Weight::Bold),
-        )]
-    } else {
-        vec![
-            (
-                format!(
-                    "{}/mo · {} min",
-                    thousands(step.volume_per_month, 0),
-                    trim_number(step.handle_minutes)
-                ),
-                print::WEAK_TEXT,
-                SMALL,
-            ),
-            (
-                format!(
-                    "rework {:.0}% · wait {} h",
-                    step.rework_rate * 100.0,
-                    trim_number(step.approval_delay_hours)
-                ),
-                print::WEAK_TEXT,
-                SMALL,
-            ),
-        ]
-    };
-    for (line, color, font) in lines {
-        doc.text(x, y, &line, font, color, max_w);
-        y += text::line_height(font.size) + 3.0;
+    /// One line of text whose box top is at `top` (not its baseline), cut
+    /// with "…" to `max_width` (see [`text::fit`]): no text is drawn whole
+    /// without having been measured.
+    pub fn text(&mut self, x: f32, top: f32, text: &str, font: Font, color: [u8; 3], max_width: f32) {
+        self.text_anchored(x, top, text, font, color, max_width, Anchor::Start);
     }
-    let figure = format!("{} / mo", money_short(friction, currency));
-    doc.text(
-        x,
-        rect.max.y - 8.0 - text::line_height(CARD_TITLE.size),
-        &figure,
-        CARD_TITLE,
-        print::TEXT,
-        max_w,
-    );
+
+    /// Like [`SvgDoc::text`], with `x` at the text's start, middle or end.
+    #[allow(clippy::too_many_arguments)]
+    pub fn text_anchored(
+        &mut self,
+        x: f32,
+        top: f32,
+        text: &str,
+        font: Font,
+        color: [u8; 3],
+        max_width: f32,
+        anchor: Anchor,
+    ) {
+        let shown = text::fit(text, font.size, font.weight, max_width);
+        let _ = write!(
+            self.body,
+            r#"<text x="{}" y="{}" font-size="{}""#,
+            num(x),
+            num(top + text::ascent(font.size)),
+            num(font.size)
+        );
+        if font.weight == Weight::Bold {
+            let _ = write!(self.body, r#" font-weight="{}""#, font.weight.css());
+        }
+        match anchor {
+            Anchor::Start => {}
+            Anchor::Middle => self.body.push_str(r#" text-anchor="middle""#),
+            Anchor::End => self.body.push_str(r#" text-anchor="end""#),
+        }
+        let _ = writeln!(self.body, r#" fill="{}">{}</text>"#, hex(color), escape(&shown));
+    }
+
+    pub fn finish(self) -> String {
+        let (w, h) = (num(self.width.ceil()), num(self.height.ceil()));
+        let mut out = String::with_capacity(self.body.len() + 1024);
+        let _ = writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+        let _ = writeln!(
+            out,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{}">"#,
+            escape(FONT_FAMILY)
+        );
+        let _ = writeln!(out, "<title>{}</title>", escape(&self.title));
+        if !self.defs.is_empty() {
+            let _ = writeln!(out, "<defs>{}</defs>", self.defs);
+        }
+        let _ = writeln!(
+            out,
+            r#"<rect width="100%" height="100%" fill="{}"/>"#,
+            hex(crate::theme::print::BACKGROUND)
+        );
+        out.push_str(&self.body);
+        out.push_str("</svg>\n");
+        out
+    }
 }
