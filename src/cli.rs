@@ -345,7 +345,7 @@ fn restore_command(db: Option<PathBuf>, chosen: Option<String>) -> anyhow::Resul
 }
 
 fn picture_command(db: Option<PathBuf>, args: PictureArgs, chart: bool) -> anyhow::Result<()> {
-    use crate::picture::{Picture, chart::ChartPicture, map::MapPicture, png};
+    use crate::picture::{Picture, chart::ChartPicture, map::MapPicture, png::PngError};
     let map = crate::cli_interchange::resolve_map(db, &args.map)?;
     let ranking = rank(&map);
     let picture: Box<dyn Picture> = if chart {
@@ -353,11 +353,10 @@ fn picture_command(db: Option<PathBuf>, args: PictureArgs, chart: bool) -> anyho
     } else {
         Box::new(MapPicture::new(&map, &ranking))
     };
-    let refused = |out: &Path, e: png::PngError| UsageError(format!("{}: {e}", out.display()));
+    let refused = |out: &Path, e: PngError| UsageError(format!("{}: {e}", out.display()));
     // A PNG too large to make is refused before anything is drawn or written.
     if let Some(out) = &args.png {
-        let (width, height) = picture.size();
-        png::pixel_size(width, height, args.scale).map_err(|e| refused(out, e))?;
+        picture.png_size(args.scale).map_err(|e| refused(out, e))?;
     }
     if let Some(out) = &args.svg {
         write_file(out, picture.svg().as_bytes())?;

@@ -10,6 +10,7 @@ mod crash_kill;
 mod edit_undo;
 mod exports;
 mod fuzz_import;
+mod fuzz_pictures;
 #[path = "gen.rs"]
 mod generator;
 mod hostile;

@@ -2,10 +2,11 @@
 //! per lane in rank order, with each lane's monthly friction and share, the
 //! same data as the ranking panel's chart (`ui::ranking::chart_series`).
 
-use super::png::PngError;
-use super::svg::SvgDoc;
+use emath::{Rect, pos2, vec2};
+
+use super::png::{PngError, Work};
 use super::text;
-use super::{Anchor, Font, Picture, hex, num};
+use super::{Anchor, Canvas, Fill, Font, Picture, Stroke};
 use crate::money::{money, money_short, percent};
 use crate::scoring::{Component, Ranking};
 use crate::theme::{component_rgb, print};
@@ -51,7 +52,30 @@ impl Picture for ChartPicture<'_> {
         format!("Ranking: {}", text::head(self.map_name))
     }
 
-    fn draw(&self, doc: &mut SvgDoc) {
+    /// What [`Picture::draw`] draws, counted without drawing it.
+    fn work(&self, scale: f32) -> Work {
+        let mut work = Work::new(scale);
+        let (width, height) = self.size();
+        // The title, the summary and the legend.
+        for _ in 0..8 {
+            work.fill(f64::from(width) * 30.0);
+        }
+        // The grid with its labels.
+        for _ in 0..=4 {
+            work.stroke(Stroke::solid(print::GRID, 1.0), f64::from(height), f64::from(height));
+            work.fill(f64::from(BAR_W / 4.0 * 16.0));
+        }
+        for _ in &self.ranking.lanes {
+            work.fill(f64::from(LABEL_W * ROW_H));
+            for _ in Component::ALL {
+                work.fill(f64::from(BAR_W * ROW_H));
+            }
+            work.fill(f64::from(VALUE_W * ROW_H));
+        }
+        work
+    }
+
+    fn draw(&self, canvas: &mut dyn Canvas) {
         let ranking = self.ranking;
         let width = WIDTH;
         let rows = ranking.lanes.len().max(1) as f32;
@@ -60,7 +84,7 @@ impl Picture for ChartPicture<'_> {
         // starts from its head.
         let cur = text::head(&ranking.currency);
 
-        doc.text(
+        canvas.text(
             MARGIN,
             24.0,
             &title,
@@ -80,7 +104,7 @@ impl Picture for ChartPicture<'_> {
             "Total friction {} per month. {verdict}",
             money(ranking.total_friction, cur)
         );
-        doc.text(
+        canvas.text(
             MARGIN,
             58.0,
             &summary,
@@ -93,13 +117,13 @@ impl Picture for ChartPicture<'_> {
         let legend = Font::regular(13.0);
         let mut x = MARGIN + LABEL_W;
         for component in Component::ALL {
-            doc.rect(
-                emath::Rect::from_min_size(emath::pos2(x, 88.0), emath::vec2(14.0, 14.0)),
+            canvas.rect(
+                Rect::from_min_size(pos2(x, 88.0), vec2(14.0, 14.0)),
                 2.0,
-                component_rgb(component),
+                Fill::Solid(component_rgb(component)),
                 None,
             );
-            doc.text(x + 20.0, 87.0, component.name(), legend, print::TEXT, BAR_W / 3.0);
+            canvas.text(x + 20.0, 87.0, component.name(), legend, print::TEXT, BAR_W / 3.0);
             x += 20.0 + text::width(component.name(), legend.size, legend.weight) + 24.0;
         }
 
@@ -109,8 +133,8 @@ impl Picture for ChartPicture<'_> {
         let bottom = TOP + rows * ROW_H;
         for q in 0..=4 {
             let gx = bar_x + BAR_W * q as f32 / 4.0;
-            doc.line((gx, TOP - 6.0), (gx, bottom), print::GRID, 1.0);
-            doc.text_anchored(
+            canvas.line(pos2(gx, TOP - 6.0), pos2(gx, bottom), Stroke::solid(print::GRID, 1.0));
+            canvas.text_anchored(
                 gx,
                 bottom + 6.0,
                 &money_short(max * f64::from(q) / 4.0, cur),
@@ -126,7 +150,7 @@ impl Picture for ChartPicture<'_> {
             let top = TOP + i as f32 * ROW_H;
             let label = format!("{}. {}", lane.rank, text::head(&lane.lane));
             let label_top = top + (ROW_H - text::line_height(label_font.size)) / 2.0;
-            doc.text_anchored(
+            canvas.text_anchored(
                 bar_x - 12.0,
                 label_top,
                 &label,
@@ -145,21 +169,17 @@ impl Picture for ChartPicture<'_> {
                 };
                 let w = if max > 0.0 { (amount / max) as f32 * BAR_W } else { 0.0 };
                 if w > 0.0 {
-                    doc.raw(&format!(
-                        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}</title></rect>\n",
-                        num(x),
-                        num(top + 6.0),
-                        num(w),
-                        num(bar_h),
-                        hex(component_rgb(component)),
-                        super::escape(&text::shorten(&format!("{}: {}", component.name(), money(amount, cur))))
-                    ));
+                    canvas.noted_rect(
+                        Rect::from_min_size(pos2(x, top + 6.0), vec2(w, bar_h)),
+                        component_rgb(component),
+                        &format!("{}: {}", component.name(), money(amount, cur)),
+                    );
                 }
                 x += w;
             }
             let value = format!("{} · {}", money(lane.monthly_friction, cur), percent(lane.share_pct));
             let value_x = x + 8.0;
-            doc.text(
+            canvas.text(
                 value_x,
                 label_top,
                 &value,

@@ -3,18 +3,16 @@
 //! and every edge. Drawn from the canvas's own layout, in the light look.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
-use emath::{Pos2, Rect, Vec2, vec2};
+use emath::{Pos2, Rect, Vec2, pos2, vec2};
 
-use super::png::PngError;
-use super::svg::SvgDoc;
+use super::png::{PngError, Work};
 use super::text::{self, Weight};
-use super::{Anchor, Font, Picture, hex, num};
-use crate::model::Map;
+use super::{Anchor, Canvas, Fill, Font, Picture, Stroke};
+use crate::model::{Map, Step};
 use crate::money::{money, money_short, percent, thousands, trim_number};
 use crate::scoring::{LaneScore, Ranking, score_step};
-use crate::theme::{CONNECTOR_R, heat_rgb, heat_stops, print};
+use crate::theme::{CONNECTOR_R, heat_rgb, print};
 use crate::ui::canvas::layout::{Layout, edge_curve};
 
 const MARGIN: f32 = 32.0;
@@ -25,6 +23,12 @@ const LANE_NAME: Font = Font::bold(17.0);
 const LANE_FIGURE: Font = Font::bold(15.0);
 const CARD_TITLE: Font = Font::bold(15.0);
 const SMALL: Font = Font::regular(13.0);
+const CARD_RADIUS: f32 = 8.0;
+const FLOW: Stroke = Stroke::solid(print::EDGE, 1.8);
+const HANDOFF: Stroke = Stroke::dashed(print::HANDOFF, 2.5, [9.0, 6.0]);
+/// The texts a lane's header and a card hold at most.
+const TEXTS_PER_LANE: u64 = 5;
+const TEXTS_PER_CARD: u64 = 4;
 
 /// The whole map, laid out as on the canvas.
 pub struct MapPicture<'a> {
@@ -72,7 +76,51 @@ impl Picture for MapPicture<'_> {
         self.map.name.clone()
     }
 
-    fn draw(&self, doc: &mut SvgDoc) {
+    /// What [`Picture::draw`] draws, counted without drawing it: every
+    /// text at the most it can hold, every curve by its control points
+    /// (their polygon is longer than the curve, their box holds it).
+    fn work(&self, scale: f32) -> Work {
+        let mut work = Work::new(scale);
+        let border = Stroke::solid(print::BORDER, 1.0);
+        let text = |work: &mut Work, font: Font, width: f32| {
+            work.fill(f64::from(width) * f64::from(text::line_height(font.size)));
+        };
+        // The title, two lines under it and the legend.
+        for _ in 0..8 {
+            text(&mut work, LANE_NAME, self.width / 2.0);
+        }
+        work.fill(f64::from(LEGEND_W * 14.0));
+        work.stroke(FLOW, 32.0, 0.0);
+        work.stroke(HANDOFF, 32.0, 0.0);
+        for band in &self.layout.bands {
+            work.fill(f64::from(band.rect.area()));
+            work.fill(f64::from(band.header.area()));
+            work.stroke(border, f64::from(band.rect.width()), 0.0);
+            for _ in 0..TEXTS_PER_LANE {
+                text(&mut work, LANE_NAME, band.header.width());
+            }
+        }
+        for card in &self.layout.cards {
+            work.fill(f64::from(card.area()));
+            let perimeter = 2.0 * (card.width() + card.height());
+            work.stroke(border, f64::from(perimeter), f64::from(card.height()));
+            for _ in 0..TEXTS_PER_CARD {
+                text(&mut work, CARD_TITLE, card.width());
+            }
+        }
+        for (handoff, curve) in self.edge_curves() {
+            let stroke = if handoff { HANDOFF } else { FLOW };
+            let [a, b, c, d] = curve;
+            let length = a.distance(b) + b.distance(c) + c.distance(d);
+            let height = Rect::from_points(&curve).height();
+            work.stroke(stroke, f64::from(length), f64::from(height));
+            // The arrowhead.
+            work.fill(f64::from((9.0 + stroke.width).powi(2)));
+        }
+        work
+    }
+
+    fn draw(&self, canvas: &mut dyn Canvas) {
         let map = self.map;
         let frictions: Vec<f64> = map
             .steps
@@ -80,17 +128,19 @@ impl Picture for MapPicture<'_> {
             .map(|s| score_step(s, &map.rates).point.friction())
             .collect();
         let max_friction = frictions.iter().copied().fold(0.0, f64::max);
-        header(doc, map, self.ranking, self.width, max_friction);
-        self.lanes(doc);
+        header(canvas, map, self.ranking, self.width, max_friction);
+        self.lanes(canvas);
         // Edges under the cards.
-        self.edges(doc);
-        self.cards(doc, &frictions, max_friction);
+        for (handoff, curve) in self.edge_curves() {
+            arrow(canvas, curve, handoff);
+        }
+        self.cards(canvas, &frictions, max_friction);
     }
 }
 
 impl MapPicture<'_> {
     /// Each lane's band with its name, friction, rank, share and owner.
-    fn lanes(&self, doc: &mut SvgDoc) {
+    fn lanes(&self, canvas: &mut dyn Canvas) {
         let (map, shift) = (self.map, self.shift);
         // Long input costs no more than MAX_CHARS: every text built from it
         // starts from its head.
@@ -101,15 +151,19 @@ impl MapPicture<'_> {
         for (i, (lane, band)) in map.lanes.iter().zip(&self.layout.bands).enumerate() {
             let rect = band.rect.translate(shift);
             let header = band.header.translate(shift);
-            doc.rect(rect, 0.0, print::LANE_FILL[i % 2], None);
-            doc.rect(header, 0.0, print::LANE_HEADER, None);
-            doc.line((rect.min.x, rect.max.y), (rect.max.x, rect.max.y), print::BORDER, 1.0);
+            canvas.rect(rect, 0.0, Fill::Solid(print::LANE_FILL[i % 2]), None);
+            canvas.rect(header, 0.0, Fill::Solid(print::LANE_HEADER), None);
+            canvas.line(
+                rect.left_bottom(),
+                rect.right_bottom(),
+                Stroke::solid(print::BORDER, 1.0),
+            );
             let pad = 12.0;
             let x = header.min.x + pad;
             let max_w = header.width() - 2.0 * pad;
             let mut y = header.min.y + pad;
             for line in text::wrap(&lane.name, LANE_NAME.size, LANE_NAME.weight, max_w, 2) {
-                doc.text(x, y, &line, LANE_NAME, print::TEXT, max_w);
+                canvas.text(x, y, &line, LANE_NAME, print::TEXT, max_w);
                 y += text::line_height(LANE_NAME.size);
             }
             y += 4.0;
@@ -117,7 +171,7 @@ impl MapPicture<'_> {
                 continue;
             };
             let figure = format!("{} / month", money(score.monthly_friction, currency));
-            doc.text(x, y, &figure, LANE_FIGURE, print::TEXT, max_w);
+            canvas.text(x, y, &figure, LANE_FIGURE, print::TEXT, max_w);
             y += text::line_height(LANE_FIGURE.size) + 4.0;
             let owner = if lane.owner.is_empty() {
                 "No owner yet".to_owned()
@@ -131,24 +185,25 @@ impl MapPicture<'_> {
                 if y + text::line_height(SMALL.size) > header.max.y - 8.0 {
                     break;
                 }
-                doc.text(x, y, &line, SMALL, print::WEAK_TEXT, max_w);
+                canvas.text(x, y, &line, SMALL, print::WEAK_TEXT, max_w);
                 y += text::line_height(SMALL.size) + 2.0;
             }
         }
     }
 
-    /// Every edge, hand-offs dashed. The layout has found each edge's steps
-    /// by index already; `Map::is_handoff` would search the steps by id.
-    fn edges(&self, doc: &mut SvgDoc) {
-        let (cards, shift) = (&self.layout.cards, self.shift);
-        for &(a, b) in self.layout.edge_ends.iter().flatten() {
+    /// Every edge's curve in picture coordinates, and whether it is a
+    /// hand-off between lanes. The layout has found each edge's steps by
+    /// index already; `Map::is_handoff` would search the steps by id.
+    fn edge_curves(&self) -> impl Iterator<Item = (bool, [Pos2; 4])> + '_ {
+        let (cards, shift, steps) = (&self.layout.cards, self.shift, &self.map.steps);
+        self.layout.edge_ends.iter().flatten().map(move |&(a, b)| {
             let curve = edge_curve(cards[a].translate(shift), cards[b].translate(shift));
-            arrow(doc, curve, self.map.steps[a].lane != self.map.steps[b].lane);
-        }
+            (steps[a].lane != steps[b].lane, curve)
+        })
     }
 
     /// Every step's card in its heat colour.
-    fn cards(&self, doc: &mut SvgDoc, frictions: &[f64], max_friction: f64) {
+    fn cards(&self, canvas: &mut dyn Canvas, frictions: &[f64], max_friction: f64) {
         let currency = text::head(&self.map.currency);
         for ((step, card), &friction) in self.map.steps.iter().zip(&self.layout.cards).zip(frictions) {
             let heat = if max_friction > 0.0 {
@@ -156,22 +211,22 @@ impl MapPicture<'_> {
             } else {
                 0.0
             };
-            draw_card(doc, currency, step, card.translate(self.shift), heat, friction);
+            draw_card(canvas, currency, step, card.translate(self.shift), heat, friction);
         }
     }
 }
 
-fn header(doc: &mut SvgDoc, map: &Map, ranking: &Ranking, width: f32, max_friction: f64) {
+fn header(canvas: &mut dyn Canvas, map: &Map, ranking: &Ranking, width: f32, max_friction: f64) {
     let currency = text::head(&map.currency);
     let title_w = width - 2.0 * MARGIN - LEGEND_W - 32.0;
-    doc.text(MARGIN, 24.0, &map.name, Font::bold(26.0), print::TEXT, title_w);
+    canvas.text(MARGIN, 24.0, &map.name, Font::bold(26.0), print::TEXT, title_w);
     let summary = format!(
         "Total friction {} per month · {} lanes · {} steps",
         money(ranking.total_friction, currency),
         map.lanes.len(),
         map.steps.len()
     );
-    doc.text(
+    canvas.text(
         MARGIN,
         60.0,
         &summary,
@@ -184,23 +239,11 @@ fn header(doc: &mut SvgDoc, map: &Map, ranking: &Ranking, width: f32, max_fricti
         (Some(top), false) => format!("Top lane {} is too close to call", text::head(&top.lane)),
         (None, _) => "No lanes yet".to_owned(),
     };
-    doc.text(MARGIN, 82.0, &verdict, LANE_FIGURE, print::TEXT, title_w);
+    canvas.text(MARGIN, 82.0, &verdict, LANE_FIGURE, print::TEXT, title_w);
 
     // Legend: the heat scale as a gradient, then the two kinds of arrow.
     let x = width - MARGIN - LEGEND_W;
-    let mut stops = String::new();
-    for (at, rgb) in heat_stops(false) {
-        let _ = write!(
-            stops,
-            r#"<stop offset="{}" stop-color="{}"/>"#,
-            num(*at as f32),
-            hex(*rgb)
-        );
-    }
-    doc.defs(&format!(
-        r#"<linearGradient id="heat" x1="0" y1="0" x2="1" y2="0">{stops}</linearGradient>"#
-    ));
-    doc.text(
+    canvas.text(
         x,
         20.0,
         "Step friction per month",
@@ -208,17 +251,16 @@ fn header(doc: &mut SvgDoc, map: &Map, ranking: &Ranking, width: f32, max_fricti
         print::TEXT,
         LEGEND_W,
     );
-    doc.raw(&format!(
-        r#"<rect x="{}" y="40" width="{}" height="14" rx="3" fill="url(#heat)" stroke="{}" stroke-width="1"/>
-"#,
-        num(x),
-        num(LEGEND_W),
-        hex(print::BORDER)
-    ));
+    canvas.rect(
+        Rect::from_min_size(pos2(x, 40.0), vec2(LEGEND_W, 14.0)),
+        3.0,
+        Fill::HeatScale,
+        Some(Stroke::solid(print::BORDER, 1.0)),
+    );
     let legend = Font::regular(12.0);
     let zero = text::fit(&money_short(0.0, currency), legend.size, legend.weight, LEGEND_W / 2.0);
-    doc.text(x, 57.0, &zero, legend, print::WEAK_TEXT, LEGEND_W / 2.0);
-    doc.text_anchored(
+    canvas.text(x, 57.0, &zero, legend, print::WEAK_TEXT, LEGEND_W / 2.0);
+    canvas.text_anchored(
         x + LEGEND_W,
         57.0,
         &format!("{} (hottest step)", money_short(max_friction, currency)),
@@ -228,16 +270,10 @@ fn header(doc: &mut SvgDoc, map: &Map, ranking: &Ranking, width: f32, max_fricti
         Anchor::End,
     );
     let y = 88.0;
-    doc.line((x, y), (x + 32.0, y), print::EDGE, 1.8);
-    doc.text(x + 38.0, y - 8.0, "flow", legend, print::WEAK_TEXT, 50.0);
-    doc.raw(&format!(
-        r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{}" stroke-width="2.5" stroke-dasharray="9 6"/>
-"#,
-        num(x + 90.0),
-        num(x + 122.0),
-        hex(print::HANDOFF)
-    ));
-    doc.text(
+    canvas.line(pos2(x, y), pos2(x + 32.0, y), FLOW);
+    canvas.text(x + 38.0, y - 8.0, "flow", legend, print::WEAK_TEXT, 50.0);
+    canvas.line(pos2(x + 90.0, y), pos2(x + 122.0, y), HANDOFF);
+    canvas.text(
         x + 128.0,
         y - 8.0,
         "hand-off between lanes",
@@ -248,54 +284,32 @@ fn header(doc: &mut SvgDoc, map: &Map, ranking: &Ranking, width: f32, max_fricti
     );
 }
 
-fn arrow(doc: &mut SvgDoc, [start, c1, c2, end]: [Pos2; 4], handoff: bool) {
-    let (color, width) = if handoff {
-        (print::HANDOFF, 2.5)
-    } else {
-        (print::EDGE, 1.8)
-    };
-    let dash = if handoff { r#" stroke-dasharray="9 6""# } else { "" };
-    doc.raw(&format!(
-        r#"<path d="M{} {} C{} {} {} {} {} {}" fill="none" stroke="{}" stroke-width="{}"{dash}/>
-"#,
-        num(start.x),
-        num(start.y),
-        num(c1.x),
-        num(c1.y),
-        num(c2.x),
-        num(c2.y),
-        num(end.x),
-        num(end.y),
-        hex(color),
-        num(width)
-    ));
+fn arrow(canvas: &mut dyn Canvas, curve: [Pos2; 4], handoff: bool) {
+    let stroke = if handoff { HANDOFF } else { FLOW };
+    canvas.curve(curve, stroke);
     // The arrowhead follows the curve's tangent at its end.
+    let [_, _, c2, end] = curve;
     let dir = (end - c2).normalized();
     let dir = if dir.x.is_finite() { dir } else { vec2(1.0, 0.0) };
-    let size = 9.0 + width;
+    let size = 9.0 + stroke.width;
     let normal = vec2(-dir.y, dir.x);
     let base = end - dir * size;
     let (p, q) = (base + normal * size * 0.5, base - normal * size * 0.5);
-    doc.raw(&format!(
-        r#"<path d="M{} {} L{} {} L{} {} Z" fill="{}"/>
-"#,
-        num(end.x),
-        num(end.y),
-        num(p.x),
-        num(p.y),
-        num(q.x),
-        num(q.y),
-        hex(color)
-    ));
+    canvas.triangle([end, p, q], stroke.color);
 }
 
-fn draw_card(doc: &mut SvgDoc, currency: &str, step: &crate::model::Step, rect: Rect, heat: f64, friction: f64) {
-    doc.rect(rect, 8.0, heat_rgb(heat, false), Some((print::BORDER, 1.0)));
+fn draw_card(canvas: &mut dyn Canvas, currency: &str, step: &Step, rect: Rect, heat: f64, friction: f64) {
+    canvas.rect(
+        rect,
+        CARD_RADIUS,
+        Fill::Solid(heat_rgb(heat, false)),
+        Some(Stroke::solid(print::BORDER, 1.0)),
+    );
     let pad = 10.0;
     let x = rect.min.x + pad;
     let max_w = rect.width() - 2.0 * pad - CONNECTOR_R;
     let mut y = rect.min.y + 8.0;
-    doc.text(x, y, &step.name, CARD_TITLE, print::TEXT, max_w);
+    canvas.text(x, y, &step.name, CARD_TITLE, print::TEXT, max_w);
     y += text::line_height(CARD_TITLE.size) + 3.0;
     let lines = if step.needs_estimates() {
         vec![(
@@ -326,11 +340,11 @@ fn draw_card(doc: &mut SvgDoc, currency: &str, step: &crate::model::Step, rect: 
         ]
     };
     for (line, color, font) in lines {
-        doc.text(x, y, &line, font, color, max_w);
+        canvas.text(x, y, &line, font, color, max_w);
         y += text::line_height(font.size) + 3.0;
     }
     let figure = format!("{} / mo", money_short(friction, currency));
-    doc.text(
+    canvas.text(
         x,
         rect.max.y - 8.0 - text::line_height(CARD_TITLE.size),
         &figure,

@@ -1,29 +1,37 @@
 //! Pictures for slides and reports: the whole map (`map::MapPicture`) and
-//! the ranking chart (`chart::ChartPicture`), each a [`Picture`] that knows
-//! its size before anything is drawn, written as SVG (`svg::SvgDoc`) or
-//! rasterized to PNG on the CPU (`png`). Pure: no egui, no database.
+//! the ranking chart (`chart::ChartPicture`). Each is a [`Picture`]: it
+//! knows its size and how much it paints before anything is drawn, and
+//! draws itself once, onto a [`Canvas`]: `svg::SvgDoc` writes SVG,
+//! `raster::Raster` paints pixels on the CPU for PNG (`png`). Pure: no
+//! egui, no database.
 
 pub mod chart;
 pub mod map;
 pub mod png;
+pub mod raster;
 pub mod svg;
 pub mod text;
+
+use emath::{Pos2, Rect};
 
 use png::PngError;
 use svg::SvgDoc;
 use text::Weight;
 
-/// A picture: its size is known from the map before anything is drawn, so
-/// a PNG too large to make is refused before any work is done.
+/// A picture: its size and its work are known from the map before anything
+/// is drawn, so a PNG too large to make is refused before any work is done.
 pub trait Picture {
     /// Width and height in SVG units (pixels at 1×).
     fn size(&self) -> (f32, f32);
 
+    /// What drawing the picture at `scale` costs (see [`png::Work`]).
+    fn work(&self, scale: f32) -> png::Work;
+
     /// The document's title.
     fn title(&self) -> String;
 
-    /// Draws everything into `doc`.
-    fn draw(&self, doc: &mut SvgDoc);
+    /// Draws everything onto `canvas`, in SVG units.
+    fn draw(&self, canvas: &mut dyn Canvas);
 
     /// The picture as an SVG document (UTF-8 text).
     fn svg(&self) -> String {
@@ -33,11 +41,104 @@ pub trait Picture {
         doc.finish()
     }
 
-    /// The picture as a PNG at `scale`, or why not, found before drawing.
-    fn png(&self, scale: f32) -> Result<Vec<u8>, PngError> {
+    /// The pixel size of the picture as a PNG at `scale`, or why it may
+    /// not be one: too large, or too long to draw. Found from the layout,
+    /// before anything is drawn.
+    fn png_size(&self, scale: f32) -> Result<(u32, u32), PngError> {
         let (width, height) = self.size();
-        png::pixel_size(width, height, scale)?;
-        png::svg_to_png(&self.svg(), scale)
+        let (width_px, height_px) = png::pixel_size(width, height, scale)?;
+        png::check_work(&self.work(scale), width_px, height_px)?;
+        Ok((width_px, height_px))
+    }
+
+    /// The picture as a PNG at `scale`, or why not (see
+    /// [`Picture::png_size`]).
+    fn png(&self, scale: f32) -> Result<Vec<u8>, PngError> {
+        let (width_px, height_px) = self.png_size(scale)?;
+        let mut raster = raster::Raster::new(width_px, height_px, scale)?;
+        self.draw(&mut raster);
+        raster.encode()
+    }
+}
+
+/// How a shape is filled.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Fill {
+    Solid([u8; 3]),
+    /// The heat scale from cold to hot, left to right (the legend).
+    HeatScale,
+}
+
+/// How a line or curve is drawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Stroke {
+    pub color: [u8; 3],
+    pub width: f32,
+    /// Dash and gap lengths, for a dashed line.
+    pub dash: Option<[f32; 2]>,
+}
+
+impl Stroke {
+    pub const fn solid(color: [u8; 3], width: f32) -> Self {
+        Self {
+            color,
+            width,
+            dash: None,
+        }
+    }
+
+    pub const fn dashed(color: [u8; 3], width: f32, dash: [f32; 2]) -> Self {
+        Self {
+            color,
+            width,
+            dash: Some(dash),
+        }
+    }
+}
+
+/// What pictures draw on, in SVG units (1 unit = 1 px at 1×). Shapes are
+/// painted in the order they are drawn.
+pub trait Canvas {
+    /// A rectangle with corners of `radius`, and an outline if `stroke`.
+    fn rect(&mut self, rect: Rect, radius: f32, fill: Fill, stroke: Option<Stroke>);
+
+    /// A plain rectangle with a note that viewers may show on hover (an
+    /// SVG `<title>`); a picture without hover draws just the rectangle.
+    fn noted_rect(&mut self, rect: Rect, fill: [u8; 3], _note: &str) {
+        self.rect(rect, 0.0, Fill::Solid(fill), None);
+    }
+
+    fn line(&mut self, from: Pos2, to: Pos2, stroke: Stroke);
+
+    /// A cubic Bézier curve: start, two control points, end.
+    fn curve(&mut self, curve: [Pos2; 4], stroke: Stroke);
+
+    fn triangle(&mut self, corners: [Pos2; 3], fill: [u8; 3]);
+
+    /// One line of text that [`text::fit`] has already cut, whose box top is
+    /// at `top` (not its baseline) and whose start, middle or end is at `x`.
+    fn fitted_text(&mut self, x: f32, top: f32, text: &str, font: Font, color: [u8; 3], anchor: Anchor);
+
+    /// One line of text cut with "…" to `max_width`: no text is drawn
+    /// without having been measured.
+    fn text(&mut self, x: f32, top: f32, text: &str, font: Font, color: [u8; 3], max_width: f32) {
+        self.text_anchored(x, top, text, font, color, max_width, Anchor::Start);
+    }
+
+    /// Like [`Canvas::text`], with `x` at the text's start, middle or end.
+    #[allow(clippy::too_many_arguments)]
+    fn text_anchored(
+        &mut self,
+        x: f32,
+        top: f32,
+        text: &str,
+        font: Font,
+        color: [u8; 3],
+        max_width: f32,
+        anchor: Anchor,
+    ) {
+        let shown = text::fit(text, font.size, font.weight, max_width);
+        self.fitted_text(x, top, &shown, font, color, anchor);
     }
 }
 

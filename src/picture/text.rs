@@ -11,7 +11,7 @@ pub const INTER_SEMIBOLD: &[u8] = include_bytes!("../../assets/fonts/Inter-SemiB
 pub const FONT_FAMILY: &str = "Inter, 'Helvetica Neue', Arial, sans-serif";
 
 /// Regular or semibold Inter.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Weight {
     Regular,
     Bold,
@@ -27,7 +27,8 @@ impl Weight {
     }
 }
 
-fn face(weight: Weight) -> Option<&'static ttf_parser::Face<'static>> {
+/// The parsed Inter face of `weight`, parsed once.
+pub fn face(weight: Weight) -> Option<&'static ttf_parser::Face<'static>> {
     static REGULAR: OnceLock<Option<ttf_parser::Face<'static>>> = OnceLock::new();
     static BOLD: OnceLock<Option<ttf_parser::Face<'static>>> = OnceLock::new();
     let (cell, bytes) = match weight {
@@ -40,17 +41,24 @@ fn face(weight: Weight) -> Option<&'static ttf_parser::Face<'static>> {
 /// The advance width of `text` at `size` px. Glyphs Inter lacks count as
 /// a typical letter, so a width is never zero for visible text.
 pub fn width(text: &str, size: f32, weight: Weight) -> f32 {
+    text.chars().map(|c| glyph(c, size, weight).1).sum()
+}
+
+/// The glyph Inter draws for `c` (its `.notdef` box when it has none) and
+/// how far the text moves on after it at `size` px: what [`width`] adds up,
+/// so what is drawn is what was measured.
+pub fn glyph(c: char, size: f32, weight: Weight) -> (ttf_parser::GlyphId, f32) {
+    let missing = (ttf_parser::GlyphId(0), size * 0.55);
     let Some(face) = face(weight) else {
-        return text.chars().count() as f32 * size * 0.55;
+        return missing;
     };
-    let per_unit = size / f32::from(face.units_per_em());
-    text.chars()
-        .map(|c| {
-            face.glyph_index(c)
-                .and_then(|g| face.glyph_hor_advance(g))
-                .map_or(size * 0.55, |adv| f32::from(adv) * per_unit)
-        })
-        .sum()
+    let Some(id) = face.glyph_index(c) else {
+        return missing;
+    };
+    let advance = face.glyph_hor_advance(id).map_or(size * 0.55, |adv| {
+        f32::from(adv) * size / f32::from(face.units_per_em())
+    });
+    (id, advance)
 }
 
 /// Distance from a text box's top to its baseline at `size` px.
