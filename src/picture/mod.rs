@@ -143,13 +143,31 @@ pub trait Canvas {
 }
 
 /// `#rrggbb` of an RGB triple.
-pub fn hex([r, g, b]: [u8; 3]) -> String {
-    format!("#{r:02x}{g:02x}{b:02x}")
+pub fn hex(rgb: [u8; 3]) -> String {
+    let mut out = String::with_capacity(7);
+    push_hex(&mut out, rgb);
+    out
+}
+
+/// Appends [`hex`] of `rgb` to `out`.
+pub fn push_hex(out: &mut String, rgb: [u8; 3]) {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    out.push('#');
+    for byte in rgb {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 15)]));
+    }
 }
 
 /// Text escaped for XML content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_escaped(&mut out, text);
+    out
+}
+
+/// Appends [`escape`] of `text` to `out`.
+pub fn push_escaped(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -164,15 +182,47 @@ pub fn escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// A number for an SVG attribute: at most two decimals, no trailing zeros.
 pub fn num(v: f32) -> String {
-    let v = if v.is_finite() { v } else { 0.0 };
-    let s = format!("{v:.2}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".to_owned() } else { s.to_owned() }
+    let mut out = String::new();
+    push_num(&mut out, v);
+    out
+}
+
+/// Appends [`num`] of `v` to `out`: `v` to the nearest hundredth, ties to
+/// even as `format!("{v:.2}")` rounds (`v × 100` is exact in an f64, so the
+/// tie is seen exactly), without trailing zeros, and never `-0`. Anything
+/// not finite is 0. An SVG of 100,000 cards writes millions of numbers;
+/// formatting each through `{:.2}` took half the time of the whole SVG.
+pub fn push_num(out: &mut String, v: f32) {
+    use std::fmt::Write as _;
+    let hundredths = if v.is_finite() {
+        (f64::from(v) * 100.0).round_ties_even()
+    } else {
+        0.0
+    };
+    if hundredths.abs() >= 1e17 {
+        // Too large for an i64 of hundredths; never a coordinate we draw.
+        let _ = write!(out, "{v:.0}");
+        return;
+    }
+    let hundredths = hundredths as i64;
+    if hundredths < 0 {
+        out.push('-');
+    }
+    let (whole, cents) = (hundredths.unsigned_abs() / 100, hundredths.unsigned_abs() % 100);
+    let _ = write!(out, "{whole}");
+    match cents {
+        0 => {}
+        c if c % 10 == 0 => {
+            let _ = write!(out, ".{}", c / 10);
+        }
+        c => {
+            let _ = write!(out, ".{c:02}");
+        }
+    }
 }
 
 /// A size and weight of Inter.
@@ -227,5 +277,36 @@ mod tests {
         assert_eq!(num(-0.001), "0");
         assert_eq!(num(f32::NAN), "0");
         assert_eq!(hex([255, 0, 16]), "#ff0010");
+        assert_eq!(num(-12.5), "-12.5");
+        assert_eq!(num(0.125), "0.12", "a tie goes to the even hundredth");
+        assert_eq!(num(0.375), "0.38");
+        assert_eq!(num(-0.004), "0");
+        assert_eq!(num(f32::INFINITY), "0");
+    }
+
+    /// The fast `num` writes exactly what `{:.2}` with the zeros trimmed
+    /// wrote before it.
+    #[test]
+    fn num_is_the_two_decimal_format_trimmed() {
+        let slow = |v: f32| {
+            let s = format!("{v:.2}");
+            let s = s.trim_end_matches('0').trim_end_matches('.');
+            if s == "-0" { "0".to_owned() } else { s.to_owned() }
+        };
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for i in 0..200_000u32 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let v = match i % 4 {
+                0 => f32::from_bits(state as u32),
+                1 => (state % 2_000_000) as f32 / 8.0 - 100_000.0,
+                2 => (state % 100_000_000) as f32 / 1000.0 - 50_000.0,
+                _ => ((state % 40_000) as f32 - 20_000.0) * 0.005,
+            };
+            if v.is_finite() && v.abs() < 1e14 {
+                assert_eq!(num(v), slow(v), "{v:?}");
+            }
+        }
     }
 }

@@ -1,12 +1,14 @@
 //! The SVG canvas: every shape and text becomes an element, in user units
-//! (1 unit = 1 px at 1×).
+//! (1 unit = 1 px at 1×). Numbers, colours and text are appended to one
+//! string as they come, without a string of their own each: the SVG of a
+//! 100,000-step map has millions of them.
 
 use std::fmt::Write as _;
 
 use emath::{Pos2, Rect};
 
 use super::text::{self, FONT_FAMILY, Weight};
-use super::{Anchor, Canvas, Fill, Font, Stroke, escape, hex, num};
+use super::{Anchor, Canvas, Fill, Font, Stroke, escape, hex, num, push_escaped, push_hex, push_num};
 use crate::theme::{heat_stops, print};
 
 /// An SVG document being written.
@@ -30,11 +32,35 @@ impl SvgDoc {
         }
     }
 
+    /// ` name="v"`.
+    fn number(&mut self, name: &str, v: f32) {
+        self.body.push(' ');
+        self.body.push_str(name);
+        self.body.push_str("=\"");
+        push_num(&mut self.body, v);
+        self.body.push('"');
+    }
+
+    /// ` name="#rrggbb"`.
+    fn color(&mut self, name: &str, rgb: [u8; 3]) {
+        self.body.push(' ');
+        self.body.push_str(name);
+        self.body.push_str("=\"");
+        push_hex(&mut self.body, rgb);
+        self.body.push('"');
+    }
+
+    /// `x y` of a path's point, after `prefix` (a command letter).
+    fn point(&mut self, prefix: &str, p: Pos2) {
+        self.body.push_str(prefix);
+        push_num(&mut self.body, p.x);
+        self.body.push(' ');
+        push_num(&mut self.body, p.y);
+    }
+
     fn fill(&mut self, fill: Fill) {
         match fill {
-            Fill::Solid(rgb) => {
-                let _ = write!(self.body, r#" fill="{}""#, hex(rgb));
-            }
+            Fill::Solid(rgb) => self.color("fill", rgb),
             Fill::HeatScale => {
                 self.heat_scale = true;
                 self.body.push_str(r#" fill="url(#heat)""#);
@@ -43,26 +69,23 @@ impl SvgDoc {
     }
 
     fn stroke(&mut self, stroke: Stroke) {
-        let _ = write!(
-            self.body,
-            r#" stroke="{}" stroke-width="{}""#,
-            hex(stroke.color),
-            num(stroke.width)
-        );
+        self.color("stroke", stroke.color);
+        self.number("stroke-width", stroke.width);
         if let Some([dash, gap]) = stroke.dash {
-            let _ = write!(self.body, r#" stroke-dasharray="{} {}""#, num(dash), num(gap));
+            self.body.push_str(r#" stroke-dasharray=""#);
+            push_num(&mut self.body, dash);
+            self.body.push(' ');
+            push_num(&mut self.body, gap);
+            self.body.push('"');
         }
     }
 
     fn rect_start(&mut self, r: Rect) {
-        let _ = write!(
-            self.body,
-            r#"<rect x="{}" y="{}" width="{}" height="{}""#,
-            num(r.min.x),
-            num(r.min.y),
-            num(r.width()),
-            num(r.height())
-        );
+        self.body.push_str("<rect");
+        self.number("x", r.min.x);
+        self.number("y", r.min.y);
+        self.number("width", r.width());
+        self.number("height", r.height());
     }
 
     pub fn finish(self) -> String {
@@ -102,7 +125,7 @@ impl Canvas for SvgDoc {
     fn rect(&mut self, r: Rect, radius: f32, fill: Fill, stroke: Option<Stroke>) {
         self.rect_start(r);
         if radius > 0.0 {
-            let _ = write!(self.body, r#" rx="{}""#, num(radius));
+            self.number("rx", radius);
         }
         self.fill(fill);
         if let Some(stroke) = stroke {
@@ -114,62 +137,47 @@ impl Canvas for SvgDoc {
     fn noted_rect(&mut self, r: Rect, fill: [u8; 3], note: &str) {
         self.rect_start(r);
         self.fill(Fill::Solid(fill));
-        let _ = writeln!(self.body, "><title>{}</title></rect>", escape(&text::shorten(note)));
+        self.body.push_str("><title>");
+        push_escaped(&mut self.body, &text::shorten(note));
+        self.body.push_str("</title></rect>\n");
     }
 
     fn line(&mut self, a: Pos2, b: Pos2, stroke: Stroke) {
-        let _ = write!(
-            self.body,
-            r#"<line x1="{}" y1="{}" x2="{}" y2="{}""#,
-            num(a.x),
-            num(a.y),
-            num(b.x),
-            num(b.y)
-        );
+        self.body.push_str("<line");
+        self.number("x1", a.x);
+        self.number("y1", a.y);
+        self.number("x2", b.x);
+        self.number("y2", b.y);
         self.stroke(stroke);
         self.body.push_str("/>\n");
     }
 
     fn curve(&mut self, [start, c1, c2, end]: [Pos2; 4], stroke: Stroke) {
-        let _ = write!(
-            self.body,
-            r#"<path d="M{} {} C{} {} {} {} {} {}" fill="none""#,
-            num(start.x),
-            num(start.y),
-            num(c1.x),
-            num(c1.y),
-            num(c2.x),
-            num(c2.y),
-            num(end.x),
-            num(end.y),
-        );
+        self.body.push_str(r#"<path d=""#);
+        self.point("M", start);
+        self.point(" C", c1);
+        self.point(" ", c2);
+        self.point(" ", end);
+        self.body.push_str(r#"" fill="none""#);
         self.stroke(stroke);
         self.body.push_str("/>\n");
     }
 
     fn triangle(&mut self, [a, b, c]: [Pos2; 3], fill: [u8; 3]) {
-        let _ = write!(
-            self.body,
-            r#"<path d="M{} {} L{} {} L{} {} Z""#,
-            num(a.x),
-            num(a.y),
-            num(b.x),
-            num(b.y),
-            num(c.x),
-            num(c.y),
-        );
+        self.body.push_str(r#"<path d=""#);
+        self.point("M", a);
+        self.point(" L", b);
+        self.point(" L", c);
+        self.body.push_str(r#" Z""#);
         self.fill(Fill::Solid(fill));
         self.body.push_str("/>\n");
     }
 
     fn fitted_text(&mut self, x: f32, top: f32, shown: &str, font: Font, color: [u8; 3], anchor: Anchor) {
-        let _ = write!(
-            self.body,
-            r#"<text x="{}" y="{}" font-size="{}""#,
-            num(x),
-            num(top + text::ascent(font.size)),
-            num(font.size)
-        );
+        self.body.push_str("<text");
+        self.number("x", x);
+        self.number("y", top + text::ascent(font.size));
+        self.number("font-size", font.size);
         if font.weight == Weight::Bold {
             let _ = write!(self.body, r#" font-weight="{}""#, font.weight.css());
         }
@@ -178,6 +186,9 @@ impl Canvas for SvgDoc {
             Anchor::Middle => self.body.push_str(r#" text-anchor="middle""#),
             Anchor::End => self.body.push_str(r#" text-anchor="end""#),
         }
-        let _ = writeln!(self.body, r#" fill="{}">{}</text>"#, hex(color), escape(shown));
+        self.color("fill", color);
+        self.body.push('>');
+        push_escaped(&mut self.body, shown);
+        self.body.push_str("</text>\n");
     }
 }

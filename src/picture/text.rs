@@ -48,17 +48,41 @@ pub fn width(text: &str, size: f32, weight: Weight) -> f32 {
 /// how far the text moves on after it at `size` px: what [`width`] adds up,
 /// so what is drawn is what was measured.
 pub fn glyph(c: char, size: f32, weight: Weight) -> (ttf_parser::GlyphId, f32) {
-    let missing = (ttf_parser::GlyphId(0), size * 0.55);
+    let (id, advance_per_px) = match usize::try_from(u32::from(c)) {
+        // Most text is Latin-1: its glyphs are looked up once.
+        Ok(i) if i < 256 => latin1(weight)[i],
+        _ => look_up(c, weight),
+    };
+    (id, advance_per_px * size)
+}
+
+/// The glyph for `c` and its advance at 1 px, from the font.
+fn look_up(c: char, weight: Weight) -> (ttf_parser::GlyphId, f32) {
+    let missing = (ttf_parser::GlyphId(0), MISSING_ADVANCE);
     let Some(face) = face(weight) else {
         return missing;
     };
     let Some(id) = face.glyph_index(c) else {
         return missing;
     };
-    let advance = face.glyph_hor_advance(id).map_or(size * 0.55, |adv| {
-        f32::from(adv) * size / f32::from(face.units_per_em())
-    });
+    let advance = face
+        .glyph_hor_advance(id)
+        .map_or(MISSING_ADVANCE, |adv| f32::from(adv) / f32::from(face.units_per_em()));
     (id, advance)
+}
+
+/// The advance of a glyph Inter lacks, at 1 px: a typical letter's.
+const MISSING_ADVANCE: f32 = 0.55;
+
+/// [`look_up`] of every Latin-1 character, made once per weight.
+fn latin1(weight: Weight) -> &'static [(ttf_parser::GlyphId, f32); 256] {
+    static REGULAR: OnceLock<[(ttf_parser::GlyphId, f32); 256]> = OnceLock::new();
+    static BOLD: OnceLock<[(ttf_parser::GlyphId, f32); 256]> = OnceLock::new();
+    let cell = match weight {
+        Weight::Regular => &REGULAR,
+        Weight::Bold => &BOLD,
+    };
+    cell.get_or_init(|| std::array::from_fn(|i| look_up(char::from(i as u8), weight)))
 }
 
 /// Distance from a text box's top to its baseline at `size` px.
