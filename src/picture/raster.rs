@@ -5,7 +5,6 @@
 //! hundred thousand cards does not rasterize a million glyph outlines.
 
 use std::collections::HashMap;
-use std::io::Write as _;
 
 use emath::{Pos2, Rect};
 use tiny_skia::{
@@ -45,28 +44,19 @@ impl Raster {
         })
     }
 
-    /// The picture as PNG bytes: 8-bit RGB, since a picture has no
-    /// transparent pixels, written a row at a time rather than from a
-    /// second copy of every pixel.
+    /// The picture as PNG bytes, 8-bit RGBA. Every pixel is opaque (the
+    /// background is, and everything is painted over it), so the
+    /// premultiplied pixels are the PNG's own and are written as they are,
+    /// without a second copy.
     pub fn encode(self) -> Result<Vec<u8>, PngError> {
         let failed = |e: png::EncodingError| PngError::Encode(e.to_string());
         let mut bytes = Vec::new();
         let mut encoder = png::Encoder::new(&mut bytes, self.pixmap.width(), self.pixmap.height());
-        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_color(png::ColorType::Rgba);
         encoder.set_depth(png::BitDepth::Eight);
         let mut writer = encoder.write_header().map_err(failed)?;
-        let mut stream = writer.stream_writer().map_err(failed)?;
-        let mut row = Vec::with_capacity(self.pixmap.width() as usize * 3);
-        for pixels in self.pixmap.pixels().chunks(self.pixmap.width() as usize) {
-            row.clear();
-            for pixel in pixels {
-                let c = pixel.demultiply();
-                row.extend([c.red(), c.green(), c.blue()]);
-            }
-            stream.write_all(&row).map_err(|e| PngError::Encode(e.to_string()))?;
-        }
-        stream.finish().map_err(failed)?;
-        drop(writer);
+        writer.write_image_data(self.pixmap.data()).map_err(failed)?;
+        writer.finish().map_err(failed)?;
         Ok(bytes)
     }
 
