@@ -315,7 +315,7 @@ fn pictures() {
         time(1, 20, || {
             MapPicture::new(&big, &ranking).png(2.0).expect_err("too large")
         }),
-        100.0,
+        200.0,
     );
 
     let middle = map(40, 20_000, 25_000);
@@ -325,7 +325,7 @@ fn pictures() {
         time(1, 20, || {
             MapPicture::new(&middle, &ranking).png(1.0).expect_err("too large")
         }),
-        100.0,
+        200.0,
     );
     let picture = MapPicture::new(&middle, &ranking);
     let times = time(1, 5, || bytes = picture.png(0.25).expect("drawn").len());
@@ -342,6 +342,6 @@ fn pictures() {
     report(
         "picture: chart PNG of 10,000 lanes, refused",
         time(1, 20, || chart.png(1.0).expect_err("too large")),
-        100.0,
+        200.0,
     );
 }

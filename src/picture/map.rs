@@ -26,6 +26,7 @@ const SMALL: Font = Font::regular(13.0);
 const CARD_RADIUS: f32 = 8.0;
 const FLOW: Stroke = Stroke::solid(print::EDGE, 1.8);
 const HANDOFF: Stroke = Stroke::dashed(print::HANDOFF, 2.5, [9.0, 6.0]);
+const BORDER: Stroke = Stroke::solid(print::BORDER, 1.0);
 /// The texts a lane's header and a card hold at most.
 const TEXTS_PER_LANE: u64 = 5;
 const TEXTS_PER_CARD: u64 = 4;
@@ -81,7 +82,6 @@ impl Picture for MapPicture<'_> {
     /// (their polygon is longer than the curve, their box holds it).
     fn work(&self, scale: f32) -> Work {
         let mut work = Work::new(scale);
-        let border = Stroke::solid(print::BORDER, 1.0);
         let text = |work: &mut Work, font: Font, width: f32| {
             work.fill(f64::from(width) * f64::from(text::line_height(font.size)));
         };
@@ -95,7 +95,7 @@ impl Picture for MapPicture<'_> {
         for band in &self.layout.bands {
             work.fill(f64::from(band.rect.area()));
             work.fill(f64::from(band.header.area()));
-            work.stroke(border, f64::from(band.rect.width()), 0.0);
+            work.stroke(BORDER, f64::from(band.rect.width()), 0.0);
             for _ in 0..TEXTS_PER_LANE {
                 text(&mut work, LANE_NAME, band.header.width());
             }
@@ -103,7 +103,7 @@ impl Picture for MapPicture<'_> {
         for card in &self.layout.cards {
             work.fill(f64::from(card.area()));
             let perimeter = 2.0 * (card.width() + card.height());
-            work.stroke(border, f64::from(perimeter), f64::from(card.height()));
+            work.stroke(BORDER, f64::from(perimeter), f64::from(card.height()));
             for _ in 0..TEXTS_PER_CARD {
                 text(&mut work, CARD_TITLE, card.width());
             }
@@ -153,11 +153,7 @@ impl MapPicture<'_> {
             let header = band.header.translate(shift);
             canvas.rect(rect, 0.0, Fill::Solid(print::LANE_FILL[i % 2]), None);
             canvas.rect(header, 0.0, Fill::Solid(print::LANE_HEADER), None);
-            canvas.line(
-                rect.left_bottom(),
-                rect.right_bottom(),
-                Stroke::solid(print::BORDER, 1.0),
-            );
+            canvas.line(rect.left_bottom(), rect.right_bottom(), BORDER);
             let pad = 12.0;
             let x = header.min.x + pad;
             let max_w = header.width() - 2.0 * pad;
@@ -255,7 +251,7 @@ fn header(canvas: &mut dyn Canvas, map: &Map, ranking: &Ranking, width: f32, max
         Rect::from_min_size(pos2(x, 40.0), vec2(LEGEND_W, 14.0)),
         3.0,
         Fill::HeatScale,
-        Some(Stroke::solid(print::BORDER, 1.0)),
+        Some(BORDER),
     );
     let legend = Font::regular(12.0);
     let zero = text::fit(&money_short(0.0, currency), legend.size, legend.weight, LEGEND_W / 2.0);
@@ -299,12 +295,7 @@ fn arrow(canvas: &mut dyn Canvas, curve: [Pos2; 4], handoff: bool) {
 }
 
 fn draw_card(canvas: &mut dyn Canvas, currency: &str, step: &Step, rect: Rect, heat: f64, friction: f64) {
-    canvas.rect(
-        rect,
-        CARD_RADIUS,
-        Fill::Solid(heat_rgb(heat, false)),
-        Some(Stroke::solid(print::BORDER, 1.0)),
-    );
+    canvas.rect(rect, CARD_RADIUS, Fill::Solid(heat_rgb(heat, false)), Some(BORDER));
     let pad = 10.0;
     let x = rect.min.x + pad;
     let max_w = rect.width() - 2.0 * pad - CONNECTOR_R;

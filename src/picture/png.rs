@@ -154,13 +154,17 @@ pub fn check_work(work: &Work, width: u32, height: u32) -> Result<(), PngError> 
 /// The pixel size of a picture of `width` × `height` SVG units at `scale`,
 /// or why it may not be a PNG.
 pub fn pixel_size(width: f32, height: f32, scale: f32) -> Result<(u32, u32), PngError> {
-    if !(scale.is_finite() && (0.25..=8.0).contains(&scale)) {
+    if !(0.25..=8.0).contains(&scale) {
         return Err(PngError::BadScale(scale));
     }
-    let px = |units: f32| (f64::from(units) * f64::from(scale)).ceil().max(1.0);
+    // At least a pixel; a size that is not a number stays one, and fails
+    // every comparison below, so it is refused too.
+    let px = |units: f32| {
+        let px = (f64::from(units) * f64::from(scale)).ceil();
+        if px.is_nan() { px } else { px.max(1.0) }
+    };
     let (w, h) = (px(width), px(height));
     let side = f64::from(MAX_SIDE_PX);
-    // NaN fails every comparison, so it is refused too.
     if !(w <= side && h <= side && w * h <= MAX_AREA_PX as f64) {
         return Err(PngError::TooLarge {
             width: w,

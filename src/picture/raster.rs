@@ -5,6 +5,7 @@
 //! hundred thousand cards does not rasterize a million glyph outlines.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 
 use emath::{Pos2, Rect};
 use tiny_skia::{
@@ -44,19 +45,30 @@ impl Raster {
         })
     }
 
-    /// The picture as PNG bytes, 8-bit RGBA. Every pixel is opaque (the
-    /// background is, and everything is painted over it), so the
-    /// premultiplied pixels are the PNG's own and are written as they are,
-    /// without a second copy.
+    /// The picture as PNG bytes, 8-bit RGB: every pixel is opaque (the
+    /// background is, and everything is painted over it), so the alpha
+    /// channel would only make the file larger, and a premultiplied pixel
+    /// is its own colour. Written a row at a time, without a second copy
+    /// of the picture.
     pub fn encode(self) -> Result<Vec<u8>, PngError> {
         let failed = |e: png::EncodingError| PngError::Encode(e.to_string());
+        let width = self.pixmap.width() as usize;
         let mut bytes = Vec::new();
         let mut encoder = png::Encoder::new(&mut bytes, self.pixmap.width(), self.pixmap.height());
-        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
         let mut writer = encoder.write_header().map_err(failed)?;
-        writer.write_image_data(self.pixmap.data()).map_err(failed)?;
-        writer.finish().map_err(failed)?;
+        let mut stream = writer.stream_writer().map_err(failed)?;
+        let mut row = Vec::with_capacity(width * 3);
+        for pixels in self.pixmap.data().chunks_exact(width * 4) {
+            row.clear();
+            for pixel in pixels.chunks_exact(4) {
+                row.extend_from_slice(&pixel[..3]);
+            }
+            stream.write_all(&row).map_err(|e| PngError::Encode(e.to_string()))?;
+        }
+        stream.finish().map_err(failed)?;
+        drop(writer);
         Ok(bytes)
     }
 
