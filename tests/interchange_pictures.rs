@@ -146,6 +146,11 @@ fn png_refuses_bad_scales_and_oversized_pictures() {
     let (map, ranking) = (sample(), rank(&sample()));
     assert!(matches!(map_png(&map, &ranking, 0.0), Err(PngError::BadScale(_))));
     assert!(matches!(map_png(&map, &ranking, f32::NAN), Err(PngError::BadScale(_))));
+    // A size that is not a number is no size at all.
+    for (width, height) in [(f32::NAN, 100.0), (100.0, f32::NAN), (f32::INFINITY, 1.0)] {
+        let e = png::pixel_size(width, height, 1.0).unwrap_err();
+        assert!(matches!(e, PngError::TooLarge { .. }), "{width} × {height}: {e}");
+    }
     let e = png::pixel_size(20_000.0, 100.0, 1.0).unwrap_err();
     assert!(matches!(e, PngError::TooLarge { .. }), "{e}");
     assert!(e.to_string().contains("20,000 × 100 px"), "{e}");
