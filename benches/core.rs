@@ -13,6 +13,7 @@ use frictionmap::document::{Document, Snapshot};
 use frictionmap::edit::Edit;
 use frictionmap::mapfile::{parse_map, to_json};
 use frictionmap::model::{Attr, Map};
+use frictionmap::picture::{Picture, chart::ChartPicture, map::MapPicture};
 use frictionmap::ranking_csv::ranking_csv;
 use frictionmap::scoring::{ScoreCache, rank};
 use frictionmap::steps_csv::{import_new, import_update, parse, steps_csv, update_edit};
@@ -88,6 +89,9 @@ fn main() {
     }
     if wanted("steps csv") {
         steps_csv_import();
+    }
+    if wanted("picture") {
+        pictures();
     }
 }
 
@@ -371,4 +375,53 @@ fn steps_csv_import() {
         })
         .collect();
     inform("  … then Document::apply of its edit (the window)", times);
+}
+
+/// The pictures: the map as SVG (what `render --svg` builds) and as PNG,
+/// and the ranking chart of very many lanes.
+fn pictures() {
+    let big = map(40, 100_000, 125_000);
+    let ranking = rank(&big);
+    let picture = MapPicture::new(&big, &ranking);
+    let mut bytes = 0;
+    let times = time(1, 5, || bytes = picture.svg().len());
+    report(
+        &format!("picture: map SVG, 100,000 steps ({:.0} MB)", bytes as f64 / 1e6),
+        times,
+        3000.0,
+    );
+    report(
+        "picture: map PNG of that map at 2×, refused",
+        time(1, 20, || {
+            MapPicture::new(&big, &ranking).png(2.0).expect_err("too large")
+        }),
+        200.0,
+    );
+
+    let middle = map(40, 20_000, 25_000);
+    let ranking = rank(&middle);
+    report(
+        "picture: map PNG, 20,000 steps at 1×, refused",
+        time(1, 20, || {
+            MapPicture::new(&middle, &ranking).png(1.0).expect_err("too large")
+        }),
+        200.0,
+    );
+    let picture = MapPicture::new(&middle, &ranking);
+    let times = time(1, 5, || bytes = picture.png(0.25).expect("drawn").len());
+    report(
+        &format!("picture: map PNG, 20,000 steps at 0.25× ({:.0} MB)", bytes as f64 / 1e6),
+        times,
+        10_000.0,
+    );
+
+    let lanes = map(10_000, 30_000, 0);
+    let ranking = rank(&lanes);
+    let chart = ChartPicture::new(&lanes.name, &ranking);
+    report("picture: chart SVG, 10,000 lanes", time(1, 10, || chart.svg()), 1000.0);
+    report(
+        "picture: chart PNG of 10,000 lanes, refused",
+        time(1, 20, || chart.png(1.0).expect_err("too large")),
+        200.0,
+    );
 }

@@ -406,19 +406,25 @@ fn restore_command(db: Option<PathBuf>, chosen: Option<String>) -> anyhow::Resul
 }
 
 fn picture_command(db: Option<PathBuf>, args: PictureArgs, chart: bool) -> anyhow::Result<()> {
+    use crate::picture::{Picture, chart::ChartPicture, map::MapPicture, png::PngError};
     let map = crate::cli_interchange::resolve_map(db, &args.map)?;
     let ranking = rank(&map);
-    let svg = if chart {
-        crate::picture::chart::chart_svg(&map.name, &ranking)
+    let picture: Box<dyn Picture> = if chart {
+        Box::new(ChartPicture::new(&map.name, &ranking))
     } else {
-        crate::picture::svg::map_svg(&map, &ranking)
+        Box::new(MapPicture::new(&map, &ranking))
     };
+    let refused = |out: &Path, e: PngError| UsageError(format!("{}: {e}", out.display()));
+    // A PNG too large to make is refused before anything is drawn or written.
+    if let Some(out) = &args.png {
+        picture.png_size(args.scale).map_err(|e| refused(out, e))?;
+    }
     if let Some(out) = &args.svg {
-        write_file(out, svg.as_bytes())?;
+        write_file(out, picture.svg().as_bytes())?;
         say!("Wrote {}", out.display());
     }
     if let Some(out) = &args.png {
-        let png = crate::picture::png::svg_to_png(&svg, args.scale).map_err(|e| UsageError(e.to_string()))?;
+        let png = picture.png(args.scale).map_err(|e| refused(out, e))?;
         write_file(out, &png)?;
         say!("Wrote {} (scale {})", out.display(), args.scale);
     }

@@ -11,6 +11,7 @@ mod crash_kill;
 mod edit_undo;
 mod exports;
 mod fuzz_import;
+mod fuzz_pictures;
 mod fuzz_steps_csv;
 #[path = "gen.rs"]
 mod generator;

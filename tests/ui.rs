@@ -5,6 +5,7 @@
 mod common;
 
 mod interchange_ui;
+mod pictures_ui;
 mod snapshots;
 mod ui_autosave;
 mod ui_canvas;

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use super::Workspace;
 use crate::fsutil::atomic_write;
-use crate::picture::{chart::chart_svg, png::svg_to_png, svg::map_svg};
+use crate::picture::chart::{chart_png, chart_svg};
+use crate::picture::map::{map_png, map_svg};
 use crate::ui::dialogs::FilePurpose;
 
 pub(super) fn default_file_name(purpose: FilePurpose, stem: &str) -> String {
@@ -38,12 +39,12 @@ impl Workspace {
             FilePurpose::ExportSvg => write(path, map_svg(map, ranking).as_bytes(), "the map picture"),
             FilePurpose::ExportPng | FilePurpose::ExportPng2x => {
                 let scale = if purpose == FilePurpose::ExportPng2x { 2.0 } else { 1.0 };
-                let png = svg_to_png(&map_svg(map, ranking), scale).map_err(|e| e.to_string())?;
+                let png = map_png(map, ranking, scale).map_err(|e| format!("{}: {e}", path.display()))?;
                 write(path, &png, "the map picture")
             }
             FilePurpose::ExportChartSvg => write(path, chart_svg(&map.name, ranking).as_bytes(), "the ranking chart"),
             FilePurpose::ExportChartPng => {
-                let png = svg_to_png(&chart_svg(&map.name, ranking), 1.0).map_err(|e| e.to_string())?;
+                let png = chart_png(&map.name, ranking, 1.0).map_err(|e| format!("{}: {e}", path.display()))?;
                 write(path, &png, "the ranking chart")
             }
             FilePurpose::ExportBpmn => write(path, crate::bpmn::to_bpmn(map).as_bytes(), "the map as BPMN"),

@@ -1,303 +1,194 @@
-//! The whole map as one SVG picture: a title, a legend of the heat scale,
-//! every lane band with its friction, every step card coloured by friction,
-//! and every edge. Drawn from the canvas's own layout, in the light look.
+//! The SVG canvas: every shape and text becomes an element, in user units
+//! (1 unit = 1 px at 1×). Numbers, colours and text are appended to one
+//! string as they come, without a string of their own each: the SVG of a
+//! 100,000-step map has millions of them.
 
 use std::fmt::Write as _;
 
-use emath::{Pos2, Rect, vec2};
+use emath::{Pos2, Rect};
 
-use super::text::{self, Weight};
-use super::{SvgDoc, hex, num};
-use crate::model::Map;
-use crate::money::{money, money_short, percent, thousands, trim_number};
-use crate::scoring::{Ranking, score_step};
-use crate::theme::{CONNECTOR_R, heat_rgb, heat_stops, print};
-use crate::ui::canvas::layout::{Layout, edge_curve};
+use super::text::{self, FONT_FAMILY, Weight};
+use super::{Anchor, Canvas, Fill, Font, Stroke, escape, hex, num, push_escaped, push_hex, push_num};
+use crate::theme::{heat_stops, print};
 
-const MARGIN: f32 = 32.0;
-/// Height of the title and legend block above the lanes.
-const HEADER_H: f32 = 112.0;
-const LEGEND_W: f32 = 260.0;
+/// An SVG document being written.
+pub struct SvgDoc {
+    body: String,
+    width: f32,
+    height: f32,
+    title: String,
+    /// Whether the heat-scale gradient is used, so its definition is needed.
+    heat_scale: bool,
+}
 
-/// The map as an SVG document (UTF-8 text).
-pub fn map_svg(map: &Map, ranking: &Ranking) -> String {
-    let layout = Layout::of(map);
-    let bounds = layout.bounds();
-    let width = bounds.width() + 2.0 * MARGIN;
-    let height = HEADER_H + bounds.height() + MARGIN;
-    // Scene coordinates to picture coordinates.
-    let shift = vec2(MARGIN - bounds.min.x, HEADER_H - bounds.min.y);
-    let mut doc = SvgDoc::new(width, height, &map.name);
-
-    let frictions: Vec<f64> = map
-        .steps
-        .iter()
-        .map(|s| score_step(s, &map.rates).point.friction())
-        .collect();
-    let max_friction = frictions.iter().copied().fold(0.0, f64::max);
-
-    header(&mut doc, map, ranking, width, max_friction);
-
-    // Lane bands.
-    for (i, (lane, band)) in map.lanes.iter().zip(&layout.bands).enumerate() {
-        let rect = band.rect.translate(shift);
-        let header = band.header.translate(shift);
-        doc.rect(rect, 0.0, print::LANE_FILL[i % 2], None);
-        doc.rect(header, 0.0, print::LANE_HEADER, None);
-        doc.line((rect.min.x, rect.max.y), (rect.max.x, rect.max.y), print::BORDER, 1.0);
-        let pad = 12.0;
-        let x = header.min.x + pad;
-        let max_w = header.width() - 2.0 * pad;
-        let mut y = header.min.y + pad;
-        for line in text::wrap(&lane.name, 17.0, Weight::Bold, max_w, 2) {
-            doc.text(x, y, &line, 17.0, Weight::Bold, print::TEXT);
-            y += text::line_height(17.0);
+impl SvgDoc {
+    pub fn new(width: f32, height: f32, title: &str) -> Self {
+        Self {
+            body: String::new(),
+            width,
+            height,
+            title: text::shorten(title),
+            heat_scale: false,
         }
-        y += 4.0;
-        let Some(score) = ranking.lane(&lane.id) else { continue };
-        let figure = format!("{} / month", money(score.monthly_friction, &map.currency));
-        doc.text(
-            x,
-            y,
-            &text::fit(&figure, 15.0, Weight::Bold, max_w),
-            15.0,
-            Weight::Bold,
-            print::TEXT,
-        );
-        y += text::line_height(15.0) + 4.0;
-        let owner = if lane.owner.is_empty() {
-            "No owner yet".to_owned()
-        } else {
-            format!("Owner: {}", lane.owner)
-        };
-        for line in [
-            format!("#{} · {} of total", score.rank, percent(score.share_pct)),
-            owner,
-        ] {
-            if y + text::line_height(13.0) > header.max.y - 8.0 {
-                break;
+    }
+
+    /// ` name="v"`.
+    fn number(&mut self, name: &str, v: f32) {
+        self.body.push(' ');
+        self.body.push_str(name);
+        self.body.push_str("=\"");
+        push_num(&mut self.body, v);
+        self.body.push('"');
+    }
+
+    /// ` name="#rrggbb"`.
+    fn color(&mut self, name: &str, rgb: [u8; 3]) {
+        self.body.push(' ');
+        self.body.push_str(name);
+        self.body.push_str("=\"");
+        push_hex(&mut self.body, rgb);
+        self.body.push('"');
+    }
+
+    /// `x y` of a path's point, after `prefix` (a command letter).
+    fn point(&mut self, prefix: &str, p: Pos2) {
+        self.body.push_str(prefix);
+        push_num(&mut self.body, p.x);
+        self.body.push(' ');
+        push_num(&mut self.body, p.y);
+    }
+
+    fn fill(&mut self, fill: Fill) {
+        match fill {
+            Fill::Solid(rgb) => self.color("fill", rgb),
+            Fill::HeatScale => {
+                self.heat_scale = true;
+                self.body.push_str(r#" fill="url(#heat)""#);
             }
-            doc.text(
-                x,
-                y,
-                &text::fit(&line, 13.0, Weight::Regular, max_w),
-                13.0,
-                Weight::Regular,
-                print::WEAK_TEXT,
-            );
-            y += text::line_height(13.0) + 2.0;
         }
     }
 
-    // Edges under the cards.
-    for (edge, ends) in map.edges.iter().zip(&layout.edge_ends) {
-        let Some((a, b)) = *ends else { continue };
-        let curve = edge_curve(layout.cards[a].translate(shift), layout.cards[b].translate(shift));
-        arrow(&mut doc, curve, map.is_handoff(edge));
+    fn stroke(&mut self, stroke: Stroke) {
+        self.color("stroke", stroke.color);
+        self.number("stroke-width", stroke.width);
+        if let Some([dash, gap]) = stroke.dash {
+            self.body.push_str(r#" stroke-dasharray=""#);
+            push_num(&mut self.body, dash);
+            self.body.push(' ');
+            push_num(&mut self.body, gap);
+            self.body.push('"');
+        }
     }
 
-    // Cards.
-    for (i, step) in map.steps.iter().enumerate() {
-        let rect = layout.cards[i].translate(shift);
-        let heat = if max_friction > 0.0 {
-            frictions[i] / max_friction
-        } else {
-            0.0
-        };
-        card(&mut doc, map, step, rect, heat, frictions[i]);
+    fn rect_start(&mut self, r: Rect) {
+        self.body.push_str("<rect");
+        self.number("x", r.min.x);
+        self.number("y", r.min.y);
+        self.number("width", r.width());
+        self.number("height", r.height());
     }
-    doc.finish()
-}
 
-fn header(doc: &mut SvgDoc, map: &Map, ranking: &Ranking, width: f32, max_friction: f64) {
-    let title_w = width - 2.0 * MARGIN - LEGEND_W - 32.0;
-    doc.text(
-        MARGIN,
-        24.0,
-        &text::fit(&map.name, 26.0, Weight::Bold, title_w),
-        26.0,
-        Weight::Bold,
-        print::TEXT,
-    );
-    let summary = format!(
-        "Total friction {} per month · {} lanes · {} steps",
-        money(ranking.total_friction, &map.currency),
-        map.lanes.len(),
-        map.steps.len()
-    );
-    doc.text(
-        MARGIN,
-        60.0,
-        &text::fit(&summary, 15.0, Weight::Regular, title_w),
-        15.0,
-        Weight::Regular,
-        print::WEAK_TEXT,
-    );
-    let verdict = match (ranking.lanes.first(), ranking.clear_winner) {
-        (Some(top), true) => format!("Fix first: {} (clear winner)", top.lane),
-        (Some(top), false) => format!("Top lane {} is too close to call", top.lane),
-        (None, _) => "No lanes yet".to_owned(),
-    };
-    doc.text(
-        MARGIN,
-        82.0,
-        &text::fit(&verdict, 15.0, Weight::Bold, title_w),
-        15.0,
-        Weight::Bold,
-        print::TEXT,
-    );
-
-    // Legend: the heat scale as a gradient, then the two kinds of arrow.
-    let x = width - MARGIN - LEGEND_W;
-    let mut stops = String::new();
-    for (at, rgb) in heat_stops(false) {
-        let _ = write!(
-            stops,
-            r#"<stop offset="{}" stop-color="{}"/>"#,
-            num(*at as f32),
-            hex(*rgb)
+    pub fn finish(self) -> String {
+        let (w, h) = (num(self.width.ceil()), num(self.height.ceil()));
+        let mut out = String::with_capacity(self.body.len() + 1024);
+        let _ = writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+        let _ = writeln!(
+            out,
+            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{}">"#,
+            escape(FONT_FAMILY)
         );
+        let _ = writeln!(out, "<title>{}</title>", escape(&self.title));
+        if self.heat_scale {
+            out.push_str(r#"<defs><linearGradient id="heat" x1="0" y1="0" x2="1" y2="0">"#);
+            for (at, rgb) in heat_stops(false) {
+                let _ = write!(
+                    out,
+                    r#"<stop offset="{}" stop-color="{}"/>"#,
+                    num(*at as f32),
+                    hex(*rgb)
+                );
+            }
+            out.push_str("</linearGradient></defs>\n");
+        }
+        let _ = writeln!(
+            out,
+            r#"<rect width="100%" height="100%" fill="{}"/>"#,
+            hex(print::BACKGROUND)
+        );
+        out.push_str(&self.body);
+        out.push_str("</svg>\n");
+        out
     }
-    doc.defs(&format!(
-        r#"<linearGradient id="heat" x1="0" y1="0" x2="1" y2="0">{stops}</linearGradient>"#
-    ));
-    doc.text(x, 20.0, "Step friction per month", 13.0, Weight::Bold, print::TEXT);
-    doc.raw(&format!(
-        r#"<rect x="{}" y="40" width="{}" height="14" rx="3" fill="url(#heat)" stroke="{}" stroke-width="1"/>
-"#,
-        num(x),
-        num(LEGEND_W),
-        hex(print::BORDER)
-    ));
-    doc.text(
-        x,
-        57.0,
-        &money_short(0.0, &map.currency),
-        12.0,
-        Weight::Regular,
-        print::WEAK_TEXT,
-    );
-    doc.text_anchored(
-        x + LEGEND_W,
-        57.0,
-        &format!("{} (hottest step)", money_short(max_friction, &map.currency)),
-        12.0,
-        Weight::Regular,
-        print::WEAK_TEXT,
-        "end",
-    );
-    let y = 88.0;
-    doc.line((x, y), (x + 32.0, y), print::EDGE, 1.8);
-    doc.text(x + 38.0, y - 8.0, "flow", 12.0, Weight::Regular, print::WEAK_TEXT);
-    doc.raw(&format!(
-        r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{}" stroke-width="2.5" stroke-dasharray="9 6"/>
-"#,
-        num(x + 90.0),
-        num(x + 122.0),
-        hex(print::HANDOFF)
-    ));
-    doc.text(
-        x + 128.0,
-        y - 8.0,
-        "hand-off between lanes",
-        12.0,
-        Weight::Regular,
-        print::WEAK_TEXT,
-    );
 }
 
-fn arrow(doc: &mut SvgDoc, [start, c1, c2, end]: [Pos2; 4], handoff: bool) {
-    let (color, width) = if handoff {
-        (print::HANDOFF, 2.5)
-    } else {
-        (print::EDGE, 1.8)
-    };
-    let dash = if handoff { r#" stroke-dasharray="9 6""# } else { "" };
-    doc.raw(&format!(
-        r#"<path d="M{} {} C{} {} {} {} {} {}" fill="none" stroke="{}" stroke-width="{}"{dash}/>
-"#,
-        num(start.x),
-        num(start.y),
-        num(c1.x),
-        num(c1.y),
-        num(c2.x),
-        num(c2.y),
-        num(end.x),
-        num(end.y),
-        hex(color),
-        num(width)
-    ));
-    // The arrowhead follows the curve's tangent at its end.
-    let dir = (end - c2).normalized();
-    let dir = if dir.x.is_finite() { dir } else { vec2(1.0, 0.0) };
-    let size = 9.0 + width;
-    let normal = vec2(-dir.y, dir.x);
-    let base = end - dir * size;
-    let (p, q) = (base + normal * size * 0.5, base - normal * size * 0.5);
-    doc.raw(&format!(
-        r#"<path d="M{} {} L{} {} L{} {} Z" fill="{}"/>
-"#,
-        num(end.x),
-        num(end.y),
-        num(p.x),
-        num(p.y),
-        num(q.x),
-        num(q.y),
-        hex(color)
-    ));
-}
-
-fn card(doc: &mut SvgDoc, map: &Map, step: &crate::model::Step, rect: Rect, heat: f64, friction: f64) {
-    doc.rect(rect, 8.0, heat_rgb(heat, false), Some((print::BORDER, 1.0)));
-    let pad = 10.0;
-    let x = rect.min.x + pad;
-    let max_w = rect.width() - 2.0 * pad - CONNECTOR_R;
-    let mut y = rect.min.y + 8.0;
-    doc.text(
-        x,
-        y,
-        &text::fit(&step.name, 15.0, Weight::Bold, max_w),
-        15.0,
-        Weight::Bold,
-        print::TEXT,
-    );
-    y += text::line_height(15.0) + 3.0;
-    let lines = if step.needs_estimates() {
-        vec![("needs estimates".to_owned(), print::WARNING, Weight::Bold)]
-    } else {
-        vec![
-            (
-                format!(
-                    "{}/mo · {} min",
-                    thousands(step.volume_per_month, 0),
-                    trim_number(step.handle_minutes)
-                ),
-                print::WEAK_TEXT,
-                Weight::Regular,
-            ),
-            (
-                format!(
-                    "rework {:.0}% · wait {} h",
-                    step.rework_rate * 100.0,
-                    trim_number(step.approval_delay_hours)
-                ),
-                print::WEAK_TEXT,
-                Weight::Regular,
-            ),
-        ]
-    };
-    for (line, color, weight) in lines {
-        doc.text(x, y, &text::fit(&line, 13.0, weight, max_w), 13.0, weight, color);
-        y += text::line_height(13.0) + 3.0;
+impl Canvas for SvgDoc {
+    fn rect(&mut self, r: Rect, radius: f32, fill: Fill, stroke: Option<Stroke>) {
+        self.rect_start(r);
+        if radius > 0.0 {
+            self.number("rx", radius);
+        }
+        self.fill(fill);
+        if let Some(stroke) = stroke {
+            self.stroke(stroke);
+        }
+        self.body.push_str("/>\n");
     }
-    let figure = format!("{} / mo", money_short(friction, &map.currency));
-    let size = 15.0;
-    doc.text(
-        x,
-        rect.max.y - 8.0 - text::line_height(size),
-        &figure,
-        size,
-        Weight::Bold,
-        print::TEXT,
-    );
+
+    fn noted_rect(&mut self, r: Rect, fill: [u8; 3], note: &str) {
+        self.rect_start(r);
+        self.fill(Fill::Solid(fill));
+        self.body.push_str("><title>");
+        push_escaped(&mut self.body, &text::shorten(note));
+        self.body.push_str("</title></rect>\n");
+    }
+
+    fn line(&mut self, a: Pos2, b: Pos2, stroke: Stroke) {
+        self.body.push_str("<line");
+        self.number("x1", a.x);
+        self.number("y1", a.y);
+        self.number("x2", b.x);
+        self.number("y2", b.y);
+        self.stroke(stroke);
+        self.body.push_str("/>\n");
+    }
+
+    fn curve(&mut self, [start, c1, c2, end]: [Pos2; 4], stroke: Stroke) {
+        self.body.push_str(r#"<path d=""#);
+        self.point("M", start);
+        self.point(" C", c1);
+        self.point(" ", c2);
+        self.point(" ", end);
+        self.body.push_str(r#"" fill="none""#);
+        self.stroke(stroke);
+        self.body.push_str("/>\n");
+    }
+
+    fn triangle(&mut self, [a, b, c]: [Pos2; 3], fill: [u8; 3]) {
+        self.body.push_str(r#"<path d=""#);
+        self.point("M", a);
+        self.point(" L", b);
+        self.point(" L", c);
+        self.body.push_str(r#" Z""#);
+        self.fill(Fill::Solid(fill));
+        self.body.push_str("/>\n");
+    }
+
+    fn fitted_text(&mut self, x: f32, top: f32, shown: &str, font: Font, color: [u8; 3], anchor: Anchor) {
+        self.body.push_str("<text");
+        self.number("x", x);
+        self.number("y", top + text::ascent(font.size));
+        self.number("font-size", font.size);
+        if font.weight == Weight::Bold {
+            let _ = write!(self.body, r#" font-weight="{}""#, font.weight.css());
+        }
+        match anchor {
+            Anchor::Start => {}
+            Anchor::Middle => self.body.push_str(r#" text-anchor="middle""#),
+            Anchor::End => self.body.push_str(r#" text-anchor="end""#),
+        }
+        self.color("fill", color);
+        self.body.push('>');
+        push_escaped(&mut self.body, shown);
+        self.body.push_str("</text>\n");
+    }
 }
