@@ -13,6 +13,7 @@ mod fuzz_import;
 #[path = "gen.rs"]
 mod generator;
 mod hostile;
+mod hostile_bpmn;
 mod interchange_bpmn;
 mod interchange_pictures;
 mod interchange_steps_csv;

@@ -7,12 +7,14 @@
 //! our `fm:` extension elements; a task without them has zero figures and
 //! needs estimates. Everything else is skipped and counted in the summary.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
 use roxmltree::{Document, Node};
 
 use super::{BPMN_NS, BPMNDI_NS, DC_NS, FM_NS};
+use crate::input_file::{FileError, read_input};
 use crate::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step};
 use crate::theme::{CARD_H, CARD_W};
 use crate::validate::{MAX_NAME_CHARS, MAX_NOTES_CHARS, check_currency, check_effort_weeks, check_value, validate};
@@ -23,6 +25,9 @@ pub const MAX_BPMN_BYTES: u64 = 50 * 1024 * 1024;
 /// Why a BPMN file was refused, with the file and the line.
 #[derive(Debug, thiserror::Error)]
 pub enum BpmnError {
+    /// The file could not be read: not a regular file, too large, unreadable.
+    #[error(transparent)]
+    Read(#[from] FileError),
     #[error("{source_name}: {message}")]
     File { source_name: String, message: String },
     #[error("{source_name}: line {line}: {message}")]
@@ -99,39 +104,62 @@ impl std::fmt::Display for ImportSummary {
     }
 }
 
-/// Reads a BPMN file from disk: size, UTF-8 and then [`from_bpmn`].
+/// Reads a BPMN file from disk through the guarded reader (a regular file
+/// of at most [`MAX_BPMN_BYTES`]), decodes it and reads it with [`from_bpmn`].
 pub fn read_bpmn_file(path: &Path) -> Result<(Map, ImportSummary), BpmnError> {
     let source_name = path.display().to_string();
-    let file_error = |message: String| BpmnError::File {
+    let bytes = read_input(path, MAX_BPMN_BYTES)?;
+    let text = decode(&bytes).map_err(|(line, message)| BpmnError::At {
         source_name: source_name.clone(),
+        line,
         message,
-    };
-    let size = std::fs::metadata(path)
-        .map_err(|e| file_error(format!("cannot read the file: {e}")))?
-        .len();
-    if size > MAX_BPMN_BYTES {
-        return Err(file_error(format!(
-            "the file is {size} bytes, above the {} MB limit",
-            MAX_BPMN_BYTES / 1024 / 1024
-        )));
-    }
-    let bytes = std::fs::read(path).map_err(|e| file_error(format!("cannot read the file: {e}")))?;
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(text) => text.to_owned(),
-        // Some modelers write ISO-8859-1 and say so; each byte is one char.
-        Err(_) if declares_latin1(&bytes) => bytes.iter().map(|&b| char::from(b)).collect(),
-        Err(e) => {
-            return Err(file_error(format!(
-                "not UTF-8 text (invalid byte at offset {})",
-                e.valid_up_to()
-            )));
-        }
-    };
+    })?;
     let fallback_name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     from_bpmn(&text, &source_name, &fallback_name)
+}
+
+/// The file's text: UTF-8; UTF-16 with its byte-order mark; or ISO-8859-1
+/// when the XML declaration says so. An error comes with its line.
+fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, (u32, String)> {
+    let utf16 = |to_unit: fn([u8; 2]) -> u16| {
+        let units = bytes[2..].chunks_exact(2).map(|pair| to_unit([pair[0], pair[1]]));
+        let mut text = String::with_capacity(bytes.len() / 2);
+        let mut line = 1;
+        for c in char::decode_utf16(units) {
+            let c = c.map_err(|e| (line, format!("not UTF-16 text: {e}")))?;
+            line += u32::from(c == '\n');
+            text.push(c);
+        }
+        Ok(Cow::Owned(text))
+    };
+    match bytes {
+        [0xFF, 0xFE, ..] => return utf16(u16::from_le_bytes),
+        [0xFE, 0xFF, ..] => return utf16(u16::from_be_bytes),
+        _ => {}
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(Cow::Borrowed(text)),
+        // Some modelers write ISO-8859-1 and say so; each byte is one char.
+        Err(_) if declares_latin1(bytes) => Ok(Cow::Owned(bytes.iter().map(|&b| char::from(b)).collect())),
+        Err(e) => {
+            let offset = e.valid_up_to();
+            let before = &bytes[..offset];
+            let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+            let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+            Err((
+                u32::try_from(line).unwrap_or(u32::MAX),
+                format!(
+                    "not UTF-8 text (invalid byte 0x{:02X} at offset {offset}, column {column}); \
+                     save it as UTF-8, or declare the encoding ISO-8859-1 if that is what it is",
+                    bytes[offset]
+                ),
+            ))
+        }
+    }
 }
 
 /// Whether the XML declaration names ISO-8859-1 (Latin-1).
