@@ -13,7 +13,7 @@ use std::path::Path;
 
 use roxmltree::{Document, Node};
 
-use super::{BPMN_NS, BPMNDI_NS, DC_NS, FM_NS};
+use super::{BPMN_NS, BPMNDI_NS, DC_NS, FM_NS, scan};
 use crate::input_file::{FileError, read_input};
 use crate::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step};
 use crate::theme::{CARD_H, CARD_W};
@@ -366,10 +366,37 @@ struct LaneDraft {
 /// when the file names no pool or process.
 pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(Map, ImportSummary), BpmnError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let doc = Document::parse(text).map_err(|e| BpmnError::At {
+    let at = |line: u32, message: String| BpmnError::At {
         source_name: source_name.to_owned(),
-        line: e.pos().row,
-        message: format!("not well-formed XML: {e}"),
+        line,
+        message,
+    };
+    if text.trim().is_empty() {
+        return Err(BpmnError::File {
+            source_name: source_name.to_owned(),
+            message: "the file is empty".to_owned(),
+        });
+    }
+    let start = text.trim_start();
+    if !start.starts_with('<') {
+        let shown: String = start.chars().take(24).collect();
+        return Err(at(
+            scan::line_at(text, text.len() - start.len()),
+            format!("not XML: the text starts with {:?}", format!("{shown}…")),
+        ));
+    }
+    let outline = scan::outline(text).map_err(|r| at(scan::line_at(text, r.offset), r.message))?;
+    let doc = Document::parse(text).map_err(|e| match (e, outline.unfinished) {
+        // The parser places these at line 1; the scan knows where the text ends and what is open.
+        (roxmltree::Error::UnexpectedEndOfStream | roxmltree::Error::UnclosedRootNode, Some(end)) => at(
+            scan::line_at(text, end.offset),
+            format!("not well-formed XML: {}", end.message),
+        ),
+        (roxmltree::Error::NoRootNode, _) => at(
+            scan::line_at(text, text.len()),
+            "not well-formed XML: the file has no element".to_owned(),
+        ),
+        (e, _) => at(e.pos().row, format!("not well-formed XML: {e}")),
     })?;
     let root = doc.root_element();
     let mut r = Reader {

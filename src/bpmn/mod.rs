@@ -6,6 +6,7 @@
 
 pub mod export;
 pub mod import;
+mod scan;
 
 pub use export::to_bpmn;
 pub use import::{BpmnError, ImportSummary, from_bpmn};
