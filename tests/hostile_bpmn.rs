@@ -158,6 +158,132 @@ const CORPUS: &[Case] = &[
         "an XInclude of /etc/passwd inside a task, which nothing follows",
         &["3 step(s)"],
     ),
+    // Ids and text.
+    imported(
+        "id-collision.bpmn",
+        "a task whose id is another task's fm:step id (was refused: every task is kept)",
+        &["3 step(s), 3 edge(s)"],
+    ),
+    imported(
+        "duplicate-task-ids.bpmn",
+        "two tasks with the same id; the flows of the second name an id no element has",
+        &[
+            "3 step(s), 1 edge(s)",
+            "3 sequence flow(s) name elements that are not imported",
+        ],
+    ),
+    imported(
+        "id-300-chars.bpmn",
+        "a task id of 300 characters, too long for a step id",
+        &["3 step(s), 3 edge(s)"],
+    ),
+    imported(
+        "name-300-chars.bpmn",
+        "a task name of 300 characters, cut to 200",
+        &["3 step(s)"],
+    ),
+    imported(
+        "c1-controls-in-names.bpmn",
+        "C1 control characters (U+0080, U+009B) in a task and a lane name, which XML allows",
+        &["2 name(s) or note(s) held characters a map cannot hold", "left out"],
+    ),
+    imported(
+        "noncharacters-in-names.bpmn",
+        "the noncharacters U+FDD0 and U+1FFFE in the pool and a task name, which XML allows",
+        &["2 name(s) or note(s) held characters a map cannot hold"],
+    ),
+    refused(
+        "escape-char-reference.bpmn",
+        "&#x1B; (escape) in a task name",
+        &["line 21: not well-formed XML: malformed entity reference at 21:40"],
+    ),
+    refused(
+        "nul-char-reference.bpmn",
+        "&#0; (NUL) in a task name",
+        &["line 21: not well-formed XML"],
+    ),
+    refused(
+        "raw-escape-byte.bpmn",
+        "a raw escape byte in a task name",
+        &["line 21: not well-formed XML: a non-XML character '\\u{1b}'"],
+    ),
+    refused(
+        "raw-nul-byte.bpmn",
+        "a raw NUL byte in a task name",
+        &["line 21: not well-formed XML: a non-XML character '\\0'"],
+    ),
+    refused(
+        "fffe-char-reference.bpmn",
+        "&#xFFFE; in a task name",
+        &["line 21: not well-formed XML"],
+    ),
+    refused(
+        "raw-ffff.bpmn",
+        "a raw U+FFFF in a task name",
+        &["line 21: not well-formed XML: a non-XML character '\\u{ffff}'"],
+    ),
+    // Figures out of range.
+    refused(
+        "rework-1.2.bpmn",
+        "a rework rate of 1.2",
+        &["line 22: task \"Task_capture\": fm:step rework_rate: 1.2 is above the maximum 0.95"],
+    ),
+    refused(
+        "volume-not-a-number.bpmn",
+        "a volume of \"lots\"",
+        &["line 26: fm:step volume_per_month=\"lots\" is not a number"],
+    ),
+    refused(
+        "volume-nan.bpmn",
+        "a volume of NaN",
+        &["line 22: fm:step volume_per_month=\"NaN\" is not a finite number"],
+    ),
+    refused(
+        "volume-1e400.bpmn",
+        "a volume of 1e400",
+        &["line 22: fm:step volume_per_month=\"1e400\" is not a finite number"],
+    ),
+    refused(
+        "negative-hourly-cost.bpmn",
+        "an hourly cost of -46 (was refused without a line)",
+        &["line 7: fm:map hourly_cost: -46 is below the minimum 0"],
+    ),
+    refused(
+        "bad-currency.bpmn",
+        "a currency with a space",
+        &["line 7: fm:map currency: \"US DOLLAR\" is not a currency code"],
+    ),
+    refused(
+        "low-above-value.bpmn",
+        "a low estimate above the value (was refused without a line)",
+        &["line 23: task \"Task_capture\": fm:low handle_minutes: 9 is above the value 3"],
+    ),
+    refused(
+        "effort-0-weeks.bpmn",
+        "a lane effort of 0 weeks",
+        &["line 15: fm:lane effort_weeks: 0 weeks is not above 0"],
+    ),
+    // Not BPMN, or nothing to import.
+    refused(
+        "svg-root.bpmn",
+        "an SVG picture",
+        &["line 2: the root element is <svg>, not a BPMN 2.0 <definitions>"],
+    ),
+    refused(
+        "bpmn-without-namespace.bpmn",
+        "the base file with the BPMN namespace replaced",
+        &["line 2: the root element is <definitions>, not a BPMN 2.0 <definitions> in the namespace"],
+    ),
+    refused(
+        "no-process.bpmn",
+        "definitions with a collaboration and no process",
+        &["line 2: the file has no <process>: nothing to import"],
+    ),
+    refused(
+        "no-tasks.bpmn",
+        "the base file without its tasks",
+        &["line 2: the file has no tasks: nothing to import as steps"],
+    ),
     // Floods inside one element, which the parser pays for quadratically.
     refused(
         "namespaces-65.bpmn",

@@ -469,3 +469,92 @@ fn latin1_files_that_say_so_are_read() {
     let e = read_bpmn_file(&path).unwrap_err().to_string();
     assert!(e.contains("not UTF-8"), "{e}");
 }
+
+const NS: &str = r#"xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:fm="urn:frictionmap:bpmn:1""#;
+
+fn fm_step(id: &str) -> String {
+    format!(r#"<extensionElements><fm:step id="{id}" volume_per_month="10" handle_minutes="1"/></extensionElements>"#)
+}
+
+#[test]
+fn ids_that_collide_or_cannot_be_ids_are_replaced_and_every_task_is_kept() {
+    // Task "a" carries the step id "b", which is also the next task's own id
+    // (this was refused); two tasks share the id "t"; one id is 300
+    // characters long and one holds a control character; two lanes say
+    // they are the lane "same".
+    let long = "x".repeat(300);
+    let text = format!(
+        r#"<definitions {NS}><process id="p">
+<laneSet><lane id="L1" name="One"><extensionElements><fm:lane id="same"/></extensionElements><flowNodeRef>a</flowNodeRef><flowNodeRef>b</flowNodeRef><flowNodeRef>t</flowNodeRef></lane>
+<lane id="L2" name="Two"><extensionElements><fm:lane id="same"/></extensionElements><flowNodeRef>{long}</flowNodeRef><flowNodeRef>c&#x9B;</flowNodeRef></lane></laneSet>
+<task id="a" name="A">{}</task><task id="b" name="B"/><task id="t" name="T1"/><task id="t" name="T2"/>
+<task id="{long}" name="Long"/><task id="c&#x9B;" name="C">{}</task>
+<sequenceFlow id="f1" sourceRef="a" targetRef="b"/><sequenceFlow id="f2" sourceRef="b" targetRef="t"/>
+</process></definitions>"#,
+        fm_step("b"),
+        fm_step("c&#x9B;")
+    );
+    let (map, summary) = from_bpmn(&text, "ids.bpmn", "ids").unwrap_or_else(|e| panic!("{e}"));
+    let names: Vec<&str> = map.steps.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["A", "B", "T1", "T2", "Long", "C"], "every task is a step");
+    assert_eq!(summary.steps, 6);
+    assert_eq!(map.steps[0].id, "b", "the step id from fm:step is kept");
+    let ids: BTreeSet<&str> = map.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids.len(), 6, "ids are unique: {ids:?}");
+    let lanes: BTreeSet<&str> = map.lanes.iter().map(|l| l.id.as_str()).collect();
+    assert_eq!(lanes.len(), 2, "lane ids are unique: {lanes:?}");
+    assert!(map.lanes.iter().any(|l| l.id == "same"));
+    assert!(
+        frictionmap::validate::validate(&map).is_ok(),
+        "{:?}",
+        frictionmap::validate::validate(&map)
+    );
+    // Flows follow the BPMN ids: to the first task that has the id.
+    assert_eq!(edges(&map), BTreeSet::from(["A → B".to_owned(), "B → T1".to_owned()]));
+}
+
+#[test]
+fn characters_a_map_cannot_hold_are_left_out_and_the_summary_says_so() {
+    // XML allows C1 control characters and most noncharacters; a map does
+    // not (these made the whole import fail at validation).
+    let text = format!(
+        r#"<definitions {NS} name="Map&#x80;"><collaboration><participant id="P" name="Pool&#x9B;" processRef="p"/></collaboration>
+<process id="p"><documentation>Notes&#xFDD0;</documentation>
+<laneSet><lane id="L" name="Lane&#x1FFFE;"><extensionElements><fm:lane owner="Own&#x9F;er"/></extensionElements><flowNodeRef>t</flowNodeRef></lane></laneSet>
+<task id="t" name="Task&#x90;&#xFFFD;&#x10FFFF;"><documentation>Step &#x8D;notes</documentation></task></process></definitions>"#
+    );
+    let (map, summary) = from_bpmn(&text, "chars.bpmn", "x").unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        frictionmap::validate::validate(&map).is_ok(),
+        "{:?}",
+        frictionmap::validate::validate(&map)
+    );
+    assert_eq!(map.name, "Map");
+    assert_eq!(map.notes, "Notes");
+    assert_eq!(map.lanes[0].name, "Lane");
+    assert_eq!(map.lanes[0].owner, "Owner");
+    assert_eq!(
+        map.steps[0].name, "Task\u{fffd}",
+        "U+FFFD itself is a character like any other"
+    );
+    assert_eq!(map.steps[0].notes, "Step notes");
+    let said = summary.to_string();
+    assert!(
+        said.contains("7 name(s) or note(s) held characters a map cannot hold") && said.contains("left out"),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_file_name_with_control_characters_names_the_map_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad\u{1b}[31mname.bpmn");
+    std::fs::write(
+        &path,
+        format!(r#"<definitions {NS}><process id="p"><task id="t"/></process></definitions>"#),
+    )
+    .unwrap();
+    let (map, _) = read_bpmn_file(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(map.name, "bad[31mname");
+    assert_eq!(map.steps[0].name, "task t");
+}

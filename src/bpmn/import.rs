@@ -17,7 +17,10 @@ use super::{BPMN_NS, BPMNDI_NS, DC_NS, FM_NS, scan};
 use crate::input_file::{FileError, read_input};
 use crate::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step};
 use crate::theme::{CARD_H, CARD_W};
-use crate::validate::{MAX_NAME_CHARS, MAX_NOTES_CHARS, check_currency, check_effort_weeks, check_value, validate};
+use crate::validate::{
+    DELAY_COST_RANGE, HOURLY_COST_RANGE, HOURS_PER_FTE_RANGE, MAX_NAME_CHARS, MAX_NOTES_CHARS, allowed_in_text,
+    check_currency, check_effort_weeks, check_name, check_number, check_value, validate,
+};
 
 /// The largest BPMN file accepted, in bytes.
 pub const MAX_BPMN_BYTES: u64 = 50 * 1024 * 1024;
@@ -55,6 +58,9 @@ pub struct ImportSummary {
     pub bridged: BTreeMap<String, usize>,
     /// Elements left out, by element name.
     pub skipped: BTreeMap<String, usize>,
+    /// Names and notes that held characters a map cannot hold (control
+    /// characters, noncharacters), which were left out.
+    pub cleaned_texts: usize,
     /// Anything else worth saying, such as flows that name unknown elements.
     pub notes: Vec<String>,
 }
@@ -76,6 +82,13 @@ impl ImportSummary {
             out.push(format!(
                 "{} step(s) had no diagram position and were laid out left to right",
                 self.placed_automatically
+            ));
+        }
+        if self.cleaned_texts > 0 {
+            out.push(format!(
+                "{} name(s) or note(s) held characters a map cannot hold (control characters or \
+                 noncharacters); they were left out",
+                self.cleaned_texts
             ));
         }
         if !self.bridged.is_empty() {
@@ -206,21 +219,39 @@ fn bpmn_children<'a, 'i>(node: Node<'a, 'i>, name: &'static str) -> impl Iterato
     node.children().filter(move |c| is_bpmn(*c, name))
 }
 
-/// One-line text: whitespace (line breaks in modeler labels) collapsed.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Ids for lanes, or for steps: each gets the first id it asks for that is a
+/// valid id and still free, or else a fresh one. BPMN files may repeat ids,
+/// and a task's `fm:step` id may be another task's own id.
+struct Ids {
+    taken: HashSet<String>,
+    prefix: &'static str,
+    fresh: usize,
 }
 
-fn cut(text: &str, max: usize) -> String {
-    text.chars().take(max).collect()
-}
+impl Ids {
+    fn new(prefix: &'static str) -> Self {
+        Self {
+            taken: HashSet::new(),
+            prefix,
+            fresh: 0,
+        }
+    }
 
-fn documentation(node: Node) -> String {
-    let text: Vec<String> = bpmn_children(node, "documentation")
-        .filter_map(|d| d.text().map(|t| t.trim().to_owned()))
-        .filter(|t| !t.is_empty())
-        .collect();
-    cut(&text.join("\n"), MAX_NOTES_CHARS)
+    fn claim(&mut self, wanted: &[&str]) -> String {
+        for id in wanted {
+            if check_name(id).is_ok() && !self.taken.contains(*id) {
+                self.taken.insert((*id).to_owned());
+                return (*id).to_owned();
+            }
+        }
+        loop {
+            self.fresh += 1;
+            let id = format!("{}-{}", self.prefix, self.fresh);
+            if self.taken.insert(id.clone()) {
+                return id;
+            }
+        }
+    }
 }
 
 fn fm_child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
@@ -249,9 +280,48 @@ struct Reader<'a, 'i> {
     doc: &'a Document<'i>,
     source_name: String,
     summary: ImportSummary,
+    lane_ids: Ids,
+    step_ids: Ids,
 }
 
 impl<'a, 'i> Reader<'a, 'i> {
+    /// Text for a map: at most `max` characters, without those a map cannot
+    /// hold (counted). They are left out rather than replaced: they are
+    /// invisible, and the app's fonts have no replacement character.
+    fn text(&mut self, raw: &str, max: usize) -> String {
+        let before = raw.chars().take(max);
+        let out: String = before.clone().filter(|&c| allowed_in_text(c)).collect();
+        if out.len() != before.map(char::len_utf8).sum::<usize>() {
+            self.summary.cleaned_texts += 1;
+        }
+        out
+    }
+
+    /// A name: one line (modeler labels break lines), then as [`Self::text`].
+    fn label(&mut self, raw: &str) -> String {
+        let mut line = String::new();
+        for word in raw.split_whitespace() {
+            // Enough characters for any name; the rest is cut anyway.
+            if line.len() > 4 * MAX_NAME_CHARS {
+                break;
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(word);
+        }
+        self.text(&line, MAX_NAME_CHARS)
+    }
+
+    /// The notes of an element: its documentation, as [`Self::text`].
+    fn documentation(&mut self, node: Node) -> String {
+        let text: Vec<&str> = bpmn_children(node, "documentation")
+            .filter_map(|d| d.text().map(str::trim))
+            .filter(|t| !t.is_empty())
+            .collect();
+        self.text(&text.join("\n"), MAX_NOTES_CHARS)
+    }
+
     fn line(&self, node: Node) -> u32 {
         self.doc.text_pos_at(node.range().start).row
     }
@@ -276,12 +346,17 @@ impl<'a, 'i> Reader<'a, 'i> {
         let Some(text) = node.attribute(attr) else {
             return Ok(None);
         };
-        text.trim().parse::<f64>().map(Some).map_err(|_| {
-            self.error(
+        match text.trim().parse::<f64>() {
+            Ok(v) if v.is_finite() => Ok(Some(v)),
+            Ok(_) => Err(self.error(
+                node,
+                format!("fm:{} {attr}={text:?} is not a finite number", node.tag_name().name()),
+            )),
+            Err(_) => Err(self.error(
                 node,
                 format!("fm:{} {attr}={text:?} is not a number", node.tag_name().name()),
-            )
-        })
+            )),
+        }
     }
 
     fn estimates(&self, node: Option<Node>, owner: &str) -> Result<Estimates, BpmnError> {
@@ -299,6 +374,77 @@ impl<'a, 'i> Reader<'a, 'i> {
             }
         }
         Ok(out)
+    }
+
+    /// Adds the lanes of a laneSet (or childLaneSet): only the innermost
+    /// lanes become lanes, named "Parent / Child", and "Pool / Lane" when
+    /// the file has several pools.
+    #[allow(clippy::too_many_arguments)]
+    fn collect_lanes(
+        &mut self,
+        lane_set: Node,
+        process: usize,
+        pool: &str,
+        several_pools: bool,
+        lanes: &mut Vec<LaneDraft>,
+        lane_of_node: &mut HashMap<String, usize>,
+        parent_name: Option<&str>,
+    ) -> Result<(), BpmnError> {
+        for lane in bpmn_children(lane_set, "lane") {
+            let id = lane.attribute("id").unwrap_or_default();
+            let own = lane.attribute("name").map(|name| self.label(name)).unwrap_or_default();
+            let own = if own.is_empty() {
+                format!("Lane {}", lanes.len() + 1)
+            } else {
+                own
+            };
+            let name = match (parent_name, several_pools) {
+                (Some(parent), _) => format!("{parent} / {own}"),
+                (None, true) => format!("{pool} / {own}"),
+                (None, false) => own,
+            };
+            let name = self.text(&name, MAX_NAME_CHARS);
+            let children: Vec<Node> = bpmn_children(lane, "childLaneSet").collect();
+            let has_child_lanes = children.iter().any(|c| bpmn_children(*c, "lane").next().is_some());
+            if has_child_lanes {
+                // A node listed only in the parent goes to its first child lane.
+                let first_child = lanes.len();
+                for child in children {
+                    self.collect_lanes(child, process, pool, several_pools, lanes, lane_of_node, Some(&name))?;
+                }
+                for node_ref in bpmn_children(lane, "flowNodeRef") {
+                    if let Some(t) = node_ref.text() {
+                        lane_of_node.entry(t.trim().to_owned()).or_insert(first_child);
+                    }
+                }
+                continue;
+            }
+            let fm = fm_child(lane, "lane");
+            let lane_id = self
+                .lane_ids
+                .claim(&[fm.and_then(|f| f.attribute("id")).unwrap_or_default(), id]);
+            let mut out = Lane::new(lane_id, name);
+            out.notes = self.documentation(lane);
+            if let Some(fm) = fm {
+                out.owner = self.label(fm.attribute("owner").unwrap_or_default());
+                if let Some(weeks) = self.number(fm, "effort_weeks")? {
+                    check_effort_weeks(weeks).map_err(|m| self.error(fm, format!("fm:lane effort_weeks: {m}")))?;
+                    out.effort_weeks = Some(weeks);
+                }
+            }
+            let index = lanes.len();
+            for node_ref in bpmn_children(lane, "flowNodeRef") {
+                if let Some(t) = node_ref.text() {
+                    lane_of_node.insert(t.trim().to_owned(), index);
+                }
+            }
+            lanes.push(LaneDraft {
+                lane: out,
+                bpmn_id: Some(id.to_owned()),
+                process,
+            });
+        }
+        Ok(())
     }
 
     /// Walks a process or subprocess's children, collecting flow nodes and flows.
@@ -403,6 +549,8 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
         doc: &doc,
         source_name: source_name.to_owned(),
         summary: ImportSummary::default(),
+        lane_ids: Ids::new("lane"),
+        step_ids: Ids::new("step"),
     };
     if !is_bpmn(root, "definitions") {
         return Err(r.error(
@@ -420,7 +568,8 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
         for child in collaboration.children().filter(|c| c.is_element()) {
             if is_bpmn(child, "participant") {
                 if let (Some(process), Some(name)) = (child.attribute("processRef"), child.attribute("name")) {
-                    pool_names.insert(process.to_owned(), one_line(name));
+                    let name = r.label(name);
+                    pool_names.insert(process.to_owned(), name);
                 }
             } else if child.tag_name().namespace() == Some(BPMN_NS) && !QUIET.contains(&child.tag_name().name()) {
                 r.skip(child);
@@ -451,17 +600,17 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
     let mut pool_titles: Vec<Option<String>> = Vec::new();
     for (pi, process) in processes.iter().enumerate() {
         let pid = process.attribute("id").unwrap_or("process");
-        let given = pool_names
-            .get(pid)
-            .cloned()
-            .or_else(|| process.attribute("name").map(one_line))
-            .filter(|n| !n.is_empty());
+        let given = match pool_names.get(pid) {
+            Some(name) => Some(name.clone()),
+            None => process.attribute("name").map(|name| r.label(name)),
+        }
+        .filter(|n| !n.is_empty());
         let pool = given.clone().unwrap_or_else(|| format!("Pool {}", pi + 1));
         if let Some(fm) = fm_child(*process, "map") {
             read_rates(&r, fm, &mut map)?;
         }
         if map.notes.is_empty() {
-            map.notes = documentation(*process);
+            map.notes = r.documentation(*process);
         }
         let before = nodes.len();
         r.walk(*process, None, &mut nodes, &mut flows);
@@ -474,16 +623,7 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
         pool_titles.push(given);
         let first_lane = lanes.len();
         for lane_set in bpmn_children(*process, "laneSet") {
-            collect_lanes(
-                &r,
-                lane_set,
-                pi,
-                &pool,
-                several_pools,
-                &mut lanes,
-                &mut lane_of_node,
-                None,
-            )?;
+            r.collect_lanes(lane_set, pi, &pool, several_pools, &mut lanes, &mut lane_of_node, None)?;
         }
         // A pool without lanes, or with nodes outside every lane, gets a lane of its own.
         let unplaced = nodes[before..]
@@ -496,8 +636,9 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
                 format!("{pool} (no lane)")
             };
             let index = lanes.len();
+            let id = r.lane_ids.claim(&[&format!("pool-{pid}")]);
             lanes.push(LaneDraft {
-                lane: Lane::new(format!("pool-{pid}"), cut(&name, MAX_NAME_CHARS)),
+                lane: Lane::new(id, r.text(&name, MAX_NAME_CHARS)),
                 bpmn_id: None,
                 process: pi,
             });
@@ -509,44 +650,34 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
     // The map's name: the file's own name, else its one pool's, else the file name.
     map.name = root
         .attribute("name")
-        .map(one_line)
+        .map(|name| r.label(name))
         .filter(|n| !n.is_empty())
         .or_else(|| match pool_titles.as_slice() {
             [Some(only)] => Some(only.clone()),
             _ => None,
         })
-        .or_else(|| Some(one_line(fallback_name)).filter(|n| !n.is_empty()))
+        .or_else(|| Some(r.label(fallback_name)).filter(|n| !n.is_empty()))
         .unwrap_or_else(|| "Imported process".to_owned());
-    map.name = cut(&map.name, MAX_NAME_CHARS);
 
     // Steps, one per task.
     let mut step_of_node: HashMap<String, usize> = HashMap::new();
     let mut step_bpmn_ids: Vec<String> = Vec::new();
-    let mut step_ids: HashSet<String> = lanes.iter().map(|l| l.lane.id.clone()).collect();
     for n in nodes.iter().filter(|n| n.kind == Kind::Task) {
         let id = n.node.attribute("id").unwrap_or_default().to_owned();
         let Some(&lane) = lane_of_node.get(&n.top) else {
             continue;
         };
-        let label = n.node.attribute("name").map(one_line).unwrap_or_default();
+        let label = n.node.attribute("name").map(|name| r.label(name)).unwrap_or_default();
         let name = if label.is_empty() {
-            format!("{} {id}", n.node.tag_name().name())
+            r.label(&format!("{} {id}", n.node.tag_name().name()))
         } else {
             label
         };
         let fm = fm_child(n.node, "step");
-        let wanted_id = fm
-            .and_then(|f| f.attribute("id"))
-            .filter(|s| !s.trim().is_empty())
-            .unwrap_or(&id);
-        let step_id = if step_ids.insert(wanted_id.to_owned()) {
-            wanted_id.to_owned()
-        } else {
-            step_ids.insert(id.clone());
-            id.clone()
-        };
-        let mut step = Step::new(step_id, lanes[lane].lane.id.clone(), cut(&name, MAX_NAME_CHARS));
-        step.notes = documentation(n.node);
+        let wanted = [fm.and_then(|f| f.attribute("id")).unwrap_or_default(), id.as_str()];
+        let step_id = r.step_ids.claim(&wanted);
+        let mut step = Step::new(step_id, lanes[lane].lane.id.clone(), name);
+        step.notes = r.documentation(n.node);
         if let Some(fm) = fm {
             let owner = format!("task {id:?}");
             let values = r.estimates(Some(fm), &owner)?;
@@ -555,11 +686,24 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
             }
             step.low = r.estimates(fm_child_of(fm, "low"), &owner)?;
             step.high = r.estimates(fm_child_of(fm, "high"), &owner)?;
+            for attr in Attr::ALL {
+                let (value, key) = (step.value(attr), attr.key());
+                let bound = |name: &str| fm_child_of(fm, name).unwrap_or(fm);
+                if let Some(low) = step.low.get(attr).filter(|&low| low > value) {
+                    let message = format!("{owner}: fm:low {key}: {low} is above the value {value}");
+                    return Err(r.error(bound("low"), message));
+                }
+                if let Some(high) = step.high.get(attr).filter(|&high| high < value) {
+                    let message = format!("{owner}: fm:high {key}: {high} is below the value {value}");
+                    return Err(r.error(bound("high"), message));
+                }
+            }
         }
         if step.needs_estimates() {
             r.summary.needs_estimates += 1;
         }
-        step_of_node.insert(id.clone(), map.steps.len());
+        // Flows name BPMN ids; a repeated id means the first element.
+        step_of_node.entry(id.clone()).or_insert(map.steps.len());
         step_bpmn_ids.push(id);
         map.steps.push(step);
     }
@@ -598,85 +742,21 @@ fn read_rates(r: &Reader, fm: Node, map: &mut Map) -> Result<(), BpmnError> {
         map.currency = currency.to_owned();
     }
     let mut rates = Rates::default();
-    for (key, slot) in [
-        ("hourly_cost", &mut rates.hourly_cost),
-        ("delay_cost_per_hour", &mut rates.delay_cost_per_hour),
-        ("hours_per_fte_month", &mut rates.hours_per_fte_month),
+    for (key, slot, (min, max)) in [
+        ("hourly_cost", &mut rates.hourly_cost, HOURLY_COST_RANGE),
+        ("delay_cost_per_hour", &mut rates.delay_cost_per_hour, DELAY_COST_RANGE),
+        (
+            "hours_per_fte_month",
+            &mut rates.hours_per_fte_month,
+            HOURS_PER_FTE_RANGE,
+        ),
     ] {
         if let Some(v) = r.number(fm, key)? {
+            check_number(v, min, max).map_err(|m| r.error(fm, format!("fm:map {key}: {m}")))?;
             *slot = v;
         }
     }
     map.rates = rates;
-    Ok(())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn collect_lanes(
-    r: &Reader,
-    lane_set: Node,
-    process: usize,
-    pool: &str,
-    several_pools: bool,
-    lanes: &mut Vec<LaneDraft>,
-    lane_of_node: &mut HashMap<String, usize>,
-    parent_name: Option<&str>,
-) -> Result<(), BpmnError> {
-    for lane in bpmn_children(lane_set, "lane") {
-        let Some(id) = lane.attribute("id") else { continue };
-        let own = lane.attribute("name").map(one_line).unwrap_or_default();
-        let own = if own.is_empty() {
-            format!("Lane {}", lanes.len() + 1)
-        } else {
-            own
-        };
-        let name = match (parent_name, several_pools) {
-            (Some(parent), _) => format!("{parent} / {own}"),
-            (None, true) => format!("{pool} / {own}"),
-            (None, false) => own,
-        };
-        let children: Vec<Node> = bpmn_children(lane, "childLaneSet").collect();
-        let has_child_lanes = children.iter().any(|c| bpmn_children(*c, "lane").next().is_some());
-        if has_child_lanes {
-            // Only the innermost lanes become lanes; a node listed only in the
-            // parent goes to its first child lane.
-            let first_child = lanes.len();
-            for child in children {
-                collect_lanes(r, child, process, pool, several_pools, lanes, lane_of_node, Some(&name))?;
-            }
-            for node_ref in bpmn_children(lane, "flowNodeRef") {
-                if let Some(t) = node_ref.text() {
-                    lane_of_node.entry(t.trim().to_owned()).or_insert(first_child);
-                }
-            }
-            continue;
-        }
-        let mut out = Lane::new(id, cut(&name, MAX_NAME_CHARS));
-        out.notes = documentation(lane);
-        if let Some(fm) = fm_child(lane, "lane") {
-            if let Some(lid) = fm.attribute("id").filter(|s| !s.trim().is_empty())
-                && !lanes.iter().any(|l| l.lane.id == lid)
-            {
-                out.id = lid.to_owned();
-            }
-            out.owner = cut(fm.attribute("owner").unwrap_or_default(), MAX_NAME_CHARS);
-            if let Some(weeks) = r.number(fm, "effort_weeks")? {
-                check_effort_weeks(weeks).map_err(|m| r.error(fm, format!("fm:lane effort_weeks: {m}")))?;
-                out.effort_weeks = Some(weeks);
-            }
-        }
-        let index = lanes.len();
-        for node_ref in bpmn_children(lane, "flowNodeRef") {
-            if let Some(t) = node_ref.text() {
-                lane_of_node.insert(t.trim().to_owned(), index);
-            }
-        }
-        lanes.push(LaneDraft {
-            lane: out,
-            bpmn_id: Some(id.to_owned()),
-            process,
-        });
-    }
     Ok(())
 }
 
