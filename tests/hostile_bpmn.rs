@@ -428,6 +428,124 @@ fn generated(dir: &Path) -> Vec<Hostile> {
         "one task with 200,000 attributes",
         Outcome::Refused(&["line 4: <task> has 200001 attributes"]),
     );
+    // Big but valid: these must import, in bounds.
+    let chain = |n: usize| {
+        let tasks: String = (0..n)
+            .map(|i| format!("<task id=\"t{i}\" name=\"Task {i}\"/>\n"))
+            .collect();
+        let flows: String = (1..n)
+            .map(|i| {
+                format!(
+                    "<sequenceFlow id=\"f{i}\" sourceRef=\"t{}\" targetRef=\"t{i}\"/>\n",
+                    i - 1
+                )
+            })
+            .collect();
+        bpmn(&(tasks + &flows))
+    };
+    add(
+        "tasks-50000-in-a-row.bpmn",
+        chain(50_000).as_bytes(),
+        "50,000 tasks in a row and no diagram (from 41,668 on, the layout passed the x limit and the file was refused)",
+        Outcome::Imported(&["50000 step(s), 49999 edge(s)", "50000 step(s) had no diagram position"]),
+    );
+    let mut wide = String::from(
+        "<task id=\"first\"/><parallelGateway id=\"g\"/><sequenceFlow id=\"f\" sourceRef=\"first\" targetRef=\"g\"/>\n",
+    );
+    for i in 0..90_000 {
+        wide += &format!("<task id=\"t{i}\"/><sequenceFlow id=\"f{i}\" sourceRef=\"g\" targetRef=\"t{i}\"/>\n");
+    }
+    add(
+        "tasks-90000-side-by-side.bpmn",
+        bpmn(&wide).as_bytes(),
+        "one task splitting to 90,000 tasks (from 83,334 on, one column of the layout passed the y limit)",
+        Outcome::Imported(&["90001 step(s), 90000 edge(s)"]),
+    );
+    // Each gateway leads to the next and to a task, which leads to the next
+    // gateway too: bridged one by one, each task reached every later one.
+    let mut ladder =
+        String::from("<task id=\"start\"/><sequenceFlow id=\"s\" sourceRef=\"start\" targetRef=\"g0\"/>\n");
+    for i in 0..20_000 {
+        ladder += &format!(
+            "<exclusiveGateway id=\"g{i}\"/><task id=\"t{i}\"/><sequenceFlow id=\"a{i}\" sourceRef=\"g{i}\" targetRef=\"t{i}\"/>\
+             <sequenceFlow id=\"b{i}\" sourceRef=\"t{i}\" targetRef=\"g{}\"/><sequenceFlow id=\"c{i}\" sourceRef=\"g{i}\" targetRef=\"g{}\"/>\n",
+            i + 1,
+            i + 1
+        );
+    }
+    ladder += "<task id=\"end\"/><sequenceFlow id=\"e\" sourceRef=\"g20000\" targetRef=\"end\"/><exclusiveGateway id=\"g20000\"/>\n";
+    add(
+        "gateways-20000-in-a-ladder.bpmn",
+        bpmn(&ladder).as_bytes(),
+        "a chain of 20,000 gateways, each with a task beside it (2,000 took 22 s: every task reached every later one)",
+        Outcome::Imported(&["20002 step(s)", "junction steps"]),
+    );
+    let mut lanes = String::from("<laneSet id=\"ls\">");
+    let mut tasks = String::new();
+    for i in 0..30_000 {
+        lanes += &format!("<lane id=\"l{i}\" name=\"Lane {i}\"><flowNodeRef>t{i}</flowNodeRef></lane>\n");
+        tasks += &format!("<task id=\"t{i}\"/>\n");
+    }
+    add(
+        "lanes-30000.bpmn",
+        bpmn(&(lanes + "</laneSet>\n" + &tasks)).as_bytes(),
+        "30,000 lanes of a task each (took 46 s)",
+        Outcome::Imported(&["1 pool(s), 30000 lane(s), 30000 step(s)"]),
+    );
+    let mut fan = String::from("<parallelGateway id=\"g\"/>\n");
+    for i in 0..3_000 {
+        fan += &format!(
+            "<task id=\"a{i}\"/><task id=\"b{i}\"/><sequenceFlow id=\"fa{i}\" sourceRef=\"a{i}\" targetRef=\"g\"/>\
+             <sequenceFlow id=\"fb{i}\" sourceRef=\"g\" targetRef=\"b{i}\"/>\n"
+        );
+    }
+    add(
+        "fan-out-3000-to-3000.bpmn",
+        bpmn(&fan).as_bytes(),
+        "3,000 tasks joined by one gateway to 3,000 more (became 9 million edges, 2 GB)",
+        Outcome::Imported(&[
+            "6001 step(s), 6000 edge(s)",
+            "junction steps of no cost",
+            "1 parallelGateway",
+        ]),
+    );
+    let mut subprocesses = String::new();
+    for i in 0..10_000 {
+        subprocesses += &format!(
+            "<subProcess id=\"sp{i}\"><task id=\"t{i}\"/></subProcess><sequenceFlow id=\"f{i}\" sourceRef=\"sp{i}\" targetRef=\"sp{}\"/>\n",
+            i + 1
+        );
+    }
+    add(
+        "subprocesses-10000.bpmn",
+        bpmn(&subprocesses).as_bytes(),
+        "10,000 subprocesses in a row, a task in each",
+        Outcome::Imported(&["10000 step(s), 9999 edge(s)"]),
+    );
+    let mut participants = String::new();
+    let mut processes = String::new();
+    let mut shapes = String::new();
+    for i in 0..10_000 {
+        participants += &format!("<participant id=\"pa{i}\" name=\"Pool {i}\" processRef=\"p{i}\"/>\n");
+        processes += &format!("<process id=\"p{i}\"><task id=\"t{i}\"/></process>\n");
+        shapes += &format!(
+            "<bpmndi:BPMNShape bpmnElement=\"pa{i}\"><dc:Bounds x=\"0\" y=\"{}\" width=\"600\" height=\"200\"/></bpmndi:BPMNShape>\
+             <bpmndi:BPMNShape bpmnElement=\"t{i}\"><dc:Bounds x=\"100\" y=\"{}\" width=\"100\" height=\"80\"/></bpmndi:BPMNShape>\n",
+            i * 200,
+            i * 200 + 60
+        );
+    }
+    add(
+        "pools-10000.bpmn",
+        format!(
+            "<definitions xmlns=\"{NS}\" xmlns:bpmndi=\"http://www.omg.org/spec/BPMN/20100524/DI\" \
+             xmlns:dc=\"http://www.omg.org/spec/DD/20100524/DC\">\n<collaboration id=\"c\">{participants}</collaboration>\n\
+             {processes}<bpmndi:BPMNDiagram><bpmndi:BPMNPlane bpmnElement=\"c\">{shapes}</bpmndi:BPMNPlane></bpmndi:BPMNDiagram></definitions>"
+        )
+        .as_bytes(),
+        "10,000 pools of a task each, with a diagram",
+        Outcome::Imported(&["10000 pool(s), 10000 lane(s), 10000 step(s)"]),
+    );
     #[cfg(unix)]
     {
         let fifo = dir.join("pipe.bpmn");
@@ -747,6 +865,7 @@ fn the_app_refuses_or_imports_every_hostile_file() {
     // Then the hard files that must import: each opens with its report.
     for file in files.iter().filter(|f| !f.refused) {
         let name = file.name();
+        let started = Instant::now();
         let maps = common::ws(&harness).maps().len();
         common::menu(&mut harness, "Import BPMN…");
         common::type_path(&mut harness, &file.path);
@@ -764,6 +883,7 @@ fn the_app_refuses_or_imports_every_hostile_file() {
         assert_eq!(common::ws(&harness).maps().len(), maps + 1, "{name}: one new map");
         let map = common::ws(&harness).document().map();
         assert!(frictionmap::validate::validate(map).is_ok(), "{name}");
+        println!("{:>7.2} s  {name}", started.elapsed().as_secs_f64());
     }
 }
 
