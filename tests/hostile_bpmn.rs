@@ -918,3 +918,57 @@ fn the_library_refuses_or_imports_every_hostile_file() {
         }
     }
 }
+
+/// The export of big generated maps, through the command line: it must
+/// be linear (it compared every flow with every task, and every step with
+/// every lane: hours for 100,000 steps), and stay in bounds. The 100 MB it
+/// writes for 100,000 steps take a debug build most of 10 s, so this test
+/// allows 30.
+#[cfg(unix)]
+#[test]
+fn the_export_of_big_maps_stays_in_bounds() {
+    const EXPORT_TIME_LIMIT: Duration = Duration::from_secs(30);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("db.sqlite3");
+    let command = |args: &[&std::ffi::OsStr]| {
+        let mut c = Command::new(BIN);
+        c.env_remove("FRICTIONMAP_DB").arg("--db").arg(&db).args(args);
+        c
+    };
+    for (lanes, steps, edges) in [("40", "100000", "125000"), ("30000", "30000", "30000")] {
+        let map = dir.path().join(format!("{steps}-{lanes}.json"));
+        let out = dir.path().join(format!("{steps}-{lanes}.bpmn"));
+        let gen_args = [
+            "gen", "--lanes", lanes, "--steps", steps, "--edges", edges, "--seed", "1", "--out",
+        ];
+        let mut args: Vec<&std::ffi::OsStr> = gen_args.iter().map(|a| a.as_ref()).collect();
+        args.push(map.as_os_str());
+        assert_eq!(run_bounded(command(&args), TIME_LIMIT).code, Some(0));
+        let run = run_bounded(
+            command(&[
+                "bpmn".as_ref(),
+                "export".as_ref(),
+                map.as_os_str(),
+                "--out".as_ref(),
+                out.as_os_str(),
+            ]),
+            EXPORT_TIME_LIMIT,
+        );
+        let name = format!("bpmn export of {steps} steps in {lanes} lanes");
+        println!("{:>7.2} s {:>5} MB  {name}", run.elapsed.as_secs_f64(), run.peak_rss_mb);
+        assert!(!run.timed_out, "{name}: still running after {EXPORT_TIME_LIMIT:?}");
+        assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
+        assert!(run.peak_rss_mb <= MEMORY_LIMIT_MB, "{name}: {} MB", run.peak_rss_mb);
+        let xml = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(
+            xml.matches("<bpmn:task ").count(),
+            steps.parse::<usize>().unwrap(),
+            "{name}"
+        );
+        assert_eq!(
+            xml.matches("<bpmn:lane ").count(),
+            lanes.parse::<usize>().unwrap(),
+            "{name}"
+        );
+    }
+}

@@ -558,3 +558,63 @@ fn a_file_name_with_control_characters_names_the_map_cleanly() {
     assert_eq!(map.name, "bad[31mname");
     assert_eq!(map.steps[0].name, "task t");
 }
+
+/// Text that is hard to carry in XML: markup characters, a CDATA end,
+/// quotes, tabs and line ends (CR too), astral and combining characters.
+fn tricky_text() -> impl proptest::strategy::Strategy<Value = String> {
+    proptest::string::string_regex("( |&|<|>|\"|'|\\]\\]>|\t|\n|\r|\r\n|&amp;|é|e\u{301}|🙂|𝄞|日本|\u{202e}|x){1,12}")
+        .expect("valid regex")
+}
+
+/// A name as the import reads it: one line, whitespace runs as one space.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config { cases: 64, failure_persistence: None, ..Default::default() })]
+
+    /// Any valid map exports to well-formed XML that imports back to the
+    /// same text (names as one line, notes with their line ends, CR too).
+    #[test]
+    fn the_export_of_tricky_text_is_well_formed_and_comes_back(
+        map_name in tricky_text(),
+        lane_name in tricky_text(),
+        owner in tricky_text(),
+        step_name in tricky_text(),
+        notes in tricky_text(),
+        step_id in tricky_text(),
+    ) {
+        let mut map = sample_maps().unwrap().remove(0);
+        map.name = map_name;
+        map.lanes[0].name = lane_name;
+        map.lanes[0].owner = owner;
+        let old_id = map.steps[0].id.clone();
+        {
+            let mut step = map.steps.get_mut(0).unwrap();
+            step.name = step_name;
+            step.notes = notes.clone();
+            step.id = step_id.clone();
+        }
+        for e in &mut map.edges {
+            for end in [&mut e.from, &mut e.to] {
+                if *end == old_id {
+                    *end = step_id.clone();
+                }
+            }
+        }
+        proptest::prop_assume!(frictionmap::validate::validate(&map).is_ok());
+        let xml = to_bpmn(&map);
+        let parsed = roxmltree::Document::parse(&xml);
+        proptest::prop_assert!(parsed.is_ok(), "not well-formed: {:?}", parsed.err());
+        let (back, _) = from_bpmn(&xml, "tricky.bpmn", "x").map_err(|e| proptest::test_runner::TestCaseError::fail(e.to_string()))?;
+        proptest::prop_assert_eq!(&back.name, &one_line(&map.name));
+        proptest::prop_assert_eq!(&back.lanes[0].name, &one_line(&map.lanes[0].name));
+        proptest::prop_assert_eq!(&back.lanes[0].owner, &one_line(&map.lanes[0].owner));
+        proptest::prop_assert_eq!(&back.steps[0].name, &one_line(&map.steps[0].name));
+        proptest::prop_assert_eq!(&back.steps[0].notes, notes.trim());
+        proptest::prop_assert_eq!(&back.steps[0].id, &step_id, "the step id comes back exactly");
+        let ids = |map: &Map| map.edges.iter().map(|e| (e.from.clone(), e.to.clone())).collect::<BTreeSet<_>>();
+        proptest::prop_assert_eq!(ids(&back), ids(&map));
+    }
+}
