@@ -29,6 +29,9 @@ use crate::validate::{
 
 /// The largest BPMN file accepted, in bytes.
 pub const MAX_BPMN_BYTES: u64 = 50 * 1024 * 1024;
+/// The most tasks imported: the largest map the app is measured with (a
+/// 50 MB file can hold over a million bare tasks).
+pub const MAX_TASKS: usize = 100_000;
 
 /// Why a BPMN file was refused, with the file and the line.
 #[derive(Debug, thiserror::Error)]
@@ -756,6 +759,12 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
         .or_else(|| Some(r.label(fallback_name)).filter(|n| !n.is_empty()))
         .unwrap_or_else(|| "Imported process".to_owned());
 
+    if let Some(past) = nodes.iter().filter(|n| n.kind == Kind::Task).nth(MAX_TASKS) {
+        return Err(r.error(
+            past.node,
+            format!("the file has more than {MAX_TASKS} tasks, the most a map made from BPMN holds"),
+        ));
+    }
     // Every node has a lane: its own, else the first (only junctions of a
     // file whose flow crosses pools can lack one).
     let lane_of = |n: &FlowNode| lane_of_node.get(nodes[n.top].id).copied().unwrap_or(0);

@@ -23,12 +23,12 @@ pub const MAX_NAMESPACES_IN_SCOPE: usize = 64;
 /// Most XML namespace declarations in a file (modelers declare a few on the
 /// root element).
 pub const MAX_NAMESPACE_DECLARATIONS: usize = 10_000;
-/// Most nodes (elements, runs of text, comments, …) in a file: a BPMN
-/// file has about 25 per task with its diagram, so this is over 100,000
-/// tasks.
-pub const MAX_NODES: usize = 3_000_000;
-/// Most attributes in a file (about 30 per task with its diagram).
-pub const MAX_ATTRIBUTES: usize = 4_000_000;
+/// Most nodes (elements, runs of text, comments, …) in a file. Our own
+/// export of 48,000 steps (48 MB) has about a million; at the limits of
+/// nodes and attributes the parsed file takes about 370 MB.
+pub const MAX_NODES: usize = 2_000_000;
+/// Most attributes in a file (our export of 48,000 steps has 1.45 million).
+pub const MAX_ATTRIBUTES: usize = 3_000_000;
 
 /// Why the pass refused a text, and where: a byte offset into it.
 #[derive(Debug, PartialEq)]
