@@ -286,6 +286,106 @@ const CORPUS: &[Case] = &[
         "the base file without its tasks",
         &["line 2: the file has no tasks: nothing to import as steps"],
     ),
+    // Odd but valid structure.
+    imported(
+        "self-flow.bpmn",
+        "a task whose flow leads back to itself",
+        &["3 step(s), 3 edge(s)"],
+    ),
+    imported(
+        "gateway-loop.bpmn",
+        "two gateways flowing into each other, between two tasks",
+        &["3 step(s), 4 edge(s)", "3 exclusiveGateway"],
+    ),
+    imported(
+        "flow-without-source.bpmn",
+        "a sequence flow without sourceRef",
+        &["3 edge(s)", "1 sequence flow(s) name elements that are not imported"],
+    ),
+    imported(
+        "flow-to-nowhere.bpmn",
+        "a sequence flow to an id no element has",
+        &["3 edge(s)", "1 sequence flow(s) name elements that are not imported"],
+    ),
+    imported(
+        "gateway-6-to-6.bpmn",
+        "six tasks joined by one gateway to six more (36 edges if bridged)",
+        &[
+            "16 step(s), 15 edge(s)",
+            "junction steps of no cost",
+            "1 parallelGateway",
+        ],
+    ),
+    imported(
+        "diagram-far-out.bpmn",
+        "a task shape at x = 1e30 (the map was refused: x beyond 1e7)",
+        &["1 shape(s) of the diagram lie farther out than a map can hold"],
+    ),
+    imported(
+        "diagram-nan-bounds.bpmn",
+        "a task shape with NaN and infinite bounds",
+        &["1 step(s) had no diagram position"],
+    ),
+    imported(
+        "nested-lanes.bpmn",
+        "lanes nested three deep",
+        &["1 pool(s), 3 lane(s), 3 step(s)"],
+    ),
+    imported(
+        "lane-refers-to-nothing.bpmn",
+        "a lane listing an id no element has, and an empty reference",
+        &["2 lane(s), 3 step(s)"],
+    ),
+    imported(
+        "comments-pi-cdata.bpmn",
+        "a comment, a processing instruction and CDATA holding ']]>' in documentation",
+        &["3 step(s)"],
+    ),
+    imported(
+        "utf8-bom.bpmn",
+        "the base file after a UTF-8 byte-order mark",
+        &["3 step(s), 3 edge(s)"],
+    ),
+    imported(
+        "process-without-id.bpmn",
+        "a process without an id, which no participant names",
+        &["1 pool(s), 2 lane(s), 3 step(s)"],
+    ),
+    imported(
+        "two-processes-no-collaboration.bpmn",
+        "two processes and no collaboration",
+        &["2 pool(s), 3 lane(s), 4 step(s)"],
+    ),
+    imported(
+        "boundary-event-loop.bpmn",
+        "a boundary event leading back to its own task, and one attached to nothing",
+        &["3 step(s), 3 edge(s)", "2 boundaryEvent"],
+    ),
+    imported(
+        "subprocess-of-events.bpmn",
+        "a subprocess holding only events, and an empty one, between two tasks",
+        &["3 step(s)", "2 subProcess"],
+    ),
+    imported(
+        "subprocesses-120-deep.bpmn",
+        "a task inside subprocesses nested 120 deep, within the nesting limit",
+        &["2 lane(s), 3 step(s), 3 edge(s)", "120 subProcess"],
+    ),
+    imported(
+        "empty-and-blank-names.bpmn",
+        "an empty lane name and a task and pool named only with spaces and line ends",
+        &["3 step(s)"],
+    ),
+    imported(
+        "foreign-namespace-tasks.bpmn",
+        "a <task> in another namespace, which is not BPMN",
+        &["3 step(s)"],
+    ),
+    imported(
+        "estimates-low-high.bpmn",
+        "low and high estimates around the values",
+        &["3 step(s)"],
+    ),
     // Floods inside one element, which the parser pays for quadratically.
     refused(
         "namespaces-65.bpmn",
@@ -998,5 +1098,69 @@ fn the_export_of_big_maps_stays_in_bounds() {
             lanes.parse::<usize>().unwrap(),
             "{name}"
         );
+    }
+}
+
+#[test]
+fn hard_files_import_as_the_file_says() {
+    let read = |file: &str| read_bpmn_file(&corpus_dir().join(file)).unwrap_or_else(|e| panic!("{e}"));
+    let step = |map: &frictionmap::model::Map, name: &str| {
+        map.steps
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no step {name:?}"))
+            .clone()
+    };
+
+    let (map, _) = read("nested-lanes.bpmn");
+    let lanes: Vec<&str> = map.lanes.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(
+        lanes,
+        [
+            "Intake",
+            "Approval / Finance / Treasury",
+            "Approval / Finance / Controller"
+        ]
+    );
+
+    let (map, _) = read("empty-and-blank-names.bpmn");
+    assert_eq!(
+        map.name, "empty-and-blank-names",
+        "the file's name, as the pool has none"
+    );
+    assert_eq!(map.lanes[0].name, "Lane 1");
+    assert_eq!(map.steps[0].name, "task Task_capture");
+
+    let (map, summary) = read("gateway-6-to-6.bpmn");
+    let junction = step(&map, "All documents in");
+    assert!(
+        junction.notes.starts_with(
+            "A junction: the BPMN parallelGateway \"Join\" joins 6 ways in to 6 ways out. Joining each way in to \
+             each way out would take 36 edges"
+        ),
+        "{}",
+        junction.notes
+    );
+    assert!(
+        junction.needs_estimates() && summary.needs_estimates == 13,
+        "junctions are not counted as tasks"
+    );
+    let into = map.edges.iter().filter(|e| e.to == junction.id).count();
+    let out_of = map.edges.iter().filter(|e| e.from == junction.id).count();
+    assert_eq!((into, out_of), (6, 6));
+
+    let (map, _) = read("comments-pi-cdata.bpmn");
+    assert_eq!(step(&map, "Pay").notes, "Uses <bank> & \"portal\" ]]>");
+
+    let (map, _) = read("estimates-low-high.bpmn");
+    let capture = step(&map, "Capture");
+    use frictionmap::model::Attr;
+    assert_eq!(capture.low.get(Attr::VolumePerMonth), Some(1000.0));
+    assert_eq!(capture.high.get(Attr::ReworkRate), Some(0.08));
+
+    for file in ["diagram-far-out.bpmn", "self-flow.bpmn", "boundary-event-loop.bpmn"] {
+        let (map, _) = read(file);
+        assert!(map.steps.iter().all(|s| s.x.abs() <= 1e7 && s.y.abs() <= 1e7), "{file}");
+        assert!(map.edges.iter().all(|e| e.from != e.to), "{file}");
     }
 }

@@ -765,9 +765,14 @@ pub fn from_bpmn(text: &str, source_name: &str, fallback_name: &str) -> Result<(
             format!("the file has more than {MAX_TASKS} tasks, the most a map made from BPMN holds"),
         ));
     }
-    // Every node has a lane: its own, else the first (only junctions of a
-    // file whose flow crosses pools can lack one).
-    let lane_of = |n: &FlowNode| lane_of_node.get(nodes[n.top].id).copied().unwrap_or(0);
+    // Every node has a lane: the one that lists it, else the one that lists
+    // its top-level node, else the first (only junctions of a file whose
+    // flow crosses pools can lack one).
+    let lane_of = |n: &FlowNode| {
+        (lane_of_node.get(n.id).or_else(|| lane_of_node.get(nodes[n.top].id)))
+            .copied()
+            .unwrap_or(0)
+    };
     // Steps, one per task; `element_of_step` names the diagram shape of each.
     let mut step_of_node: Vec<Option<usize>> = vec![None; nodes.len()];
     let mut element_of_step: Vec<&str> = Vec::new();
