@@ -9,6 +9,7 @@ mod cli;
 mod crash_kill;
 mod edit_undo;
 mod exports;
+mod fuzz_bpmn;
 mod fuzz_import;
 #[path = "gen.rs"]
 mod generator;

@@ -138,18 +138,29 @@ impl std::fmt::Display for ImportSummary {
 /// Reads a BPMN file from disk through the guarded reader (a regular file
 /// of at most [`MAX_BPMN_BYTES`]), decodes it and reads it with [`from_bpmn`].
 pub fn read_bpmn_file(path: &Path) -> Result<(Map, ImportSummary), BpmnError> {
-    let source_name = path.display().to_string();
     let bytes = read_input(path, MAX_BPMN_BYTES)?;
-    let text = decode(&bytes).map_err(|(line, message)| BpmnError::At {
-        source_name: source_name.clone(),
-        line,
-        message,
-    })?;
     let fallback_name = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    from_bpmn(&text, &source_name, &fallback_name)
+    parse_bpmn(&bytes, &path.display().to_string(), &fallback_name)
+}
+
+/// Decodes a BPMN file's bytes and reads them with [`from_bpmn`].
+pub fn parse_bpmn(bytes: &[u8], source_name: &str, fallback_name: &str) -> Result<(Map, ImportSummary), BpmnError> {
+    if bytes.len() as u64 > MAX_BPMN_BYTES {
+        return Err(BpmnError::Read(FileError::TooLarge {
+            name: source_name.to_owned(),
+            size: bytes.len() as u64,
+            limit: MAX_BPMN_BYTES,
+        }));
+    }
+    let text = decode(bytes).map_err(|(line, message)| BpmnError::At {
+        source_name: source_name.to_owned(),
+        line,
+        message,
+    })?;
+    from_bpmn(&text, source_name, fallback_name)
 }
 
 /// The file's text: UTF-8; UTF-16 with its byte-order mark; or ISO-8859-1
