@@ -1150,3 +1150,52 @@ fn hard_files_import_as_the_file_says() {
         assert!(map.edges.iter().all(|e| e.from != e.to), "{file}");
     }
 }
+
+/// `--name` gives the imported map its name: it is checked like any name,
+/// and a bad one leaves the database and the `--out` file alone.
+#[test]
+fn a_bad_name_on_the_command_line_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let db = data.join("frictionmap.sqlite3");
+    let out = dir.path().join("out.json");
+    let base = corpus_dir().join("base.bpmn");
+    let command = || {
+        let mut c = Command::new(BIN);
+        c.env_remove("FRICTIONMAP_DB").arg("--db").arg(&db);
+        c
+    };
+    assert!(command().arg("list").output().unwrap().status.success());
+    let before = files_in(&data);
+    for (name, words) in [
+        (
+            "bad\u{1b}[31mname",
+            "--name: contains the control character U+001B at character 4",
+        ),
+        ("odd\u{ffff}", "--name: contains the noncharacter U+FFFF at character 4"),
+        ("  ", "--name: must not be empty"),
+    ] {
+        for to_file in [false, true] {
+            let mut c = command();
+            c.args(["bpmn", "import"]).arg(&base).args(["--name", name]);
+            if to_file {
+                c.arg("--out").arg(&out);
+            }
+            let output = c.output().unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(2), "{name:?}: {stderr}");
+            assert!(stderr.contains(words), "{name:?}: {stderr}");
+            assert!(!out.exists(), "{name:?}: no map file");
+            assert_eq!(files_in(&data), before, "{name:?}: the database is unchanged");
+        }
+    }
+    let output = command()
+        .args(["bpmn", "import"])
+        .arg(&base)
+        .args(["--name", "Good name", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert_eq!(frictionmap::mapfile::read_map_file(&out).unwrap().name, "Good name");
+}
