@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 mod common;
 use common::{median_p95, verdict};
 
+use frictionmap::bpmn::import::parse_bpmn;
+use frictionmap::bpmn::to_bpmn;
 use frictionmap::document::{Document, Snapshot};
 use frictionmap::edit::Edit;
 use frictionmap::mapfile::{parse_map, to_json};
@@ -92,6 +94,9 @@ fn main() {
     }
     if wanted("picture") {
         pictures();
+    }
+    if wanted("bpmn") {
+        bpmn_paths();
     }
 }
 
@@ -423,5 +428,133 @@ fn pictures() {
         "picture: chart PNG of 10,000 lanes, refused",
         time(1, 20, || chart.png(1.0).expect_err("too large")),
         200.0,
+    );
+}
+
+/// A BPMN file of one process holding `body`, with no diagram.
+fn bpmn_file(body: &str) -> Vec<u8> {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n\
+         <process id=\"p\">\n{body}</process>\n</definitions>\n"
+    )
+    .into_bytes()
+}
+
+/// BPMN import of the hard cases of the hostile corpus (the files
+/// `tests/hostile_bpmn.rs` writes), of our own export of a big map, and the
+/// export of a 100,000-step map. Each import is the whole reader: decoding,
+/// the scan, parsing, the map and its validation.
+fn bpmn_paths() {
+    let import = |label: &str, bytes: &[u8], steps: usize, runs: usize, target_ms: Option<f64>| {
+        let times = time(1, runs, || {
+            let (map, _) = parse_bpmn(bytes, "bench.bpmn", "bench").expect("imports");
+            assert_eq!(map.steps.len(), steps, "{label}");
+            map
+        });
+        let label = format!("{label} ({:.1} MB)", bytes.len() as f64 / 1e6);
+        match target_ms {
+            Some(target) => report(&label, times, target),
+            None => inform(&label, times),
+        }
+    };
+
+    let n = 50_000;
+    let tasks: String = (0..n)
+        .map(|i| format!("<task id=\"t{i}\" name=\"Task {i}\"/>\n"))
+        .collect();
+    let flows: String = (1..n)
+        .map(|i| {
+            format!(
+                "<sequenceFlow id=\"f{i}\" sourceRef=\"t{}\" targetRef=\"t{i}\"/>\n",
+                i - 1
+            )
+        })
+        .collect();
+    import(
+        "bpmn import: 50,000 tasks in a row, no diagram",
+        &bpmn_file(&(tasks + &flows)),
+        n,
+        7,
+        Some(3000.0),
+    );
+
+    let mut ladder =
+        String::from("<task id=\"start\"/><sequenceFlow id=\"s\" sourceRef=\"start\" targetRef=\"g0\"/>\n");
+    for i in 0..20_000 {
+        ladder += &format!(
+            "<exclusiveGateway id=\"g{i}\"/><task id=\"t{i}\"/><sequenceFlow id=\"a{i}\" sourceRef=\"g{i}\" targetRef=\"t{i}\"/>\
+             <sequenceFlow id=\"b{i}\" sourceRef=\"t{i}\" targetRef=\"g{}\"/><sequenceFlow id=\"c{i}\" sourceRef=\"g{i}\" targetRef=\"g{}\"/>\n",
+            i + 1,
+            i + 1
+        );
+    }
+    ladder += "<task id=\"end\"/><exclusiveGateway id=\"g20000\"/><sequenceFlow id=\"e\" sourceRef=\"g20000\" targetRef=\"end\"/>\n";
+    let bytes = bpmn_file(&ladder);
+    let junctions = parse_bpmn(&bytes, "bench", "bench")
+        .expect("imports")
+        .1
+        .junctions
+        .values()
+        .sum::<usize>();
+    import(
+        "bpmn import: 20,000 gateways in a ladder",
+        &bytes,
+        20_002 + junctions,
+        7,
+        Some(3000.0),
+    );
+
+    let mut lanes = String::from("<laneSet id=\"ls\">");
+    let mut tasks = String::new();
+    for i in 0..30_000 {
+        lanes += &format!("<lane id=\"l{i}\" name=\"Lane {i}\"><flowNodeRef>t{i}</flowNodeRef></lane>\n");
+        tasks += &format!("<task id=\"t{i}\"/>\n");
+    }
+    import(
+        "bpmn import: 30,000 lanes of a task each",
+        &bpmn_file(&(lanes + "</laneSet>\n" + &tasks)),
+        30_000,
+        7,
+        Some(3000.0),
+    );
+
+    let mut fan = String::from("<parallelGateway id=\"g\"/>\n");
+    for i in 0..3_000 {
+        fan += &format!(
+            "<task id=\"a{i}\"/><task id=\"b{i}\"/><sequenceFlow id=\"fa{i}\" sourceRef=\"a{i}\" targetRef=\"g\"/>\
+             <sequenceFlow id=\"fb{i}\" sourceRef=\"g\" targetRef=\"b{i}\"/>\n"
+        );
+    }
+    import(
+        "bpmn import: one gateway from 3,000 tasks to 3,000",
+        &bpmn_file(&fan),
+        6_001,
+        15,
+        Some(3000.0),
+    );
+
+    let export = to_bpmn(&map(40, 48_000, 60_000)).into_bytes();
+    import(
+        "bpmn import: our export of 48,000 steps / 60,000 edges",
+        &export,
+        48_000,
+        5,
+        None,
+    );
+
+    let big = map(40, 100_000, 125_000);
+    let mut size = 0;
+    let times = time(1, 5, || {
+        let xml = to_bpmn(&big);
+        size = xml.len();
+        xml
+    });
+    report(
+        &format!(
+            "bpmn export: 100,000 steps / 125,000 edges ({:.0} MB)",
+            size as f64 / 1e6
+        ),
+        times,
+        3000.0,
     );
 }

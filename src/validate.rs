@@ -112,10 +112,7 @@ fn check_notes(notes: &str) -> Result<(), String> {
 /// noncharacters too (U+FDD0 to U+FDEF, and U+FFFE and U+FFFF in every
 /// plane): XML may not hold them, so a BPMN export or a picture would break.
 pub fn check_controls(text: &str) -> Result<(), String> {
-    let found = text
-        .chars()
-        .enumerate()
-        .find(|&(_, c)| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || is_noncharacter(c));
+    let found = text.chars().enumerate().find(|&(_, c)| !allowed_in_text(c));
     match found {
         Some((i, c)) => Err(format!(
             "contains the {} U+{:04X} at character {}",
@@ -129,6 +126,12 @@ pub fn check_controls(text: &str) -> Result<(), String> {
         )),
         None => Ok(()),
     }
+}
+
+/// Whether a map's text may hold `c`: anything but control characters
+/// other than tab and line ends, and noncharacters (see `check_controls`).
+pub fn allowed_in_text(c: char) -> bool {
+    !((c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || is_noncharacter(c))
 }
 
 /// Whether `c` is one of Unicode's 66 noncharacters.

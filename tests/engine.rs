@@ -10,12 +10,14 @@ mod cli;
 mod crash_kill;
 mod edit_undo;
 mod exports;
+mod fuzz_bpmn;
 mod fuzz_import;
 mod fuzz_pictures;
 mod fuzz_steps_csv;
 #[path = "gen.rs"]
 mod generator;
 mod hostile;
+mod hostile_bpmn;
 mod hostile_csv;
 mod hostile_db;
 mod interchange_bpmn;

@@ -11,7 +11,7 @@ use emath::{Pos2, Rect};
 
 use super::{BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, FM_NS};
 use crate::model::{Attr, Estimates, Map};
-use crate::picture::{escape, num};
+use crate::picture::num;
 use crate::theme::CARD_H;
 use crate::ui::canvas::layout::{Layout, edge_curve};
 
@@ -24,26 +24,74 @@ const EVENT_SIZE: f32 = 36.0;
 /// title column is replaced by the two title strips and room for events.
 pub const X_SHIFT: f32 = 2.0 * LABEL_STRIP_W + START_ROOM;
 
-/// An XML id (NCName) made of `prefix` and the sanitized `id`, unique among `taken`.
-fn xml_id(prefix: &str, id: &str, taken: &mut HashSet<String>) -> String {
-    let clean: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
-                c
-            } else {
-                '_'
+/// XML ids (NCNames) made of a prefix and a sanitized map id, unique in the
+/// document. Ids that sanitize alike ("é1", "ü1") take numbers, counted on
+/// from the last one given for that base, so a map of such ids stays linear.
+#[derive(Default)]
+struct XmlIds {
+    taken: HashSet<String>,
+    next_number: HashMap<String, usize>,
+}
+
+impl XmlIds {
+    fn make(&mut self, prefix: &str, id: &str) -> String {
+        let clean: String = id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        let base = format!("{prefix}_{clean}");
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let n = self.next_number.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}_{n}");
+            *n += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
             }
-        })
-        .collect();
-    let base = format!("{prefix}_{clean}");
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while !taken.insert(candidate.clone()) {
-        candidate = format!("{base}_{n}");
-        n += 1;
+        }
     }
-    candidate
+}
+
+/// Text for an XML attribute value in double quotes. Tabs and line ends are
+/// written as character references, which a parser keeps (a literal one
+/// becomes a space).
+fn attr(value: &str) -> String {
+    escape_xml(value, true)
+}
+
+/// Text for XML element content. A carriage return is written as a
+/// character reference, which a parser keeps (a literal one becomes a line
+/// feed).
+fn text(content: &str) -> String {
+    escape_xml(content, false)
+}
+
+fn escape_xml(text: &str, in_attribute: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if in_attribute => out.push_str("&quot;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' if in_attribute => out.push_str("&#10;"),
+            '\t' if in_attribute => out.push_str("&#9;"),
+            // A valid map holds no other control character, nor a
+            // noncharacter, which XML may refuse (`validate::allowed_in_text`).
+            c if !crate::validate::allowed_in_text(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn estimates_attrs(e: &Estimates) -> String {
@@ -85,13 +133,20 @@ pub fn to_bpmn(map: &Map) -> String {
     // Canvas scene coordinates to BPMN diagram coordinates.
     let shift = emath::vec2(X_SHIFT, 0.0);
     let to_diagram = |r: Rect| r.translate(shift);
-    let mut taken = HashSet::new();
-    let process_id = xml_id("Process", "1", &mut taken);
-    let collaboration_id = xml_id("Collaboration", "1", &mut taken);
-    let participant_id = xml_id("Participant", "1", &mut taken);
-    let lane_ids: Vec<String> = map.lanes.iter().map(|l| xml_id("Lane", &l.id, &mut taken)).collect();
-    let task_ids: Vec<String> = map.steps.iter().map(|s| xml_id("Task", &s.id, &mut taken)).collect();
+    let mut ids = XmlIds::default();
+    let process_id = ids.make("Process", "1");
+    let collaboration_id = ids.make("Collaboration", "1");
+    let participant_id = ids.make("Participant", "1");
+    let lane_ids: Vec<String> = map.lanes.iter().map(|l| ids.make("Lane", &l.id)).collect();
+    let task_ids: Vec<String> = map.steps.iter().map(|s| ids.make("Task", &s.id)).collect();
     let task_of: HashMap<&str, usize> = map.steps.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+    let lane_of: HashMap<&str, usize> = map.lanes.iter().enumerate().map(|(i, l)| (l.id.as_str(), i)).collect();
+    let mut steps_in_lane: Vec<Vec<usize>> = vec![Vec::new(); map.lanes.len()];
+    for (i, step) in map.steps.iter().enumerate() {
+        if let Some(&lane) = lane_of.get(step.lane.as_str()) {
+            steps_in_lane[lane].push(i);
+        }
+    }
 
     // Where each lane's flow begins and ends: its steps with no incoming
     // (outgoing) edge at all.
@@ -108,7 +163,7 @@ pub fn to_bpmn(map: &Map) -> String {
     let mut starts = Vec::new();
     let mut ends = Vec::new();
     for (li, lane) in map.lanes.iter().enumerate() {
-        let in_lane: Vec<usize> = (0..map.steps.len()).filter(|&i| map.steps[i].lane == lane.id).collect();
+        let in_lane = &steps_in_lane[li];
         let first: Vec<usize> = in_lane
             .iter()
             .copied()
@@ -124,7 +179,7 @@ pub fn to_bpmn(map: &Map) -> String {
             let cy = card(a).center().y;
             let x = 2.0 * LABEL_STRIP_W + (START_ROOM - EVENT_SIZE) / 2.0;
             starts.push(Event {
-                id: xml_id("StartEvent", &lane.id, &mut taken),
+                id: ids.make("StartEvent", &lane.id),
                 lane: li,
                 rect: Rect::from_min_size(emath::pos2(x, cy - EVENT_SIZE / 2.0), emath::Vec2::splat(EVENT_SIZE)),
                 steps: first,
@@ -134,7 +189,7 @@ pub fn to_bpmn(map: &Map) -> String {
             let right = last.iter().map(|&i| card(i).max.x).fold(f32::MIN, f32::max);
             let cy = card(z).center().y;
             ends.push(Event {
-                id: xml_id("EndEvent", &lane.id, &mut taken),
+                id: ids.make("EndEvent", &lane.id),
                 lane: li,
                 rect: Rect::from_min_size(
                     emath::pos2(right + 50.0, cy - EVENT_SIZE / 2.0),
@@ -174,7 +229,7 @@ pub fn to_bpmn(map: &Map) -> String {
             ]
         };
         flows.push(Flow {
-            id: xml_id("Flow", &format!("{}_{}", edge.from, edge.to), &mut taken),
+            id: ids.make("Flow", &format!("{}_{}", edge.from, edge.to)),
             source: task_ids[a].clone(),
             target: task_ids[b].clone(),
             points,
@@ -186,7 +241,7 @@ pub fn to_bpmn(map: &Map) -> String {
             let start = emath::pos2(ev.rect.max.x, ev.rect.center().y);
             let end = card.left_center();
             flows.push(Flow {
-                id: xml_id("Flow", &format!("start_{}", map.steps[i].id), &mut taken),
+                id: ids.make("Flow", &format!("start_{}", map.steps[i].id)),
                 source: ev.id.clone(),
                 target: task_ids[i].clone(),
                 points: elbow(start, end),
@@ -199,35 +254,39 @@ pub fn to_bpmn(map: &Map) -> String {
             let start = card.right_center();
             let end = emath::pos2(ev.rect.min.x, ev.rect.center().y);
             flows.push(Flow {
-                id: xml_id("Flow", &format!("end_{}", map.steps[i].id), &mut taken),
+                id: ids.make("Flow", &format!("end_{}", map.steps[i].id)),
                 source: task_ids[i].clone(),
                 target: ev.id.clone(),
                 points: elbow(start, end),
             });
         }
     }
-    let incoming = |id: &str| {
-        flows
-            .iter()
-            .filter(|f| f.target == id)
-            .map(|f| f.id.as_str())
-            .collect::<Vec<_>>()
-    };
-    let outgoing = |id: &str| {
-        flows
-            .iter()
-            .filter(|f| f.source == id)
-            .map(|f| f.id.as_str())
-            .collect::<Vec<_>>()
-    };
+    // Each flow node's incoming and outgoing flows, in flow order.
+    let mut flows_of: HashMap<&str, (Vec<&str>, Vec<&str>)> = HashMap::new();
+    for f in &flows {
+        flows_of.entry(f.target.as_str()).or_default().0.push(&f.id);
+        flows_of.entry(f.source.as_str()).or_default().1.push(&f.id);
+    }
     let refs = |out: &mut String, id: &str| {
-        for f in incoming(id) {
+        let Some((incoming, outgoing)) = flows_of.get(id) else {
+            return;
+        };
+        for f in incoming {
             let _ = write!(out, "<bpmn:incoming>{f}</bpmn:incoming>");
         }
-        for f in outgoing(id) {
+        for f in outgoing {
             let _ = write!(out, "<bpmn:outgoing>{f}</bpmn:outgoing>");
         }
     };
+
+    let mut starts_of_lane: Vec<Vec<usize>> = vec![Vec::new(); map.lanes.len()];
+    for (e, ev) in starts.iter().enumerate() {
+        starts_of_lane[ev.lane].push(e);
+    }
+    let mut ends_of_lane: Vec<Vec<usize>> = vec![Vec::new(); map.lanes.len()];
+    for (e, ev) in ends.iter().enumerate() {
+        ends_of_lane[ev.lane].push(e);
+    }
 
     let mut x = String::new();
     let _ = writeln!(x, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
@@ -239,20 +298,20 @@ pub fn to_bpmn(map: &Map) -> String {
     let _ = writeln!(
         x,
         r#"  <bpmn:collaboration id="{collaboration_id}"><bpmn:participant id="{participant_id}" name="{}" processRef="{process_id}"/></bpmn:collaboration>"#,
-        escape(&map.name)
+        attr(&map.name)
     );
     let _ = writeln!(
         x,
         r#"  <bpmn:process id="{process_id}" name="{}" isExecutable="false">"#,
-        escape(&map.name)
+        attr(&map.name)
     );
     if !map.notes.is_empty() {
-        let _ = writeln!(x, "    <bpmn:documentation>{}</bpmn:documentation>", escape(&map.notes));
+        let _ = writeln!(x, "    <bpmn:documentation>{}</bpmn:documentation>", text(&map.notes));
     }
     let _ = writeln!(
         x,
         r#"    <bpmn:extensionElements><fm:map currency="{}" hourly_cost="{}" delay_cost_per_hour="{}" hours_per_fte_month="{}"/></bpmn:extensionElements>"#,
-        escape(&map.currency),
+        attr(&map.currency),
         map.rates.hourly_cost,
         map.rates.delay_cost_per_hour,
         map.rates.hours_per_fte_month
@@ -264,10 +323,10 @@ pub fn to_bpmn(map: &Map) -> String {
                 x,
                 r#"      <bpmn:lane id="{}" name="{}">"#,
                 lane_ids[li],
-                escape(&lane.name)
+                attr(&lane.name)
             );
             if !lane.notes.is_empty() {
-                let _ = write!(x, "<bpmn:documentation>{}</bpmn:documentation>", escape(&lane.notes));
+                let _ = write!(x, "<bpmn:documentation>{}</bpmn:documentation>", text(&lane.notes));
             }
             let effort = lane
                 .effort_weeks
@@ -276,18 +335,16 @@ pub fn to_bpmn(map: &Map) -> String {
             let _ = write!(
                 x,
                 r#"<bpmn:extensionElements><fm:lane id="{}" owner="{}"{effort}/></bpmn:extensionElements>"#,
-                escape(&lane.id),
-                escape(&lane.owner)
+                attr(&lane.id),
+                attr(&lane.owner)
             );
-            for ev in starts.iter().filter(|e| e.lane == li) {
+            for ev in starts_of_lane[li].iter().map(|&e| &starts[e]) {
                 let _ = write!(x, "<bpmn:flowNodeRef>{}</bpmn:flowNodeRef>", ev.id);
             }
-            for (i, step) in map.steps.iter().enumerate() {
-                if step.lane == lane.id {
-                    let _ = write!(x, "<bpmn:flowNodeRef>{}</bpmn:flowNodeRef>", task_ids[i]);
-                }
+            for &i in &steps_in_lane[li] {
+                let _ = write!(x, "<bpmn:flowNodeRef>{}</bpmn:flowNodeRef>", task_ids[i]);
             }
-            for ev in ends.iter().filter(|e| e.lane == li) {
+            for ev in ends_of_lane[li].iter().map(|&e| &ends[e]) {
                 let _ = write!(x, "<bpmn:flowNodeRef>{}</bpmn:flowNodeRef>", ev.id);
             }
             let _ = writeln!(x, "</bpmn:lane>");
@@ -300,16 +357,11 @@ pub fn to_bpmn(map: &Map) -> String {
         let _ = writeln!(x, "</bpmn:startEvent>");
     }
     for (i, step) in map.steps.iter().enumerate() {
-        let _ = write!(
-            x,
-            r#"    <bpmn:task id="{}" name="{}">"#,
-            task_ids[i],
-            escape(&step.name)
-        );
+        let _ = write!(x, r#"    <bpmn:task id="{}" name="{}">"#, task_ids[i], attr(&step.name));
         if !step.notes.is_empty() {
-            let _ = write!(x, "<bpmn:documentation>{}</bpmn:documentation>", escape(&step.notes));
+            let _ = write!(x, "<bpmn:documentation>{}</bpmn:documentation>", text(&step.notes));
         }
-        let _ = write!(x, r#"<bpmn:extensionElements><fm:step id="{}""#, escape(&step.id));
+        let _ = write!(x, r#"<bpmn:extensionElements><fm:step id="{}""#, attr(&step.id));
         for attr in Attr::ALL {
             let _ = write!(x, r#" {}="{}""#, attr.key(), step.value(attr));
         }

@@ -4,8 +4,11 @@
 //! figures travel in `fm:` extension elements. `import::from_bpmn` reads any
 //! BPMN 2.0 file back into a map. Pure: no egui, no database.
 
+mod bridge;
 pub mod export;
 pub mod import;
+mod layout;
+mod scan;
 
 pub use export::to_bpmn;
 pub use import::{BpmnError, ImportSummary, from_bpmn};

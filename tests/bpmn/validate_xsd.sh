@@ -26,7 +26,9 @@ for map in "$root"/sample_maps/*.json; do
   "$bin" bpmn export "$map" --out "$out" >/dev/null
   files+=("$out")
 done
-for bpmn in "$root"/tests/bpmn/miwg/*.bpmn; do
+# The MIWG reference files are third-party data kept beside the repository.
+for bpmn in "$root"/../shared/bpmn-miwg/*.bpmn; do
+  [ -f "$bpmn" ] || continue
   stem="$(basename "$bpmn" .bpmn)"
   "$bin" bpmn import "$bpmn" --out "$work/$stem.json" >/dev/null
   "$bin" bpmn export "$work/$stem.json" --out "$work/$stem.export.bpmn" >/dev/null
