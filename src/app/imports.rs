@@ -137,7 +137,8 @@ fn run(purpose: FilePurpose, path: &Path, before: Option<Map>, progress: &Progre
             })
         }
         FilePurpose::ImportBpmn => {
-            let (map, summary) = crate::bpmn::import::read_bpmn_file(path).map_err(|e| e.to_string())?;
+            let (bytes, name) = read(path, crate::bpmn::import::MAX_BPMN_BYTES, progress)?;
+            let (map, summary) = crate::bpmn::import::parse_bpmn(&bytes, &name, &stem).map_err(|e| e.to_string())?;
             Ok(Imported::NewMap {
                 map: Box::new(map),
                 lines: summary.lines(),
