@@ -508,7 +508,7 @@ fn no_cli_export_writes_over_the_database_its_files_or_a_backup() {
         (backup.clone(), "is a backup of the database"),
         (other_db.clone(), "is an SQLite database"),
     ];
-    let before = files_in_tree(dir.path());
+    let before = common::files_in_tree(dir.path());
     for (target, words) in &targets {
         for (what, mut cmd) in every_cli_writer(dir.path(), &db, target) {
             let output = cmd.output().unwrap();
@@ -523,7 +523,7 @@ fn no_cli_export_writes_over_the_database_its_files_or_a_backup() {
             assert!(stderr.contains("choose another file name"), "{what}: {stderr}");
         }
     }
-    let after = files_in_tree(dir.path());
+    let after = common::files_in_tree(dir.path());
     for (path, bytes) in &before {
         if path.ends_with("small.json") || path.ends_with("small.bpmn") {
             continue;
@@ -553,24 +553,6 @@ fn a_command_never_writes_over_the_file_it_reads() {
     }
 }
 
-/// Every file under `dir` with its bytes, by path.
-fn files_in_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            let meta = std::fs::symlink_metadata(&path).unwrap();
-            if meta.is_dir() {
-                stack.push(path);
-            } else if meta.is_file() {
-                out.insert(path.display().to_string(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
-
 #[test]
 fn the_apps_exports_refuse_the_database_and_any_sqlite_file() {
     let dir = tempfile::tempdir().unwrap();
@@ -581,7 +563,7 @@ fn the_apps_exports_refuse_the_database_and_any_sqlite_file() {
     harness.run();
     let other = dir.path().join("copy.csv");
     std::fs::copy(&db, &other).unwrap();
-    let before = files_in_tree(dir.path());
+    let before = common::files_in_tree(dir.path());
     menu(&mut harness, "Export JSON…");
     type_path(&mut harness, &db);
     harness.get_by_label_contains("is the database");
@@ -597,7 +579,7 @@ fn the_apps_exports_refuse_the_database_and_any_sqlite_file() {
     let key = other.display().to_string();
     assert_eq!(
         before.get(&key),
-        files_in_tree(dir.path()).get(&key),
+        common::files_in_tree(dir.path()).get(&key),
         "{key} is unchanged"
     );
 }

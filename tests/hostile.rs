@@ -5,15 +5,12 @@
 //! through the app's Map ▸ Import JSON… (an error dialog).
 
 use crate::common;
+use crate::common::{files_in, shown};
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use eframe::egui::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use frictionmap::app::FrictionApp;
 use frictionmap::mapfile::read_map_file;
 
 const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");
@@ -562,22 +559,6 @@ fn the_library_refuses_every_bad_file() {
     }
 }
 
-/// Every file of a folder, by name. Folders (the app's `backups`) and the
-/// empty lock file a writer holds are not database content and are left out.
-fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| e.path().is_file() && !e.file_name().to_string_lossy().ends_with(".lock"))
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn the_command_line_refuses_every_bad_file_with_exit_code_2() {
     let dir = tempfile::tempdir().unwrap();
@@ -620,22 +601,6 @@ fn the_command_line_refuses_every_bad_file_with_exit_code_2() {
         "the database is byte-for-byte unchanged after {} refused imports",
         bad_files.len()
     );
-}
-
-/// Whether some label on screen contains every one of `words`.
-fn shown(harness: &Harness<'static, FrictionApp>, words: &[String]) -> bool {
-    let words = words.to_vec();
-    harness
-        .query_all_by(move |node| {
-            let text = if node.role() == Role::Label {
-                node.value()
-            } else {
-                node.label()
-            };
-            text.is_some_and(|t| words.iter().all(|w| t.contains(w.as_str())))
-        })
-        .next()
-        .is_some()
 }
 
 #[test]

@@ -7,18 +7,15 @@
 //! validates. Nothing panics, no run takes more than `TIME_LIMIT`, and no
 //! command's peak memory passes `MEMORY_LIMIT_MB`.
 
+use crate::child_process::{Finished, run_bounded};
 use crate::common;
+use crate::common::{files_in, shown};
 
-use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use eframe::egui::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use frictionmap::app::FrictionApp;
 use frictionmap::bpmn::import::read_bpmn_file;
 
 const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");
@@ -708,94 +705,6 @@ fn all_hostile_files(dir: &Path) -> Vec<Hostile> {
     all
 }
 
-/// What a child process did.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-    /// The child's peak resident memory as `/proc/<pid>/status` (VmHWM)
-    /// last showed it, every 2 ms while it ran. (The peak that `wait4` or
-    /// `getrusage` report is no use here: Linux counts in it the test
-    /// process's own memory at the fork, which other tests running beside
-    /// this one make large.)
-    peak_rss_mb: u64,
-    elapsed: Duration,
-    timed_out: bool,
-}
-
-/// The high-water mark of a running process's resident memory, in MB.
-fn vm_hwm_mb(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb / 1024)
-}
-
-/// Runs `command` to its end, or kills it once it has run for `limit`,
-/// watching its peak memory.
-#[cfg(unix)]
-fn run_bounded(mut command: Command, limit: Duration) -> Run {
-    let started = Instant::now();
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let drain = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut text = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut text);
-            }
-            String::from_utf8_lossy(&text).into_owned()
-        })
-    };
-    let stdout = drain(child.stdout.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let stderr = drain(child.stderr.take().map(|p| Box::new(p) as Box<dyn Read + Send>));
-    let mut timed_out = false;
-    let mut peak_rss_mb = 0;
-    let status = loop {
-        if let Some(mb) = vm_hwm_mb(child.id()) {
-            peak_rss_mb = peak_rss_mb.max(mb);
-        }
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > limit {
-            timed_out = true;
-            child.kill().unwrap();
-            break child.wait().unwrap();
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    };
-    let code = status.code();
-    Run {
-        code,
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-        peak_rss_mb,
-        elapsed: started.elapsed(),
-        timed_out,
-    }
-}
-
-/// Every file of a folder, by name. Folders (the app's `backups`) and the
-/// empty lock file a writer holds are not database content and are left out.
-fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| e.path().is_file() && !e.file_name().to_string_lossy().ends_with(".lock"))
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn the_manifest_lists_every_corpus_file_and_nothing_else() {
     let mut on_disk: Vec<String> = std::fs::read_dir(corpus_dir())
@@ -845,7 +754,7 @@ fn the_command_line_refuses_or_imports_every_hostile_file_in_bounds() {
             report.push(format!(
                 "{:>7.2} s {:>5} MB  {}",
                 run.elapsed.as_secs_f64(),
-                run.peak_rss_mb,
+                (run.peak_rss_bytes >> 20),
                 file.name()
             ));
             let outcome = check_cli_run(&file, &run, to_file.then_some(out.as_path()));
@@ -867,12 +776,12 @@ fn the_command_line_refuses_or_imports_every_hostile_file_in_bounds() {
 }
 
 /// Fails with why when `run` is not what `file` must come to.
-fn check_cli_run(file: &Hostile, run: &Run, out: Option<&Path>) -> Result<(), String> {
+fn check_cli_run(file: &Hostile, run: &Finished, out: Option<&Path>) -> Result<(), String> {
     let ensure = |ok: bool, why: String| if ok { Ok(()) } else { Err(why) };
     ensure(!run.timed_out, format!("still running after {TIME_LIMIT:?}"))?;
     ensure(
-        run.peak_rss_mb <= MEMORY_LIMIT_MB,
-        format!("peak memory {} MB", run.peak_rss_mb),
+        (run.peak_rss_bytes >> 20) <= MEMORY_LIMIT_MB,
+        format!("peak memory {} MB", (run.peak_rss_bytes >> 20)),
     )?;
     ensure(!run.stderr.contains("panicked"), run.stderr.clone())?;
     if file.refused {
@@ -912,22 +821,6 @@ fn check_cli_run(file: &Hostile, run: &Run, out: Option<&Path>) -> Result<(), St
         }
     }
     Ok(())
-}
-
-/// Whether some label on screen contains every one of `words`.
-fn shown(harness: &Harness<'static, FrictionApp>, words: &[String]) -> bool {
-    let words = words.to_vec();
-    harness
-        .query_all_by(move |node| {
-            let text = if node.role() == Role::Label {
-                node.value()
-            } else {
-                node.label()
-            };
-            text.is_some_and(|t| words.iter().all(|w| t.contains(w.as_str())))
-        })
-        .next()
-        .is_some()
 }
 
 const FAILED: &str = "Import a BPMN 2.0 file failed";
@@ -1072,10 +965,18 @@ fn the_export_of_big_maps_stays_in_bounds() {
             EXPORT_TIME_LIMIT,
         );
         let name = format!("bpmn export of {steps} steps in {lanes} lanes");
-        println!("{:>7.2} s {:>5} MB  {name}", run.elapsed.as_secs_f64(), run.peak_rss_mb);
+        println!(
+            "{:>7.2} s {:>5} MB  {name}",
+            run.elapsed.as_secs_f64(),
+            (run.peak_rss_bytes >> 20)
+        );
         assert!(!run.timed_out, "{name}: still running after {EXPORT_TIME_LIMIT:?}");
         assert_eq!(run.code, Some(0), "{name}: {}", run.stderr);
-        assert!(run.peak_rss_mb <= MEMORY_LIMIT_MB, "{name}: {} MB", run.peak_rss_mb);
+        assert!(
+            (run.peak_rss_bytes >> 20) <= MEMORY_LIMIT_MB,
+            "{name}: {} MB",
+            (run.peak_rss_bytes >> 20)
+        );
         let xml = std::fs::read_to_string(&out).unwrap();
         assert_eq!(
             xml.matches("<bpmn:task ").count(),

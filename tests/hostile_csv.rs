@@ -13,17 +13,14 @@
 
 use crate::child_process::run_bounded;
 use crate::common;
+use crate::common::{files_in, shown};
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use eframe::egui::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use frictionmap::app::FrictionApp;
 use frictionmap::steps_csv::{import_new, import_update, read_file};
 use frictionmap::validate::validate;
 
@@ -565,22 +562,6 @@ fn the_library_refuses_or_reports_every_file() {
     }
 }
 
-/// Every file of a folder, by name. Folders (the app's `backups`) and the
-/// empty lock file a writer holds are not database content and are left out.
-fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap())
-        .filter(|e| e.path().is_file() && !e.file_name().to_string_lossy().ends_with(".lock"))
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[test]
 fn the_command_line_refuses_or_reports_every_file_in_time_and_memory() {
     let dir = tempfile::tempdir().unwrap();
@@ -640,22 +621,6 @@ fn the_command_line_refuses_or_reports_every_file_in_time_and_memory() {
     }
     println!("highest peak memory: {} MiB, {}", peak.0 >> 20, peak.1);
     println!("slowest: {:.2} s, {}", slowest.0.as_secs_f64(), slowest.1);
-}
-
-/// Whether some label on screen contains every one of `words`.
-fn shown(harness: &Harness<'static, FrictionApp>, words: &[String]) -> bool {
-    let words = words.to_vec();
-    harness
-        .query_all_by(move |node| {
-            let text = if node.role() == Role::Label {
-                node.value()
-            } else {
-                node.label()
-            };
-            text.is_some_and(|t| words.iter().all(|w| t.contains(w.as_str())))
-        })
-        .next()
-        .is_some()
 }
 
 #[test]

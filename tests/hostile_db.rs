@@ -11,9 +11,9 @@
 //! The shell is `sqlite3` (Debian package sqlite3, which `.ci/run`
 //! installs); without it the test says so and skips.
 
+use crate::child_process::{Finished, run_bounded};
 use crate::common;
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
@@ -308,7 +308,7 @@ const CORPUS: &[Case] = &[
 
 /// The longest any command may take, and the most memory it may use.
 const TIME_LIMIT: Duration = Duration::from_secs(10);
-const MEMORY_LIMIT_KIB: i64 = 400 * 1024;
+const MEMORY_LIMIT_BYTES: u64 = 400 << 20;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("hostile_db")
@@ -323,20 +323,6 @@ fn sqlite3_shell() -> Option<()> {
         println!("skipped: the sqlite3 shell is not installed (Debian: apt-get install sqlite3)");
     }
     found.then_some(())
-}
-
-/// Every file in `dir` (and below) with its bytes.
-fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files_in(&path));
-        } else {
-            out.insert(path.display().to_string(), std::fs::read(&path).unwrap());
-        }
-    }
-    out
 }
 
 /// A database with the sample maps, then the script applied by the shell.
@@ -356,16 +342,13 @@ fn edited(dir: &Path, script: &str) -> PathBuf {
     db
 }
 
-fn run(db: &Path, args: &[&str]) -> common::Bounded {
+fn run(db: &Path, args: &[&str]) -> Finished {
     let mut cmd = Command::new(BIN);
     cmd.arg("--db").arg(db).args(args);
-    let out = common::run_bounded(&mut cmd, TIME_LIMIT);
-    assert!(
-        out.peak_kib < MEMORY_LIMIT_KIB,
-        "{args:?} peaked at {} MiB",
-        out.peak_kib / 1024
-    );
-    assert!(!out.stderr.contains("panicked"), "{args:?}: {}", out.stderr);
+    let out = run_bounded(cmd, TIME_LIMIT);
+    assert!(!out.timed_out, "{args:?}: {}", out.describe());
+    assert!(out.peak_rss_bytes < MEMORY_LIMIT_BYTES, "{args:?}: {}", out.describe());
+    assert!(!out.stderr.contains("panicked"), "{args:?}: {}", out.describe());
     out
 }
 
@@ -392,7 +375,7 @@ fn the_command_line_reads_every_edited_database_safely() {
     for case in CORPUS {
         let dir = tempfile::tempdir().unwrap();
         let db = edited(dir.path(), case.file);
-        let before = files_in(dir.path());
+        let before = common::files_in_tree(dir.path());
         let name = format!("{} ({})", case.file, case.what);
         let check = run(&db, &["check"]);
         let said = format!("{}{}", check.stdout, check.stderr);
@@ -430,7 +413,7 @@ fn the_command_line_reads_every_edited_database_safely() {
             vec!["steps", "export", "1", "--out", out],
         ] {
             let result = run(&db, &args);
-            peak = peak.max(result.peak_kib);
+            peak = peak.max(result.peak_rss_bytes);
             let expected = match case.seen {
                 Problems => Some(2),
                 Refused => Some(1),
@@ -460,12 +443,16 @@ fn the_command_line_reads_every_edited_database_safely() {
             }
             let _ = std::fs::remove_file(out);
         }
-        assert_eq!(files_in(dir.path()), before, "{name}: reading changed the database");
+        assert_eq!(
+            common::files_in_tree(dir.path()),
+            before,
+            "{name}: reading changed the database"
+        );
     }
     println!(
         "{} edited databases read by 8 commands each; peak memory of any command {} MiB",
         CORPUS.len(),
-        peak / 1024
+        peak >> 20
     );
 }
 

@@ -2,9 +2,9 @@
 //! place), refusing newer files, all-or-nothing writes, cascading deletes,
 //! picks with their reviews, and exact round trips of awkward text.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::common::files_in;
 use chrono::{NaiveDate, Weekday};
 use frictionmap::mapfile::parse_map;
 use frictionmap::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step};
@@ -64,19 +64,6 @@ fn count(store: &Store, sql: &str) -> i64 {
         .connection()
         .query_row(sql, [], |r| r.get(0))
         .expect("count query")
-}
-
-fn files_in(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .expect("dir")
-        .map(|e| {
-            let e = e.expect("entry");
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).expect("read"),
-            )
-        })
-        .collect()
 }
 
 // ------------------------------------------------------------ migrations

@@ -123,78 +123,51 @@ pub fn rename_map(harness: &mut Harness<'static, FrictionApp>, name: &str) {
     );
 }
 
-/// What a child process did, run with [`run_bounded`].
-pub struct Bounded {
-    /// The exit code; `None` when a signal ended it.
-    pub code: Option<i32>,
-    pub stdout: String,
-    pub stderr: String,
-    /// The child's peak resident memory, in KiB, as often as it was seen
-    /// (every 10 ms; a child that runs away is caught).
-    pub peak_kib: i64,
-}
-
-/// The peak resident memory of process `pid` since it started its program
-/// (`VmHWM`), in KiB. (`wait4`'s `ru_maxrss` would count the test process
-/// it was forked from.)
-fn peak_kib_of(pid: u32) -> Option<i64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
-
-/// Runs `cmd` to its end, failing the test when it takes longer than
-/// `limit` (the child is killed) or when a signal ends it.
-#[cfg(unix)]
-// The child is reaped with `waitpid`, which clippy does not see.
-#[allow(clippy::zombie_processes)]
-pub fn run_bounded(cmd: &mut std::process::Command, limit: std::time::Duration) -> Bounded {
-    use std::io::Read;
-    use std::process::Stdio;
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the command starts");
-    let read_all = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            String::from_utf8_lossy(&bytes).into_owned()
+/// Every file of a folder (not below it) with its bytes, by name. Folders
+/// (the app's `backups`) and the empty lock file a writer holds are not
+/// database content and are left out.
+pub fn files_in(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().is_file() && !e.file_name().to_string_lossy().ends_with(".lock"))
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
         })
-    };
-    let stdout = read_all(Box::new(child.stdout.take().unwrap()));
-    let stderr = read_all(Box::new(child.stderr.take().unwrap()));
-    let pid = child.id() as libc::pid_t;
-    let started = std::time::Instant::now();
-    let mut peak_kib = 0;
-    let status = loop {
-        peak_kib = peak_kib.max(peak_kib_of(child.id()).unwrap_or(0));
-        let mut status = 0;
-        // SAFETY: waits for our own child, with a valid out-pointer.
-        let reaped = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        if reaped == pid {
-            break status;
+        .collect()
+}
+
+/// Every file under `dir`, at any depth, with its bytes, by path.
+pub fn files_in_tree(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        if meta.is_dir() {
+            out.extend(files_in_tree(&path));
+        } else if meta.is_file() {
+            out.insert(path.display().to_string(), std::fs::read(&path).unwrap());
         }
-        if started.elapsed() > limit {
-            let _ = child.kill();
-            panic!("{cmd:?} ran longer than {limit:?}: killed");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    };
-    let signalled = libc::WIFSIGNALED(status);
-    let out = Bounded {
-        code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-        peak_kib,
-    };
-    assert!(
-        !signalled,
-        "{cmd:?} was ended by signal {}:\n{}",
-        libc::WTERMSIG(status),
-        out.stderr
-    );
+    }
     out
+}
+
+/// Whether some text on screen (a label's text, or another widget's name)
+/// contains every one of `words`.
+pub fn shown(harness: &Harness<'static, FrictionApp>, words: &[impl AsRef<str>]) -> bool {
+    let words: Vec<String> = words.iter().map(|w| w.as_ref().to_owned()).collect();
+    harness
+        .query_all_by(move |node| {
+            let text = if node.role() == eframe::egui::Role::Label {
+                node.value()
+            } else {
+                node.label()
+            };
+            text.is_some_and(|t| words.iter().all(|w| t.contains(w.as_str())))
+        })
+        .next()
+        .is_some()
 }
