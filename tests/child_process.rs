@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 /// without bound fails at once instead of filling the machine's while the
 /// test waits, and no spike between two readings of its peak can pass
 /// unseen beyond it.
-const ADDRESS_SPACE_CAP: u64 = 1 << 30;
+const ADDRESS_SPACE_CAP: u64 = 4 << 30;
 
 /// How a bounded run ended.
 pub struct Finished {
