@@ -483,7 +483,7 @@ impl Canvas for ShapesOnly<'_> {
         self.0.line(from, to, stroke);
     }
 
-    fn curve(&mut self, curve: [emath::Pos2; 4], stroke: Stroke) {
+    fn curve(&mut self, curve: &[[emath::Pos2; 4]], stroke: Stroke) {
         self.0.curve(curve, stroke);
     }
 

@@ -108,12 +108,14 @@ impl Picture for MapPicture<'_> {
                 text(&mut work, CARD_TITLE, card.width());
             }
         }
-        for (handoff, curve) in self.edge_curves() {
+        for (handoff, pieces) in self.edge_curves() {
             let stroke = if handoff { HANDOFF } else { FLOW };
-            let [a, b, c, d] = curve;
-            let length = a.distance(b) + b.distance(c) + c.distance(d);
-            let height = Rect::from_points(&curve).height();
-            work.stroke(stroke, f64::from(length), f64::from(height));
+            for curve in &pieces {
+                let [a, b, c, d] = *curve;
+                let length = a.distance(b) + b.distance(c) + c.distance(d);
+                let height = Rect::from_points(curve).height();
+                work.stroke(stroke, f64::from(length), f64::from(height));
+            }
             // The arrowhead.
             work.fill(f64::from((9.0 + stroke.width).powi(2)));
         }
@@ -131,8 +133,8 @@ impl Picture for MapPicture<'_> {
         header(canvas, map, self.ranking, self.width, max_friction);
         self.lanes(canvas);
         // Edges under the cards.
-        for (handoff, curve) in self.edge_curves() {
-            arrow(canvas, curve, handoff);
+        for (handoff, pieces) in self.edge_curves() {
+            arrow(canvas, &pieces, handoff);
         }
         self.cards(canvas, &frictions, max_friction);
     }
@@ -190,11 +192,15 @@ impl MapPicture<'_> {
     /// Every edge's curve in picture coordinates, and whether it is a
     /// hand-off between lanes. The layout has found each edge's steps by
     /// index already; `Map::is_handoff` would search the steps by id.
-    fn edge_curves(&self) -> impl Iterator<Item = (bool, [Pos2; 4])> + '_ {
+    ///
+    /// The pictures keep each edge's one curve: the canvas routes edges
+    /// past cards (`route`), but a long routed dashed line is dashed a
+    /// little differently by the PNG painter and by SVG renderers.
+    fn edge_curves(&self) -> impl Iterator<Item = (bool, Vec<[Pos2; 4]>)> + '_ {
         let (cards, shift, steps) = (&self.layout.cards, self.shift, &self.map.steps);
         self.layout.edge_ends.iter().flatten().map(move |&(a, b)| {
             let curve = edge_curve(cards[a].translate(shift), cards[b].translate(shift));
-            (steps[a].lane != steps[b].lane, curve)
+            (steps[a].lane != steps[b].lane, vec![curve])
         })
     }
 
@@ -280,11 +286,12 @@ fn header(canvas: &mut dyn Canvas, map: &Map, ranking: &Ranking, width: f32, max
     );
 }
 
-fn arrow(canvas: &mut dyn Canvas, curve: [Pos2; 4], handoff: bool) {
+/// An edge's route and its arrowhead.
+fn arrow(canvas: &mut dyn Canvas, pieces: &[[Pos2; 4]], handoff: bool) {
     let stroke = if handoff { HANDOFF } else { FLOW };
-    canvas.curve(curve, stroke);
-    // The arrowhead follows the curve's tangent at its end.
-    let [_, _, c2, end] = curve;
+    canvas.curve(pieces, stroke);
+    // The arrowhead follows the last piece's tangent at its end.
+    let Some(&[_, _, c2, end]) = pieces.last() else { return };
     let dir = (end - c2).normalized();
     let dir = if dir.x.is_finite() { dir } else { vec2(1.0, 0.0) };
     let size = 9.0 + stroke.width;

@@ -110,8 +110,9 @@ pub trait Canvas {
 
     fn line(&mut self, from: Pos2, to: Pos2, stroke: Stroke);
 
-    /// A cubic Bézier curve: start, two control points, end.
-    fn curve(&mut self, curve: [Pos2; 4], stroke: Stroke);
+    /// A chain of cubic Bézier pieces (start, two control points, end),
+    /// each starting where the one before ends, drawn as one line.
+    fn curve(&mut self, pieces: &[[Pos2; 4]], stroke: Stroke);
 
     fn triangle(&mut self, corners: [Pos2; 3], fill: [u8; 3]);
 

@@ -124,10 +124,13 @@ impl Canvas for Raster {
         }
     }
 
-    fn curve(&mut self, [start, c1, c2, end]: [Pos2; 4], stroke: Stroke) {
+    fn curve(&mut self, pieces: &[[Pos2; 4]], stroke: Stroke) {
+        let Some(first) = pieces.first() else { return };
         let mut path = PathBuilder::new();
-        path.move_to(start.x, start.y);
-        path.cubic_to(c1.x, c1.y, c2.x, c2.y, end.x, end.y);
+        path.move_to(first[0].x, first[0].y);
+        for &[_, c1, c2, end] in pieces {
+            path.cubic_to(c1.x, c1.y, c2.x, c2.y, end.x, end.y);
+        }
         if let Some(path) = path.finish() {
             self.stroke_path(&path, stroke);
         }

@@ -152,12 +152,15 @@ impl Canvas for SvgDoc {
         self.body.push_str("/>\n");
     }
 
-    fn curve(&mut self, [start, c1, c2, end]: [Pos2; 4], stroke: Stroke) {
+    fn curve(&mut self, pieces: &[[Pos2; 4]], stroke: Stroke) {
+        let Some(first) = pieces.first() else { return };
         self.body.push_str(r#"<path d=""#);
-        self.point("M", start);
-        self.point(" C", c1);
-        self.point(" ", c2);
-        self.point(" ", end);
+        self.point("M", first[0]);
+        for &[_, c1, c2, end] in pieces {
+            self.point(" C", c1);
+            self.point(" ", c2);
+            self.point(" ", end);
+        }
         self.body.push_str(r#"" fill="none""#);
         self.stroke(stroke);
         self.body.push_str("/>\n");

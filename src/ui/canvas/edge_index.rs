@@ -69,28 +69,29 @@ impl EdgeIndex {
         // The last edge listed in each cell, so an edge whose pieces meet
         // the same cell is listed there once.
         let mut last_listed = vec![u32::MAX; cols * rows];
-        for (e, ends) in layout.edge_ends.iter().enumerate() {
-            let Some(&(a, b)) = ends.as_ref() else { continue };
+        for (e, route) in layout.routes().iter().enumerate() {
+            let Some(route) = route.as_ref() else { continue };
             let e = e as u32;
-            let curve = layout::edge_curve(layout.cards[a], layout.cards[b]);
-            // Pieces about a cell long; a piece lies inside its control
-            // points' box, and so do the finer pieces `curve_span_in` cuts
-            // from it, so an edge that test can find is always listed.
-            let reach = layout::curve_box(&curve);
-            let pieces = (reach.width().max(reach.height()) / cell).ceil().max(1.0);
-            let depth = (pieces.log2().ceil() as u32).min(super::paint::SPAN_DEPTH);
-            layout::curve_pieces(&curve, depth, &mut |_| true, &mut |_, piece| {
-                let (c0, c1, r0, r1) = index.cell_range(piece.expand(EDGE_REACH));
-                for r in r0..=r1 {
-                    for c in c0..=c1 {
-                        let cell = r * cols + c;
-                        if last_listed[cell] != e {
-                            last_listed[cell] = e;
-                            pairs.push((cell as u32, e));
+            for curve in route.pieces() {
+                // Pieces about a cell long; a piece lies inside its control
+                // points' box, and so do the finer pieces `curve_span_in` cuts
+                // from it, so an edge that test can find is always listed.
+                let reach = layout::curve_box(curve);
+                let pieces = (reach.width().max(reach.height()) / cell).ceil().max(1.0);
+                let depth = (pieces.log2().ceil() as u32).min(super::paint::SPAN_DEPTH);
+                layout::curve_pieces(curve, depth, &mut |_| true, &mut |_, piece| {
+                    let (c0, c1, r0, r1) = index.cell_range(piece.expand(EDGE_REACH));
+                    for r in r0..=r1 {
+                        for c in c0..=c1 {
+                            let cell = r * cols + c;
+                            if last_listed[cell] != e {
+                                last_listed[cell] = e;
+                                pairs.push((cell as u32, e));
+                            }
                         }
                     }
-                }
-            });
+                });
+            }
         }
         (index.cell_starts, index.cell_edges) = group(cols * rows, &pairs);
 
@@ -193,10 +194,13 @@ mod tests {
                 let window = Rect::from_min_size(Pos2::new(x, y), emath::vec2(700.0, 450.0));
                 listed.clear();
                 index.edges_near(window, &mut listed);
-                for (e, ends) in layout.edge_ends.iter().enumerate() {
-                    let (a, b) = ends.expect("every edge's steps exist");
-                    let curve = layout::edge_curve(layout.cards[a], layout.cards[b]);
-                    if super::super::paint::curve_span_in(&curve, window).is_some() {
+                for (e, route) in layout.routes().iter().enumerate() {
+                    let route = route.as_ref().expect("every edge's steps exist");
+                    let seen = route.pieces().iter();
+                    if seen
+                        .clone()
+                        .any(|curve| super::super::paint::curve_span_in(curve, window).is_some())
+                    {
                         found += 1;
                         assert!(listed.contains(&(e as u32)), "edge {e} is in {window:?} but not listed");
                     }

@@ -9,6 +9,7 @@ use std::collections::HashMap;
 
 use emath::{Pos2, Rect, Vec2, pos2, vec2};
 
+use super::route::Route;
 use crate::model::Map;
 use crate::theme::{CARD_H, CARD_W, LANE_HEADER_W, LANE_MIN_H, LANE_PAD};
 
@@ -34,6 +35,12 @@ pub struct Layout {
     pub card_lane: Vec<usize>,
     /// Each edge's step indices, in map order; `None` if a step is missing.
     pub edge_ends: Vec<Option<(usize, usize)>>,
+    /// Each lane's cards (step indices) from left to right, so edges can be
+    /// routed past the cards near them without looking at every card.
+    pub lane_cards: Vec<Vec<usize>>,
+    /// Each edge's route past the other cards, found when first asked for
+    /// (`routes`): a picture refused for its size never needs them.
+    routes: std::sync::OnceLock<Vec<Option<Route>>>,
 }
 
 impl Layout {
@@ -73,7 +80,7 @@ impl Layout {
             .iter()
             .map(|step| lane_index.get(step.lane.as_str()).copied().unwrap_or(usize::MAX))
             .collect();
-        let cards = map
+        let cards: Vec<Rect> = map
             .steps
             .iter()
             .zip(&card_lane)
@@ -87,12 +94,34 @@ impl Layout {
             .iter()
             .map(|e| Some((step_index(&e.from)?, step_index(&e.to)?)))
             .collect();
+        let mut lane_cards = vec![Vec::new(); bands.len()];
+        for (i, &lane) in card_lane.iter().enumerate() {
+            if let Some(row) = lane_cards.get_mut(lane) {
+                row.push(i);
+            }
+        }
+        for row in &mut lane_cards {
+            row.sort_by(|&p: &usize, &q: &usize| cards[p].min.x.total_cmp(&cards[q].min.x));
+        }
         Self {
             bands,
             cards,
             card_lane,
             edge_ends,
+            lane_cards,
+            routes: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Each edge's route past the other cards, in map order (`None` where
+    /// `edge_ends` is).
+    pub fn routes(&self) -> &[Option<Route>] {
+        self.routes.get_or_init(|| {
+            self.edge_ends
+                .iter()
+                .map(|ends| ends.map(|(a, b)| self.route(a, b, self.cards[a], self.cards[b])))
+                .collect()
+        })
     }
 
     /// Everything drawn, for "fit to map".

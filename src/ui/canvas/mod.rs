@@ -7,6 +7,7 @@ pub mod edge_index;
 pub mod layout;
 pub mod overview;
 pub mod paint;
+pub mod route;
 
 use std::collections::{BTreeSet, HashSet};
 
@@ -562,9 +563,11 @@ struct EdgeInView<'a> {
     edge: &'a Edge,
     a: usize,
     b: usize,
-    curve: [Pos2; 4],
-    t0: f32,
-    t1: f32,
+    /// The visible parts of the edge's route, each flattened, and whether
+    /// it ends where the edge does (and so carries the arrowhead).
+    parts: Vec<(Vec<Pos2>, bool)>,
+    /// Where the edge's hit target sits.
+    mid: Pos2,
     handoff: bool,
 }
 
@@ -603,17 +606,40 @@ fn detail_edges(
             let &(a, b) = layout.edge_ends[e].as_ref()?;
             let from = layout.cards[a].translate(moving.offset(a));
             let to = layout.cards[b].translate(moving.offset(b));
-            // Long hand-offs span the map: flatten and draw only the part
-            // of the curve that can be seen.
-            let curve = layout::edge_curve(from, to);
-            let (t0, t1) = paint::curve_span_in(&curve, visible)?;
+            // Long hand-offs span the map: flatten and draw only the parts
+            // of the route that can be seen.
+            let moved;
+            let route = if moving.offset(a) == vec2(0.0, 0.0) && moving.offset(b) == vec2(0.0, 0.0) {
+                layout.routes()[e].as_ref()?
+            } else {
+                moved = layout.route(a, b, from, to);
+                &moved
+            };
+            let pieces = route.pieces();
+            let mut parts = Vec::new();
+            for (k, piece) in pieces.iter().enumerate() {
+                let Some((t0, t1)) = paint::curve_span_in(piece, visible) else {
+                    continue;
+                };
+                let last = k + 1 == pieces.len();
+                parts.push((paint::flatten(paint::sub_curve(piece, t0, t1), zoom), last && t1 == 1.0));
+            }
+            if parts.is_empty() {
+                return None;
+            }
+            // A whole single curve's hit target sits half way along it.
+            let mid = match parts.as_slice() {
+                [(points, true)] if pieces.len() == 1 && points.first() == Some(&pieces[0][0]) => {
+                    paint::edge_midpoint(points)
+                }
+                _ => route.middle(),
+            };
             Some(EdgeInView {
                 edge: &map.edges[e],
                 a,
                 b,
-                curve,
-                t0,
-                t1,
+                parts,
+                mid,
                 handoff: layout.card_lane[a] != layout.card_lane[b],
             })
         })
@@ -637,18 +663,11 @@ fn detail_edges(
         edge,
         a,
         b,
-        curve,
-        t0,
-        t1,
+        parts,
+        mid,
         handoff,
     } in in_view
     {
-        let whole = t0 == 0.0 && t1 == 1.0;
-        let points = if whole {
-            paint::flatten(curve, zoom)
-        } else {
-            paint::flatten(paint::sub_curve(&curve, t0, t1), zoom)
-        };
         let selected = selected_ends.contains(&(a, b));
         // When crowded, the hand-offs of the selection keep the usual look:
         // they are few.
@@ -657,15 +676,12 @@ fn detail_edges(
         } else {
             paint::HandoffLook::Faint
         };
-        for run in paint::visible_runs(&points, visible) {
-            let arrow = t1 == 1.0 && run.end == points.len();
-            paint::edge_part(painter, pal, &points[run], handoff, selected, look, arrow);
+        for (points, ends_here) in &parts {
+            for run in paint::visible_runs(points, visible) {
+                let arrow = *ends_here && run.end == points.len();
+                paint::edge_part(painter, pal, &points[run], handoff, selected, look, arrow);
+            }
         }
-        let mid = if whole {
-            paint::edge_midpoint(&points)
-        } else {
-            paint::bezier_at(&curve, 0.5)
-        };
         let hit = Rect::from_center_size(mid, vec2(16.0, 16.0));
         let resp = ui.interact(hit, Id::unique(("edge", &edge.from, &edge.to)), Sense::click());
         // Built only when something reads it (AccessKit, tests).
@@ -786,7 +802,8 @@ fn far_overlays(
                 let from = layout.cards[a].translate(moving.offset(a));
                 let to = layout.cards[b].translate(moving.offset(b));
                 let handoff = layout.card_lane[a] != layout.card_lane[b];
-                paint::edge(painter, pal, &paint::edge_points(from, to, zoom), handoff, false, zoom);
+                let route = layout.route(a, b, from, to);
+                paint::edge(painter, pal, &paint::route_points(&route, zoom), handoff, false, zoom);
             }
         }
         for &i in &moving.indices {
@@ -805,7 +822,8 @@ fn far_overlays(
             let from = layout.cards[a].translate(moving.offset(a));
             let to = layout.cards[b].translate(moving.offset(b));
             let handoff = layout.card_lane[a] != layout.card_lane[b];
-            paint::edge(painter, pal, &paint::edge_points(from, to, zoom), handoff, true, zoom);
+            let route = layout.route(a, b, from, to);
+            paint::edge(painter, pal, &paint::route_points(&route, zoom), handoff, true, zoom);
         }
     }
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use eframe::egui::{Color32, Mesh, Painter, Pos2, Rect, Shape, pos2, vec2};
 
-use super::layout::{self, Layout};
+use super::layout::Layout;
 use crate::theme::{self, CARD_H, Palette};
 
 /// Cards shorter than two screen pixels are binned into cells.
@@ -84,7 +84,7 @@ impl Overview {
         let grid = zoom < GRID_ZOOM;
 
         // Edges first, under the cards.
-        for &(a, b) in layout.edge_ends.iter().flatten() {
+        for (&(a, b), route) in layout.edge_ends.iter().flatten().zip(layout.routes().iter().flatten()) {
             if is_moving(a) || is_moving(b) {
                 continue;
             }
@@ -92,8 +92,8 @@ impl Overview {
                 break;
             }
             let handoff = layout.card_lane[a] != layout.card_lane[b];
-            let curve = layout::edge_curve(layout.cards[a], layout.cards[b]);
-            let length_px = (curve[3] - curve[0]).length() * zoom;
+            let pieces = route.pieces();
+            let length_px = (pieces[pieces.len() - 1][3] - pieces[0][0]).length() * zoom;
             if length_px < MIN_EDGE_PX {
                 continue;
             }
@@ -103,9 +103,12 @@ impl Overview {
                 (pal.edge.gamma_multiply(0.7), 1.0)
             };
             let segments = ((length_px / 30.0) as usize).clamp(1, 8);
-            let points: Vec<Pos2> = (0..=segments)
-                .map(|k| bezier(&curve, k as f32 / segments as f32))
-                .collect();
+            let mut points: Vec<Pos2> = vec![pieces[0][0]];
+            for curve in pieces {
+                // Square turns are small at this zoom: two straight runs each.
+                let steps = if pieces.len() == 1 { segments } else { 2 };
+                points.extend((1..=steps).map(|k| bezier(curve, k as f32 / steps as f32)));
+            }
             let chunk = chunk_of(a);
             let mesh = &mut meshes[chunk];
             for pair in points.windows(2) {

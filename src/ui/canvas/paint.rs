@@ -201,6 +201,18 @@ pub fn edge_points(from: Rect, to: Rect, zoom: f32) -> Vec<Pos2> {
     flatten(layout::edge_curve(from, to), zoom)
 }
 
+/// A route flattened into one polyline, finely enough for the zoom.
+pub fn route_points(route: &super::route::Route, zoom: f32) -> Vec<Pos2> {
+    let mut points: Vec<Pos2> = Vec::new();
+    for piece in route.pieces() {
+        let part = flatten(*piece, zoom);
+        // Each piece starts where the one before ends.
+        let skip = usize::from(points.last() == part.first());
+        points.extend_from_slice(&part[skip..]);
+    }
+    points
+}
+
 /// Flattens a Bézier curve finely enough for the zoom (about a screen pixel
 /// of error).
 pub fn flatten(curve: [Pos2; 4], zoom: f32) -> Vec<Pos2> {
