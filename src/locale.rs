@@ -36,7 +36,7 @@ impl Formats {
 /// `de-DE`. On Linux and other Unix systems this is the POSIX order for
 /// numbers, `LC_ALL`, then `LC_NUMERIC`, then `LANG` (`LANGUAGE` names the
 /// languages of messages, not how numbers are written); elsewhere it is
-/// what the operating system reports. `C` and `POSIX` read as `en-US`.
+/// what the operating system reports. `C` and `POSIX` read as `und`.
 pub fn system_locale() -> String {
     #[cfg(unix)]
     {
@@ -48,14 +48,16 @@ pub fn system_locale() -> String {
             return tag_of(&value);
         }
     }
-    sys_locale::get_locale().map_or_else(|| "en-US".to_owned(), |v| tag_of(&v))
+    sys_locale::get_locale().map_or_else(|| "und".to_owned(), |v| tag_of(&v))
 }
 
-/// `de_DE.UTF-8@euro` becomes `de-DE`; `C` and `POSIX` become `en-US`.
+/// `de_DE.UTF-8@euro` becomes `de-DE`. `C` and `POSIX` (no locale set)
+/// become `und`, "undetermined": a decimal point and ISO dates, the forms
+/// no reader can take the wrong way.
 fn tag_of(posix: &str) -> String {
     let base = posix.split(['.', '@']).next().unwrap_or("").trim();
     if base.is_empty() || base.eq_ignore_ascii_case("C") || base.eq_ignore_ascii_case("POSIX") {
-        return "en-US".to_owned();
+        return "und".to_owned();
     }
     base.replace('_', "-")
 }
@@ -121,8 +123,8 @@ mod tests {
     fn reads_posix_names() {
         assert_eq!(tag_of("de_DE.UTF-8"), "de-DE");
         assert_eq!(tag_of("fr_FR@euro"), "fr-FR");
-        assert_eq!(tag_of("C.UTF-8"), "en-US");
-        assert_eq!(tag_of("POSIX"), "en-US");
+        assert_eq!(tag_of("C.UTF-8"), "und");
+        assert_eq!(tag_of("POSIX"), "und");
     }
 
     #[test]
