@@ -181,5 +181,5 @@ fn main() {
 }
 
 fn thousands(n: usize) -> String {
-    frictionmap::money::thousands(n as f64, 0)
+    frictionmap::money::NumberStyle::POINT.thousands(n as f64, 0)
 }

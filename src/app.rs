@@ -15,8 +15,10 @@ use crate::document::Document;
 use crate::edit::{Edit, MapMeta, RemovedLane};
 use crate::fsutil::atomic_write;
 use crate::instance::{InstanceLock, LockError};
+use crate::locale::Formats;
 use crate::mapfile::to_json;
 use crate::model::{Lane, Map, Step};
+use crate::money::NumberFormat;
 use crate::ranking_csv::ranking_csv;
 use crate::samples::seed_if_empty;
 use crate::store::backup::{self, Replaced};
@@ -68,6 +70,9 @@ pub struct AppConfig {
     pub today: Option<chrono::NaiveDate>,
     /// Open Help ▸ How it works on the first run (a new database).
     pub first_run_guide: bool,
+    /// The computer's locale (`de-DE`), which View ▸ Number format
+    /// "Automatic" and the date form follow. Tests fix it.
+    pub locale: String,
 }
 
 impl AppConfig {
@@ -80,6 +85,7 @@ impl AppConfig {
             backup_period: backup::PERIOD,
             today: None,
             first_run_guide: true,
+            locale: crate::locale::system_locale(),
         }
     }
 }
@@ -245,6 +251,27 @@ pub enum RightTab {
     Plan,
 }
 
+impl RightTab {
+    /// The key of the tab in the store's settings table: a team carrying a
+    /// lane through finds the Plan tab open again after a restart.
+    const SETTING_KEY: &str = "right_tab";
+
+    fn key(self) -> &'static str {
+        match self {
+            RightTab::Inspector => "inspector",
+            RightTab::Plan => "plan",
+        }
+    }
+
+    fn from_key(key: &str) -> Self {
+        if key == "plan" {
+            RightTab::Plan
+        } else {
+            RightTab::Inspector
+        }
+    }
+}
+
 /// An open database with one map open for editing.
 pub struct Workspace {
     store: Store,
@@ -257,6 +284,8 @@ pub struct Workspace {
     doc: Document,
     pub view: CanvasView,
     pub right_tab: RightTab,
+    /// The tab last written to the settings table.
+    stored_right_tab: RightTab,
     pub central_tab: CentralTab,
     step_grid: StepGridState,
     plan_view: PlanView,
@@ -272,6 +301,11 @@ pub struct Workspace {
     /// Whether a text field had the keyboard at the end of the last frame.
     typing: bool,
     dark_mode: bool,
+    /// View ▸ Number format, and the computer's locale it may follow.
+    number_format: NumberFormat,
+    locale: String,
+    /// How numbers and dates are shown, from the two above.
+    pub formats: Formats,
     fullscreen: bool,
     native_dialogs: bool,
     /// See [`AppConfig::today`].
@@ -317,6 +351,12 @@ impl Workspace {
         } else {
             egui::Theme::Light
         });
+        let right_tab = store
+            .setting(RightTab::SETTING_KEY)?
+            .map_or(RightTab::Inspector, |v| RightTab::from_key(&v));
+        let number_format = store
+            .setting(NumberFormat::SETTING_KEY)?
+            .map_or_else(NumberFormat::default, |v| NumberFormat::from_key(&v));
         let now = Instant::now();
         Ok(Self {
             saver: {
@@ -329,7 +369,8 @@ impl Workspace {
             maps,
             doc,
             view: CanvasView::default(),
-            right_tab: RightTab::Inspector,
+            right_tab,
+            stored_right_tab: right_tab,
             central_tab: CentralTab::Map,
             step_grid: StepGridState::default(),
             plan_view: PlanView::default(),
@@ -341,6 +382,9 @@ impl Workspace {
             show_guide: seeded > 0 && config.first_run_guide,
             typing: false,
             dark_mode,
+            number_format,
+            formats: Formats::chosen(number_format, &config.locale),
+            locale: config.locale,
             fullscreen: false,
             native_dialogs: config.native_dialogs,
             fixed_today: config.today,
@@ -379,9 +423,21 @@ impl Workspace {
         }
     }
 
+    /// Writes the right-hand tab to the settings table when it changed.
+    fn remember_right_tab(&mut self) {
+        if self.right_tab == self.stored_right_tab {
+            return;
+        }
+        self.stored_right_tab = self.right_tab;
+        if let Err(e) = self.store.set_setting(RightTab::SETTING_KEY, self.right_tab.key()) {
+            self.notice = Some(format!("Could not remember the open tab: {e}"));
+        }
+    }
+
     /// Lays out one frame and handles what the user did in it.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        crate::ui::set_formats(&ctx, self.formats);
         self.note_problems();
         let mut actions = Vec::new();
         if self.dialog.is_none() && !self.view.is_renaming() {
@@ -416,6 +472,7 @@ impl Workspace {
         for action in actions {
             self.handle(&ctx, action);
         }
+        self.remember_right_tab();
         self.autosave_tick(&ctx);
     }
 
@@ -425,6 +482,7 @@ impl Workspace {
             can_redo: self.doc.can_redo(),
             save: self.save_indicator(),
             dark_mode: self.dark_mode,
+            number_format: self.number_format,
             active_picks: crate::plan::active_picks(self.doc.map()).len(),
         };
         egui::Panel::top("top-bar").show(ui, |ui| top_bar_ui(ui, &top, actions));
@@ -655,6 +713,15 @@ impl Workspace {
                 let value = if dark { "dark" } else { "light" };
                 if let Err(e) = self.store.set_setting(THEME_KEY, value) {
                     self.notice = Some(format!("Could not remember the theme: {e}"));
+                }
+            }
+            Action::SetNumberFormat(format) => {
+                self.number_format = format;
+                self.formats = Formats::chosen(format, &self.locale);
+                // Shown from this frame on, not the next.
+                crate::ui::set_formats(ctx, self.formats);
+                if let Err(e) = self.store.set_setting(NumberFormat::SETTING_KEY, format.key()) {
+                    self.notice = Some(format!("Could not remember the number format: {e}"));
                 }
             }
             Action::ShowShortcuts => self.show_shortcuts = true,
@@ -1032,7 +1099,8 @@ impl Workspace {
                 .map_err(|e| format!("Could not write {}: {e}", path.display())),
             FilePurpose::ExportBrief => match self.shown_pick() {
                 Some(pick) => {
-                    let brief = crate::brief::lane_brief(self.doc.map(), self.doc.ranking(), &pick, self.today());
+                    let brief =
+                        crate::brief::lane_brief(self.doc.map(), self.doc.ranking(), &pick, self.today(), self.formats);
                     atomic_write(&path, brief.as_bytes())
                         .map(|()| format!("Exported the lane brief to {}", path.display()))
                         .map_err(|e| format!("Could not write {}: {e}", path.display()))

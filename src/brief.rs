@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use chrono::NaiveDate;
 
+use crate::locale::Formats;
 use crate::model::Map;
-use crate::money::{money, percent, thousands};
 use crate::plan::{
     Pick, PickState, direction_text, format_value, friction_per_effort_week, readiness, review_status, state_text,
     with_unit,
@@ -30,11 +30,14 @@ pub fn table_cell(text: &str) -> String {
 }
 
 /// The one-page brief of `pick` on `today`. `ranking` is the ranking of `map`.
-pub fn lane_brief(map: &Map, ranking: &Ranking, pick: &Pick, today: NaiveDate) -> String {
+/// Numbers and dates are written in `formats`, as the window shows them.
+pub fn lane_brief(map: &Map, ranking: &Ranking, pick: &Pick, today: NaiveDate, formats: Formats) -> String {
     let cur = map.currency.as_str();
+    let fmt = formats.numbers;
+    let date = |d: NaiveDate| formats.dates.format(d);
     let lane_name = map.lane(&pick.lane).map_or(pick.lane.as_str(), |l| l.name.as_str());
     let score = ranking.lane(&pick.lane);
-    let check = readiness(map, ranking, pick);
+    let check = readiness(map, ranking, pick, formats);
     let status = review_status(pick, today);
     let mut out = String::new();
 
@@ -43,10 +46,15 @@ pub fn lane_brief(map: &Map, ranking: &Ranking, pick: &Pick, today: NaiveDate) -
     let _ = writeln!(out);
     let state = match (pick.state, pick.closed_on) {
         (PickState::Active, _) => "active".to_owned(),
-        (state, Some(on)) => format!("{} on {on}", state_text(state)),
+        (state, Some(on)) => format!("{} on {}", state_text(state), date(on)),
         (state, None) => state_text(state).to_owned(),
     };
-    let _ = writeln!(out, "Picked on {} · {state} · brief of {today}  ", pick.picked_on);
+    let _ = writeln!(
+        out,
+        "Picked on {} · {state} · brief of {}  ",
+        date(pick.picked_on),
+        date(today)
+    );
     if !pick.close_reason.trim().is_empty() {
         let _ = writeln!(out, "Reason for closing: {}  ", inline(&pick.close_reason));
     }
@@ -93,32 +101,52 @@ pub fn lane_brief(map: &Map, ranking: &Ranking, pick: &Pick, today: NaiveDate) -
     let _ = writeln!(out, "## Figures");
     let _ = writeln!(out);
     let b = &pick.baseline;
-    let _ = writeln!(out, "| figure | at the pick ({}) | today ({today}) |", pick.picked_on);
+    let _ = writeln!(
+        out,
+        "| figure | at the pick ({}) | today ({}) |",
+        date(pick.picked_on),
+        date(today)
+    );
     let _ = writeln!(out, "|---|---:|---:|");
     let lanes = ranking.lanes.len();
     let now = |f: &dyn Fn(&crate::scoring::LaneScore) -> String| score.map_or_else(|| "—".to_owned(), f);
+    let range = |low: f64, high: f64| {
+        if (high - low).abs() >= 0.5 {
+            format!("{} – {}", fmt.money(low, cur), fmt.money(high, cur))
+        } else {
+            "no ranges entered".to_owned()
+        }
+    };
     let rows: [(&str, String, String); 9] = [
         ("Rank", b.rank.to_string(), now(&|s| format!("{} of {lanes}", s.rank))),
         (
             "Monthly friction",
-            money(b.monthly_friction, cur),
-            now(&|s| money(s.monthly_friction, cur)),
+            fmt.money(b.monthly_friction, cur),
+            now(&|s| fmt.money(s.monthly_friction, cur)),
         ),
-        ("Handling", money(b.handling, cur), now(&|s| money(s.handling, cur))),
-        ("Rework", money(b.rework, cur), now(&|s| money(s.rework, cur))),
-        ("Delay", money(b.delay, cur), now(&|s| money(s.delay, cur))),
+        (
+            "Handling",
+            fmt.money(b.handling, cur),
+            now(&|s| fmt.money(s.handling, cur)),
+        ),
+        ("Rework", fmt.money(b.rework, cur), now(&|s| fmt.money(s.rework, cur))),
+        ("Delay", fmt.money(b.delay, cur), now(&|s| fmt.money(s.delay, cur))),
         (
             "Range (low – high)",
-            format!("{} – {}", money(b.friction_low, cur), money(b.friction_high, cur)),
-            now(&|s| format!("{} – {}", money(s.friction_low, cur), money(s.friction_high, cur))),
+            range(b.friction_low, b.friction_high),
+            now(&|s| range(s.friction_low, s.friction_high)),
         ),
-        ("Share of the map", percent(b.share_pct), now(&|s| percent(s.share_pct))),
+        (
+            "Share of the map",
+            fmt.percent(b.share_pct),
+            now(&|s| fmt.percent(s.share_pct)),
+        ),
         (
             "Touch hours a month",
-            thousands(b.touch_hours, 0),
-            now(&|s| thousands(s.touch_hours, 0)),
+            fmt.thousands(b.touch_hours, 0),
+            now(&|s| fmt.thousands(s.touch_hours, 0)),
         ),
-        ("FTE", format!("{:.1}", b.fte), now(&|s| format!("{:.1}", s.fte))),
+        ("FTE", fmt.thousands(b.fte, 1), now(&|s| fmt.thousands(s.fte, 1))),
     ];
     for (label, then, today) in rows {
         let _ = writeln!(out, "| {label} | {} | {} |", table_cell(&then), table_cell(&today));
@@ -130,8 +158,8 @@ pub fn lane_brief(map: &Map, ranking: &Ranking, pick: &Pick, today: NaiveDate) -
         let _ = writeln!(
             out,
             "| Friction per week of effort ({} weeks) | — | {} |",
-            format_value(weeks),
-            money(per_week, cur)
+            format_value(fmt, weeks),
+            fmt.money(per_week, cur)
         );
     }
     let _ = writeln!(out);
@@ -152,22 +180,22 @@ pub fn lane_brief(map: &Map, ranking: &Ranking, pick: &Pick, today: NaiveDate) -
         format!(" ({})", inline(unit))
     };
     let _ = writeln!(out, "{name}{unit_text}, {direction}  ");
-    let value = |v: Option<f64>| v.map_or_else(|| "not set".to_owned(), |v| inline(&with_unit(v, unit)));
-    let baseline_date = m.baseline_date.map_or_else(|| "no date".to_owned(), |d| d.to_string());
+    let value = |v: Option<f64>| v.map_or_else(|| "not set".to_owned(), |v| inline(&with_unit(fmt, v, unit)));
+    let baseline_date = m.baseline_date.map_or_else(|| "no date".to_owned(), date);
     let _ = writeln!(
         out,
         "Baseline {} on {baseline_date} → target {} by {}  ",
         value(m.baseline_value),
         value(m.target_value),
-        m.target_date
+        date(m.target_date)
     );
     match status.projected_at_target {
         Some(projected) => {
             let _ = writeln!(
                 out,
                 "Trend of the review entries: {} by {}",
-                inline(&with_unit(projected, unit)),
-                m.target_date
+                inline(&with_unit(fmt, projected, unit)),
+                date(m.target_date)
             );
         }
         None => {
@@ -189,14 +217,14 @@ pub fn lane_brief(map: &Map, ranking: &Ranking, pick: &Pick, today: NaiveDate) -
             let _ = writeln!(
                 out,
                 "| {} | {} | {} |",
-                r.date,
-                table_cell(&with_unit(r.value, unit)),
+                date(r.date),
+                table_cell(&with_unit(fmt, r.value, unit)),
                 table_cell(&r.note)
             );
         }
     }
     let _ = writeln!(out);
-    let _ = writeln!(out, "Status on {today}: {}", status.describe());
+    let _ = writeln!(out, "Status on {}: {}", date(today), status.describe());
     out
 }
 
@@ -223,8 +251,8 @@ fn draft_answer(index: usize, pick: &Pick) -> Option<String> {
             (!nothing).then(|| {
                 format!(
                     "Exceptions: {}. Reviewed by: {}. Weekly review: {}.",
-                    or_unset(&pick.exception_policy, "policy"),
-                    or_unset(&pick.exception_reviewer, "reviewer"),
+                    or_unset(crate::plan::clause(&pick.exception_policy), "policy"),
+                    or_unset(crate::plan::clause(&pick.exception_reviewer), "reviewer"),
                     pick.review_day.map_or("day not set", crate::plan::weekday_name)
                 )
             })

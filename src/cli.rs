@@ -26,7 +26,7 @@ use crate::fsutil::atomic_write;
 use crate::instance::InstanceLock;
 use crate::mapfile::{InputError, read_map_file, to_json};
 use crate::model::Map;
-use crate::money::{money, percent};
+use crate::money::{NumberFormat, NumberStyle};
 use crate::plan::{Pick, active_picks, latest_pick_of_lane};
 use crate::ranking_csv::ranking_csv;
 use crate::samples::seed_if_empty;
@@ -409,10 +409,13 @@ fn picture_command(db: Option<PathBuf>, args: PictureArgs, chart: bool) -> anyho
     use crate::picture::{Picture, chart::ChartPicture, map::MapPicture, png::PngError};
     let map = crate::cli_interchange::resolve_map(db, &args.map)?;
     let ranking = rank(&map);
+    // A picture may come from a map file, with no database to read View ▸
+    // Number format from: figures follow the computer's locale.
+    let fmt = crate::locale::Formats::of_locale(&crate::locale::system_locale()).numbers;
     let picture: Box<dyn Picture> = if chart {
-        Box::new(ChartPicture::new(&map.name, &ranking))
+        Box::new(ChartPicture::new(&map.name, &ranking).numbers(fmt))
     } else {
-        Box::new(MapPicture::new(&map, &ranking))
+        Box::new(MapPicture::new(&map, &ranking).numbers(fmt))
     };
     let refused = |out: &Path, e: PngError| UsageError(format!("{}: {e}", out.display()));
     // A PNG too large to make is refused before anything is drawn or written.
@@ -616,7 +619,13 @@ fn brief_command(db: Option<PathBuf>, args: BriefArgs) -> anyhow::Result<()> {
     let pick = choose_pick(&map, args.lane.as_deref())?;
     let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     let ranking = rank(&map);
-    let text = lane_brief(&map, &ranking, pick, today);
+    // The brief is written as the window shows numbers: the number format
+    // chosen in View ▸ Number format, or the computer's.
+    let format = store
+        .setting(NumberFormat::SETTING_KEY)?
+        .map_or_else(NumberFormat::default, |v| NumberFormat::from_key(&v));
+    let formats = crate::locale::Formats::chosen(format, &crate::locale::system_locale());
+    let text = lane_brief(&map, &ranking, pick, today, formats);
     write_file(&args.out, text.as_bytes())?;
     let lane = map.lane(&pick.lane).map_or(pick.lane.as_str(), |l| l.name.as_str());
     say!(
@@ -685,12 +694,15 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 
 /// The ranking as a plain-text table for the terminal.
 pub fn ranking_table(map_name: &str, ranking: &Ranking) -> String {
+    // Scripts read this table like the ranking CSV: it keeps the point
+    // style whatever the locale.
+    let fmt = NumberStyle::POINT;
     let cur = &ranking.currency;
     let mut out = Vec::new();
     let _ = writeln!(
         out,
         "{map_name}: total friction {} per month",
-        money(ranking.total_friction, cur)
+        fmt.money(ranking.total_friction, cur)
     );
     let rows: Vec<[String; 6]> = ranking
         .lanes
@@ -699,9 +711,13 @@ pub fn ranking_table(map_name: &str, ranking: &Ranking) -> String {
             [
                 l.rank.to_string(),
                 l.lane.clone(),
-                money(l.monthly_friction, cur),
-                percent(l.share_pct),
-                format!("{} – {}", money(l.friction_low, cur), money(l.friction_high, cur)),
+                fmt.money(l.monthly_friction, cur),
+                fmt.percent(l.share_pct),
+                format!(
+                    "{} – {}",
+                    fmt.money(l.friction_low, cur),
+                    fmt.money(l.friction_high, cur)
+                ),
                 l.top_driver
                     .as_ref()
                     .map(|d| d.describe())

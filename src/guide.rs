@@ -3,7 +3,7 @@
 //! and knows what "clear winner" means before a steering meeting asks.
 
 use crate::model::{Map, Step};
-use crate::money::{money, percent, thousands, trim_number};
+use crate::money::NumberStyle;
 use crate::scoring::{Ranking, score_step};
 
 /// One part of the guide: a heading and its paragraphs.
@@ -14,7 +14,7 @@ pub struct Section {
 }
 
 /// The guide for `map` as ranked.
-pub fn how_it_works(map: &Map, ranking: &Ranking) -> Vec<Section> {
+pub fn how_it_works(map: &Map, ranking: &Ranking, fmt: NumberStyle) -> Vec<Section> {
     vec![
         Section {
             heading: "The method",
@@ -33,18 +33,18 @@ pub fn how_it_works(map: &Map, ranking: &Ranking) -> Vec<Section> {
         },
         Section {
             heading: "How a step's friction is worked out",
-            paragraphs: worked_step(map, ranking),
+            paragraphs: worked_step(map, ranking, fmt),
         },
         Section {
             heading: "What “clear winner” means",
-            paragraphs: verdict(map, ranking),
+            paragraphs: verdict(map, ranking, fmt),
         },
     ]
 }
 
 /// The formula in words, worked through for the step that drives the top
 /// lane (or the first step with figures).
-fn worked_step(map: &Map, ranking: &Ranking) -> Vec<String> {
+fn worked_step(map: &Map, ranking: &Ranking, fmt: NumberStyle) -> Vec<String> {
     let mut out = vec![
         "Handling = items a month × minutes each ÷ 60 × the labour cost of an hour. Waiting = items × \
          hours each waits × what one item waiting an hour costs. Rework: a share r of items goes round \
@@ -63,33 +63,33 @@ fn worked_step(map: &Map, ranking: &Ranking) -> Vec<String> {
     out.push(format!(
         "Take “{}”: {} items a month, {} minutes each, {} redone, {} hours waiting.",
         step.name,
-        thousands(step.volume_per_month, 0),
-        trim_number(step.handle_minutes),
-        percent(step.rework_rate * 100.0),
-        trim_number(step.approval_delay_hours)
+        fmt.thousands(step.volume_per_month, 0),
+        fmt.number(step.handle_minutes),
+        fmt.percent(step.rework_rate * 100.0),
+        fmt.number(step.approval_delay_hours)
     ));
     out.push(format!(
         "Handling: {} × {} min ÷ 60 × {} an hour = {}.",
-        thousands(step.volume_per_month, 0),
-        trim_number(step.handle_minutes),
-        money(rates.hourly_cost, cur),
-        money(score.handling, cur)
+        fmt.thousands(step.volume_per_month, 0),
+        fmt.number(step.handle_minutes),
+        fmt.money(rates.hourly_cost, cur),
+        fmt.money(score.handling, cur)
     ));
     out.push(format!(
         "Waiting: {} × {} h × {} = {}.",
-        thousands(step.volume_per_month, 0),
-        trim_number(step.approval_delay_hours),
-        crate::money::money_cents(rates.delay_cost_per_hour, cur),
-        money(score.delay, cur)
+        fmt.thousands(step.volume_per_month, 0),
+        fmt.number(step.approval_delay_hours),
+        fmt.money_cents(rates.delay_cost_per_hour, cur),
+        fmt.money(score.delay, cur)
     ));
     out.push(format!(
         "Rework: 1 ÷ (1 − {}) = {} passes, so {} more: {}.",
-        trim_number(step.rework_rate),
-        trim_number(passes),
-        percent((passes - 1.0) * 100.0),
-        money(score.rework, cur)
+        fmt.number(step.rework_rate),
+        fmt.number(passes),
+        fmt.percent((passes - 1.0) * 100.0),
+        fmt.money(score.rework, cur)
     ));
-    out.push(format!("Friction: {} a month.", money(score.friction(), cur)));
+    out.push(format!("Friction: {} a month.", fmt.money(score.friction(), cur)));
     out
 }
 
@@ -102,7 +102,7 @@ fn example<'a>(map: &'a Map, ranking: &Ranking) -> Option<&'a Step> {
         .or_else(|| map.steps.iter().find(|s| !s.needs_estimates()))
 }
 
-fn verdict(map: &Map, ranking: &Ranking) -> Vec<String> {
+fn verdict(map: &Map, ranking: &Ranking, fmt: NumberStyle) -> Vec<String> {
     let mut out = vec![
         "Figures are estimates. A step may carry a low and a high estimate for any of its four values; \
          the ranking then works out each lane's friction at the low and at the high end too. The top \
@@ -118,22 +118,22 @@ fn verdict(map: &Map, ranking: &Ranking) -> Vec<String> {
         [top, second, ..] => out.push(format!(
             "Here: “{}” costs {} to {} a month, “{}” {} to {}: {}.",
             top.lane,
-            money(top.friction_low, cur),
-            money(top.friction_high, cur),
+            fmt.money(top.friction_low, cur),
+            fmt.money(top.friction_high, cur),
             second.lane,
-            money(second.friction_low, cur),
-            money(second.friction_high, cur),
+            fmt.money(second.friction_low, cur),
+            fmt.money(second.friction_high, cur),
             if ranking.clear_winner {
                 format!(
                     "{} is above {}, a clear winner",
-                    money(top.friction_low, cur),
-                    money(second.friction_high, cur)
+                    fmt.money(top.friction_low, cur),
+                    fmt.money(second.friction_high, cur)
                 )
             } else {
                 format!(
                     "{} is not above {}, too close to call",
-                    money(top.friction_low, cur),
-                    money(second.friction_high, cur)
+                    fmt.money(top.friction_low, cur),
+                    fmt.money(second.friction_high, cur)
                 )
             }
         )),
@@ -149,9 +149,10 @@ mod tests {
     fn the_worked_step_adds_up_to_the_step_friction_the_ranking_uses() {
         let map = crate::samples::sample_maps().unwrap().swap_remove(0);
         let ranking = crate::scoring::rank(&map);
-        let guide = how_it_works(&map, &ranking);
+        let fmt = NumberStyle::COMMA;
+        let guide = how_it_works(&map, &ranking, fmt);
         let step = example(&map, &ranking).unwrap();
-        let total = money(score_step(step, &map.rates).point.friction(), &map.currency);
+        let total = fmt.money(score_step(step, &map.rates).point.friction(), &map.currency);
         let worked = guide[1].paragraphs.join("\n");
         assert!(worked.contains(&format!("Take “{}”", step.name)), "{worked}");
         assert!(worked.contains(&format!("Friction: {total} a month.")), "{worked}");
@@ -162,7 +163,7 @@ mod tests {
     #[test]
     fn an_empty_map_gets_words_not_numbers() {
         let map = Map::new("Empty");
-        let guide = how_it_works(&map, &crate::scoring::rank(&map));
+        let guide = how_it_works(&map, &crate::scoring::rank(&map), NumberStyle::POINT);
         assert!(guide[1].paragraphs.last().unwrap().starts_with("Add a step"));
         assert_eq!(guide[2].paragraphs.last().unwrap(), "This map has no lanes yet.");
     }

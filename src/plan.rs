@@ -5,8 +5,9 @@
 use chrono::{Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
+use crate::locale::Formats;
 use crate::model::Map;
-use crate::money::{money, percent};
+use crate::money::NumberStyle;
 use crate::scoring::{LaneScore, Ranking};
 
 /// Days from the pick to the default target date.
@@ -278,6 +279,31 @@ pub fn weekday_name(day: Weekday) -> &'static str {
     }
 }
 
+/// A user's text to be followed by a period: trimmed, without the periods
+/// it may end with already ("reviewed weekly." would end in "..").
+pub fn clause(text: &str) -> &str {
+    text.trim().trim_end_matches('.').trim_end()
+}
+
+/// The lane's low-to-high estimate, or that no ranges were entered (low
+/// and high are then the point figure, and "X to X" would say nothing).
+pub fn range_text(fmt: NumberStyle, s: &LaneScore, cur: &str) -> String {
+    if has_range(s) {
+        format!(
+            "estimates {} to {}",
+            fmt.money(s.friction_low, cur),
+            fmt.money(s.friction_high, cur)
+        )
+    } else {
+        "no low/high estimates were entered".to_owned()
+    }
+}
+
+/// Whether a lane's low and high differ by as much as shows in whole money.
+pub fn has_range(s: &LaneScore) -> bool {
+    (s.friction_high - s.friction_low).abs() >= 0.5
+}
+
 /// `lower is better` or `higher is better`.
 pub fn direction_text(direction: Direction) -> &'static str {
     match direction {
@@ -297,7 +323,7 @@ pub fn state_text(state: PickState) -> &'static str {
 
 /// A metric value for people: thousands separators, no trailing zeros, and
 /// enough decimals for small values (`1,234.5`, `9.5`, `0.0042`).
-pub fn format_value(value: f64) -> String {
+pub fn format_value(fmt: NumberStyle, value: f64) -> String {
     if !value.is_finite() {
         return value.to_string();
     }
@@ -309,21 +335,16 @@ pub fn format_value(value: f64) -> String {
     } else {
         ((-a.log10()).ceil() as usize + 2).min(12)
     };
-    let text = crate::money::thousands(value, decimals);
-    if text.contains('.') {
-        text.trim_end_matches('0').trim_end_matches('.').to_owned()
-    } else {
-        text
-    }
+    fmt.trimmed(value, decimals)
 }
 
 /// A value with its unit: `9.5 days`, `2.4%`.
-pub fn with_unit(value: f64, unit: &str) -> String {
+pub fn with_unit(fmt: NumberStyle, value: f64, unit: &str) -> String {
     let unit = unit.trim();
     match unit {
-        "" => format_value(value),
-        "%" => format!("{}%", format_value(value)),
-        _ => format!("{} {unit}", format_value(value)),
+        "" => format_value(fmt, value),
+        "%" => format!("{}%", format_value(fmt, value)),
+        _ => format!("{} {unit}", format_value(fmt, value)),
     }
 }
 
@@ -342,8 +363,9 @@ fn reaches(value: f64, target: f64, direction: Direction) -> bool {
 /// The first two answers come from the ranking (the lane's figures today);
 /// the other three from the pick. A target that is not better than the
 /// baseline, or a target date not after the pick, counts as missing.
-pub fn readiness(map: &Map, ranking: &Ranking, pick: &Pick) -> Readiness {
+pub fn readiness(map: &Map, ranking: &Ranking, pick: &Pick, formats: Formats) -> Readiness {
     let cur = map.currency.as_str();
+    let fmt = formats.numbers;
     let mut missing = Vec::new();
     let mut warnings = Vec::new();
     let score = ranking.lane(&pick.lane);
@@ -355,20 +377,20 @@ pub fn readiness(map: &Map, ranking: &Ranking, pick: &Pick) -> Readiness {
             (None, None)
         }
         Some(s) => {
-            let why = why_this_lane(ranking, s, cur);
+            let why = why_this_lane(ranking, s, cur, fmt);
             if s.rank > 1
                 && let Some(top) = ranking.top()
             {
                 warnings.push(format!(
                     "{} ranks above this lane ({} against {} a month): note why this lane goes first",
                     top.lane,
-                    money(top.monthly_friction, cur),
-                    money(s.monthly_friction, cur)
+                    fmt.money(top.monthly_friction, cur),
+                    fmt.money(s.monthly_friction, cur)
                 ));
             }
             let cost = if s.monthly_friction > 0.0 {
                 let effort = map.lane(&pick.lane).and_then(|l| l.effort_weeks);
-                Some(cost_text(s, pick, effort, cur))
+                Some(cost_text(s, pick, effort, cur, formats))
             } else {
                 missing.push("the lane's monthly friction: it is 0; give its steps volumes and minutes".to_owned());
                 None
@@ -388,15 +410,15 @@ pub fn readiness(map: &Map, ranking: &Ranking, pick: &Pick) -> Readiness {
 
     // 4: the metric.
     let before = missing.len();
-    let metric = metric_answer(pick, &mut missing);
+    let metric = metric_answer(pick, &mut missing, formats);
     let metric = (missing.len() == before).then_some(metric).flatten();
     if let Some(warning) = activity_metric_warning(&pick.metric.name) {
         warnings.push(warning);
     }
 
     // 5: exceptions and governance.
-    let policy = pick.exception_policy.trim();
-    let reviewer = pick.exception_reviewer.trim();
+    let policy = clause(&pick.exception_policy);
+    let reviewer = clause(&pick.exception_reviewer);
     if policy.is_empty() {
         missing.push("the exception policy: how exceptions are handled".to_owned());
     }
@@ -426,20 +448,20 @@ pub fn readiness(map: &Map, ranking: &Ranking, pick: &Pick) -> Readiness {
     }
 }
 
-fn why_this_lane(ranking: &Ranking, s: &LaneScore, cur: &str) -> String {
+fn why_this_lane(ranking: &Ranking, s: &LaneScore, cur: &str, fmt: NumberStyle) -> String {
     let mut text = format!(
         "{}: rank {} of {}, {} a month ({} of the map's friction).",
         s.lane,
         s.rank,
         ranking.lanes.len(),
-        money(s.monthly_friction, cur),
-        percent(s.share_pct)
+        fmt.money(s.monthly_friction, cur),
+        fmt.percent(s.share_pct)
     );
     match &s.top_driver {
         Some(d) => text.push_str(&format!(
             " Top driver: {} ({} a month).",
             d.describe(),
-            money(d.amount, cur)
+            fmt.money(d.amount, cur)
         )),
         None => text.push_str(" No top driver: the lane has no friction yet."),
     }
@@ -448,19 +470,19 @@ fn why_this_lane(ranking: &Ranking, s: &LaneScore, cur: &str) -> String {
         (1, None) => "The only lane on the map.".to_owned(),
         (1, Some(r)) if ranking.clear_winner => format!(
             "A clear winner: its low estimate ({}) beats the runner-up's high estimate ({}).",
-            money(s.friction_low, cur),
-            money(r.friction_high, cur)
+            fmt.money(s.friction_low, cur),
+            fmt.money(r.friction_high, cur)
         ),
         (1, Some(r)) => format!(
             "Too close to call: its low estimate ({}) does not beat the runner-up's high estimate ({}); refine the estimates.",
-            money(s.friction_low, cur),
-            money(r.friction_high, cur)
+            fmt.money(s.friction_low, cur),
+            fmt.money(r.friction_high, cur)
         ),
         _ => match ranking.top() {
             Some(top) => format!(
                 "Not the top lane: {} ranks first at {} a month.",
                 top.lane,
-                money(top.monthly_friction, cur)
+                fmt.money(top.monthly_friction, cur)
             ),
             None => String::new(),
         },
@@ -472,37 +494,38 @@ fn why_this_lane(ranking: &Ranking, s: &LaneScore, cur: &str) -> String {
     text
 }
 
-fn cost_text(s: &LaneScore, pick: &Pick, effort_weeks: Option<f64>, cur: &str) -> String {
+fn cost_text(s: &LaneScore, pick: &Pick, effort_weeks: Option<f64>, cur: &str, formats: Formats) -> String {
+    let fmt = formats.numbers;
     let mut text = format!(
-        "{} a month: handling {}, rework {}, delay {}; estimates {} to {}; {:.1} FTE of touch time ({} hours a month).",
-        money(s.monthly_friction, cur),
-        money(s.handling, cur),
-        money(s.rework, cur),
-        money(s.delay, cur),
-        money(s.friction_low, cur),
-        money(s.friction_high, cur),
-        s.fte,
-        crate::money::thousands(s.touch_hours, 0)
+        "{} a month: handling {}, rework {}, delay {}; {}; {} FTE of touch time ({} hours a month).",
+        fmt.money(s.monthly_friction, cur),
+        fmt.money(s.handling, cur),
+        fmt.money(s.rework, cur),
+        fmt.money(s.delay, cur),
+        range_text(fmt, s, cur),
+        fmt.thousands(s.fte, 1),
+        fmt.thousands(s.touch_hours, 0)
     );
     if let Some(per_week) = friction_per_effort_week(s, effort_weeks) {
         text.push_str(&format!(
             " {} of friction per week of effort ({} weeks).",
-            money(per_week, cur),
-            format_value(effort_weeks.unwrap_or_default())
+            fmt.money(per_week, cur),
+            format_value(fmt, effort_weeks.unwrap_or_default())
         ));
     }
     if (pick.baseline.monthly_friction - s.monthly_friction).abs() >= 0.5 {
         text.push_str(&format!(
             " At the pick on {} it was {} a month.",
-            pick.picked_on,
-            money(pick.baseline.monthly_friction, cur)
+            formats.dates.format(pick.picked_on),
+            fmt.money(pick.baseline.monthly_friction, cur)
         ));
     }
     text
 }
 
 /// The metric answer; pushes what is missing.
-fn metric_answer(pick: &Pick, missing: &mut Vec<String>) -> Option<String> {
+fn metric_answer(pick: &Pick, missing: &mut Vec<String>, formats: Formats) -> Option<String> {
+    let (fmt, date) = (formats.numbers, |d: NaiveDate| formats.dates.format(d));
     let m = &pick.metric;
     let name = m.name.trim();
     let unit = m.unit.trim();
@@ -537,32 +560,35 @@ fn metric_answer(pick: &Pick, missing: &mut Vec<String>) -> Option<String> {
             missing.push(format!(
                 "a target better than the baseline: {}, so the target must be {side} {}",
                 direction_text(direction),
-                with_unit(baseline, unit)
+                with_unit(fmt, baseline, unit)
             ));
         }
     }
     if m.target_date <= pick.picked_on {
         missing.push(format!(
             "a target date after the pick date {} (it is {})",
-            pick.picked_on, m.target_date
+            date(pick.picked_on),
+            date(m.target_date)
         ));
     }
-    if let Some(date) = m.baseline_date
-        && date >= m.target_date
+    if let Some(bd) = m.baseline_date
+        && bd >= m.target_date
     {
         missing.push(format!(
-            "a baseline date before the target date {} (it is {date})",
-            m.target_date
+            "a baseline date before the target date {} (it is {})",
+            date(m.target_date),
+            date(bd)
         ));
     }
     let (direction, baseline, baseline_date, target) =
         (m.direction?, m.baseline_value?, m.baseline_date?, m.target_value?);
     Some(format!(
-        "{name} ({unit}, {}): from {} on {baseline_date} to {} by {}.",
+        "{name} ({unit}, {}): from {} on {} to {} by {}.",
         direction_text(direction),
-        with_unit(baseline, unit),
-        with_unit(target, unit),
-        m.target_date
+        with_unit(fmt, baseline, unit),
+        date(baseline_date),
+        with_unit(fmt, target, unit),
+        date(m.target_date)
     ))
 }
 

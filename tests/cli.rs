@@ -53,7 +53,12 @@ impl Env {
 
     fn cmd(&self) -> Command {
         let mut cmd = Command::new(BIN);
-        cmd.env_remove("FRICTIONMAP_DB").arg("--db").arg(&self.db);
+        // No locale: numbers with a point and ISO dates, whatever LANG the
+        // test machine has (the brief follows the locale).
+        cmd.env_remove("FRICTIONMAP_DB")
+            .env("LC_ALL", "C")
+            .arg("--db")
+            .arg(&self.db);
         cmd
     }
 

@@ -4,9 +4,12 @@
 
 use chrono::{NaiveDate, Weekday};
 use frictionmap::brief::{lane_brief, table_cell};
+use frictionmap::dates::DateStyle;
 use frictionmap::edit::{Edit, EditError, RemovedLane, apply};
+use frictionmap::locale::Formats;
 use frictionmap::mapfile::{parse_map, to_json};
 use frictionmap::model::{Attr, Lane, Map, Rates, Step};
+use frictionmap::money::NumberStyle;
 use frictionmap::plan::{
     Direction, OWNER_MISSING, Pick, PickState, QUESTIONS, REVIEW_OVERDUE_DAYS, Review, ReviewStatus, active_picks,
     activity_metric_warning, check_owner, format_value, friction_per_effort_week, latest_pick_of_lane, next_pick_id,
@@ -88,7 +91,7 @@ fn a_fresh_pick_lists_exactly_what_is_missing() {
     let ranking = rank(&map);
     let pick = fresh_pick(&map, "a");
     assert_eq!(pick.metric.target_date, date(2025, 4, 6), "pick date + 90 days");
-    let r = readiness(&map, &ranking, &pick);
+    let r = readiness(&map, &ranking, &pick, Formats::default());
     assert!(!r.is_ready());
     assert_eq!(
         r.missing,
@@ -117,7 +120,7 @@ fn a_fresh_pick_lists_exactly_what_is_missing() {
 fn a_complete_pick_is_ready_with_every_answer() {
     let map = map();
     let ranking = rank(&map);
-    let r = readiness(&map, &ranking, &complete_pick(&map, "a"));
+    let r = readiness(&map, &ranking, &complete_pick(&map, "a"), Formats::default());
     assert!(r.is_ready(), "{:?}", r.missing);
     assert!(r.missing.is_empty() && r.warnings.is_empty(), "{r:?}");
     let answers: Vec<&str> = r
@@ -184,7 +187,7 @@ fn each_missing_item_appears_alone_when_only_it_is_missing() {
     for (item, change, question) in cases {
         let mut pick = complete_pick(&map, "a");
         change(&mut pick);
-        let r = readiness(&map, &ranking, &pick);
+        let r = readiness(&map, &ranking, &pick, Formats::default());
         assert_eq!(r.missing, [item]);
         for (i, answer) in r.answers.iter().enumerate() {
             assert_eq!(answer.answer.is_none(), i == question, "{item}: question {}", i + 1);
@@ -221,7 +224,7 @@ fn the_owner_must_be_exactly_one_person() {
     let map = map();
     let mut pick = complete_pick(&map, "a");
     pick.owner = "Ann and Bob".into();
-    let r = readiness(&map, &rank(&map), &pick);
+    let r = readiness(&map, &rank(&map), &pick, Formats::default());
     assert_eq!(
         r.missing,
         ["an owner: name exactly one person (\"Ann and Bob\" names several)"]
@@ -235,23 +238,23 @@ fn the_target_must_be_better_than_the_baseline() {
     let mut pick = complete_pick(&map, "a");
     pick.metric.target_value = Some(12.0);
     assert_eq!(
-        readiness(&map, &ranking, &pick).missing,
+        readiness(&map, &ranking, &pick, Formats::default()).missing,
         ["a target better than the baseline: lower is better, so the target must be below 9.5 days"]
     );
     pick.metric.target_value = Some(9.5);
     assert_eq!(
-        readiness(&map, &ranking, &pick).missing.len(),
+        readiness(&map, &ranking, &pick, Formats::default()).missing.len(),
         1,
         "an equal target is no improvement"
     );
     pick.metric.direction = Some(Direction::Higher);
     pick.metric.target_value = Some(3.0);
     assert_eq!(
-        readiness(&map, &ranking, &pick).missing,
+        readiness(&map, &ranking, &pick, Formats::default()).missing,
         ["a target better than the baseline: higher is better, so the target must be above 9.5 days"]
     );
     pick.metric.target_value = Some(12.0);
-    assert!(readiness(&map, &ranking, &pick).is_ready());
+    assert!(readiness(&map, &ranking, &pick, Formats::default()).is_ready());
 }
 
 #[test]
@@ -261,13 +264,13 @@ fn dates_must_be_in_order() {
     let mut pick = complete_pick(&map, "a");
     pick.metric.target_date = picked_on();
     assert_eq!(
-        readiness(&map, &ranking, &pick).missing,
+        readiness(&map, &ranking, &pick, Formats::default()).missing,
         ["a target date after the pick date 2025-01-06 (it is 2025-01-06)"]
     );
     let mut pick = complete_pick(&map, "a");
     pick.metric.baseline_date = Some(date(2025, 5, 1));
     assert_eq!(
-        readiness(&map, &ranking, &pick).missing,
+        readiness(&map, &ranking, &pick, Formats::default()).missing,
         ["a baseline date before the target date 2025-04-06 (it is 2025-05-01)"]
     );
 }
@@ -283,7 +286,7 @@ fn the_first_answer_says_too_close_to_call() {
         .set(Attr::VolumePerMonth, Some(900.0));
     let ranking = rank(&map);
     assert!(!ranking.clear_winner);
-    let r = readiness(&map, &ranking, &complete_pick(&map, "a"));
+    let r = readiness(&map, &ranking, &complete_pick(&map, "a"), Formats::default());
     let why = r.answers[0].answer.as_deref().expect("answered");
     assert!(
         why.contains(
@@ -297,7 +300,7 @@ fn the_first_answer_says_too_close_to_call() {
 #[test]
 fn a_lower_ranked_lane_can_be_picked_with_a_warning() {
     let map = map();
-    let r = readiness(&map, &rank(&map), &complete_pick(&map, "b"));
+    let r = readiness(&map, &rank(&map), &complete_pick(&map, "b"), Formats::default());
     assert!(r.is_ready());
     let why = r.answers[0].answer.as_deref().expect("answered");
     assert!(why.starts_with("Beta: rank 2 of 3, USD 7,200 a month"), "{why}");
@@ -316,7 +319,7 @@ fn a_lower_ranked_lane_can_be_picked_with_a_warning() {
 #[test]
 fn a_lane_without_friction_is_missing_its_cost() {
     let map = map();
-    let r = readiness(&map, &rank(&map), &complete_pick(&map, "c"));
+    let r = readiness(&map, &rank(&map), &complete_pick(&map, "c"), Formats::default());
     assert_eq!(
         r.missing,
         ["the lane's monthly friction: it is 0; give its steps volumes and minutes"]
@@ -338,7 +341,7 @@ fn a_pick_of_a_lane_no_longer_ranked_says_so() {
     let mut other = map.clone();
     other.lanes.remove(0);
     other.steps.retain(|s| s.lane != "a");
-    let r = readiness(&other, &rank(&other), &pick);
+    let r = readiness(&other, &rank(&other), &pick, Formats::default());
     assert_eq!(r.missing, ["the picked lane: it is no longer on the map"]);
     assert!(r.answers[0].answer.is_none() && r.answers[1].answer.is_none());
 }
@@ -349,7 +352,7 @@ fn the_cost_answer_mentions_the_friction_at_the_pick_when_it_changed() {
     let pick = complete_pick(&map, "a");
     let mut later = map.clone();
     later.steps.get_mut(1).unwrap().volume_per_month = 150.0; // a2 halves: 17,400 - 3,600 = 13,800
-    let r = readiness(&later, &rank(&later), &pick);
+    let r = readiness(&later, &rank(&later), &pick, Formats::default());
     let cost = r.answers[1].answer.as_deref().expect("answered");
     assert!(cost.starts_with("USD 13,800 a month"), "{cost}");
     assert!(
@@ -411,7 +414,7 @@ fn readiness_warns_about_an_activity_metric_without_blocking() {
     pick.metric.name = "Number of users".into();
     pick.metric.direction = Some(Direction::Higher);
     pick.metric.target_value = Some(20.0);
-    let r = readiness(&map, &rank(&map), &pick);
+    let r = readiness(&map, &rank(&map), &pick, Formats::default());
     assert!(r.is_ready());
     assert_eq!(r.warnings.len(), 1);
     assert!(r.warnings[0].starts_with("\u{201c}Number of users\u{201d} measures activity, not outcome"));
@@ -644,12 +647,12 @@ fn friction_per_week_of_effort() {
 
 #[test]
 fn metric_values_are_formatted_for_people() {
-    assert_eq!(format_value(9.5), "9.5");
-    assert_eq!(format_value(4.0), "4");
-    assert_eq!(format_value(1234.5), "1,234.5");
-    assert_eq!(format_value(0.0042), "0.0042");
-    assert_eq!(format_value(-2.25), "-2.25");
-    assert_eq!(format_value(10.0 - 90.0 / 14.0), "3.571");
+    assert_eq!(format_value(NumberStyle::POINT, 9.5), "9.5");
+    assert_eq!(format_value(NumberStyle::POINT, 4.0), "4");
+    assert_eq!(format_value(NumberStyle::POINT, 1234.5), "1,234.5");
+    assert_eq!(format_value(NumberStyle::POINT, 0.0042), "0.0042");
+    assert_eq!(format_value(NumberStyle::POINT, -2.25), "-2.25");
+    assert_eq!(format_value(NumberStyle::POINT, 10.0 - 90.0 / 14.0), "3.571");
 }
 
 // ------------------------------------------------------------ validation
@@ -848,7 +851,7 @@ fn the_brief_has_the_five_questions_figures_and_review_log() {
     ];
     map.picks.push(pick.clone());
     let ranking = rank(&map);
-    let text = lane_brief(&map, &ranking, &pick, date(2025, 1, 29));
+    let text = lane_brief(&map, &ranking, &pick, date(2025, 1, 29), Formats::default());
     assert!(text.starts_with("# Lane brief: Alpha (Payables | 2025)\n"), "{text}");
     for question in QUESTIONS {
         assert!(text.contains(&format!("**{question}**")), "{question} missing:\n{text}");
@@ -859,7 +862,7 @@ fn the_brief_has_the_five_questions_figures_and_review_log() {
         "   Dana Ruiz\n",
         "| figure | at the pick (2025-01-06) | today (2025-01-29) |",
         "| Monthly friction | USD 17,400 | USD 17,400 |",
-        "| Range (low – high) | USD 17,400 – USD 17,400 | USD 17,400 – USD 17,400 |",
+        "| Range (low – high) | no ranges entered | no ranges entered |",
         "| Rank | 1 | 1 of 3 |",
         "| Friction per week of effort (6 weeks) | — | USD 2,900 |",
         "Invoice cycle time (days), lower is better",
@@ -872,11 +875,40 @@ fn the_brief_has_the_five_questions_figures_and_review_log() {
     assert!(!text.contains("Missing before launch"), "{text}");
 }
 
+/// The brief writes numbers and dates as the window shows them (issue 15:
+/// it wrote `USD 17,400` and `2025-01-06` for a German team), and says
+/// when no ranges were entered instead of "USD 17,400 to USD 17,400".
+#[test]
+fn the_brief_writes_numbers_and_dates_in_the_chosen_style() {
+    let mut map = map();
+    let mut pick = complete_pick(&map, "a");
+    pick.exception_policy = "Variances go to the AP lead, reviewed weekly.".into();
+    pick.metric.baseline_value = Some(1234.5);
+    map.picks.push(pick.clone());
+    let german = Formats {
+        numbers: NumberStyle::COMMA,
+        dates: DateStyle::DOTS,
+    };
+    let text = lane_brief(&map, &rank(&map), &pick, date(2025, 1, 29), german);
+    for expected in [
+        "Picked on 06.01.2025 · active · brief of 29.01.2025",
+        "| Monthly friction | USD 17.400 | USD 17.400 |",
+        "Baseline 1.234,5 days on",
+        "no low/high estimates were entered",
+        "reviewed weekly. Reviewed by",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+    for wrong in ["USD 17,400", "2025-01-06", "..", "USD 17.400 to USD 17.400"] {
+        assert!(!text.contains(wrong), "{wrong:?} in:\n{text}");
+    }
+}
+
 #[test]
 fn the_brief_of_an_unready_pick_lists_what_is_missing() {
     let map = map();
     let pick = fresh_pick(&map, "a");
-    let text = lane_brief(&map, &rank(&map), &pick, picked_on());
+    let text = lane_brief(&map, &rank(&map), &pick, picked_on(), Formats::default());
     assert!(text.contains("Readiness: not ready to launch (10 missing)"), "{text}");
     assert!(
         text.contains("**Missing before launch:**\n\n- an owner: name exactly one person\n"),

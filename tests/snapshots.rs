@@ -18,6 +18,7 @@ fn app(db: &Path) -> Harness<'static, FrictionApp> {
     common::app_with(AppConfig {
         native_dialogs: false,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22),
+        locale: common::NEUTRAL_LOCALE.to_owned(),
         ..AppConfig::new(db.to_owned())
     })
 }

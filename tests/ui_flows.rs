@@ -181,6 +181,7 @@ fn the_guide_opens_on_the_first_run_and_from_help_with_the_maps_own_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let config = frictionmap::app::AppConfig {
         native_dialogs: false,
+        locale: common::NEUTRAL_LOCALE.to_owned(),
         ..frictionmap::app::AppConfig::new(dir.path().join("fm.sqlite3"))
     };
     let harness = common::build_as_is(config.clone(), false);

@@ -6,8 +6,9 @@ use std::path::Path;
 
 use super::Workspace;
 use crate::fsutil::atomic_write;
-use crate::picture::chart::{chart_png, chart_svg};
-use crate::picture::map::{map_png, map_svg};
+use crate::picture::Picture;
+use crate::picture::chart::ChartPicture;
+use crate::picture::map::MapPicture;
 use crate::ui::dialogs::FilePurpose;
 
 pub(super) fn default_file_name(purpose: FilePurpose, stem: &str) -> String {
@@ -35,16 +36,22 @@ impl Workspace {
     pub(super) fn interchange_file_chosen(&mut self, purpose: FilePurpose, path: &Path) -> Result<String, String> {
         let map = self.doc.map();
         let ranking = self.doc.ranking();
+        // Pictures write figures as the window shows them.
+        let fmt = self.formats.numbers;
+        let map_picture = || MapPicture::new(map, ranking).numbers(fmt);
+        let chart = || ChartPicture::new(&map.name, ranking).numbers(fmt);
         match purpose {
-            FilePurpose::ExportSvg => write(path, map_svg(map, ranking).as_bytes(), "the map picture"),
+            FilePurpose::ExportSvg => write(path, map_picture().svg().as_bytes(), "the map picture"),
             FilePurpose::ExportPng | FilePurpose::ExportPng2x => {
                 let scale = if purpose == FilePurpose::ExportPng2x { 2.0 } else { 1.0 };
-                let png = map_png(map, ranking, scale).map_err(|e| format!("{}: {e}", path.display()))?;
+                let png = map_picture()
+                    .png(scale)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
                 write(path, &png, "the map picture")
             }
-            FilePurpose::ExportChartSvg => write(path, chart_svg(&map.name, ranking).as_bytes(), "the ranking chart"),
+            FilePurpose::ExportChartSvg => write(path, chart().svg().as_bytes(), "the ranking chart"),
             FilePurpose::ExportChartPng => {
-                let png = chart_png(&map.name, ranking, 1.0).map_err(|e| format!("{}: {e}", path.display()))?;
+                let png = chart().png(1.0).map_err(|e| format!("{}: {e}", path.display()))?;
                 write(path, &png, "the ranking chart")
             }
             FilePurpose::ExportBpmn => write(path, crate::bpmn::to_bpmn(map).as_bytes(), "the map as BPMN"),

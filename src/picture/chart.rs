@@ -7,7 +7,7 @@ use emath::{Rect, pos2, vec2};
 use super::png::{PngError, Work};
 use super::text;
 use super::{Anchor, Canvas, Fill, Font, Picture, Stroke};
-use crate::money::{money, money_short, percent};
+use crate::money::NumberStyle;
 use crate::scoring::{Component, Ranking};
 use crate::theme::{component_rgb, print};
 
@@ -23,11 +23,22 @@ const WIDTH: f32 = 2.0 * MARGIN + LABEL_W + BAR_W + VALUE_W;
 pub struct ChartPicture<'a> {
     map_name: &'a str,
     ranking: &'a Ranking,
+    /// How figures are written; the point style unless [`Self::numbers`] says.
+    fmt: NumberStyle,
 }
 
 impl<'a> ChartPicture<'a> {
     pub fn new(map_name: &'a str, ranking: &'a Ranking) -> Self {
-        Self { map_name, ranking }
+        Self {
+            map_name,
+            ranking,
+            fmt: NumberStyle::POINT,
+        }
+    }
+
+    /// Writes the figures in `style`, as the window shows them.
+    pub fn numbers(self, style: NumberStyle) -> Self {
+        Self { fmt: style, ..self }
     }
 }
 
@@ -83,6 +94,7 @@ impl Picture for ChartPicture<'_> {
         // Long input costs no more than MAX_CHARS: every text built from it
         // starts from its head.
         let cur = text::head(&ranking.currency);
+        let fmt = self.fmt;
 
         canvas.text(
             MARGIN,
@@ -102,7 +114,7 @@ impl Picture for ChartPicture<'_> {
         };
         let summary = format!(
             "Total friction {} per month. {verdict}",
-            money(ranking.total_friction, cur)
+            fmt.money(ranking.total_friction, cur)
         );
         canvas.text(
             MARGIN,
@@ -137,7 +149,7 @@ impl Picture for ChartPicture<'_> {
             canvas.text_anchored(
                 gx,
                 bottom + 6.0,
-                &money_short(max * f64::from(q) / 4.0, cur),
+                &fmt.money_short(max * f64::from(q) / 4.0, cur),
                 Font::regular(12.0),
                 print::WEAK_TEXT,
                 BAR_W / 4.0 - 8.0,
@@ -172,12 +184,16 @@ impl Picture for ChartPicture<'_> {
                     canvas.noted_rect(
                         Rect::from_min_size(pos2(x, top + 6.0), vec2(w, bar_h)),
                         component_rgb(component),
-                        &format!("{}: {}", component.name(), money(amount, cur)),
+                        &format!("{}: {}", component.name(), fmt.money(amount, cur)),
                     );
                 }
                 x += w;
             }
-            let value = format!("{} · {}", money(lane.monthly_friction, cur), percent(lane.share_pct));
+            let value = format!(
+                "{} · {}",
+                fmt.money(lane.monthly_friction, cur),
+                fmt.percent(lane.share_pct)
+            );
             let value_x = x + 8.0;
             canvas.text(
                 value_x,

@@ -10,7 +10,7 @@ use super::png::{PngError, Work};
 use super::text::{self, Weight};
 use super::{Anchor, Canvas, Fill, Font, Picture, Stroke};
 use crate::model::{Map, Step};
-use crate::money::{money, money_short, percent, thousands, trim_number};
+use crate::money::NumberStyle;
 use crate::scoring::{LaneScore, Ranking, score_step};
 use crate::theme::{CONNECTOR_R, heat_rgb, print};
 use crate::ui::canvas::layout::{Layout, edge_curve};
@@ -35,6 +35,8 @@ const TEXTS_PER_CARD: u64 = 4;
 pub struct MapPicture<'a> {
     map: &'a Map,
     ranking: &'a Ranking,
+    /// How figures are written; the point style unless [`Self::numbers`] says.
+    fmt: NumberStyle,
     layout: Layout,
     /// Scene coordinates to picture coordinates.
     shift: Vec2,
@@ -50,11 +52,17 @@ impl<'a> MapPicture<'a> {
         Self {
             map,
             ranking,
+            fmt: NumberStyle::POINT,
             shift: vec2(MARGIN - bounds.min.x, HEADER_H - bounds.min.y),
             width: bounds.width() + 2.0 * MARGIN,
             height: HEADER_H + bounds.height() + MARGIN,
             layout,
         }
+    }
+
+    /// Writes the figures in `style`, as the window shows them.
+    pub fn numbers(self, style: NumberStyle) -> Self {
+        Self { fmt: style, ..self }
     }
 }
 
@@ -130,7 +138,7 @@ impl Picture for MapPicture<'_> {
             .map(|s| score_step(s, &map.rates).point.friction())
             .collect();
         let max_friction = frictions.iter().copied().fold(0.0, f64::max);
-        header(canvas, map, self.ranking, self.width, max_friction);
+        header(canvas, map, self.ranking, self.fmt, self.width, max_friction);
         self.lanes(canvas);
         // Edges under the cards.
         for (handoff, pieces) in self.edge_curves() {
@@ -143,7 +151,7 @@ impl Picture for MapPicture<'_> {
 impl MapPicture<'_> {
     /// Each lane's band with its name, friction, rank, share and owner.
     fn lanes(&self, canvas: &mut dyn Canvas) {
-        let (map, shift) = (self.map, self.shift);
+        let (map, shift, fmt) = (self.map, self.shift, self.fmt);
         // Long input costs no more than MAX_CHARS: every text built from it
         // starts from its head.
         let currency = text::head(&map.currency);
@@ -168,7 +176,7 @@ impl MapPicture<'_> {
             let Some(score) = scores.get(lane.id.as_str()) else {
                 continue;
             };
-            let figure = format!("{} / month", money(score.monthly_friction, currency));
+            let figure = format!("{} / month", fmt.money(score.monthly_friction, currency));
             canvas.text(x, y, &figure, LANE_FIGURE, print::TEXT, max_w);
             y += text::line_height(LANE_FIGURE.size) + 4.0;
             let owner = if lane.owner.is_empty() {
@@ -177,7 +185,7 @@ impl MapPicture<'_> {
                 format!("Owner: {}", text::head(&lane.owner))
             };
             for line in [
-                format!("#{} · {} of total", score.rank, percent(score.share_pct)),
+                format!("#{} · {} of total", score.rank, fmt.percent(score.share_pct)),
                 owner,
             ] {
                 if y + text::line_height(SMALL.size) > header.max.y - 8.0 {
@@ -213,20 +221,26 @@ impl MapPicture<'_> {
             } else {
                 0.0
             };
-            draw_card(canvas, currency, step, card.translate(self.shift), heat, friction);
+            let look = CardLook {
+                currency,
+                fmt: self.fmt,
+                heat,
+                friction,
+            };
+            draw_card(canvas, &look, step, card.translate(self.shift));
         }
     }
 }
 
-fn header(canvas: &mut dyn Canvas, map: &Map, ranking: &Ranking, width: f32, max_friction: f64) {
+fn header(canvas: &mut dyn Canvas, map: &Map, ranking: &Ranking, fmt: NumberStyle, width: f32, max_friction: f64) {
     let currency = text::head(&map.currency);
     let title_w = width - 2.0 * MARGIN - LEGEND_W - 32.0;
     canvas.text(MARGIN, 24.0, &map.name, Font::bold(26.0), print::TEXT, title_w);
     let summary = format!(
-        "Total friction {} per month · {} lanes · {} steps",
-        money(ranking.total_friction, currency),
-        map.lanes.len(),
-        map.steps.len()
+        "Total friction {} per month · {} · {}",
+        fmt.money(ranking.total_friction, currency),
+        fmt.count(map.lanes.len(), "lane"),
+        fmt.count(map.steps.len(), "step")
     );
     canvas.text(
         MARGIN,
@@ -260,12 +274,12 @@ fn header(canvas: &mut dyn Canvas, map: &Map, ranking: &Ranking, width: f32, max
         Some(BORDER),
     );
     let legend = Font::regular(12.0);
-    let zero = text::fit(&money_short(0.0, currency), legend.size, legend.weight, LEGEND_W / 2.0);
+    let zero = text::fit(&fmt.money(0.0, currency), legend.size, legend.weight, LEGEND_W / 2.0);
     canvas.text(x, 57.0, &zero, legend, print::WEAK_TEXT, LEGEND_W / 2.0);
     canvas.text_anchored(
         x + LEGEND_W,
         57.0,
-        &format!("{} (hottest step)", money_short(max_friction, currency)),
+        &format!("{} (hottest step)", fmt.money(max_friction, currency)),
         legend,
         print::WEAK_TEXT,
         LEGEND_W - text::width(&zero, legend.size, legend.weight) - 8.0,
@@ -301,7 +315,21 @@ fn arrow(canvas: &mut dyn Canvas, pieces: &[[Pos2; 4]], handoff: bool) {
     canvas.triangle([end, p, q], stroke.color);
 }
 
-fn draw_card(canvas: &mut dyn Canvas, currency: &str, step: &Step, rect: Rect, heat: f64, friction: f64) {
+/// What a card shows besides its step.
+struct CardLook<'a> {
+    currency: &'a str,
+    fmt: NumberStyle,
+    heat: f64,
+    friction: f64,
+}
+
+fn draw_card(canvas: &mut dyn Canvas, look: &CardLook<'_>, step: &Step, rect: Rect) {
+    let CardLook {
+        currency,
+        fmt,
+        heat,
+        friction,
+    } = *look;
     canvas.rect(rect, CARD_RADIUS, Fill::Solid(heat_rgb(heat, false)), Some(BORDER));
     let pad = 10.0;
     let x = rect.min.x + pad;
@@ -320,8 +348,8 @@ fn draw_card(canvas: &mut dyn Canvas, currency: &str, step: &Step, rect: Rect, h
             (
                 format!(
                     "{}/mo · {} min",
-                    thousands(step.volume_per_month, 0),
-                    trim_number(step.handle_minutes)
+                    fmt.thousands(step.volume_per_month, 0),
+                    fmt.number(step.handle_minutes)
                 ),
                 print::WEAK_TEXT,
                 SMALL,
@@ -330,7 +358,7 @@ fn draw_card(canvas: &mut dyn Canvas, currency: &str, step: &Step, rect: Rect, h
                 format!(
                     "rework {:.0}% · wait {} h",
                     step.rework_rate * 100.0,
-                    trim_number(step.approval_delay_hours)
+                    fmt.number(step.approval_delay_hours)
                 ),
                 print::WEAK_TEXT,
                 SMALL,
@@ -341,7 +369,7 @@ fn draw_card(canvas: &mut dyn Canvas, currency: &str, step: &Step, rect: Rect, h
         canvas.text(x, y, &line, font, color, max_w);
         y += text::line_height(font.size) + 3.0;
     }
-    let figure = format!("{} / mo", money_short(friction, currency));
+    let figure = format!("{} / mo", fmt.money(friction, currency));
     canvas.text(
         x,
         rect.max.y - 8.0 - text::line_height(CARD_TITLE.size),

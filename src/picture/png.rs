@@ -3,7 +3,7 @@
 //! pixels are painted by `raster::Raster`.
 
 use super::Stroke;
-use crate::money::thousands;
+use crate::money::NumberStyle;
 
 /// The largest PNG side, in pixels, at any scale.
 pub const MAX_SIDE_PX: u32 = 16_384;
@@ -120,18 +120,18 @@ pub enum PngError {
     BadScale(f32),
     #[error(
         "the picture would be {} × {} px at scale {scale}, and a PNG may have at most {} px on a side and {} million px in all. Export SVG instead, or use a smaller scale",
-        thousands(*width, 0),
-        thousands(*height, 0),
-        thousands(f64::from(MAX_SIDE_PX), 0),
+        NumberStyle::POINT.thousands(*width, 0),
+        NumberStyle::POINT.thousands(*height, 0),
+        NumberStyle::POINT.thousands(f64::from(MAX_SIDE_PX), 0),
         MAX_AREA_PX / 1_000_000
     )]
     TooLarge { width: f64, height: f64, scale: f32 },
     #[error(
         "the picture would take about {} s to draw as a PNG at scale {}: it holds {} shapes and texts, and its lines and arrows cross {} million rows of pixels; a PNG may take at most {MAX_DRAW_SECONDS} s to draw. Export SVG instead, or use a smaller scale",
-        thousands(*seconds, 0),
+        NumberStyle::POINT.thousands(*seconds, 0),
         work.scale,
-        thousands(work.items as f64, 0),
-        thousands((work.line_rows + work.hairline_rows) / 1e6, 1)
+        NumberStyle::POINT.thousands(work.items as f64, 0),
+        NumberStyle::POINT.thousands((work.line_rows + work.hairline_rows) / 1e6, 1)
     )]
     TooMuchToDraw { seconds: f64, work: Work },
     #[error("the PNG could not be encoded: {0}")]

@@ -22,6 +22,8 @@ pub struct NumberField<'a> {
 struct FieldState {
     text: String,
     error: Option<String>,
+    /// How an input that could be meant two ways was read.
+    note: Option<String>,
 }
 
 impl<'a> NumberField<'a> {
@@ -63,19 +65,26 @@ impl<'a> NumberField<'a> {
         self
     }
 
+    /// The id of the text edit of the field `id`, for moving the keyboard to it.
+    pub fn text_id(id: Id) -> Id {
+        id.with("text")
+    }
+
     /// Shows the field. Returns `Some(new value)` when the user typed a
     /// valid one (`Some(None)` for a cleared optional field). `check` gets
     /// the value in model units and says what is wrong with it.
     pub fn show(self, ui: &mut egui::Ui, check: impl Fn(f64) -> Result<(), String>) -> Option<Option<f64>> {
-        let text_id = self.id.with("text");
+        let text_id = Self::text_id(self.id);
         let focused = ui.memory(|m| m.has_focus(text_id));
+        let style = crate::ui::number_style(ui.ctx());
         // While the user types, the field shows their text; otherwise it
         // shows the model value, so undo and other edits show up at once.
         let mut local = match ui.data(|d| d.get_temp::<FieldState>(self.id)) {
             Some(state) if focused => state,
             _ => FieldState {
-                text: format_value(self.value.map(|v| v * self.scale)),
+                text: self.value.map(|v| style.number(v * self.scale)).unwrap_or_default(),
                 error: None,
+                note: None,
             },
         };
         let mut result = None;
@@ -92,28 +101,38 @@ impl<'a> NumberField<'a> {
         let label = self.label.to_owned();
         resp.widget_info(|| WidgetInfo::labeled(Role::TextInput, true, &label));
         if resp.changed() {
-            match parse(&local.text, self.optional) {
-                Ok(None) => {
+            local.note = None;
+            match style.parse(&local.text) {
+                Ok(None) if self.optional => {
                     local.error = None;
                     result = Some(None);
                 }
-                Ok(Some(display)) => {
-                    let value = display / self.scale;
+                Ok(None) => local.error = Some("enter a number".to_owned()),
+                Ok(Some(reading)) => {
+                    let value = reading.value / self.scale;
                     match check(value) {
                         Ok(()) => {
                             local.error = None;
+                            local.note = reading.note;
                             result = Some(Some(value));
                         }
-                        Err(why) => local.error = Some(scale_message(&why, self.scale)),
+                        Err(why) => local.error = Some(scale_message(&why, self.scale, style)),
                     }
                 }
                 Err(why) => local.error = Some(why),
             }
         }
         show_error(ui, &resp, local.error.as_deref(), self.compact);
+        show_note(ui, &resp, local.note.as_deref(), self.compact);
         ui.data_mut(|d| d.insert_temp(self.id, local));
         result
     }
+}
+
+/// What is wrong with the text of the field `id` (made compact), if
+/// anything: for a form that shows its fields' messages in one place.
+pub fn field_error(ctx: &egui::Context, id: Id) -> Option<String> {
+    ctx.data(|d| d.get_temp::<FieldState>(id)).and_then(|s| s.error)
 }
 
 /// Selects the whole text of a field that just took the keyboard, so what is
@@ -136,6 +155,17 @@ fn show_error(ui: &mut egui::Ui, field: &egui::Response, error: Option<&str>, co
             .on_hover_text(egui::RichText::new(error).color(theme::ERROR));
     } else {
         ui.add(egui::Label::new(egui::RichText::new(error).color(theme::ERROR)).wrap());
+    }
+}
+
+/// How an input was read, when it could be meant two ways: below the field
+/// (`compact`: when the pointer is on it), in the weak text colour.
+fn show_note(ui: &mut egui::Ui, field: &egui::Response, note: Option<&str>, compact: bool) {
+    let Some(note) = note else { return };
+    if compact {
+        field.clone().on_hover_text(note);
+    } else {
+        ui.add(egui::Label::new(egui::RichText::new(note).weak()).wrap());
     }
 }
 
@@ -179,6 +209,7 @@ fn checked_text(
         _ => FieldState {
             text: value.to_owned(),
             error: None,
+            note: None,
         },
     };
     let edit = if multiline {
@@ -207,39 +238,17 @@ fn checked_text(
     result
 }
 
-/// Numbers as people type them: `1200`, `1,200`, `1 200`, `0.5`.
-fn parse(text: &str, optional: bool) -> Result<Option<f64>, String> {
-    let cleaned: String = text
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '_' | '\u{a0}'))
-        .collect();
-    let cleaned = cleaned.trim_end_matches('%');
-    if cleaned.is_empty() {
-        return if optional {
-            Ok(None)
-        } else {
-            Err("enter a number".to_owned())
-        };
-    }
-    match cleaned.parse::<f64>() {
-        Ok(v) if v.is_finite() => Ok(Some(v)),
-        _ => Err(format!("{text:?} is not a number")),
-    }
-}
-
-fn format_value(value: Option<f64>) -> String {
-    value.map(crate::money::trim_number).unwrap_or_default()
-}
-
-/// Restates a range message in display units (e.g. percent).
-fn scale_message(message: &str, scale: f64) -> String {
-    if scale == 1.0 {
+/// Restates a range message in display units (e.g. percent) and in the
+/// user's number style: the checks in `validate` write plain numbers.
+fn scale_message(message: &str, scale: f64, style: crate::money::NumberStyle) -> String {
+    if scale == 1.0 && style == crate::money::NumberStyle::POINT {
         return message.to_owned();
     }
+    let unit = if scale == 100.0 { "%" } else { "" };
     message
         .split(' ')
         .map(|word| match word.parse::<f64>() {
-            Ok(v) => format!("{}%", crate::money::trim_number(v * scale)),
+            Ok(v) => format!("{}{unit}", style.number(v * scale)),
             Err(_) => word.to_owned(),
         })
         .collect::<Vec<_>>()
@@ -251,20 +260,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_what_people_type() {
-        assert_eq!(parse("1,200", false), Ok(Some(1200.0)));
-        assert_eq!(parse(" 12% ", false), Ok(Some(12.0)));
-        assert_eq!(parse("", true), Ok(None));
-        assert!(parse("", false).is_err());
-        assert!(parse("abc", false).is_err());
-        assert!(parse("1e400", false).is_err());
-    }
-
-    #[test]
     fn restates_rates_as_percent() {
         assert_eq!(
-            scale_message("1.2 is above the maximum 0.95", 100.0),
+            scale_message("1.2 is above the maximum 0.95", 100.0, crate::money::NumberStyle::POINT),
             "120% is above the maximum 95%"
+        );
+        assert_eq!(
+            scale_message(
+                "1500.5 is above the maximum 1000",
+                1.0,
+                crate::money::NumberStyle::COMMA
+            ),
+            "1.500,5 is above the maximum 1.000"
         );
     }
 }

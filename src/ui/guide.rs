@@ -12,7 +12,7 @@ pub fn guide_window(ctx: &egui::Context, open: &mut bool, doc: &Document) {
     if !*open {
         return;
     }
-    let sections = crate::guide::how_it_works(doc.map(), doc.ranking());
+    let sections = crate::guide::how_it_works(doc.map(), doc.ranking(), crate::ui::number_style(ctx));
     egui::Window::new("How Friction Map works")
         .open(open)
         .collapsible(false)

@@ -6,7 +6,6 @@ use eframe::egui::{self, Grid, Id, RichText};
 use crate::document::Document;
 use crate::edit::{Edit, MapMeta};
 use crate::model::{Attr, Lane, Map, Step};
-use crate::money::{money, money_cents, percent, thousands};
 use crate::repair::Place;
 use crate::scoring::score_step;
 use crate::theme;
@@ -136,6 +135,7 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, figures: bool, actions: &m
             ui.label(RichText::new("low").weak());
             ui.label(RichText::new("high").weak());
             ui.end_row();
+            crate::ui::step_fields::values_first_tab_order(ui, id);
             for attr in Attr::ALL {
                 attribute_row(ui, id, step, attr, actions);
             }
@@ -167,8 +167,9 @@ fn attribute_row(ui: &mut egui::Ui, id: Id, step: &Step, attr: Attr, actions: &m
     ui.label(label);
     for part in Part::ALL {
         let (field_label, width) = match part {
-            Part::Value => (label.to_owned(), 80.0),
-            other => (format!("{label} {}", other.key()), 64.0),
+            // Wide enough for "1.200,5" and "12.500" in any number format.
+            Part::Value => (label.to_owned(), 96.0),
+            other => (format!("{label} {}", other.key()), 72.0),
         };
         let look = FieldLook {
             id,
@@ -182,6 +183,7 @@ fn attribute_row(ui: &mut egui::Ui, id: Id, step: &Step, attr: Attr, actions: &m
 }
 
 fn breakdown_ui(ui: &mut egui::Ui, map: &Map, step: &Step) {
+    let fmt = crate::ui::number_style(ui.ctx());
     let cur = &map.currency;
     let score = score_step(step, &map.rates);
     let b = &score.point;
@@ -196,23 +198,23 @@ fn breakdown_ui(ui: &mut egui::Ui, map: &Map, step: &Step) {
                 ("Approval delay", b.delay),
             ] {
                 ui.label(label);
-                ui.label(money_cents(value, cur));
+                ui.label(fmt.money_cents(value, cur));
                 ui.end_row();
             }
             ui.label(RichText::new("Total").strong());
-            ui.label(RichText::new(money_cents(b.friction(), cur)).strong());
+            ui.label(RichText::new(fmt.money_cents(b.friction(), cur)).strong());
             ui.end_row();
             ui.label("Range (low – high)");
             ui.label(format!(
                 "{} – {}",
-                money(score.friction_low, cur),
-                money(score.friction_high, cur)
+                fmt.money(score.friction_low, cur),
+                fmt.money(score.friction_high, cur)
             ));
             ui.end_row();
             ui.label("Touch time");
             ui.label(format!(
                 "{} h ({:.2} FTE)",
-                thousands(b.touch_hours, 1),
+                fmt.thousands(b.touch_hours, 1),
                 b.fte(&map.rates)
             ));
             ui.end_row();
@@ -220,8 +222,9 @@ fn breakdown_ui(ui: &mut egui::Ui, map: &Map, step: &Step) {
 }
 
 fn many_steps_ui(ui: &mut egui::Ui, doc: &Document, selection: &Selection, actions: &mut Vec<Action>) {
+    let fmt = crate::ui::number_style(ui.ctx());
     let map = doc.map();
-    heading(ui, "SELECTION", &format!("{} steps", selection.steps.len()));
+    heading(ui, "SELECTION", &fmt.count(selection.steps.len(), "step"));
     let total: f64 = map
         .steps
         .iter()
@@ -229,14 +232,18 @@ fn many_steps_ui(ui: &mut egui::Ui, doc: &Document, selection: &Selection, actio
         .filter(|(s, _)| selection.steps.contains(&s.id))
         .map(|(_, score)| score.point.friction())
         .sum();
-    ui.label(format!("Together: {} / month", money(total, &map.currency)));
+    ui.label(format!("Together: {} / month", fmt.money(total, &map.currency)));
     ui.add_space(8.0);
-    if ui.button(format!("Delete {} steps", selection.steps.len())).clicked() {
+    if ui
+        .button(format!("Delete {}", fmt.count(selection.steps.len(), "step")))
+        .clicked()
+    {
         actions.push(Action::DeleteSelection);
     }
 }
 
 fn lane_ui(ui: &mut egui::Ui, doc: &Document, lane: &Lane, actions: &mut Vec<Action>) {
+    let fmt = crate::ui::number_style(ui.ctx());
     let map = doc.map();
     heading(ui, "LANE", &lane.name);
     let id = Id::unique(("inspect-lane", &lane.id));
@@ -301,22 +308,22 @@ fn lane_ui(ui: &mut egui::Ui, doc: &Document, lane: &Lane, actions: &mut Vec<Act
             .show(ui, |ui| {
                 let rows = [
                     ("Rank", format!("#{} of {}", score.rank, doc.ranking().lanes.len())),
-                    ("Friction / month", money(score.monthly_friction, cur)),
-                    ("Share", percent(score.share_pct)),
+                    ("Friction / month", fmt.money(score.monthly_friction, cur)),
+                    ("Share", fmt.percent(score.share_pct)),
                     (
                         "Range (low – high)",
                         format!(
                             "{} – {}",
-                            money(score.friction_low, cur),
-                            money(score.friction_high, cur)
+                            fmt.money(score.friction_low, cur),
+                            fmt.money(score.friction_high, cur)
                         ),
                     ),
-                    ("Handling", money(score.handling, cur)),
-                    ("Rework", money(score.rework, cur)),
-                    ("Approval delay", money(score.delay, cur)),
+                    ("Handling", fmt.money(score.handling, cur)),
+                    ("Rework", fmt.money(score.rework, cur)),
+                    ("Approval delay", fmt.money(score.delay, cur)),
                     (
                         "Touch time",
-                        format!("{} h ({:.2} FTE)", thousands(score.touch_hours, 1), score.fte),
+                        format!("{} h ({:.2} FTE)", fmt.thousands(score.touch_hours, 1), score.fte),
                     ),
                     ("Steps", score.steps.to_string()),
                     (
@@ -360,6 +367,7 @@ fn edges_ui(ui: &mut egui::Ui, map: &Map, selection: &Selection, actions: &mut V
 }
 
 fn map_ui(ui: &mut egui::Ui, doc: &Document, other_map_names: &[String], actions: &mut Vec<Action>) {
+    let fmt = crate::ui::number_style(ui.ctx());
     let map = doc.map();
     heading(ui, "MAP", &map.name);
     let id = Id::unique("inspect-map");
@@ -439,15 +447,15 @@ fn map_ui(ui: &mut egui::Ui, doc: &Document, other_map_names: &[String], actions
     ui.add_space(10.0);
     let r = doc.ranking();
     ui.label(format!(
-        "{} lanes · {} steps · {} edges",
-        map.lanes.len(),
-        map.steps.len(),
-        map.edges.len()
+        "{} · {} · {}",
+        fmt.count(map.lanes.len(), "lane"),
+        fmt.count(map.steps.len(), "step"),
+        fmt.count(map.edges.len(), "edge")
     ));
     if !doc.has_problems() {
         ui.label(format!(
             "Total friction: {} / month",
-            money(r.total_friction, &map.currency)
+            fmt.money(r.total_friction, &map.currency)
         ));
     }
     ui.add_space(6.0);

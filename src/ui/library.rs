@@ -18,6 +18,7 @@ pub fn library_ui(
     search: &mut String,
     actions: &mut Vec<Action>,
 ) {
+    let fmt = crate::ui::number_style(ui.ctx());
     ui.horizontal(|ui| {
         ui.heading("Maps");
         if ui.button("+ New").on_hover_text("New map (Ctrl+N)").clicked() {
@@ -39,15 +40,12 @@ pub fn library_ui(
             .filter(|m| needle.is_empty() || m.name.to_lowercase().contains(&needle))
         {
             shown += 1;
+            let counts = format!("{} · {}", fmt.count(m.lanes, "lane"), fmt.count(m.steps, "step"));
             let selected = m.id == current;
             let resp = ui
                 .add(egui::Button::selectable(selected, RichText::new(&m.name).strong()).truncate())
-                .on_hover_text(format!("{} lanes · {} steps", m.lanes, m.steps));
-            ui.label(
-                RichText::new(format!("{} lanes · {} steps", m.lanes, m.steps))
-                    .small()
-                    .weak(),
-            );
+                .on_hover_text(&counts);
+            ui.label(RichText::new(&counts).small().weak());
             match problems.get(&m.id).copied().unwrap_or(0) {
                 0 => {}
                 n => {

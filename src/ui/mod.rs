@@ -66,6 +66,8 @@ pub enum Action {
     HighlightLane(String),
     ToggleFullscreen,
     SetDarkMode(bool),
+    /// View ▸ Number format.
+    SetNumberFormat(crate::money::NumberFormat),
     ShowShortcuts,
     /// Pick a lane to fix first (asks first if another lane is active).
     PickLane(String),
@@ -123,4 +125,25 @@ impl Action {
             merge_key: Some(merge_key.into()),
         }
     }
+}
+
+/// How every panel writes and reads numbers and dates. The app puts it in
+/// the context at the start of each frame: the context, not a global, so
+/// that each window (and each test harness) has its own.
+pub fn formats(ctx: &eframe::egui::Context) -> crate::locale::Formats {
+    ctx.data(|d| d.get_temp(formats_id())).unwrap_or_default()
+}
+
+/// The number half of [`formats`].
+pub fn number_style(ctx: &eframe::egui::Context) -> crate::money::NumberStyle {
+    formats(ctx).numbers
+}
+
+/// Sets what [`formats`] returns from now on.
+pub fn set_formats(ctx: &eframe::egui::Context, formats: crate::locale::Formats) {
+    ctx.data_mut(|d| d.insert_temp(formats_id(), formats));
+}
+
+fn formats_id() -> eframe::egui::Id {
+    eframe::egui::Id::unique("frictionmap-formats")
 }

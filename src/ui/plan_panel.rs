@@ -3,15 +3,15 @@
 
 use chrono::{NaiveDate, Weekday};
 use eframe::egui::{self, Grid, Id, RichText};
-use egui_plot::{HLine, Legend, Line, Plot, PlotPoints, Points, VLine};
+use egui_plot::{HLine, HoverPosition, Line, Plot, PlotPoints, Points, VLine};
 
+use crate::dates::DateStyle;
 use crate::document::Document;
 use crate::edit::Edit;
-use crate::money::money;
 use crate::plan::{self, Direction, Pick, PickState, Review};
 use crate::theme;
 use crate::ui::Action;
-use crate::ui::fields::{NumberField, text_field};
+use crate::ui::fields::{NumberField, compact_text_field, field_error, text_field};
 
 /// What the panel remembers between frames.
 #[derive(Default)]
@@ -64,6 +64,7 @@ fn set_pick(doc: &Document, pick: Pick) -> Edit {
 
 pub fn plan_ui(ui: &mut egui::Ui, doc: &Document, today: NaiveDate, view: &mut PlanView, actions: &mut Vec<Action>) {
     let map = doc.map();
+    let dates = crate::ui::formats(ui.ctx()).dates;
     let active = plan::active_picks(map);
     if active.len() > 1 {
         egui::Frame::new().fill(theme::WARNING.linear_multiply(0.18)).inner_margin(8.0).corner_radius(4.0).show(
@@ -96,10 +97,13 @@ pub fn plan_ui(ui: &mut egui::Ui, doc: &Document, today: NaiveDate, view: &mut P
 
     if map.picks.len() > 1 {
         let combo = egui::ComboBox::from_id_salt("plan-pick")
-            .selected_text(pick_label(doc, &pick))
+            .selected_text(pick_label(doc, &pick, dates))
             .show_ui(ui, |ui| {
                 for p in map.picks.iter().rev() {
-                    if ui.selectable_label(p.id == pick.id, pick_label(doc, p)).clicked() {
+                    if ui
+                        .selectable_label(p.id == pick.id, pick_label(doc, p, dates))
+                        .clicked()
+                    {
                         view.pick_id = Some(p.id.clone());
                     }
                 }
@@ -110,13 +114,11 @@ pub fn plan_ui(ui: &mut egui::Ui, doc: &Document, today: NaiveDate, view: &mut P
     }
     ui.label(RichText::new("FIRST LANE").small().weak());
     ui.label(RichText::new(&lane_name).font(theme::bold(18.0)));
+    let closed_on = pick.closed_on.map(|d| dates.format(d)).unwrap_or_default();
     let state = match pick.state {
-        PickState::Active => format!("Active since {}", pick.picked_on),
-        PickState::Done => format!("Done on {}", pick.closed_on.map(|d| d.to_string()).unwrap_or_default()),
-        PickState::Dropped => format!(
-            "Dropped on {}",
-            pick.closed_on.map(|d| d.to_string()).unwrap_or_default()
-        ),
+        PickState::Active => format!("Active since {}", dates.format(pick.picked_on)),
+        PickState::Done => format!("Done on {closed_on}"),
+        PickState::Dropped => format!("Dropped on {closed_on}"),
     };
     ui.label(state);
     if !pick.close_reason.is_empty() {
@@ -124,20 +126,20 @@ pub fn plan_ui(ui: &mut egui::Ui, doc: &Document, today: NaiveDate, view: &mut P
     }
     ui.add_space(6.0);
 
-    let readiness = plan::readiness(map, doc.ranking(), &pick);
+    let readiness = plan::readiness(map, doc.ranking(), &pick, crate::ui::formats(ui.ctx()));
     if readiness.is_ready() {
         ui.colored_label(theme::OK, RichText::new("Ready to launch").font(theme::bold(17.0)));
     } else {
+        // One line whatever is missing: the list goes under the questions,
+        // so answering one does not move the fields below it.
         ui.colored_label(
             theme::WARNING,
-            RichText::new("Not ready to launch yet. Missing:").strong(),
+            RichText::new(format!(
+                "Not ready to launch: {} missing (listed under the questions)",
+                readiness.missing.len()
+            ))
+            .strong(),
         );
-        for item in &readiness.missing {
-            ui.label(format!("• {item}"));
-        }
-    }
-    for warning in &readiness.warnings {
-        ui.colored_label(theme::WARNING, warning);
     }
     ui.add_space(8.0);
 
@@ -172,6 +174,18 @@ pub fn plan_ui(ui: &mut egui::Ui, doc: &Document, today: NaiveDate, view: &mut P
         }
         ui.add_space(8.0);
     }
+    if !readiness.is_ready() {
+        ui.colored_label(
+            theme::WARNING,
+            RichText::new("Not ready to launch yet. Missing:").strong(),
+        );
+        for item in &readiness.missing {
+            ui.add(egui::Label::new(format!("• {item}")).wrap());
+        }
+    }
+    for warning in &readiness.warnings {
+        ui.add(egui::Label::new(RichText::new(warning).color(theme::WARNING)).wrap());
+    }
 
     ui.separator();
     review_ui(ui, doc, &pick, today, view, actions);
@@ -204,7 +218,7 @@ pub fn plan_ui(ui: &mut egui::Ui, doc: &Document, today: NaiveDate, view: &mut P
     }
 }
 
-fn pick_label(doc: &Document, pick: &Pick) -> String {
+fn pick_label(doc: &Document, pick: &Pick, dates: DateStyle) -> String {
     let lane = doc
         .map()
         .lane(&pick.lane)
@@ -214,10 +228,11 @@ fn pick_label(doc: &Document, pick: &Pick) -> String {
         PickState::Done => "done",
         PickState::Dropped => "dropped",
     };
-    format!("{lane} ({state}, picked {})", pick.picked_on)
+    format!("{lane} ({state}, picked {})", dates.format(pick.picked_on))
 }
 
 fn no_pick_ui(ui: &mut egui::Ui, doc: &Document, actions: &mut Vec<Action>) {
+    let fmt = crate::ui::number_style(ui.ctx());
     ui.label(RichText::new("No lane picked yet").font(theme::bold(17.0)));
     ui.label("Fix one lane at a time. Pick the lane whose friction costs the most, give it one owner, one metric and a weekly review.");
     ui.add_space(8.0);
@@ -225,7 +240,7 @@ fn no_pick_ui(ui: &mut egui::Ui, doc: &Document, actions: &mut Vec<Action>) {
         ui.label(format!(
             "The ranking suggests {} at {} a month.",
             top.lane,
-            money(top.monthly_friction, &doc.map().currency)
+            fmt.money(top.monthly_friction, &doc.map().currency)
         ));
         if ui.button(format!("Pick “{}” first", top.lane)).clicked() {
             actions.push(Action::PickLane(top.lane_id.clone()));
@@ -233,14 +248,14 @@ fn no_pick_ui(ui: &mut egui::Ui, doc: &Document, actions: &mut Vec<Action>) {
     }
 }
 
+/// A date in the locale's form (ISO is read too); anything else gets a
+/// message under the field and the stored date stays.
 fn date_field(ui: &mut egui::Ui, id: Id, label: &str, value: Option<NaiveDate>) -> Option<NaiveDate> {
-    let text = value.map(|d| d.to_string()).unwrap_or_default();
-    text_field(ui, id, label, &text, false, |t| {
-        NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d")
-            .map(|_| ())
-            .map_err(|_| "use a date like 2026-03-31".to_owned())
-    })
-    .and_then(|t| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok())
+    let dates = crate::ui::formats(ui.ctx()).dates;
+    let text = value.map(|d| dates.format(d)).unwrap_or_default();
+    // Compact: its message goes under the form (`row_messages`), because a
+    // message inside a grid row made the grid grow for frames on end.
+    compact_text_field(ui, id, label, &text, |t| dates.parse(t).map(|_| ())).and_then(|t| dates.parse(&t).ok())
 }
 
 fn metric_ui(ui: &mut egui::Ui, id: Id, ed: &PickEditor<'_>, actions: &mut Vec<Action>) {
@@ -276,8 +291,9 @@ fn metric_ui(ui: &mut egui::Ui, id: Id, ed: &PickEditor<'_>, actions: &mut Vec<A
             ui.end_row();
             ui.label("Baseline");
             ui.horizontal(|ui| {
-                let field =
-                    NumberField::optional(id.with("baseline-value"), "Baseline value", m.baseline_value).width(80.0);
+                let field = NumberField::optional(id.with("baseline-value"), "Baseline value", m.baseline_value)
+                    .width(80.0)
+                    .compact(true);
                 if let Some(v) = field.show(ui, |v| crate::validate::check_number(v, -1e12, 1e12)) {
                     actions.push(Action::merged(
                         ed.edit(|p| p.metric.baseline_value = v),
@@ -295,7 +311,9 @@ fn metric_ui(ui: &mut egui::Ui, id: Id, ed: &PickEditor<'_>, actions: &mut Vec<A
             ui.end_row();
             ui.label("Target");
             ui.horizontal(|ui| {
-                let field = NumberField::optional(id.with("target-value"), "Target value", m.target_value).width(80.0);
+                let field = NumberField::optional(id.with("target-value"), "Target value", m.target_value)
+                    .width(80.0)
+                    .compact(true);
                 if let Some(v) = field.show(ui, |v| crate::validate::check_number(v, -1e12, 1e12)) {
                     actions.push(Action::merged(
                         ed.edit(|p| p.metric.target_value = v),
@@ -312,6 +330,17 @@ fn metric_ui(ui: &mut egui::Ui, id: Id, ed: &PickEditor<'_>, actions: &mut Vec<A
             });
             ui.end_row();
         });
+    // The messages of the value and date fields, under the form, wrapped.
+    for (key, label) in [
+        ("baseline-value", "Baseline value"),
+        ("baseline-date", "Baseline date"),
+        ("target-value", "Target value"),
+        ("target-date", "Target date"),
+    ] {
+        if let Some(why) = field_error(ui.ctx(), id.with(key)) {
+            ui.add(egui::Label::new(RichText::new(format!("{label}: {why}")).color(theme::ERROR)).wrap());
+        }
+    }
 }
 
 fn governance_ui(ui: &mut egui::Ui, id: Id, ed: &PickEditor<'_>, actions: &mut Vec<Action>) {
@@ -375,6 +404,8 @@ fn review_ui(
     view: &mut PlanView,
     actions: &mut Vec<Action>,
 ) {
+    let formats = crate::ui::formats(ui.ctx());
+    let (fmt, dates) = (formats.numbers, formats.dates);
     ui.label(RichText::new("Weekly review").font(theme::bold(16.0)));
     let status = plan::review_status(pick, today);
     let color = match (status.on_track, status.overdue) {
@@ -383,7 +414,7 @@ fn review_ui(
         (None, false) => ui.visuals().text_color(),
     };
     ui.colored_label(color, RichText::new(status.describe()).strong());
-    review_chart(ui, pick);
+    review_chart(ui, pick, formats);
 
     let unit = &pick.metric.unit;
     Grid::new(("reviews", &pick.id))
@@ -395,8 +426,8 @@ fn review_ui(
             }
             ui.end_row();
             for (i, r) in pick.reviews.iter().enumerate() {
-                ui.label(r.date.to_string());
-                ui.label(format!("{} {unit}", crate::money::trim_number(r.value)));
+                ui.label(dates.format(r.date));
+                ui.label(format!("{} {unit}", fmt.number(r.value)));
                 ui.label(&r.note);
                 if ui.small_button("×").on_hover_text("Remove this entry").clicked() {
                     let mut p = pick.clone();
@@ -407,7 +438,7 @@ fn review_ui(
             }
         });
     if view.review_date.is_empty() {
-        view.review_date = today.to_string();
+        view.review_date = dates.format(today);
     }
     ui.add_space(4.0);
     ui.horizontal(|ui| {
@@ -426,22 +457,26 @@ fn review_ui(
         );
         note.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Review note"));
     });
-    let parsed_date = NaiveDate::parse_from_str(view.review_date.trim(), "%Y-%m-%d");
-    let parsed_value = view
-        .review_value
-        .trim()
-        .replace(',', "")
-        .parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite());
-    let problem = match (&parsed_date, parsed_value) {
-        (Err(_), _) => Some("Enter the date as YYYY-MM-DD."),
-        (_, None) if !view.review_value.trim().is_empty() => Some("The value must be a number."),
+    // A review records what was measured, so it cannot be dated after today.
+    let parsed_date = dates.parse(&view.review_date).and_then(|d| {
+        if d > today {
+            Err(format!(
+                "A review cannot be dated after today ({}): enter the day it was measured.",
+                dates.format(today)
+            ))
+        } else {
+            Ok(d)
+        }
+    });
+    let parsed_value = fmt.parse(&view.review_value);
+    let problem = match (&parsed_date, &parsed_value) {
+        (Err(why), _) | (_, Err(why)) => Some(why.clone()),
         _ => None,
     };
-    if let Some(problem) = problem {
-        ui.colored_label(theme::ERROR, problem);
+    if let Some(problem) = &problem {
+        ui.add(egui::Label::new(RichText::new(problem).color(theme::ERROR)).wrap());
     }
+    let parsed_value = parsed_value.ok().flatten().map(|r| r.value);
     let ready = problem.is_none() && parsed_value.is_some();
     if ui.add_enabled(ready, egui::Button::new("Add review entry")).clicked()
         && let (Ok(date), Some(value)) = (parsed_date, parsed_value)
@@ -460,23 +495,38 @@ fn review_ui(
 }
 
 /// Values over time (days since the pick), with the baseline and target.
-fn review_chart(ui: &mut egui::Ui, pick: &Pick) {
-    let day = |d: NaiveDate| (d - pick.picked_on).num_days() as f64;
+/// The x axis counts days since the pick and is labelled with dates. The
+/// legend is a row under the plot, where it cannot cover a point.
+fn review_chart(ui: &mut egui::Ui, pick: &Pick, formats: crate::locale::Formats) {
+    let picked_on = pick.picked_on;
+    let day = |d: NaiveDate| (d - picked_on).num_days() as f64;
     let points: Vec<[f64; 2]> = pick.reviews.iter().map(|r| [day(r.date), r.value]).collect();
+    let baseline_color = theme::component_color(crate::scoring::Component::Handling);
+    let date_at = move |x: f64| {
+        let days = x.round() as i64;
+        picked_on
+            .checked_add_signed(chrono::TimeDelta::days(days))
+            .map_or_else(String::new, |d| formats.dates.format(d))
+    };
     Plot::new(("review-chart", &pick.id))
         .height(170.0)
-        .legend(Legend::default())
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
         .include_x(0.0)
         .include_x(day(pick.metric.target_date))
-        .x_axis_formatter(|mark, _| format!("day {}", mark.value.round()))
+        .x_axis_formatter(move |mark, _| date_at(mark.value))
+        .y_axis_formatter(move |mark, _| formats.numbers.number(mark.value))
+        .label_formatter(move |pos| {
+            let point = match pos {
+                HoverPosition::NearDataPoint { position, .. } => position,
+                HoverPosition::Elsewhere { position } => position,
+            };
+            Some(format!("{}\n{}", date_at(point.x), formats.numbers.number(point.y)))
+        })
         .show(ui, |plot| {
             if let Some(b) = pick.metric.baseline_value {
-                plot.hline(
-                    HLine::new("Baseline", b).color(theme::component_color(crate::scoring::Component::Handling)),
-                );
+                plot.hline(HLine::new("Baseline", b).color(baseline_color));
             }
             if let Some(t) = pick.metric.target_value {
                 plot.hline(HLine::new("Target", t).color(theme::OK));
@@ -487,4 +537,16 @@ fn review_chart(ui: &mut egui::Ui, pick: &Pick) {
                 plot.points(Points::new("Reviews", PlotPoints::from(points)).radius(4.0));
             }
         });
+    ui.horizontal_wrapped(|ui| {
+        let reviews = ui.visuals().text_color();
+        for (mark, name, color) in [
+            ("—", "Baseline", baseline_color),
+            ("—", "Target", theme::OK),
+            ("|", "Target date", theme::OK),
+            ("●", "Reviews", reviews),
+        ] {
+            ui.colored_label(color, mark);
+            ui.label(RichText::new(name).small());
+        }
+    });
 }

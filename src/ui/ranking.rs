@@ -4,7 +4,6 @@
 use eframe::egui::{self, Grid, RichText};
 use egui_plot::{Bar, BarChart, GridMark, Legend, Plot};
 
-use crate::money::{money, money_short, percent};
 use crate::scoring::{Component, Ranking};
 use crate::theme;
 use crate::ui::Action;
@@ -93,6 +92,7 @@ pub fn ranking_ui(
 /// Monthly friction against weeks of effort, one point per estimated lane:
 /// the top left holds the quick wins.
 fn payoff_chart_ui(ui: &mut egui::Ui, ranking: &Ranking, effort_weeks: &[(String, f64)]) {
+    let fmt = crate::ui::number_style(ui.ctx());
     let cur_axis = ranking.currency.clone();
     Plot::new("payoff-chart")
         .allow_zoom(false)
@@ -101,7 +101,7 @@ fn payoff_chart_ui(ui: &mut egui::Ui, ranking: &Ranking, effort_weeks: &[(String
         .include_x(0.0)
         .include_y(0.0)
         .x_axis_label("effort (weeks)")
-        .y_axis_formatter(move |mark, _| money_short(mark.value, &cur_axis))
+        .y_axis_formatter(move |mark, _| fmt.money_short(mark.value, &cur_axis))
         .show(ui, |plot| {
             for lane in &ranking.lanes {
                 let Some((_, weeks)) = effort_weeks.iter().find(|(id, _)| *id == lane.lane_id) else {
@@ -120,6 +120,7 @@ fn payoff_chart_ui(ui: &mut egui::Ui, ranking: &Ranking, effort_weeks: &[(String
 
 /// Which lane to fix first, or why the ranking cannot tell yet.
 fn verdict_ui(ui: &mut egui::Ui, ranking: &Ranking) {
+    let fmt = crate::ui::number_style(ui.ctx());
     let Some(top) = ranking.top() else { return };
     let cur = &ranking.currency;
     ui.horizontal_wrapped(|ui| {
@@ -127,8 +128,8 @@ fn verdict_ui(ui: &mut egui::Ui, ranking: &Ranking) {
         ui.label(RichText::new(&top.lane).font(theme::bold(15.0)));
         ui.label(format!(
             "— {} / month, {} of all friction.",
-            money(top.monthly_friction, cur),
-            percent(top.share_pct)
+            fmt.money(top.monthly_friction, cur),
+            fmt.percent(top.share_pct)
         ));
         if ranking.clear_winner {
             ui.colored_label(theme::OK, "Clear winner.");
@@ -149,6 +150,7 @@ fn table_ui(
     effort_weeks: &[(String, f64)],
     actions: &mut Vec<Action>,
 ) {
+    let fmt = crate::ui::number_style(ui.ctx());
     let cur = &ranking.currency;
     let with_effort = !effort_weeks.is_empty();
     let grid = Grid::new("ranking-grid")
@@ -189,16 +191,16 @@ fn table_ui(
             if resp.clicked() {
                 actions.push(Action::HighlightLane(lane.lane_id.clone()));
             }
-            ui.label(money(lane.monthly_friction, cur)).on_hover_text(format!(
+            ui.label(fmt.money(lane.monthly_friction, cur)).on_hover_text(format!(
                 "Range {} – {}",
-                money(lane.friction_low, cur),
-                money(lane.friction_high, cur)
+                fmt.money(lane.friction_low, cur),
+                fmt.money(lane.friction_high, cur)
             ));
-            ui.label(percent(lane.share_pct));
+            ui.label(fmt.percent(lane.share_pct));
             if with_effort {
                 let weeks = effort_weeks.iter().find(|(id, _)| *id == lane.lane_id).map(|(_, w)| *w);
                 match crate::plan::friction_per_effort_week(lane, weeks) {
-                    Some(per_week) => ui.label(money(per_week, cur)),
+                    Some(per_week) => ui.label(fmt.money(per_week, cur)),
                     None => ui.label(RichText::new("—").weak()),
                 };
             }
@@ -210,6 +212,7 @@ fn table_ui(
 
 /// The stacked bar chart of handling, rework and delay per lane.
 pub fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
+    let fmt = crate::ui::number_style(ui.ctx());
     let series = chart_series(ranking);
     let names: Vec<String> = ranking.lanes.iter().rev().map(|l| l.lane.clone()).collect();
     let currency = ranking.currency.clone();
@@ -227,7 +230,7 @@ pub fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
             .color(color)
             .horizontal()
             .element_formatter(Box::new(move |bar, _| {
-                format!("{}\n{component}: {}", bar.name, money(bar.value, &cur))
+                format!("{}\n{component}: {}", bar.name, fmt.money(bar.value, &cur))
             }));
         let below: Vec<&BarChart> = charts.iter().collect();
         if !below.is_empty() {
@@ -264,7 +267,7 @@ pub fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
             }
             names.get(i as usize).map(|s| shorten(s, 20)).unwrap_or_default()
         })
-        .x_axis_formatter(move |mark, _| money_short(mark.value, &cur))
+        .x_axis_formatter(move |mark, _| fmt.money_short(mark.value, &cur))
         .show(ui, |plot| {
             for chart in charts {
                 plot.bar_chart(chart);

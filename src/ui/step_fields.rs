@@ -6,6 +6,7 @@ use eframe::egui::{self, Id};
 
 use crate::edit::Edit;
 use crate::model::{Attr, Step};
+use crate::money::NumberStyle;
 use crate::ui::Action;
 use crate::ui::fields::NumberField;
 use crate::validate;
@@ -46,13 +47,13 @@ pub fn display_scale(attr: Attr) -> f64 {
 }
 
 /// A number as the fields show it, with "%" for rework.
-fn show(v: f64, scale: f64) -> String {
-    let text = crate::money::trim_number(v * scale);
+fn show(fmt: NumberStyle, v: f64, scale: f64) -> String {
+    let text = fmt.number(v * scale);
     if scale == 100.0 { format!("{text}%") } else { text }
 }
 
 /// Why `v` may not be `part` of `attr` on `step`, if it may not.
-fn check(step: &Step, attr: Attr, part: Part, v: f64) -> Result<(), String> {
+fn check(fmt: NumberStyle, step: &Step, attr: Attr, part: Part, v: f64) -> Result<(), String> {
     validate::check_value(attr, v)?;
     let scale = display_scale(attr);
     let value = step.value(attr);
@@ -61,21 +62,29 @@ fn check(step: &Step, attr: Attr, part: Part, v: f64) -> Result<(), String> {
             if let Some(low) = step.low.get(attr).filter(|low| v < *low) {
                 return Err(format!(
                     "{} is below the low estimate {}",
-                    show(v, scale),
-                    show(low, scale)
+                    show(fmt, v, scale),
+                    show(fmt, low, scale)
                 ));
             }
             if let Some(high) = step.high.get(attr).filter(|high| v > *high) {
                 return Err(format!(
                     "{} is above the high estimate {}",
-                    show(v, scale),
-                    show(high, scale)
+                    show(fmt, v, scale),
+                    show(fmt, high, scale)
                 ));
             }
             Ok(())
         }
-        Part::Low if v > value => Err(format!("{} is above the value {}", show(v, scale), show(value, scale))),
-        Part::High if v < value => Err(format!("{} is below the value {}", show(v, scale), show(value, scale))),
+        Part::Low if v > value => Err(format!(
+            "{} is above the value {}",
+            show(fmt, v, scale),
+            show(fmt, value, scale)
+        )),
+        Part::High if v < value => Err(format!(
+            "{} is below the value {}",
+            show(fmt, v, scale),
+            show(fmt, value, scale)
+        )),
         Part::Low | Part::High => Ok(()),
     }
 }
@@ -98,6 +107,50 @@ pub struct FieldLook<'a> {
     pub compact: bool,
 }
 
+/// The field id of `number` among fields made from `id`.
+fn field_id(id: Id, Number { attr, part }: Number) -> Id {
+    id.with((attr.key(), part.key()))
+}
+
+/// Makes Tab go down the four values first, then through the low and high
+/// estimates row by row (Shift+Tab goes back), for the fields made from
+/// `id`. Call it before showing them: it moves the keyboard this frame.
+pub fn values_first_tab_order(ui: &egui::Ui, id: Id) {
+    let (tab, back) = ui.input(|i| {
+        let tab = i.key_pressed(egui::Key::Tab);
+        (tab && i.modifiers.is_none(), tab && i.modifiers.shift_only())
+    });
+    if !tab && !back {
+        return;
+    }
+    let values = Attr::ALL.map(|attr| Number {
+        attr,
+        part: Part::Value,
+    });
+    let estimates = Attr::ALL
+        .into_iter()
+        .flat_map(|attr| [Part::Low, Part::High].map(|part| Number { attr, part }));
+    let order: Vec<Id> = values
+        .into_iter()
+        .chain(estimates)
+        .map(|n| NumberField::text_id(field_id(id, n)))
+        .collect();
+    let Some(at) = ui
+        .memory(|m| m.focused())
+        .and_then(|f| order.iter().position(|&o| o == f))
+    else {
+        return;
+    };
+    let next = if tab { at.checked_add(1) } else { at.checked_sub(1) };
+    if let Some(&next) = next.and_then(|n| order.get(n)) {
+        ui.memory_mut(|m| {
+            m.request_focus(next);
+            // The Tab is spent: egui would otherwise move on from `next`.
+            m.move_focus(egui::FocusDirection::None);
+        });
+    }
+}
+
 /// The field of one number of `step`. Pushes the edit when the user typed
 /// a valid number (typing into the same field merges into one undo step).
 pub fn attr_field(
@@ -114,14 +167,15 @@ pub fn attr_field(
         compact,
     } = look;
     let scale = display_scale(attr);
-    let field_id = id.with((attr.key(), part.key()));
+    let fmt = crate::ui::number_style(ui.ctx());
+    let field_id = field_id(id, Number { attr, part });
     let field = match part {
         Part::Value => NumberField::new(field_id, label, step.value(attr)),
         Part::Low => NumberField::optional(field_id, label, step.low.get(attr)),
         Part::High => NumberField::optional(field_id, label, step.high.get(attr)),
     };
     let field = field.scale(scale).width(width).compact(compact);
-    let Some(new) = field.show(ui, |v| check(step, attr, part, v)) else {
+    let Some(new) = field.show(ui, |v| check(fmt, step, attr, part, v)) else {
         return;
     };
     let mut s = step.clone();

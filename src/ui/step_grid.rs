@@ -9,7 +9,6 @@ use eframe::egui::{self, Id, RichText};
 use crate::document::Document;
 use crate::edit::Edit;
 use crate::model::{Attr, Step};
-use crate::money::money;
 use crate::ui::Action;
 use crate::ui::canvas::Selection;
 use crate::ui::fields::compact_text_field;
@@ -48,8 +47,9 @@ pub fn step_grid_ui(
     actions: &mut Vec<Action>,
 ) {
     let map = doc.map();
+    let fmt = crate::ui::number_style(ui.ctx());
     ui.horizontal(|ui| {
-        ui.label(RichText::new(format!("{} steps", map.steps.len())).strong());
+        ui.label(RichText::new(fmt.count(map.steps.len(), "step")).strong());
         if ui
             .button("+ Add a step")
             .on_hover_text("Add a step to the selected step's lane (or the first lane)")
@@ -108,6 +108,7 @@ fn step_row(
     focus_name: bool,
     actions: &mut Vec<Action>,
 ) {
+    let fmt = crate::ui::number_style(ui.ctx());
     let map = doc.map();
     let id = Id::unique(("step-grid", &step.id));
     ui.horizontal(|ui| {
@@ -152,7 +153,7 @@ fn step_row(
             .get(index)
             .map(|s| s.point.friction())
             .filter(|_| !doc.has_problems());
-        let text = friction.map_or("—".to_owned(), |f| money(f, &map.currency));
+        let text = friction.map_or("—".to_owned(), |f| fmt.money(f, &map.currency));
         ui.add_sized([FRICTION_WIDTH, 20.0], egui::Label::new(text));
     });
 }

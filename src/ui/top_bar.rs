@@ -3,6 +3,7 @@
 
 use eframe::egui::{self, Button, RichText};
 
+use crate::money::NumberFormat;
 use crate::theme;
 use crate::ui::Action;
 
@@ -19,6 +20,7 @@ pub struct TopBarState {
     pub can_redo: bool,
     pub save: SaveIndicator,
     pub dark_mode: bool,
+    pub number_format: NumberFormat,
     /// How many lanes are picked and active; more than one earns a warning.
     pub active_picks: usize,
 }
@@ -88,6 +90,14 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
                 ("Dark theme", true)
             };
             menu_items(ui, [(label, "", Action::SetDarkMode(dark))], actions);
+            ui.menu_button("Number format", |ui| {
+                for format in NumberFormat::ALL {
+                    if ui.radio(state.number_format == format, format.label()).clicked() {
+                        actions.push(Action::SetNumberFormat(format));
+                        ui.close();
+                    }
+                }
+            });
             menu_items(ui, [("Fullscreen", "F11", Action::ToggleFullscreen)], actions);
             menu_items(ui, [("Workshop mode", "F5", Action::ToggleWorkshop)], actions);
             ui.label(RichText::new("Zoom the UI with Ctrl + / − / 0").weak());

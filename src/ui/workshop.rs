@@ -6,7 +6,6 @@ use eframe::egui::{self, Grid, RichText, Slider};
 
 use crate::document::Document;
 use crate::model::Attr;
-use crate::money::{money, percent};
 use crate::scenario::Scenario;
 use crate::scoring::Ranking;
 use crate::theme;
@@ -176,6 +175,7 @@ fn slider_range(attr: Attr, saved: f64) -> (f64, f64, &'static str) {
 
 /// The ranking for the room: a large chart and a table with before → after.
 pub fn workshop_ranking_ui(ui: &mut egui::Ui, saved: &Ranking, shown: &Ranking, workshop: &Workshop) {
+    let fmt = crate::ui::number_style(ui.ctx());
     let shown_lanes = workshop.revealed(shown);
     let cur = &shown.currency;
     ui.horizontal_top(|ui| {
@@ -204,8 +204,8 @@ pub fn workshop_ranking_ui(ui: &mut egui::Ui, saved: &Ranking, shown: &Ranking, 
                             ui.label(RichText::new(&lane.lane).strong());
                             ui.label(format!(
                                 "{} ({})",
-                                money(lane.monthly_friction, cur),
-                                percent(lane.share_pct)
+                                fmt.money(lane.monthly_friction, cur),
+                                fmt.percent(lane.share_pct)
                             ));
                             let before = saved.lane(&lane.lane_id).map_or(0.0, |l| l.monthly_friction);
                             let delta = lane.monthly_friction - before;
@@ -214,7 +214,7 @@ pub fn workshop_ranking_ui(ui: &mut egui::Ui, saved: &Ranking, shown: &Ranking, 
                                 let sign = if delta < 0.0 { "−" } else { "+" };
                                 ui.colored_label(
                                     color,
-                                    format!("{} → {sign}{}", money(before, cur), money(delta.abs(), cur)),
+                                    format!("{} → {sign}{}", fmt.money(before, cur), fmt.money(delta.abs(), cur)),
                                 );
                             } else {
                                 ui.label("");

@@ -17,13 +17,20 @@ pub const SIZE: [f32; 2] = [1440.0, 900.0];
 /// The real app on the database at `db`, with the path field instead of
 /// native file dialogs.
 pub fn app(db: &Path) -> Harness<'static, FrictionApp> {
+    app_in_locale(db, NEUTRAL_LOCALE)
+}
+
+/// The real app on `db` on a computer whose locale is `locale` (`de-DE`).
+pub fn app_in_locale(db: &Path, locale: &str) -> Harness<'static, FrictionApp> {
     app_with(AppConfig {
         native_dialogs: false,
+        locale: locale.to_owned(),
         ..AppConfig::new(db.to_owned())
     })
 }
 
-/// The real app with this configuration.
+/// The real app with this configuration (in the neutral locale unless
+/// `config.locale` names another).
 pub fn app_with(config: AppConfig) -> Harness<'static, FrictionApp> {
     build(config, false)
 }
@@ -35,11 +42,16 @@ pub fn app_drawing_missing_glyphs(db: &Path) -> Harness<'static, FrictionApp> {
     build(
         AppConfig {
             native_dialogs: false,
+            locale: NEUTRAL_LOCALE.to_owned(),
             ..AppConfig::new(db.to_owned())
         },
         true,
     )
 }
+
+/// The locale tests run in unless they name one: "undetermined", which
+/// writes `1,234.5` and `2026-11-30` whatever the test machine's LANG is.
+pub const NEUTRAL_LOCALE: &str = "und";
 
 fn build(config: AppConfig, missing_glyphs: bool) -> Harness<'static, FrictionApp> {
     // The guide that opens on a first run would cover what tests click;

@@ -334,6 +334,7 @@ fn lane_labels(
 ) {
     let map = doc.map();
     let ranking = doc.ranking();
+    let fmt = crate::ui::number_style(painter.ctx());
     let labels: Vec<paint::LaneLabel<'_>> = map
         .lanes
         .iter()
@@ -343,12 +344,9 @@ fn lane_labels(
             band_on_screen.intersects(canvas).then(|| paint::LaneLabel {
                 band_on_screen,
                 name: &lane.name,
-                figure: ranking.lane(&lane.id).map(|s| {
-                    format!(
-                        "{} / month",
-                        crate::money::money_short(s.monthly_friction, &map.currency)
-                    )
-                }),
+                figure: ranking
+                    .lane(&lane.id)
+                    .map(|s| format!("{} / month", fmt.money(s.monthly_friction, &map.currency))),
             })
         })
         .collect();

@@ -8,7 +8,6 @@ use eframe::egui::{
 
 use super::layout::{self, EDGE_REACH};
 use crate::model::{Lane, Step};
-use crate::money::{money, money_short, thousands, trim_number};
 use crate::scoring::{LaneScore, StepScore};
 use crate::theme::{self, CONNECTOR_R, Palette};
 
@@ -54,6 +53,7 @@ pub struct LaneLook<'a> {
 }
 
 pub fn lane_band(painter: &Painter, pal: &Palette, band: &layout::LaneBand, look: &LaneLook<'_>) {
+    let fmt = crate::ui::number_style(painter.ctx());
     let fill = if look.highlighted {
         pal.lane_highlight
     } else {
@@ -84,7 +84,7 @@ pub fn lane_band(painter: &Painter, pal: &Palette, band: &layout::LaneBand, look
     y += title_h + 4.0;
     let Some(score) = look.score else { return };
     let figure_size = (15.0 * scale).min(band.rect.height() * 0.25);
-    let figure = format!("{} / month", money(score.monthly_friction, look.currency));
+    let figure = format!("{} / month", fmt.money(score.monthly_friction, look.currency));
     let g = one_line(painter, &figure, theme::bold(figure_size), pal.text, width);
     let gh = g.size().y;
     if y + gh < band.header.bottom() {
@@ -122,6 +122,7 @@ pub struct CardLook<'a> {
 }
 
 pub fn step_card(painter: &Painter, pal: &Palette, rect: Rect, look: &CardLook<'_>) {
+    let fmt = crate::ui::number_style(painter.ctx());
     let fill = theme::heat_color(look.heat, look.dark_mode);
     let radius = 8.0;
     painter.rect_filled(rect, radius, fill);
@@ -151,7 +152,7 @@ pub fn step_card(painter: &Painter, pal: &Palette, rect: Rect, look: &CardLook<'
     } else {
         figure_lines(painter, s, pal, &mut line);
     }
-    let friction = format!("{} / mo", money_short(look.score.point.friction(), look.currency));
+    let friction = format!("{} / mo", fmt.money(look.score.point.friction(), look.currency));
     painter.text(
         egui::pos2(rect.left() + pad, rect.bottom() - 8.0),
         Align2::LEFT_BOTTOM,
@@ -163,12 +164,13 @@ pub fn step_card(painter: &Painter, pal: &Palette, rect: Rect, look: &CardLook<'
 
 /// A card's volume, minutes, rework and wait lines.
 fn figure_lines(painter: &Painter, s: &Step, pal: &Palette, line: &mut impl FnMut(&Painter, &str, FontId, Color32)) {
+    let fmt = crate::ui::number_style(painter.ctx());
     line(
         painter,
         &format!(
             "{}/mo · {} min",
-            thousands(s.volume_per_month, 0),
-            trim_number(s.handle_minutes)
+            fmt.thousands(s.volume_per_month, 0),
+            fmt.number(s.handle_minutes)
         ),
         FontId::proportional(13.0),
         pal.weak_text,
@@ -178,7 +180,7 @@ fn figure_lines(painter: &Painter, s: &Step, pal: &Palette, line: &mut impl FnMu
         &format!(
             "rework {:.0}% · wait {} h",
             s.rework_rate * 100.0,
-            trim_number(s.approval_delay_hours)
+            fmt.number(s.approval_delay_hours)
         ),
         FontId::proportional(13.0),
         pal.weak_text,
