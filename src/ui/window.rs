@@ -84,7 +84,7 @@ pub fn what_if(window_w: f32) -> PanelSize {
 
 /// The large ranking of workshop mode.
 pub fn workshop_ranking(room_h: f32) -> PanelSize {
-    PanelSize::of(room_h, 0.4, 180.0, 600.0, 0.55)
+    PanelSize::of(room_h, 0.32, 160.0, 600.0, 0.55)
 }
 
 #[cfg(test)]

@@ -218,9 +218,9 @@ pub fn workshop_ranking_ui(
     let with_chart = width - chart_w >= 560.0;
     let table_w = if with_chart { width - chart_w - 16.0 } else { width };
     // #, lane, friction (share), change; the lane and change columns share what is left.
-    let fixed = [36.0, 0.0, 190.0, 0.0];
+    let fixed = [36.0, 0.0, 170.0, 0.0];
     let flexible = (table_w - fixed.iter().sum::<f32>() - 3.0 * 10.0).max(200.0);
-    let widths = [fixed[0], flexible * 0.4, fixed[2], flexible * 0.6];
+    let widths = [fixed[0], flexible * 0.33, fixed[2], flexible * 0.67];
     let hidden = shown.lanes.len() - shown_lanes.lanes.len();
     ui.horizontal_top(|ui| {
         let table = ui

@@ -109,8 +109,16 @@ fn lane_header(painter: &Painter, pal: &Palette, header: Rect, look: &LaneLook<'
     y += title_h + 4.0;
     let mut text = header_text(look).into_iter().skip(1);
     let Some(figure) = text.next() else { return };
-    // The figure wraps rather than being cut: "USD 28,409 /" over "month".
-    let figure_size = (15.0 * scale).min(header.height() * 0.25);
+    // The figure is never cut: a smaller size (down to 75%) keeps it on
+    // one line, and past that it wraps ("USD 28,409 /" over "month").
+    let mut figure_size = (15.0 * scale).min(header.height() * 0.25);
+    let natural = painter
+        .layout_no_wrap(figure.clone(), theme::bold(figure_size), pal.text)
+        .size()
+        .x;
+    if natural > width {
+        figure_size *= (width / natural).max(0.75) * 0.98;
+    }
     let g = lines(painter, &figure, theme::bold(figure_size), pal.text, width, 2);
     let gh = g.size().y;
     if y + gh < header.bottom() {
