@@ -38,6 +38,7 @@ use crate::ui::repair::repair_ui;
 use crate::ui::shortcuts::{handle_shortcuts, shortcuts_window};
 use crate::ui::step_grid::{StepGridState, step_grid_ui};
 use crate::ui::top_bar::{SaveIndicator, TopBarState, top_bar_ui};
+use crate::ui::window::{self, WindowLayout};
 use crate::ui::workshop::{WORKSHOP_ZOOM, Workshop, what_if_ui, workshop_bar_ui, workshop_ranking_ui};
 
 mod imports;
@@ -289,6 +290,8 @@ pub struct Workspace {
     pub central_tab: CentralTab,
     step_grid: StepGridState,
     plan_view: PlanView,
+    /// Where the window's parts were in the last frame.
+    pub window: WindowLayout,
     /// Set while workshop mode is on.
     pub workshop: Option<Workshop>,
     /// The UI zoom and look to restore when the workshop ends.
@@ -374,6 +377,7 @@ impl Workspace {
             central_tab: CentralTab::Map,
             step_grid: StepGridState::default(),
             plan_view: PlanView::default(),
+            window: WindowLayout::default(),
             workshop: None,
             before_workshop: (1.0, false),
             search: String::new(),
@@ -477,6 +481,7 @@ impl Workspace {
     }
 
     fn editor_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        self.view.figures_hidden = false;
         let top = TopBarState {
             can_undo: self.doc.can_undo(),
             can_redo: self.doc.can_redo(),
@@ -498,17 +503,18 @@ impl Workspace {
                 self.notice = None;
             }
         }
-        egui::Panel::left("library")
-            .resizable(true)
-            .default_size(230.0)
+        let window_w = ui.available_width();
+        self.window.library = window::library(window_w)
+            .apply(egui::Panel::left("library").resizable(true))
             .show(ui, |ui| {
                 library_ui(ui, &self.maps, &self.problems, self.doc.id, &mut self.search, actions)
-            });
+            })
+            .response
+            .rect;
         let other_names = self.other_map_names();
         let today = self.today();
-        egui::Panel::right("inspector")
-            .resizable(true)
-            .default_size(380.0)
+        self.window.inspector = window::inspector(window_w)
+            .apply(egui::Panel::right("inspector").resizable(true))
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     let active = crate::plan::active_picks(self.doc.map()).len();
@@ -521,18 +527,29 @@ impl Workspace {
                     ui.selectable_value(&mut self.right_tab, RightTab::Plan, plan_label);
                 });
                 ui.separator();
+                // Text wraps at the panel's width; what cannot wrap (a long
+                // word, a table) scrolls sideways instead of widening the panel.
                 match self.right_tab {
-                    RightTab::Inspector => inspector_ui(ui, &self.doc, &self.view.selection, &other_names, actions),
+                    RightTab::Inspector => {
+                        egui::ScrollArea::horizontal()
+                            .id_salt("inspector-sideways")
+                            .auto_shrink([false, false])
+                            .show(ui, |ui| {
+                                inspector_ui(ui, &self.doc, &self.view.selection, &other_names, actions)
+                            });
+                    }
                     RightTab::Plan if self.doc.has_problems() => {
                         ui.label("The plan is shown once the map's problems are fixed.");
                     }
                     RightTab::Plan => {
-                        egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+                        egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
                             plan_ui(ui, &self.doc, today, &mut self.plan_view, actions);
                         });
                     }
                 }
-            });
+            })
+            .response
+            .rect;
         if self.doc.has_problems() {
             egui::CentralPanel::default().show(ui, |ui| repair_ui(ui, &self.doc, actions));
             return;
@@ -548,9 +565,8 @@ impl Workspace {
             .iter()
             .filter_map(|l| Some((l.id.clone(), l.effort_weeks?)))
             .collect();
-        egui::Panel::bottom("ranking")
-            .resizable(true)
-            .default_size(270.0)
+        let ranking = window::ranking(ui.available_height())
+            .apply(egui::Panel::bottom("ranking").resizable(true))
             .show(ui, |ui| {
                 ranking_ui(
                     ui,
@@ -561,6 +577,9 @@ impl Workspace {
                     actions,
                 )
             });
+        self.window.ranking = ranking.response.rect;
+        self.window.ranking_table = ranking.inner.table;
+        self.window.ranking_chart = ranking.inner.chart;
         let canvas_bg = theme::Palette::for_visuals(ui.visuals()).canvas_bg;
         egui::Panel::top("central-tabs").show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -580,6 +599,7 @@ impl Workspace {
             .frame(egui::Frame::NONE.fill(canvas_bg))
             .show(ui, |ui| {
                 canvas_ui(ui, &self.doc, &mut self.view, actions);
+                self.window.canvas = self.view.on_screen;
                 if self.doc.map().steps.is_empty() {
                     empty_map_hint(ui, self.view.on_screen, actions);
                 }
@@ -589,28 +609,38 @@ impl Workspace {
     fn workshop_ui(&mut self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         let Some(workshop) = self.workshop.as_mut() else { return };
         egui::Panel::top("workshop-bar").show(ui, |ui| workshop_bar_ui(ui, &self.doc, workshop, actions));
-        egui::Panel::right("what-if")
-            .resizable(true)
-            .default_size(340.0)
+        let window_w = ui.available_width();
+        self.window.inspector = window::what_if(window_w)
+            .apply(egui::Panel::right("what-if").resizable(true))
             .show(ui, |ui| {
-                what_if_ui(ui, &self.doc, workshop, &self.view.selection, actions)
-            });
+                egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+                    what_if_ui(ui, &self.doc, workshop, &self.view.selection, actions)
+                });
+            })
+            .response
+            .rect;
+        self.window.library = egui::Rect::NOTHING;
         let saved_ranking = self.doc.ranking().clone();
         let shown = workshop.view_document(&self.doc);
         let shown_ranking = shown.ranking().clone();
-        egui::Panel::bottom("workshop-ranking")
-            .resizable(true)
-            .default_size(ui.available_height() * 0.4)
+        let ranking = window::workshop_ranking(ui.available_height())
+            .apply(egui::Panel::bottom("workshop-ranking").resizable(true))
             .show(ui, |ui| {
                 workshop_ranking_ui(ui, &saved_ranking, &shown_ranking, workshop)
             });
+        self.window.ranking = ranking.response.rect;
+        self.window.ranking_table = ranking.inner.table;
+        self.window.ranking_chart = ranking.inner.chart;
         let canvas_bg = theme::Palette::for_visuals(ui.visuals()).canvas_bg;
+        // Until the ranking is revealed, the canvas gives no figure away.
+        self.view.figures_hidden = workshop.reveal.is_some_and(|n| n < shown_ranking.lanes.len());
         // The room looks at the what-if map; the canvas only selects here.
         let mut canvas_actions = Vec::new();
         let shown = workshop.view_document(&self.doc);
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(canvas_bg))
             .show(ui, |ui| canvas_ui(ui, shown, &mut self.view, &mut canvas_actions));
+        self.window.canvas = self.view.on_screen;
         actions.extend(
             canvas_actions
                 .into_iter()
@@ -740,7 +770,11 @@ impl Workspace {
                     self.notice = Some("Pick a lane first: the brief describes the picked lane.".into());
                 }
             }
-            Action::ToggleWorkshop => self.toggle_workshop(ctx),
+            Action::ToggleWorkshop => match self.workshop.as_ref().map(|w| w.changes()) {
+                // Un-applied what-ifs are not dropped without asking.
+                Some(changes) if changes > 0 => self.dialog = Some(Dialog::ConfirmLeaveWorkshop { changes }),
+                _ => self.toggle_workshop(ctx),
+            },
             Action::SetWhatIf { step_id, attr, value } => {
                 if let Some(w) = &mut self.workshop {
                     w.scenario.set_value(self.doc.map(), &step_id, attr, value);

@@ -184,15 +184,78 @@ pub struct Ranking {
     /// estimate, or when there is only one lane.
     pub clear_winner: bool,
     pub lanes: Vec<LaneScore>,
+    /// Each lane's row in `lanes`, by lane id: the canvas looks up every
+    /// lane in view each frame, and a map may have 30,000 lanes.
+    #[serde(skip)]
+    row_of: HashMap<String, usize>,
+}
+
+/// What the ranking can say about its top lane.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// No lane has any friction yet: no steps, or no figures entered.
+    NoFriction,
+    /// One lane only: nothing to compare it with.
+    OnlyLane,
+    /// The top lane leads, but no low/high ranges were entered anywhere, so
+    /// how sure the lead is cannot be told.
+    NoRanges,
+    /// The top lane's low estimate beats the runner-up's high estimate.
+    ClearWinner,
+    /// The top two lanes' ranges overlap (or, without ranges, they tie).
+    TooClose,
 }
 
 impl Ranking {
+    pub fn new(currency: String, total_friction: f64, clear_winner: bool, lanes: Vec<LaneScore>) -> Self {
+        let mut ranking = Self {
+            currency,
+            total_friction,
+            clear_winner,
+            lanes,
+            row_of: HashMap::new(),
+        };
+        ranking.index();
+        ranking
+    }
+
     pub fn top(&self) -> Option<&LaneScore> {
         self.lanes.first()
     }
 
     pub fn lane(&self, lane_id: &str) -> Option<&LaneScore> {
-        self.lanes.iter().find(|l| l.lane_id == lane_id)
+        self.row_of.get(lane_id).and_then(|&row| self.lanes.get(row))
+    }
+
+    /// Keeps only the lanes `keep` accepts (their ranks stay as they were).
+    pub fn retain_lanes(&mut self, keep: impl FnMut(&LaneScore) -> bool) {
+        self.lanes.retain(keep);
+        self.index();
+    }
+
+    fn index(&mut self) {
+        self.row_of = (self.lanes.iter().enumerate())
+            .map(|(row, lane)| (lane.lane_id.clone(), row))
+            .collect();
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        let [top, rest @ ..] = self.lanes.as_slice() else {
+            return Verdict::NoFriction;
+        };
+        if self.total_friction <= 0.0 {
+            return Verdict::NoFriction;
+        }
+        let Some(runner_up) = rest.first() else {
+            return Verdict::OnlyLane;
+        };
+        let no_ranges =
+            (self.lanes.iter()).all(|l| l.friction_low == l.monthly_friction && l.friction_high == l.monthly_friction);
+        match (no_ranges, self.clear_winner) {
+            (true, _) if top.monthly_friction > runner_up.monthly_friction => Verdict::NoRanges,
+            (false, true) => Verdict::ClearWinner,
+            _ => Verdict::TooClose,
+        }
     }
 }
 
@@ -422,12 +485,7 @@ fn finish(map: &Map, totals: &[LaneTotals]) -> Ranking {
         [] | [_] => true,
         [top, runner_up, ..] => top.friction_low > runner_up.friction_high,
     };
-    Ranking {
-        currency: map.currency.clone(),
-        total_friction,
-        clear_winner,
-        lanes,
-    }
+    Ranking::new(map.currency.clone(), total_friction, clear_winner, lanes)
 }
 
 /// Every step's score and every lane's sums, kept between edits so that a
@@ -667,5 +725,38 @@ mod tests {
         let mut map = two_lane_map();
         map.lanes.truncate(1);
         assert!(rank(&map).clear_winner);
+    }
+
+    #[test]
+    fn the_verdict_never_calls_a_winner_without_friction_or_ranges() {
+        let mut map = Map::new("t");
+        assert_eq!(rank(&map).verdict(), Verdict::NoFriction);
+        map.lanes = vec![Lane::new("a", "A")];
+        assert_eq!(rank(&map).verdict(), Verdict::NoFriction, "one lane, nothing entered");
+        let mut map = two_lane_map();
+        assert_eq!(rank(&map).verdict(), Verdict::NoRanges, "no step has a low or high");
+        if let Some(mut s) = map.steps.get_mut(2) {
+            s.high.set(Attr::VolumePerMonth, Some(310.0));
+        }
+        assert_eq!(rank(&map).verdict(), Verdict::ClearWinner);
+        if let Some(mut s) = map.steps.get_mut(2) {
+            s.high.set(Attr::VolumePerMonth, Some(900.0));
+        }
+        assert_eq!(rank(&map).verdict(), Verdict::TooClose);
+        map.lanes.truncate(1);
+        assert_eq!(rank(&map).verdict(), Verdict::OnlyLane);
+    }
+
+    #[test]
+    fn lanes_are_found_through_the_index() {
+        let map = two_lane_map();
+        let mut r = rank(&map);
+        for lane in r.lanes.clone() {
+            assert_eq!(r.lane(&lane.lane_id), Some(&lane));
+        }
+        let first = r.lanes[0].lane_id.clone();
+        r.retain_lanes(|l| l.rank > 1);
+        assert_eq!(r.lane(&first), None);
+        assert_eq!(r.lane(&r.lanes[0].lane_id.clone()).map(|l| l.rank), Some(2));
     }
 }

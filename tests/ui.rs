@@ -11,6 +11,7 @@ mod ui_autosave;
 mod ui_canvas;
 mod ui_files;
 mod ui_flows;
+mod ui_layout;
 mod ui_numbers;
 mod ui_plan;
 mod ui_recovery;

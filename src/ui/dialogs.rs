@@ -123,6 +123,10 @@ pub enum Dialog {
         backups: Vec<crate::store::backup::Backup>,
         selected: Option<usize>,
     },
+    /// Leaving workshop mode with what-ifs not applied.
+    ConfirmLeaveWorkshop {
+        changes: usize,
+    },
 }
 
 /// Shows the open dialog, if any. Closes it when the user is done.
@@ -160,6 +164,29 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Option<Dialog>, actions: &mut
                         close = true;
                     }
                     if ui.button("Cancel").clicked() {
+                        close = true;
+                    }
+                });
+            }
+            Dialog::ConfirmLeaveWorkshop { changes } => {
+                ui.heading("Drop the what-ifs?");
+                ui.label(format!(
+                    "{} not applied to the map. Leaving workshop mode drops {}.",
+                    if *changes == 1 {
+                        "1 what-if is".to_owned()
+                    } else {
+                        format!("{changes} what-ifs are")
+                    },
+                    if *changes == 1 { "it" } else { "them" }
+                ));
+                ui.add_space(8.0);
+                ui.horizontal(|ui| {
+                    if ui.button("Keep editing").clicked() {
+                        close = true;
+                    }
+                    if ui.button(RichText::new("Drop changes").color(theme::ERROR)).clicked() {
+                        actions.push(Action::DiscardWhatIfs);
+                        actions.push(Action::ToggleWorkshop);
                         close = true;
                     }
                 });

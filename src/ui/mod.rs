@@ -16,6 +16,7 @@ pub mod shortcuts;
 pub mod step_fields;
 pub mod step_grid;
 pub mod top_bar;
+pub mod window;
 pub mod workshop;
 
 use crate::edit::Edit;

@@ -1,10 +1,12 @@
 //! The ranking panel: ranked lanes as a table beside a stacked bar chart of
 //! handling, rework and delay. Both follow every edit at once.
 
-use eframe::egui::{self, Grid, RichText};
-use egui_plot::{Bar, BarChart, GridMark, Legend, Plot};
+use std::collections::HashMap;
 
-use crate::scoring::{Component, Ranking};
+use eframe::egui::{self, Rect, RichText};
+use egui_plot::{Bar, BarChart, GridMark, Plot};
+
+use crate::scoring::{Component, Ranking, Verdict};
 use crate::theme;
 use crate::ui::Action;
 
@@ -42,6 +44,154 @@ pub fn chart_series(ranking: &Ranking) -> Vec<ChartSeries> {
         .collect()
 }
 
+/// Where the ranking put its table and chart this frame.
+#[derive(Clone, Copy, Debug)]
+pub struct Placed {
+    /// The part of the table that can be seen.
+    pub table: Rect,
+    /// The chart, or `Rect::NOTHING` when it was left out for room.
+    pub chart: Rect,
+}
+
+impl Placed {
+    const NOTHING: Self = Self {
+        table: Rect::NOTHING,
+        chart: Rect::NOTHING,
+    };
+}
+
+/// A column of the ranking table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Column {
+    Rank,
+    Pick,
+    Lane,
+    Friction,
+    Share,
+    Cumulative,
+    PerEffort,
+    Driver,
+}
+
+impl Column {
+    fn title(self) -> &'static str {
+        match self {
+            Column::Rank => "#",
+            Column::Pick => "",
+            Column::Lane => "Lane",
+            Column::Friction => "Friction / month",
+            Column::Share => "Share",
+            Column::Cumulative => "Cumulative",
+            Column::PerEffort => "Per effort-week",
+            Column::Driver => "Top driver",
+        }
+    }
+
+    /// The width a fixed column takes, or the least a flexible one (lane,
+    /// driver) gets.
+    fn min_width(self) -> f32 {
+        match self {
+            Column::Rank => 30.0,
+            Column::Pick => 84.0,
+            Column::Lane => 140.0,
+            Column::Friction => 118.0,
+            Column::Share => 56.0,
+            Column::Cumulative => 84.0,
+            Column::PerEffort => 116.0,
+            Column::Driver => 150.0,
+        }
+    }
+}
+
+/// Room between columns.
+const COLUMN_GAP: f32 = 10.0;
+/// The chart is shown only when it gets at least this much width.
+const CHART_MIN_W: f32 = 330.0;
+/// The chart shows the top lanes only: beyond a dozen bars it is no longer
+/// read, and a map may have 30,000 lanes.
+pub const CHART_LANES: usize = 12;
+/// Height of a table row.
+const ROW_H: f32 = 24.0;
+
+/// Which columns fit in `width`, with their widths, and whether the chart
+/// fits beside them. Lane, friction per month, share and top driver always
+/// stay; what does not fit goes in this order: the chart first, then the
+/// cumulative share, then friction per effort-week. Extra room goes to the
+/// lane and driver columns.
+pub fn table_layout(width: f32, with_effort: bool) -> (Vec<(Column, f32)>, bool) {
+    use Column::*;
+    let needed = |cols: &[Column]| {
+        cols.iter().map(|c| c.min_width()).sum::<f32>() + COLUMN_GAP * cols.len().saturating_sub(1) as f32
+    };
+    let mut columns = vec![Rank, Pick, Lane, Friction, Share, Cumulative];
+    if with_effort {
+        columns.push(PerEffort);
+    }
+    columns.push(Driver);
+    let chart_room = CHART_MIN_W + 2.0 * COLUMN_GAP;
+    // The chart takes what the full table leaves, up to a third of the width.
+    let chart = width - needed(&columns) >= chart_room;
+    let table_w = if chart {
+        (width - chart_room).min((width * 2.0 / 3.0).max(needed(&columns)))
+    } else {
+        width
+    };
+    for optional in [Cumulative, PerEffort] {
+        if needed(&columns) > table_w {
+            columns.retain(|&c| c != optional);
+        }
+    }
+    let spare = (table_w - needed(&columns)).max(0.0);
+    // The lane name gets up to 180 more, the driver the rest.
+    let lane_extra = spare.min(180.0);
+    let widths = columns
+        .into_iter()
+        .map(|c| {
+            let extra = match c {
+                Lane => lane_extra,
+                Driver => spare - lane_extra,
+                _ => 0.0,
+            };
+            (c, c.min_width() + extra)
+        })
+        .collect();
+    (widths, chart)
+}
+
+/// One table row, on `background` if given: `add` fills each cell in a
+/// child of its own, cut at the cell's edge.
+pub fn row_ui(
+    ui: &mut egui::Ui,
+    widths: &[f32],
+    background: Option<egui::Color32>,
+    mut add: impl FnMut(usize, &mut egui::Ui),
+) -> Rect {
+    let total = widths.iter().sum::<f32>() + COLUMN_GAP * widths.len().saturating_sub(1) as f32;
+    let (row, _) = ui.allocate_exact_size(egui::vec2(total, ROW_H), egui::Sense::hover());
+    if let Some(fill) = background {
+        ui.painter().rect_filled(row, 2.0, fill);
+    }
+    let mut x = row.left();
+    for (i, &w) in widths.iter().enumerate() {
+        let cell = Rect::from_min_size(egui::pos2(x, row.top()), egui::vec2(w, ROW_H));
+        let mut child = ui.new_child(
+            egui::UiBuilder::new()
+                .max_rect(cell)
+                .layout(egui::Layout::left_to_right(egui::Align::Center)),
+        );
+        child.shrink_clip_rect(cell);
+        add(i, &mut child);
+        x += w + COLUMN_GAP;
+    }
+    row
+}
+
+/// A cell's text, cut with "…" where it does not fit; the whole text shows
+/// on hover.
+fn cell(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response {
+    ui.add(egui::Label::new(text).truncate())
+}
+
 /// `picked` names the lanes with an active pick.
 /// `effort_weeks` lists the lanes that carry an effort estimate.
 pub fn ranking_ui(
@@ -51,16 +201,17 @@ pub fn ranking_ui(
     picked: &[&str],
     effort_weeks: &[(String, f64)],
     actions: &mut Vec<Action>,
-) {
+) -> Placed {
     if ranking.lanes.is_empty() {
         ui.label("Add a lane with steps to see the ranking.");
-        return;
+        return Placed::NOTHING;
     }
     verdict_ui(ui, ranking);
     // The payoff chart is offered once some lane has an effort estimate.
     let chart_id = egui::Id::unique("ranking-chart-kind");
     let mut payoff = ui.data(|d| d.get_temp::<bool>(chart_id)).unwrap_or(false) && !effort_weeks.is_empty();
-    if !effort_weeks.is_empty() {
+    let (columns, with_chart) = table_layout(ui.available_width(), !effort_weeks.is_empty());
+    if !effort_weeks.is_empty() && with_chart {
         ui.horizontal(|ui| {
             ui.label("Chart:");
             ui.selectable_value(&mut payoff, false, "Friction by lane");
@@ -69,24 +220,32 @@ pub fn ranking_ui(
         ui.data_mut(|d| d.insert_temp(chart_id, payoff));
     }
     ui.add_space(4.0);
-    // The chart keeps a readable width; the table takes the rest.
-    let table_width = (ui.available_width() - 340.0).max(360.0);
+    let table_w = columns.iter().map(|(_, w)| w + COLUMN_GAP).sum::<f32>();
     ui.horizontal_top(|ui| {
-        ui.allocate_ui(egui::vec2(table_width, ui.available_height()), |ui| {
-            egui::ScrollArea::both()
-                .id_salt("ranking-table")
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    table_ui(ui, ranking, highlighted, picked, effort_weeks, actions)
-                });
-        });
-        ui.separator();
-        if payoff {
-            payoff_chart_ui(ui, ranking, effort_weeks);
-        } else {
-            chart_ui(ui, ranking);
+        let table = ui
+            .allocate_ui_with_layout(
+                egui::vec2(table_w, ui.available_height()),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| table_ui(ui, ranking, &columns, highlighted, picked, effort_weeks, actions),
+            )
+            .inner;
+        let mut chart = Rect::NOTHING;
+        if with_chart {
+            ui.separator();
+            chart = ui
+                .vertical(|ui| {
+                    if payoff {
+                        payoff_chart_ui(ui, ranking, effort_weeks);
+                    } else {
+                        chart_ui(ui, ranking);
+                    }
+                })
+                .response
+                .rect;
         }
-    });
+        Placed { table, chart }
+    })
+    .inner
 }
 
 /// Monthly friction against weeks of effort, one point per estimated lane:
@@ -103,10 +262,8 @@ fn payoff_chart_ui(ui: &mut egui::Ui, ranking: &Ranking, effort_weeks: &[(String
         .x_axis_label("effort (weeks)")
         .y_axis_formatter(move |mark, _| fmt.money_short(mark.value, &cur_axis))
         .show(ui, |plot| {
-            for lane in &ranking.lanes {
-                let Some((_, weeks)) = effort_weeks.iter().find(|(id, _)| *id == lane.lane_id) else {
-                    continue;
-                };
+            for (lane_id, weeks) in effort_weeks {
+                let Some(lane) = ranking.lane(lane_id) else { continue };
                 let point = [*weeks, lane.monthly_friction];
                 plot.points(egui_plot::Points::new(lane.lane.clone(), vec![point]).radius(6.0));
                 let label = egui_plot::PlotPoint::new(point[0], point[1]);
@@ -123,7 +280,15 @@ fn verdict_ui(ui: &mut egui::Ui, ranking: &Ranking) {
     let fmt = crate::ui::number_style(ui.ctx());
     let Some(top) = ranking.top() else { return };
     let cur = &ranking.currency;
+    let verdict = ranking.verdict();
     ui.horizontal_wrapped(|ui| {
+        if verdict == Verdict::NoFriction {
+            ui.colored_label(
+                theme::WARNING,
+                "No friction yet: enter volumes and minutes on the steps to rank the lanes.",
+            );
+            return;
+        }
         ui.label(RichText::new("Fix first:").strong());
         ui.label(RichText::new(&top.lane).font(theme::bold(15.0)));
         ui.label(format!(
@@ -131,91 +296,143 @@ fn verdict_ui(ui: &mut egui::Ui, ranking: &Ranking) {
             fmt.money(top.monthly_friction, cur),
             fmt.percent(top.share_pct)
         ));
-        if ranking.clear_winner {
-            ui.colored_label(theme::OK, "Clear winner.");
-        } else {
-            ui.colored_label(
-                theme::WARNING,
-                "Too close to call: the top two lanes' low–high ranges overlap. Refine the estimates.",
-            );
+        match verdict {
+            Verdict::ClearWinner => {
+                ui.colored_label(theme::OK, "Clear winner.");
+            }
+            Verdict::OnlyLane => {
+                ui.label("The only lane: nothing to compare.");
+            }
+            Verdict::NoRanges => {
+                ui.colored_label(
+                    theme::WARNING,
+                    "Leads, but no ranges entered: add low and high estimates to see whether the lead holds.",
+                );
+            }
+            Verdict::TooClose | Verdict::NoFriction => {
+                ui.colored_label(
+                    theme::WARNING,
+                    "Too close to call: the top two lanes' low–high ranges overlap. Refine the estimates.",
+                );
+            }
         }
     });
 }
 
+/// The table: a header that stays put and only the rows in view, so a
+/// ranking of 30,000 lanes costs what one of 20 does. Returns the part of
+/// the table that can be seen.
 fn table_ui(
     ui: &mut egui::Ui,
     ranking: &Ranking,
+    columns: &[(Column, f32)],
     highlighted: Option<&str>,
     picked: &[&str],
     effort_weeks: &[(String, f64)],
     actions: &mut Vec<Action>,
-) {
+) -> Rect {
     let fmt = crate::ui::number_style(ui.ctx());
     let cur = &ranking.currency;
-    let with_effort = !effort_weeks.is_empty();
-    let grid = Grid::new("ranking-grid")
-        .num_columns(6 + usize::from(with_effort))
-        .striped(true)
-        .spacing([14.0, 6.0]);
-    grid.show(ui, |ui| {
-        for title in ["#", "", "Lane", "Friction / month", "Share"] {
-            ui.label(RichText::new(title).strong());
-        }
-        if with_effort {
-            ui.label(RichText::new("Per effort-week").strong()).on_hover_text(
+    let widths: Vec<f32> = columns.iter().map(|(_, w)| *w).collect();
+    let effort: HashMap<&str, f64> = effort_weeks.iter().map(|(id, w)| (id.as_str(), *w)).collect();
+    row_ui(ui, &widths, None, |i, ui| {
+        let column = columns[i].0;
+        let resp = cell(ui, RichText::new(column.title()).strong());
+        if column == Column::PerEffort {
+            resp.on_hover_text(
                 "Monthly friction divided by the weeks of effort to fix the lane (cost of delay ÷ duration)",
             );
         }
-        ui.label(RichText::new("Top driver").strong());
-        ui.end_row();
-        for lane in &ranking.lanes {
-            ui.label(lane.rank.to_string());
-            if picked.contains(&lane.lane_id.as_str()) {
-                ui.label(RichText::new("Picked").strong().color(theme::OK));
-            } else {
-                let label = format!("Pick this lane first: {}", lane.lane);
-                let resp = ui.small_button("Pick first").on_hover_text("Pick this lane first");
-                resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
-                if resp.clicked() {
-                    actions.push(Action::PickLane(lane.lane_id.clone()));
-                }
-            }
-            let driver = lane
-                .top_driver
-                .as_ref()
-                .map_or_else(|| "—".to_owned(), |d| d.describe());
-            let is_highlighted = highlighted == Some(lane.lane_id.as_str());
-            let resp = ui
-                .selectable_label(is_highlighted, &lane.lane)
-                .on_hover_text(format!("Top driver: {driver}\nClick to show this lane on the canvas"));
-            if resp.clicked() {
-                actions.push(Action::HighlightLane(lane.lane_id.clone()));
-            }
-            ui.label(fmt.money(lane.monthly_friction, cur)).on_hover_text(format!(
-                "Range {} – {}",
-                fmt.money(lane.friction_low, cur),
-                fmt.money(lane.friction_high, cur)
-            ));
-            ui.label(fmt.percent(lane.share_pct));
-            if with_effort {
-                let weeks = effort_weeks.iter().find(|(id, _)| *id == lane.lane_id).map(|(_, w)| *w);
-                match crate::plan::friction_per_effort_week(lane, weeks) {
-                    Some(per_week) => ui.label(fmt.money(per_week, cur)),
-                    None => ui.label(RichText::new("—").weak()),
-                };
-            }
-            ui.label(driver);
-            ui.end_row();
-        }
     });
+    let stripe = ui.visuals().faint_bg_color;
+    egui::ScrollArea::vertical()
+        .id_salt("ranking-table")
+        .auto_shrink([false, false])
+        .show_rows(ui, ROW_H, ranking.lanes.len(), |ui, rows| {
+            for lane in &ranking.lanes[rows] {
+                let driver = lane
+                    .top_driver
+                    .as_ref()
+                    .map_or_else(|| "—".to_owned(), |d| d.describe());
+                let striped = (lane.rank % 2 == 0).then_some(stripe);
+                row_ui(ui, &widths, striped, |i, ui| match columns[i].0 {
+                    Column::Rank => {
+                        cell(ui, lane.rank.to_string());
+                    }
+                    Column::Pick => {
+                        if picked.contains(&lane.lane_id.as_str()) {
+                            cell(ui, RichText::new("Picked").strong().color(theme::OK));
+                        } else {
+                            let label = format!("Pick this lane first: {}", lane.lane);
+                            let resp = ui.small_button("Pick first").on_hover_text("Pick this lane first");
+                            resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+                            if resp.clicked() {
+                                actions.push(Action::PickLane(lane.lane_id.clone()));
+                            }
+                        }
+                    }
+                    Column::Lane => {
+                        let is_highlighted = highlighted == Some(lane.lane_id.as_str());
+                        let resp = ui
+                            .add(egui::Button::selectable(is_highlighted, &lane.lane).truncate())
+                            .on_hover_text(format!(
+                                "{}\nTop driver: {driver}\nClick to show this lane on the canvas",
+                                lane.lane
+                            ));
+                        if resp.clicked() {
+                            actions.push(Action::HighlightLane(lane.lane_id.clone()));
+                        }
+                    }
+                    Column::Friction => {
+                        cell(ui, fmt.money(lane.monthly_friction, cur)).on_hover_text(format!(
+                            "Range {} – {}",
+                            fmt.money(lane.friction_low, cur),
+                            fmt.money(lane.friction_high, cur)
+                        ));
+                    }
+                    Column::Share => {
+                        cell(ui, fmt.percent(lane.share_pct));
+                    }
+                    Column::Cumulative => {
+                        cell(ui, fmt.percent(lane.cumulative_pct))
+                            .on_hover_text("Share of all friction in this lane and the lanes above it");
+                    }
+                    Column::PerEffort => {
+                        let weeks = effort.get(lane.lane_id.as_str()).copied();
+                        match crate::plan::friction_per_effort_week(lane, weeks) {
+                            Some(per_week) => cell(ui, fmt.money(per_week, cur)),
+                            None => cell(ui, RichText::new("—").weak()),
+                        };
+                    }
+                    Column::Driver => {
+                        cell(ui, &driver);
+                    }
+                });
+            }
+        })
+        .inner_rect
 }
 
-/// The stacked bar chart of handling, rework and delay per lane.
+/// The stacked bar chart of handling, rework and delay for the top
+/// [`CHART_LANES`] lanes, with its legend above the plot (never over a bar)
+/// and a money scale along the bottom.
 pub fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
     let fmt = crate::ui::number_style(ui.ctx());
-    let series = chart_series(ranking);
-    let names: Vec<String> = ranking.lanes.iter().rev().map(|l| l.lane.clone()).collect();
+    let mut top = ranking.clone();
+    if top.lanes.len() > CHART_LANES {
+        top.lanes.truncate(CHART_LANES);
+    }
+    let series = chart_series(&top);
+    let names: Vec<String> = top.lanes.iter().rev().map(|l| l.lane.clone()).collect();
     let currency = ranking.currency.clone();
+    ui.horizontal_wrapped(|ui| {
+        for component in Component::ALL {
+            legend_key(ui, theme::component_color(component), &capitalize(component.name()));
+        }
+        if ranking.lanes.len() > CHART_LANES {
+            ui.label(RichText::new(format!("top {CHART_LANES} of {} lanes", ranking.lanes.len())).weak());
+        }
+    });
     let mut charts: Vec<BarChart> = Vec::new();
     for s in &series {
         let color = theme::component_color(s.component);
@@ -239,9 +456,13 @@ pub fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
         charts.push(chart);
     }
     let n = names.len();
+    let widest = top.lanes.iter().map(|l| l.monthly_friction).fold(0.0, f64::max);
+    let step = money_step(widest);
     let cur = currency.clone();
+    // Lane names take at most a third of the chart.
+    let names_w = (ui.available_width() / 3.0).clamp(90.0, 160.0);
+    let name_chars = (names_w / 7.5) as usize;
     Plot::new("ranking-chart")
-        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
         .allow_zoom(false)
         .allow_drag(false)
         .allow_scroll(false)
@@ -249,9 +470,10 @@ pub fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
         .allow_double_click_reset(false)
         .show_grid([true, false])
         .include_x(0.0)
+        .include_x(widest * 1.05)
         .include_y(-0.6)
         .include_y(n as f64 - 0.4)
-        .y_axis_min_width(150.0)
+        .y_axis_min_width(names_w)
         .y_grid_spacer(move |_| {
             (0..n)
                 .map(|i| GridMark {
@@ -265,14 +487,50 @@ pub fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
             if (mark.value - i).abs() > 1e-6 || i < 0.0 {
                 return String::new();
             }
-            names.get(i as usize).map(|s| shorten(s, 20)).unwrap_or_default()
+            names
+                .get(i as usize)
+                .map(|s| shorten(s, name_chars))
+                .unwrap_or_default()
         })
+        .x_grid_spacer(move |input| {
+            let (lo, hi) = input.bounds;
+            let first = (lo / step).ceil().max(0.0) as i64;
+            let last = (hi / step).floor() as i64;
+            (first..=last)
+                .map(|k| GridMark {
+                    value: k as f64 * step,
+                    step_size: step,
+                })
+                .collect()
+        })
+        .x_axis_label(format!("friction per month ({currency})"))
         .x_axis_formatter(move |mark, _| fmt.money_short(mark.value, &cur))
         .show(ui, |plot| {
             for chart in charts {
                 plot.bar_chart(chart);
             }
         });
+}
+
+/// A round step for the money scale: three or four ticks across `widest`.
+fn money_step(widest: f64) -> f64 {
+    if widest <= 0.0 || !widest.is_finite() {
+        return 1.0;
+    }
+    let rough = widest / 3.0;
+    let magnitude = 10f64.powf(rough.log10().floor());
+    let unit = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .find(|u| u * magnitude >= rough)
+        .unwrap_or(10.0);
+    unit * magnitude
+}
+
+/// A legend entry: a swatch of `color` and its name.
+fn legend_key(ui: &mut egui::Ui, color: egui::Color32, name: &str) {
+    let (swatch, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+    ui.painter().rect_filled(swatch, 2.0, color);
+    ui.label(name);
 }
 
 fn capitalize(s: &str) -> String {
@@ -317,5 +575,43 @@ mod tests {
         assert_eq!(handling.bars[0], (1.0, 5000.0, "Big".to_owned()));
         assert_eq!(handling.bars[1], (0.0, 500.0, "Small".to_owned()));
         assert_eq!(series[1].bars[0].1, 5000.0); // Rework doubles the work.
+    }
+
+    #[test]
+    fn money_steps_are_round() {
+        assert_eq!(money_step(26_674.0), 10_000.0);
+        assert_eq!(money_step(40_061.0), 20_000.0);
+        assert_eq!(money_step(900.0), 500.0);
+        assert_eq!(money_step(0.0), 1.0);
+    }
+
+    #[test]
+    fn columns_collapse_in_the_stated_order() {
+        let names = |w: f32, effort: bool| {
+            let (cols, chart) = table_layout(w, effort);
+            (cols.into_iter().map(|(c, _)| c).collect::<Vec<_>>(), chart)
+        };
+        use Column::*;
+        let (wide, chart) = names(2000.0, true);
+        assert!(chart);
+        assert_eq!(wide, [Rank, Pick, Lane, Friction, Share, Cumulative, PerEffort, Driver]);
+        // The chart goes first, then the cumulative share, then per effort-week.
+        let full: f32 = [Rank, Pick, Lane, Friction, Share, Cumulative, PerEffort, Driver]
+            .iter()
+            .map(|c| c.min_width() + COLUMN_GAP)
+            .sum();
+        assert_eq!(names(full, true), (wide.clone(), false));
+        assert_eq!(
+            names(full - COLUMN_GAP - 1.0, true).0,
+            [Rank, Pick, Lane, Friction, Share, PerEffort, Driver]
+        );
+        assert_eq!(names(600.0, true).0, [Rank, Pick, Lane, Friction, Share, Driver]);
+        // The columns never ask for more than the width they were given (from
+        // the least the four that always stay need, 628).
+        for w in [640.0, 700.0, 900.0, 1400.0] {
+            let (cols, _) = table_layout(w, true);
+            let used: f32 = cols.iter().map(|(_, w)| w + COLUMN_GAP).sum::<f32>() - COLUMN_GAP;
+            assert!(used <= w + 0.01, "{used} > {w}");
+        }
     }
 }

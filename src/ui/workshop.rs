@@ -2,10 +2,11 @@
 //! large ranking chart, live what-if sliders layered over the saved map, and
 //! a reveal that uncovers the ranking one lane at a time from the bottom.
 
-use eframe::egui::{self, Grid, RichText, Slider};
+use eframe::egui::{self, RichText, Slider};
 
 use crate::document::Document;
 use crate::model::Attr;
+use crate::money::NumberStyle;
 use crate::scenario::Scenario;
 use crate::scoring::Ranking;
 use crate::theme;
@@ -43,23 +44,34 @@ impl Workshop {
         }
     }
 
+    /// How many what-ifs are not applied yet: one per step changed, and
+    /// one for the rates.
+    pub fn changes(&self) -> usize {
+        self.scenario.steps.len() + usize::from(self.scenario.rates.is_some())
+    }
+
     /// The ranking with unrevealed lanes taken out.
     pub fn revealed(&self, ranking: &Ranking) -> Ranking {
         let mut shown = ranking.clone();
         if let Some(n) = self.reveal {
             let hidden = ranking.lanes.len().saturating_sub(n);
-            shown.lanes.retain(|l| l.rank > hidden);
+            shown.retain_lanes(|l| l.rank > hidden);
         }
         shown
     }
 }
 
 /// The workshop's top bar.
+/// It wraps onto a second row when the text is made larger (Ctrl +), so
+/// "Leave workshop" never falls off the screen; it comes first for that
+/// reason too, and the map's name is cut to what is left.
 pub fn workshop_bar_ui(ui: &mut egui::Ui, saved: &Document, workshop: &Workshop, actions: &mut Vec<Action>) {
-    ui.horizontal(|ui| {
-        ui.label(RichText::new(format!("Workshop: {}", saved.map().name)).font(theme::bold(18.0)));
+    ui.horizontal_wrapped(|ui| {
+        if ui.button("Leave workshop (Esc)").clicked() {
+            actions.push(Action::ToggleWorkshop);
+        }
         ui.separator();
-        let changes = workshop.scenario.steps.len() + usize::from(workshop.scenario.rates.is_some());
+        let changes = workshop.changes();
         let has_changes = changes > 0;
         if ui
             .add_enabled(has_changes, egui::Button::new(format!("Apply what-ifs ({changes})")))
@@ -101,9 +113,8 @@ pub fn workshop_bar_ui(ui: &mut egui::Ui, saved: &Document, workshop: &Workshop,
             }
         }
         ui.separator();
-        if ui.button("Leave workshop (Esc)").clicked() {
-            actions.push(Action::ToggleWorkshop);
-        }
+        let title = RichText::new(format!("Workshop: {}", saved.map().name)).font(theme::bold(18.0));
+        ui.add(egui::Label::new(title).truncate());
     });
 }
 
@@ -173,58 +184,121 @@ fn slider_range(attr: Attr, saved: f64) -> (f64, f64, &'static str) {
     }
 }
 
-/// The ranking for the room: a large chart and a table with before → after.
-pub fn workshop_ranking_ui(ui: &mut egui::Ui, saved: &Ranking, shown: &Ranking, workshop: &Workshop) {
+/// What the "Change" column says for a lane that went from `before` to
+/// `after`: both figures and the difference in words, so a saving never
+/// reads as a negative cost. Empty when nothing changed.
+pub fn change_text(fmt: NumberStyle, before: f64, after: f64, currency: &str) -> String {
+    let delta = after - before;
+    if delta.abs() < 0.5 {
+        return String::new();
+    }
+    let verb = if delta < 0.0 { "saves" } else { "adds" };
+    format!(
+        "{} → {}: {verb} {} / month",
+        fmt.money(before, currency),
+        fmt.money(after, currency),
+        fmt.money(delta.abs(), currency)
+    )
+}
+
+/// The ranking for the room: a table with before → after, and a chart as
+/// wide as the table leaves (never narrower than a readable chart: when
+/// there is no room for one, the table has the width alone).
+pub fn workshop_ranking_ui(
+    ui: &mut egui::Ui,
+    saved: &Ranking,
+    shown: &Ranking,
+    workshop: &Workshop,
+) -> crate::ui::ranking::Placed {
     let fmt = crate::ui::number_style(ui.ctx());
+    use crate::ui::ranking::{Placed, row_ui};
     let shown_lanes = workshop.revealed(shown);
     let cur = &shown.currency;
+    let width = ui.available_width();
+    let chart_w = (width * 0.4).max(360.0);
+    let with_chart = width - chart_w >= 560.0;
+    let table_w = if with_chart { width - chart_w - 16.0 } else { width };
+    // #, lane, friction (share), change; the lane and change columns share what is left.
+    let fixed = [36.0, 0.0, 170.0, 0.0];
+    let flexible = (table_w - fixed.iter().sum::<f32>() - 3.0 * 10.0).max(200.0);
+    let widths = [fixed[0], flexible * 0.33, fixed[2], flexible * 0.67];
+    let hidden = shown.lanes.len() - shown_lanes.lanes.len();
     ui.horizontal_top(|ui| {
-        ui.allocate_ui(
-            egui::vec2((ui.available_width() * 0.45).max(420.0), ui.available_height()),
-            |ui| {
-                Grid::new("workshop-ranking")
-                    .num_columns(4)
-                    .striped(true)
-                    .spacing([16.0, 8.0])
-                    .show(ui, |ui| {
-                        for title in ["#", "Lane", "Friction / month", "Change"] {
-                            ui.label(RichText::new(title).strong());
-                        }
-                        ui.end_row();
-                        let hidden = shown.lanes.len() - shown_lanes.lanes.len();
-                        for rank in 1..=hidden {
-                            ui.label(rank.to_string());
-                            ui.label(RichText::new("? ? ?").weak());
-                            ui.label("");
-                            ui.label("");
-                            ui.end_row();
-                        }
-                        for lane in &shown_lanes.lanes {
-                            ui.label(lane.rank.to_string());
-                            ui.label(RichText::new(&lane.lane).strong());
-                            ui.label(format!(
-                                "{} ({})",
-                                fmt.money(lane.monthly_friction, cur),
-                                fmt.percent(lane.share_pct)
-                            ));
-                            let before = saved.lane(&lane.lane_id).map_or(0.0, |l| l.monthly_friction);
-                            let delta = lane.monthly_friction - before;
-                            if delta.abs() >= 0.5 {
-                                let color = if delta < 0.0 { theme::OK } else { theme::ERROR };
-                                let sign = if delta < 0.0 { "−" } else { "+" };
-                                ui.colored_label(
-                                    color,
-                                    format!("{} → {sign}{}", fmt.money(before, cur), fmt.money(delta.abs(), cur)),
-                                );
-                            } else {
-                                ui.label("");
-                            }
-                            ui.end_row();
-                        }
+        let table = ui
+            .allocate_ui_with_layout(
+                egui::vec2(table_w, ui.available_height()),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    let titles = ["#", "Lane", "Friction / month", "Change"];
+                    row_ui(ui, &widths, None, |i, ui| {
+                        ui.add(egui::Label::new(RichText::new(titles[i]).strong()).truncate());
                     });
-            },
+                    let stripe = ui.visuals().faint_bg_color;
+                    egui::ScrollArea::vertical()
+                        .id_salt("workshop-ranking")
+                        .auto_shrink([false, false])
+                        .show_rows(ui, 24.0, shown.lanes.len(), |ui, rows| {
+                            for row in rows {
+                                let striped = (row % 2 == 1).then_some(stripe);
+                                let Some(lane) = row.checked_sub(hidden).and_then(|i| shown_lanes.lanes.get(i)) else {
+                                    row_ui(ui, &widths, striped, |i, ui| {
+                                        match i {
+                                            0 => ui.label((row + 1).to_string()),
+                                            1 => ui.label(RichText::new("? ? ?").weak()),
+                                            _ => ui.label(""),
+                                        };
+                                    });
+                                    continue;
+                                };
+                                let before = saved.lane(&lane.lane_id).map_or(0.0, |l| l.monthly_friction);
+                                let change = change_text(fmt, before, lane.monthly_friction, cur);
+                                row_ui(ui, &widths, striped, |i, ui| {
+                                    let text = match i {
+                                        0 => RichText::new(lane.rank.to_string()),
+                                        1 => RichText::new(&lane.lane).strong(),
+                                        2 => RichText::new(format!(
+                                            "{} ({})",
+                                            fmt.money(lane.monthly_friction, cur),
+                                            fmt.percent(lane.share_pct)
+                                        )),
+                                        _ if lane.monthly_friction < before => RichText::new(&change).color(theme::OK),
+                                        _ => RichText::new(&change).color(theme::ERROR),
+                                    };
+                                    ui.add(egui::Label::new(text).truncate());
+                                });
+                            }
+                        })
+                        .inner_rect
+                },
+            )
+            .inner;
+        let mut chart = egui::Rect::NOTHING;
+        if with_chart {
+            ui.separator();
+            chart = ui
+                .vertical(|ui| crate::ui::ranking::chart_ui(ui, &shown_lanes))
+                .response
+                .rect;
+        }
+        Placed { table, chart }
+    })
+    .inner
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saving_reads_as_a_saving() {
+        assert_eq!(
+            change_text(NumberStyle::default(), 40_061.0, 23_894.0, "USD"),
+            "USD 40,061 → USD 23,894: saves USD 16,167 / month"
         );
-        ui.separator();
-        crate::ui::ranking::chart_ui(ui, &shown_lanes);
-    });
+        assert_eq!(
+            change_text(NumberStyle::default(), 100.0, 250.0, "EUR"),
+            "EUR 100 → EUR 250: adds EUR 150 / month"
+        );
+        assert_eq!(change_text(NumberStyle::default(), 100.0, 100.2, "EUR"), "");
+    }
 }

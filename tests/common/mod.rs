@@ -35,6 +35,20 @@ pub fn app_with(config: AppConfig) -> Harness<'static, FrictionApp> {
     build(config, false)
 }
 
+/// The real app on `db` in a window of `size` points (1280×720 is the
+/// smallest a facilitator projects at).
+pub fn app_sized(db: &Path, size: [f32; 2]) -> Harness<'static, FrictionApp> {
+    build_sized(
+        AppConfig {
+            native_dialogs: false,
+            first_run_guide: false,
+            ..AppConfig::new(db.to_owned())
+        },
+        size,
+        false,
+    )
+}
+
 /// The real app on `db`, drawing a box for characters that no font has
 /// (as the app does) instead of failing the test: for names that another
 /// tool wrote into the database.
@@ -65,9 +79,13 @@ fn build(config: AppConfig, missing_glyphs: bool) -> Harness<'static, FrictionAp
 
 /// The real app exactly as configured.
 pub fn build_as_is(config: AppConfig, missing_glyphs: bool) -> Harness<'static, FrictionApp> {
+    build_sized(config, SIZE, missing_glyphs)
+}
+
+pub fn build_sized(config: AppConfig, size: [f32; 2], missing_glyphs: bool) -> Harness<'static, FrictionApp> {
     // The harness would otherwise impose its own theme; light is the app's default.
     let mut builder = Harness::builder()
-        .with_size(SIZE)
+        .with_size(size)
         .with_theme(eframe::egui::Theme::Light);
     if missing_glyphs {
         builder = builder.allow_missing_glyphs();
@@ -182,4 +200,28 @@ pub fn shown(harness: &Harness<'static, FrictionApp>, words: &[impl AsRef<str>])
         })
         .next()
         .is_some()
+}
+
+/// The accessible nodes whose text (a label's text, or another widget's
+/// name) is exactly `text`, with their rectangles.
+pub fn rects_of(harness: &Harness<'static, FrictionApp>, text: &str) -> Vec<eframe::egui::Rect> {
+    let text = text.to_owned();
+    harness
+        .query_all_by(move |node| {
+            let shown = if node.role() == eframe::egui::Role::Label {
+                node.value()
+            } else {
+                node.label()
+            };
+            shown.is_some_and(|t| t == text)
+        })
+        .map(|node| node.rect())
+        .collect()
+}
+
+/// Runs one action through the app, as a panel would push it.
+pub fn act(harness: &mut Harness<'static, FrictionApp>, action: frictionmap::ui::Action) {
+    let ctx = harness.ctx.clone();
+    ws_mut(harness).handle(&ctx, action);
+    harness.run();
 }

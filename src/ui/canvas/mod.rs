@@ -116,6 +116,10 @@ pub struct CanvasView {
     pub has_keyboard: bool,
     /// Where the canvas was on screen last frame.
     pub on_screen: Rect,
+    /// Hide everything that tells the ranking: the lanes' money, rank and
+    /// share, the cards' friction and heat colours (workshop mode, until
+    /// the ranking is revealed).
+    pub figures_hidden: bool,
 }
 
 impl Default for CanvasView {
@@ -135,6 +139,7 @@ impl Default for CanvasView {
             zoom: 1.0,
             has_keyboard: false,
             on_screen: Rect::NOTHING,
+            figures_hidden: false,
         }
     }
 }
@@ -249,8 +254,9 @@ pub fn canvas_ui(ui: &mut egui::Ui, doc: &Document, view: &mut CanvasView, actio
     let dark_mode = ui.visuals().dark_mode;
     let available = ui.available_size();
     if view.fit_requested {
-        let bounds = view.layout(doc).bounds().expand(40.0);
-        view.scene_rect = bounds;
+        let layout = view.layout(doc);
+        let tallest_lane = layout.bands.iter().map(|b| b.rect.height()).fold(0.0, f32::max);
+        view.scene_rect = fit_rect(layout.bounds().expand(40.0), tallest_lane, available);
         view.fit_requested = false;
     }
     if let Some(zoom) = view.zoom_requested.take() {
@@ -296,13 +302,42 @@ pub fn canvas_ui(ui: &mut egui::Ui, doc: &Document, view: &mut CanvasView, actio
         let to_screen = ui.ctx().layer_transform_to_global(scene_layer).unwrap_or_default();
         let canvas = canvas_on_screen.intersect(ui.clip_rect());
         let painter = egui::Painter::new(ui.ctx().clone(), labels_layer, canvas);
-        lane_labels(&painter, doc, &layout, canvas, to_screen, &pal);
+        lane_labels(&painter, doc, &layout, canvas, to_screen, &pal, view.figures_hidden);
     }
     background_interaction(ui, &response.response, doc, view, &layout);
     view.layout = Some((layout_version, layout));
     view.has_keyboard = keyboard_owner(ui, canvas_on_screen, view.has_keyboard);
     view.on_screen = canvas_on_screen;
 }
+
+/// The part of the scene "Fit to map" shows in a view of `view` points:
+/// the whole map when that draws the cards at reading zoom or closer (their
+/// text is drawn). Otherwise, for a map made to be read (each lane, at most
+/// `tallest_lane` high, fits the view at reading zoom, and the whole map is
+/// at most [`FIT_SCROLL_VIEWS`] views tall there), the map's start with the
+/// lane titles: at the zoom that fits all the lanes' height when that is
+/// reading zoom or more (up to 100%; the rest is a sideways scroll away),
+/// else at reading zoom. A larger map is fitted whole, as an overview.
+pub fn fit_rect(bounds: Rect, tallest_lane: f32, view: Vec2) -> Rect {
+    if view.x <= 0.0 || view.y <= 0.0 || bounds.width() <= 0.0 || bounds.height() <= 0.0 {
+        return bounds;
+    }
+    // A little above the zoom where card text is drawn, so that panels
+    // settling a few points in the frames after the fit keep the text.
+    let reading = paint::DETAIL_ZOOM * 1.1;
+    let height_fit = view.y / bounds.height();
+    let whole = (view.x / bounds.width()).min(height_fit);
+    let readable = tallest_lane * reading <= view.y && bounds.height() * reading <= view.y * FIT_SCROLL_VIEWS;
+    if whole >= reading || !readable {
+        return bounds;
+    }
+    let zoom = height_fit.clamp(reading, 1.0);
+    Rect::from_min_size(bounds.min, view / zoom)
+}
+
+/// How many views tall a map may be at reading zoom for "Fit" to show its
+/// start readable rather than all of it as blank boxes.
+pub const FIT_SCROLL_VIEWS: f32 = 3.0;
 
 /// Whether the canvas has the keyboard after this frame: the pointer is
 /// over it with nothing (a menu, a window) above it there, or, with the
@@ -331,6 +366,7 @@ fn lane_labels(
     canvas: Rect,
     to_screen: egui::emath::TSTransform,
     pal: &Palette,
+    figures_hidden: bool,
 ) {
     let map = doc.map();
     let ranking = doc.ranking();
@@ -346,6 +382,7 @@ fn lane_labels(
                 name: &lane.name,
                 figure: ranking
                     .lane(&lane.id)
+                    .filter(|_| !figures_hidden)
                     .map(|s| format!("{} / month", fmt.money(s.monthly_friction, &map.currency))),
             })
         })
@@ -436,7 +473,7 @@ fn scene_contents(
             band,
             &paint::LaneLook {
                 lane,
-                score: ranking.lane(&lane.id),
+                score: ranking.lane(&lane.id).filter(|_| !view.figures_hidden),
                 index,
                 highlighted: view.highlight_lane.as_deref() == Some(lane.id.as_str()),
                 selected: view.selection.lane.as_deref() == Some(lane.id.as_str()),
@@ -455,15 +492,12 @@ fn scene_contents(
         } else if resp.clicked() {
             view.selection = Selection::only_lane(&lane.id);
         }
-        if detail {
-            lane_buttons(ui, lane, index, map.lanes.len(), band.header, actions);
-        }
     }
 
     let scores = doc.step_scores();
     let max_friction = doc.max_step_friction();
     let heat = |i: usize| {
-        if max_friction > 0.0 {
+        if max_friction > 0.0 && !view.figures_hidden {
             scores[i].point.friction() / max_friction
         } else {
             0.0
@@ -496,6 +530,7 @@ fn scene_contents(
             zoom_step: overview::zoom_step(zoom),
             dark_mode,
             moving: moving.fingerprint(),
+            figures_hidden: view.figures_hidden,
         };
         if view.overview.as_ref().is_none_or(|o| o.key != key) {
             view.overview = Some(overview::Overview::build(key, layout, pal, heat, &moving.mask));
@@ -552,7 +587,57 @@ fn scene_contents(
         _ => {}
     }
 
+    lane_headers(ui, &painter, doc, view, layout, pal, actions);
     rename_overlay(ui, doc, layout, view, actions);
+}
+
+/// The lane headers, on top of the cards. Panned sideways, a header stays
+/// at the view's left edge (a sticky column), so each lane's name and
+/// friction stay in view wherever the map is scrolled.
+fn lane_headers(
+    ui: &mut egui::Ui,
+    painter: &egui::Painter,
+    doc: &Document,
+    view: &CanvasView,
+    layout: &Layout,
+    pal: &Palette,
+    actions: &mut Vec<Action>,
+) {
+    let map = doc.map();
+    let ranking = doc.ranking();
+    let view_in_scene = ui.clip_rect();
+    if view.zoom < paint::LANE_TITLE_ZOOM {
+        return;
+    }
+    for (index, (lane, band)) in map.lanes.iter().zip(&layout.bands).enumerate() {
+        if !band.rect.intersects(view_in_scene) {
+            continue;
+        }
+        let score = ranking.lane(&lane.id).filter(|_| !view.figures_hidden);
+        let shift = (view_in_scene.left() - band.header.left()).clamp(0.0, band.body.width().max(0.0));
+        let header = band.header.translate(vec2(shift, 0.0));
+        let look = paint::LaneLook {
+            lane,
+            score,
+            index,
+            highlighted: view.highlight_lane.as_deref() == Some(lane.id.as_str()),
+            selected: view.selection.lane.as_deref() == Some(lane.id.as_str()),
+            currency: &map.currency,
+            zoom: view.zoom,
+        };
+        if shift > 0.0 {
+            paint::sticky_header(painter, pal, header, &look);
+        }
+        // For AccessKit and tests: where the header is and what it says.
+        let resp = ui.interact(header, Id::unique(("lane-header", &lane.id)), Sense::hover());
+        resp.widget_info(|| {
+            let label = paint::header_text(&look, crate::ui::number_style(ui.ctx())).join(" · ");
+            WidgetInfo::labeled(Role::RowHeader, true, format!("Lane header {label}"))
+        });
+        if view.zoom >= paint::DETAIL_ZOOM {
+            lane_buttons(ui, lane, index, map.lanes.len(), header, actions);
+        }
+    }
 }
 
 /// An edge that passes through the view, with the part of its curve
@@ -746,7 +831,7 @@ fn detail_cards(
         let rect = layout.cards[i].translate(moving.offset(i));
         let resp = ui.interact(rect, Id::unique(("step", &step.id)), Sense::click_and_drag());
         resp.widget_info(|| WidgetInfo::selected(Role::Button, true, selected, format!("Step {}", step.name)));
-        let heat = if max_friction > 0.0 {
+        let heat = if max_friction > 0.0 && !view.figures_hidden {
             scores[i].point.friction() / max_friction
         } else {
             0.0
@@ -763,6 +848,7 @@ fn detail_cards(
                 currency: &map.currency,
                 zoom,
                 dark_mode,
+                figures_hidden: view.figures_hidden,
             },
         );
         card_interaction(&resp, step, selected, modifiers, view, layout, doc, actions);
@@ -1067,5 +1153,28 @@ fn rename_overlay(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod fit_tests {
+    use super::*;
+
+    #[test]
+    fn fit_keeps_a_small_map_readable() {
+        let map = Rect::from_min_size(Pos2::ZERO, vec2(1530.0, 840.0));
+        // Lanes fit the height at reading zoom: their height, scrolled sideways.
+        let r = fit_rect(map, 300.0, vec2(650.0, 430.0));
+        assert!((650.0 / r.width() - 430.0 / 840.0).abs() < 1e-4);
+        assert_eq!(r.min, map.min);
+        // Too tall for that: reading zoom, scrolled both ways.
+        let r = fit_rect(map, 300.0, vec2(650.0, 300.0));
+        assert!((650.0 / r.width() - paint::DETAIL_ZOOM * 1.1).abs() < 1e-4);
+        // Room for all of it: all of it.
+        assert_eq!(fit_rect(map, 300.0, vec2(1600.0, 900.0)), map);
+        assert!(fit_rect(map, 300.0, vec2(650.0, 430.0)).width() < map.width());
+        // A map many views tall is an overview.
+        let big = Rect::from_min_size(Pos2::ZERO, vec2(20_000.0, 40_000.0));
+        assert_eq!(fit_rect(big, 300.0, vec2(650.0, 430.0)), big);
     }
 }

@@ -41,6 +41,8 @@ pub struct OverviewKey {
     pub dark_mode: bool,
     /// A fingerprint of the steps being dragged, which are left out.
     pub moving: u64,
+    /// The heat colours are hidden (see `CanvasView::figures_hidden`).
+    pub figures_hidden: bool,
 }
 
 /// Zoom in quarter octaves: meshes are rebuilt only when this changes.

@@ -8,6 +8,7 @@ use eframe::egui::{
 
 use super::layout::{self, EDGE_REACH};
 use crate::model::{Lane, Step};
+use crate::money::NumberStyle;
 use crate::scoring::{LaneScore, StepScore};
 use crate::theme::{self, CONNECTOR_R, Palette};
 
@@ -53,14 +54,12 @@ pub struct LaneLook<'a> {
 }
 
 pub fn lane_band(painter: &Painter, pal: &Palette, band: &layout::LaneBand, look: &LaneLook<'_>) {
-    let fmt = crate::ui::number_style(painter.ctx());
     let fill = if look.highlighted {
         pal.lane_highlight
     } else {
         pal.lane_fill[look.index % 2]
     };
     painter.rect_filled(band.rect, 0.0, fill);
-    painter.rect_filled(band.header, 0.0, pal.lane_header);
     painter.line_segment(
         [band.rect.left_bottom(), band.rect.right_bottom()],
         Stroke::new(1.0, pal.card_border),
@@ -68,43 +67,79 @@ pub fn lane_band(painter: &Painter, pal: &Palette, band: &layout::LaneBand, look
     if look.selected {
         painter.rect_stroke(band.rect.shrink(1.5), 0.0, pal.selection_stroke(), StrokeKind::Inside);
     }
+    lane_header(painter, pal, band.header, look);
+}
+
+/// A lane's header moved to the view's left edge, over the cards there.
+pub fn sticky_header(painter: &Painter, pal: &Palette, header: Rect, look: &LaneLook<'_>) {
+    // A shadow line on its right marks it as lying over the map.
+    painter.line_segment(
+        [header.right_top(), header.right_bottom()],
+        Stroke::new(2.0 / look.zoom.max(0.05), pal.card_border),
+    );
+    lane_header(painter, pal, header, look);
+}
+
+/// What a lane header says, line by line: the name, the monthly friction,
+/// the rank and share (the figures only when `look.score` is given).
+pub fn header_text(look: &LaneLook<'_>, fmt: NumberStyle) -> Vec<String> {
+    let mut text = vec![look.lane.name.clone()];
+    if let Some(score) = look.score {
+        text.push(format!("{} / month", fmt.money(score.monthly_friction, look.currency)));
+        text.push(format!("#{} · {:.1}% of total", score.rank, score.share_pct));
+    }
+    text
+}
+
+/// The title column of a lane: name, friction per month, rank and owner.
+fn lane_header(painter: &Painter, pal: &Palette, header: Rect, look: &LaneLook<'_>) {
+    painter.rect_filled(header, 0.0, pal.lane_header);
     if look.zoom < LANE_TITLE_ZOOM {
         return;
     }
-
     // Keep the title readable when zoomed out: about 13 px on screen or more.
     let scale = (0.75 / look.zoom.max(0.05)).clamp(1.0, 8.0);
-    let title_size = (17.0 * scale).min(band.rect.height() * 0.3);
+    let title_size = (17.0 * scale).min(header.height() * 0.3);
     let pad = 12.0;
-    let width = band.header.width() - 2.0 * pad;
-    let mut y = band.header.top() + pad;
+    let width = header.width() - 2.0 * pad;
+    let mut y = header.top() + pad;
     let title = lines(painter, &look.lane.name, theme::bold(title_size), pal.text, width, 2);
     let title_h = title.size().y;
-    painter.galley(egui::pos2(band.header.left() + pad, y), title, pal.text);
+    painter.galley(egui::pos2(header.left() + pad, y), title, pal.text);
     y += title_h + 4.0;
-    let Some(score) = look.score else { return };
-    let figure_size = (15.0 * scale).min(band.rect.height() * 0.25);
-    let figure = format!("{} / month", fmt.money(score.monthly_friction, look.currency));
-    let g = one_line(painter, &figure, theme::bold(figure_size), pal.text, width);
+    let mut text = header_text(look, crate::ui::number_style(painter.ctx()))
+        .into_iter()
+        .skip(1);
+    let Some(figure) = text.next() else { return };
+    // The figure is never cut: a smaller size (down to 75%) keeps it on
+    // one line, and past that it wraps ("USD 28,409 /" over "month").
+    let mut figure_size = (15.0 * scale).min(header.height() * 0.25);
+    let natural = painter
+        .layout_no_wrap(figure.clone(), theme::bold(figure_size), pal.text)
+        .size()
+        .x;
+    if natural > width {
+        figure_size *= (width / natural).max(0.75) * 0.98;
+    }
+    let g = lines(painter, &figure, theme::bold(figure_size), pal.text, width, 2);
     let gh = g.size().y;
-    if y + gh < band.header.bottom() {
-        painter.galley(egui::pos2(band.header.left() + pad, y), g, pal.text);
+    if y + gh < header.bottom() {
+        painter.galley(egui::pos2(header.left() + pad, y), g, pal.text);
     }
     y += gh + 4.0;
     if look.zoom >= DETAIL_ZOOM {
-        let rank = format!("#{} · {:.1}% of total", score.rank, score.share_pct);
         let owner = if look.lane.owner.is_empty() {
             "No owner yet".to_owned()
         } else {
             format!("Owner: {}", look.lane.owner)
         };
-        for line in [rank, owner] {
+        for line in text.chain([owner]) {
             let g = one_line(painter, &line, FontId::proportional(13.0), pal.weak_text, width);
-            if y + g.size().y > band.header.bottom() - 38.0 {
+            if y + g.size().y > header.bottom() - 38.0 {
                 break;
             }
             let h = g.size().y;
-            painter.galley(egui::pos2(band.header.left() + pad, y), g, pal.weak_text);
+            painter.galley(egui::pos2(header.left() + pad, y), g, pal.weak_text);
             y += h + 2.0;
         }
     }
@@ -119,6 +154,8 @@ pub struct CardLook<'a> {
     pub currency: &'a str,
     pub zoom: f32,
     pub dark_mode: bool,
+    /// Leave out the friction (workshop mode, before the reveal).
+    pub figures_hidden: bool,
 }
 
 pub fn step_card(painter: &Painter, pal: &Palette, rect: Rect, look: &CardLook<'_>) {
@@ -151,6 +188,9 @@ pub fn step_card(painter: &Painter, pal: &Palette, rect: Rect, look: &CardLook<'
         line(painter, "needs estimates", theme::bold(13.0), theme::WARNING);
     } else {
         figure_lines(painter, s, pal, &mut line);
+    }
+    if look.figures_hidden {
+        return;
     }
     let friction = format!("{} / mo", fmt.money(look.score.point.friction(), look.currency));
     painter.text(
