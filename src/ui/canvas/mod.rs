@@ -630,8 +630,10 @@ fn lane_headers(
         }
         // For AccessKit and tests: where the header is and what it says.
         let resp = ui.interact(header, Id::unique(("lane-header", &lane.id)), Sense::hover());
+        // Read before `widget_info`, whose closure runs while the context is locked.
+        let fmt = crate::ui::number_style(ui.ctx());
         resp.widget_info(|| {
-            let label = paint::header_text(&look, crate::ui::number_style(ui.ctx())).join(" · ");
+            let label = paint::header_text(&look, fmt).join(" · ");
             WidgetInfo::labeled(Role::RowHeader, true, format!("Lane header {label}"))
         });
         if view.zoom >= paint::DETAIL_ZOOM {
