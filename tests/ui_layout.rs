@@ -338,3 +338,29 @@ fn esc_asks_before_dropping_what_ifs() {
     harness.run();
     assert!(ws(&harness).workshop.is_none(), "left the workshop");
 }
+
+#[test]
+fn the_step_inspector_fields_keep_their_width_at_1280x720() {
+    // Beside their names, the value fields were squeezed to about 40 points
+    // at 1280×720, and "1.450" showed as "1.45".
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_sized(&dir.path().join("fm.sqlite3"), [1280.0, 720.0]);
+    let first = ws(&harness).document().map().steps[0].id.to_string();
+    ws_mut(&mut harness).view.selection = frictionmap::ui::canvas::Selection::only_step(&first);
+    harness.run();
+    let width = |label: &str| {
+        let field = harness.get_by_role_and_label(eframe::egui::Role::TextInput, label);
+        field.rect().width()
+    };
+    for label in [
+        "Volume (items / month)",
+        "Handling (min / item)",
+        "Approval wait (h / item)",
+    ] {
+        assert!(width(label) >= 90.0, "{label} is {} points wide", width(label));
+        for estimate in ["low", "high"] {
+            let label = format!("{label} {estimate}");
+            assert!(width(&label) >= 66.0, "{label} is {} points wide", width(&label));
+        }
+    }
+}

@@ -126,20 +126,19 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, figures: bool, actions: &m
     ui.add_space(8.0);
 
     ui.label(RichText::new("Values (low and high estimates are optional)").strong());
-    Grid::new(id.with("values"))
-        .num_columns(4)
-        .spacing([8.0, 6.0])
-        .show(ui, |ui| {
-            ui.label("");
-            ui.label(RichText::new("value").weak());
-            ui.label(RichText::new("low").weak());
-            ui.label(RichText::new("high").weak());
-            ui.end_row();
-            crate::ui::step_fields::values_first_tab_order(ui, id);
-            for attr in Attr::ALL {
-                attribute_row(ui, id, step, attr, actions);
-            }
-        });
+    // Each value's name on a line of its own over its three fields, so the
+    // fields keep their width in the narrowest side panel (beside the
+    // names, at 1280x720 they were squeezed until "1.450" showed as "1.45").
+    ui.horizontal(|ui| {
+        for part in Part::ALL {
+            let text = RichText::new(if part == Part::Value { "value" } else { part.key() }).weak();
+            ui.add_sized([field_width(part), 14.0], egui::Label::new(text));
+        }
+    });
+    crate::ui::step_fields::values_first_tab_order(ui, id);
+    for attr in Attr::ALL {
+        attribute_row(ui, id, step, attr, actions);
+    }
 
     if figures {
         ui.add_space(10.0);
@@ -162,24 +161,31 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, figures: bool, actions: &m
     }
 }
 
+/// A field's width: wide enough for "1.200,5" and "12.500" in any number
+/// format, and for three fields side by side in the narrowest side panel.
+fn field_width(part: Part) -> f32 {
+    if part == Part::Value { 96.0 } else { 72.0 }
+}
+
 fn attribute_row(ui: &mut egui::Ui, id: Id, step: &Step, attr: Attr, actions: &mut Vec<Action>) {
     let label = attr_label(attr);
     ui.label(label);
-    for part in Part::ALL {
-        let (field_label, width) = match part {
-            // Wide enough for "1.200,5" and "12.500" in any number format.
-            Part::Value => (label.to_owned(), 96.0),
-            other => (format!("{label} {}", other.key()), 72.0),
-        };
-        let look = FieldLook {
-            id,
-            label: &field_label,
-            width,
-            compact: false,
-        };
-        ui.vertical(|ui| attr_field(ui, look, step, Number { attr, part }, actions));
-    }
-    ui.end_row();
+    ui.horizontal_top(|ui| {
+        for part in Part::ALL {
+            let field_label = match part {
+                Part::Value => label.to_owned(),
+                other => format!("{label} {}", other.key()),
+            };
+            let look = FieldLook {
+                id,
+                label: &field_label,
+                width: field_width(part),
+                compact: false,
+            };
+            ui.vertical(|ui| attr_field(ui, look, step, Number { attr, part }, actions));
+        }
+    });
+    ui.add_space(4.0);
 }
 
 fn breakdown_ui(ui: &mut egui::Ui, map: &Map, step: &Step) {
@@ -213,9 +219,9 @@ fn breakdown_ui(ui: &mut egui::Ui, map: &Map, step: &Step) {
             ui.end_row();
             ui.label("Touch time");
             ui.label(format!(
-                "{} h ({:.2} FTE)",
+                "{} h ({} FTE)",
                 fmt.thousands(b.touch_hours, 1),
-                b.fte(&map.rates)
+                fmt.thousands(b.fte(&map.rates), 2)
             ));
             ui.end_row();
         });
@@ -323,7 +329,11 @@ fn lane_ui(ui: &mut egui::Ui, doc: &Document, lane: &Lane, actions: &mut Vec<Act
                     ("Approval delay", fmt.money(score.delay, cur)),
                     (
                         "Touch time",
-                        format!("{} h ({:.2} FTE)", fmt.thousands(score.touch_hours, 1), score.fte),
+                        format!(
+                            "{} h ({} FTE)",
+                            fmt.thousands(score.touch_hours, 1),
+                            fmt.thousands(score.fte, 2)
+                        ),
                     ),
                     ("Steps", score.steps.to_string()),
                     (
