@@ -275,19 +275,24 @@ fn workshop_mode_fits_a_projector() {
     }
 }
 
-#[test]
-fn a_what_if_saving_reads_as_a_saving() {
-    // See issue 15: "USD 40,061 → −USD 16,167" read as a negative cost.
-    let dir = tempfile::tempdir().unwrap();
-    let mut harness = workshop(dir.path(), [1920.0, 1080.0]);
+/// A what-if that lowers a lane's friction: one step's rework set to none.
+fn remove_rework_of_a_step(harness: &mut H) {
     act(
-        &mut harness,
+        harness,
         Action::SetWhatIf {
             step_id: "pm-3".into(),
             attr: frictionmap::model::Attr::ReworkRate,
             value: 0.0,
         },
     );
+}
+
+#[test]
+fn a_what_if_saving_reads_as_a_saving() {
+    // See issue 15: "USD 40,061 → −USD 16,167" read as a negative cost.
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = workshop(dir.path(), [1920.0, 1080.0]);
+    remove_rework_of_a_step(&mut harness);
     harness.run();
     assert!(common::shown(&harness, &["→", "saves", "/ month"]));
     assert!(!common::shown(&harness, &["→ −"]));
@@ -315,14 +320,7 @@ fn esc_asks_before_dropping_what_ifs() {
     // See issue 15: Esc left workshop mode and silently dropped the what-ifs.
     let dir = tempfile::tempdir().unwrap();
     let mut harness = workshop(dir.path(), [1280.0, 720.0]);
-    act(
-        &mut harness,
-        Action::SetWhatIf {
-            step_id: "pm-3".into(),
-            attr: frictionmap::model::Attr::ReworkRate,
-            value: 0.0,
-        },
-    );
+    remove_rework_of_a_step(&mut harness);
     common::hover_canvas(&mut harness);
     harness.key_press(eframe::egui::Key::Escape);
     harness.run();
