@@ -303,6 +303,8 @@ pub struct Workspace {
     show_guide: bool,
     /// Whether a text field had the keyboard at the end of the last frame.
     typing: bool,
+    /// The widget that had the keyboard at the end of the last frame.
+    focused: Option<egui::Id>,
     dark_mode: bool,
     /// View ▸ Number format, and the computer's locale it may follow.
     number_format: NumberFormat,
@@ -385,6 +387,7 @@ impl Workspace {
             show_shortcuts: false,
             show_guide: seeded > 0 && config.first_run_guide,
             typing: false,
+            focused: None,
             dark_mode,
             number_format,
             formats: Formats::chosen(number_format, &config.locale),
@@ -473,6 +476,14 @@ impl Workspace {
         self.import_tick(&ctx);
 
         self.typing = ctx.text_edit_focused();
+        // Typing merges into one undo step per visit to a field: moving the
+        // keyboard elsewhere ends the run, even to a field with the same
+        // merge key (a lane's owner is edited in the inspector and the plan).
+        let focused = ctx.memory(|m| m.focused());
+        if focused != self.focused {
+            self.doc.seal_history();
+            self.focused = focused;
+        }
         for action in actions {
             self.handle(&ctx, action);
         }
@@ -1397,8 +1408,7 @@ impl Workspace {
         let Some(score) = self.doc.ranking().lane(&lane_id) else {
             return;
         };
-        let owner = map.lane(&lane_id).map(|l| l.owner.clone()).unwrap_or_default();
-        let pick = crate::plan::Pick::new(crate::plan::next_pick_id(map), score, &owner, self.today());
+        let pick = crate::plan::Pick::new(crate::plan::next_pick_id(map), score, self.today());
         let pick_id = pick.id.clone();
         let mut picks = map.picks.clone();
         picks.push(pick);

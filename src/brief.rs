@@ -73,7 +73,7 @@ pub fn lane_brief(map: &Map, ranking: &Ranking, pick: &Pick, today: NaiveDate, f
         let _ = writeln!(out, "{}. **{}**  ", i + 1, answer.question);
         let text = match &answer.answer {
             Some(text) => inline(text),
-            None => draft_answer(i, pick).map_or_else(
+            None => draft_answer(i, map, pick).map_or_else(
                 || "_Not answered yet._".to_owned(),
                 |draft| format!("{} _(incomplete)_", inline(&draft)),
             ),
@@ -230,7 +230,7 @@ pub fn lane_brief(map: &Map, ranking: &Ranking, pick: &Pick, today: NaiveDate, f
 
 /// What is known of an unanswered question (3 to 5, by index), for the
 /// brief; `None` when nothing is.
-fn draft_answer(index: usize, pick: &Pick) -> Option<String> {
+fn draft_answer(index: usize, map: &Map, pick: &Pick) -> Option<String> {
     let or_unset = |text: &str, what: &str| {
         let text = text.trim();
         if text.is_empty() {
@@ -240,7 +240,9 @@ fn draft_answer(index: usize, pick: &Pick) -> Option<String> {
         }
     };
     match index {
-        2 => Some(pick.owner.trim()).filter(|o| !o.is_empty()).map(str::to_owned),
+        2 => Some(pick.owner(map).trim())
+            .filter(|o| !o.is_empty())
+            .map(str::to_owned),
         3 => {
             (!pick.metric.name.trim().is_empty()).then(|| format!("{} (see the metric below)", pick.metric.name.trim()))
         }

@@ -765,20 +765,11 @@ pub fn ranking_table(map_name: &str, ranking: &Ranking) -> String {
     for r in &rows {
         let _ = writeln!(out, "{}", line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]));
     }
-    match (ranking.lanes.first(), ranking.clear_winner) {
-        (Some(top), true) => {
-            let _ = writeln!(out, "Fix first: {} (clear winner).", top.lane);
-        }
-        (Some(top), false) => {
-            let _ = writeln!(
-                out,
-                "Too close to call: {}'s low estimate does not beat the runner-up's high estimate; refine the estimates.",
-                top.lane
-            );
-        }
-        (None, _) => {
-            let _ = writeln!(out, "The map has no lanes yet.");
-        }
-    }
+    let refine = if ranking.verdict() == crate::scoring::Verdict::TooClose {
+        "; refine the estimates"
+    } else {
+        ""
+    };
+    let _ = writeln!(out, "{}{refine}.", ranking.verdict_line());
     String::from_utf8(out).unwrap_or_default()
 }

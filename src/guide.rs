@@ -4,7 +4,7 @@
 
 use crate::model::{Map, Step};
 use crate::money::NumberStyle;
-use crate::scoring::{Ranking, score_step};
+use crate::scoring::{Ranking, Verdict, score_step};
 
 /// One part of the guide: a heading and its paragraphs.
 #[derive(Clone, Debug, PartialEq)]
@@ -115,6 +115,17 @@ fn verdict(map: &Map, ranking: &Ranking, fmt: NumberStyle) -> Vec<String> {
     match ranking.lanes.as_slice() {
         [] => out.push("This map has no lanes yet.".to_owned()),
         [only] => out.push(format!("This map has one lane, “{}”: nothing to compare.", only.lane)),
+        [_, _, ..] if ranking.verdict() == Verdict::NoFriction => out.push(
+            "Here no lane has friction yet: enter volumes and minutes on the steps to rank the lanes.".to_owned(),
+        ),
+        [top, second, ..] if ranking.verdict() == Verdict::NoRanges => out.push(format!(
+            "Here no ranges were entered: “{}” costs {} a month and “{}” {}. Add low and high estimates to \
+             the steps you are least sure of to see whether the lead holds.",
+            top.lane,
+            fmt.money(top.monthly_friction, cur),
+            second.lane,
+            fmt.money(second.monthly_friction, cur),
+        )),
         [top, second, ..] => out.push(format!(
             "Here: “{}” costs {} to {} a month, “{}” {} to {}: {}.",
             top.lane,
@@ -166,5 +177,37 @@ mod tests {
         let guide = how_it_works(&map, &crate::scoring::rank(&map), NumberStyle::POINT);
         assert!(guide[1].paragraphs.last().unwrap().starts_with("Add a step"));
         assert_eq!(guide[2].paragraphs.last().unwrap(), "This map has no lanes yet.");
+    }
+
+    /// Without ranges, or without friction, the guide claims no winner.
+    #[test]
+    fn the_verdict_paragraph_follows_the_ranking_panel() {
+        let mut map = crate::samples::sample_maps().unwrap().swap_remove(0);
+        for i in 0..map.steps.len() {
+            if let Some(mut step) = map.steps.get_mut(i) {
+                step.low = Default::default();
+                step.high = Default::default();
+            }
+        }
+        let said = |map: &Map| {
+            how_it_works(map, &crate::scoring::rank(map), NumberStyle::POINT)[2]
+                .paragraphs
+                .last()
+                .cloned()
+                .unwrap_or_default()
+        };
+        let text = said(&map);
+        assert!(text.contains("Here no ranges were entered"), "{text}");
+        assert!(
+            !text.contains("a clear winner") && !text.contains("too close to call"),
+            "{text}"
+        );
+        for i in 0..map.steps.len() {
+            if let Some(mut step) = map.steps.get_mut(i) {
+                step.volume_per_month = 0.0;
+            }
+        }
+        let text = said(&map);
+        assert!(text.contains("Here no lane has friction yet"), "{text}");
     }
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::locale::Formats;
 use crate::model::Map;
 use crate::money::NumberStyle;
-use crate::scoring::{LaneScore, Ranking};
+use crate::scoring::{LaneScore, Ranking, Verdict};
 
 /// Days from the pick to the default target date.
 pub const TARGET_DAYS: u64 = 90;
@@ -106,9 +106,11 @@ pub struct Pick {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub close_reason: String,
     pub baseline: Baseline,
-    /// The one person who owns the outcome in production.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub owner: String,
+    /// Who owned the lane when the pick was closed, kept for the record.
+    /// Empty while the pick is active: then its lane's owner is the owner
+    /// (one owner per lane; see [`Pick::owner`]).
+    #[serde(default, rename = "owner", skip_serializing_if = "String::is_empty")]
+    pub owner_at_close: String,
     pub metric: Metric,
     /// How exceptions are handled.
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -125,7 +127,7 @@ pub struct Pick {
 impl Pick {
     /// A new active pick of a lane on `today`, with its baseline taken now
     /// and the target date 90 days out.
-    pub fn new(id: impl Into<String>, score: &LaneScore, owner: &str, today: NaiveDate) -> Self {
+    pub fn new(id: impl Into<String>, score: &LaneScore, today: NaiveDate) -> Self {
         Self {
             id: id.into(),
             lane: score.lane_id.clone(),
@@ -134,7 +136,7 @@ impl Pick {
             closed_on: None,
             close_reason: String::new(),
             baseline: Baseline::of(score),
-            owner: owner.to_owned(),
+            owner_at_close: String::new(),
             metric: Metric {
                 target_date: today.checked_add_days(Days::new(TARGET_DAYS)).unwrap_or(today),
                 ..Metric::default()
@@ -149,6 +151,75 @@ impl Pick {
     pub fn is_active(&self) -> bool {
         self.state == PickState::Active
     }
+
+    /// The one person who owns the outcome: while the pick is active, its
+    /// lane's owner, the same one the lane shows and the ranking CSV
+    /// lists; once closed, the owner recorded then.
+    pub fn owner<'a>(&'a self, map: &'a Map) -> &'a str {
+        if self.is_active() {
+            map.lane(&self.lane).map_or("", |lane| lane.owner.as_str())
+        } else {
+            &self.owner_at_close
+        }
+    }
+
+    /// Closes the pick as done or dropped on `today`, recording why and
+    /// who owned its lane then.
+    pub fn close(&mut self, map: &Map, state: PickState, today: NaiveDate, reason: &str) {
+        self.owner_at_close = self.owner(map).to_owned();
+        self.state = state;
+        self.closed_on = Some(today);
+        self.close_reason = reason.trim().to_owned();
+    }
+}
+
+/// What [`merge_pick_owners`] changed in one pick.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OwnerMerge {
+    /// The pick's index in the map's picks.
+    pub pick: usize,
+    pub message: String,
+}
+
+/// The words that start the line a merge adds to a lane's notes.
+pub const FORMER_OWNER_NOTE: &str = "Lane owner before the plan's owner became the lane's:";
+
+/// Gives every lane one owner. Maps written before that rule could hold a
+/// second owner in an active pick, the plan's "accountable owner", which
+/// the lane and the ranking CSV never showed. That owner becomes the
+/// lane's, since it was set for the launch; a different lane owner is kept
+/// as a line of the lane's notes, so nothing is lost. Running it again
+/// changes nothing.
+pub fn merge_pick_owners(map: &mut Map) -> Vec<OwnerMerge> {
+    let mut merged = Vec::new();
+    for (index, pick) in map.picks.iter_mut().enumerate() {
+        let owner = pick.owner_at_close.trim().to_owned();
+        if !pick.is_active() || owner.is_empty() {
+            continue;
+        }
+        let Some(lane) = map.lanes.iter_mut().find(|l| l.id == pick.lane) else {
+            // Validation names a pick of a missing lane.
+            continue;
+        };
+        let former = lane.owner.trim().to_owned();
+        let message = if former.is_empty() || former == owner {
+            format!("the plan's owner {owner:?} is now the lane's owner")
+        } else {
+            let line = format!("{FORMER_OWNER_NOTE} {former}");
+            lane.notes = if lane.notes.trim().is_empty() {
+                line
+            } else {
+                format!("{}\n\n{line}", lane.notes.trim_end())
+            };
+            format!(
+                "the plan's owner {owner:?} is now the lane's owner; the former one, {former:?}, is kept in the lane's notes"
+            )
+        };
+        lane.owner = owner;
+        pick.owner_at_close.clear();
+        merged.push(OwnerMerge { pick: index, message });
+    }
+    merged
 }
 
 // ------------------------------------------------------------ readiness
@@ -400,8 +471,8 @@ pub fn readiness(map: &Map, ranking: &Ranking, pick: &Pick, formats: Formats) ->
     };
 
     // 3: one owner.
-    let owner = match check_owner(&pick.owner) {
-        Ok(()) => Some(pick.owner.trim().to_owned()),
+    let owner = match check_owner(pick.owner(map)) {
+        Ok(()) => Some(pick.owner(map).trim().to_owned()),
         Err(item) => {
             missing.push(item);
             None
@@ -468,6 +539,9 @@ fn why_this_lane(ranking: &Ranking, s: &LaneScore, cur: &str, fmt: NumberStyle) 
     let runner_up = ranking.lanes.get(1);
     let verdict = match (s.rank, runner_up) {
         (1, None) => "The only lane on the map.".to_owned(),
+        (1, Some(_)) if ranking.verdict() == Verdict::NoRanges => {
+            "It leads, but no low/high estimates were entered, so how sure the lead is cannot be told yet.".to_owned()
+        }
         (1, Some(r)) if ranking.clear_winner => format!(
             "A clear winner: its low estimate ({}) beats the runner-up's high estimate ({}).",
             fmt.money(s.friction_low, cur),

@@ -249,12 +249,40 @@ impl Ranking {
         let Some(runner_up) = rest.first() else {
             return Verdict::OnlyLane;
         };
-        let no_ranges =
-            (self.lanes.iter()).all(|l| l.friction_low == l.monthly_friction && l.friction_high == l.monthly_friction);
+        // The low and high sums add per-step totals and the point sum adds
+        // per-component ones, so without ranges they differ in the last bits.
+        let same = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+        let no_ranges = (self.lanes.iter())
+            .all(|l| same(l.friction_low, l.monthly_friction) && same(l.friction_high, l.monthly_friction));
         match (no_ranges, self.clear_winner) {
             (true, _) if top.monthly_friction > runner_up.monthly_friction => Verdict::NoRanges,
             (false, true) => Verdict::ClearWinner,
             _ => Verdict::TooClose,
+        }
+    }
+}
+
+impl Ranking {
+    /// The verdict as one line for text and pictures, without a closing
+    /// full stop: the same rule the ranking panel shows.
+    pub fn verdict_line(&self) -> String {
+        let Some(top) = self.lanes.first() else {
+            return "The map has no lanes yet".to_owned();
+        };
+        match self.verdict() {
+            Verdict::NoFriction => {
+                "No friction yet: enter volumes and minutes on the steps to rank the lanes".to_owned()
+            }
+            Verdict::OnlyLane => format!("Fix first: {} (the only lane)", top.lane),
+            Verdict::NoRanges => format!(
+                "Fix first: {} (it leads, but no ranges were entered to show whether the lead holds)",
+                top.lane
+            ),
+            Verdict::ClearWinner => format!("Fix first: {} (clear winner)", top.lane),
+            Verdict::TooClose => format!(
+                "Too close to call: {}'s low estimate does not beat the runner-up's high estimate",
+                top.lane
+            ),
         }
     }
 }

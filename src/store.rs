@@ -513,7 +513,7 @@ fn insert_picks(conn: &Connection, id: MapId, picks: &[Pick]) -> Result<()> {
             b.share_pct,
             b.touch_hours,
             b.fte,
-            p.owner,
+            p.owner_at_close,
             m.name,
             m.unit,
             m.direction.map(direction_key),

@@ -430,7 +430,13 @@ fn check_pick(c: &mut Collector, i: usize, pick: &Pick, lane_ids: &HashMap<&str,
         (_, None) => {}
     }
     c.check(|| at("close_reason"), check_length(&pick.close_reason));
-    c.check(|| at("owner"), check_length(&pick.owner));
+    c.check(|| at("owner"), check_length(&pick.owner_at_close));
+    if pick.is_active() && !pick.owner_at_close.trim().is_empty() {
+        c.check(
+            || at("owner"),
+            Err("an active pick has no owner of its own: its lane's owner is the owner; set it on the lane".into()),
+        );
+    }
 
     let b = &pick.baseline;
     if b.rank == 0 {

@@ -156,6 +156,48 @@ fn rank_prints_the_table() {
     assert!(!env.db.exists());
 }
 
+/// The verdict of `rank` and the pictures follows the ranking panel: no
+/// "clear winner" for a map without ranges or without friction.
+#[test]
+fn rank_and_the_pictures_say_when_there_are_no_ranges_or_no_friction() {
+    let env = Env::new();
+    let mut value = base_json();
+    for step in value["steps"].as_array_mut().expect("steps") {
+        let step = step.as_object_mut().expect("a step");
+        step.remove("low");
+        step.remove("high");
+    }
+    let no_ranges = env.dir.path().join("no-ranges.json");
+    std::fs::write(&no_ranges, to_bytes(&value)).unwrap();
+    for step in value["steps"].as_array_mut().expect("steps") {
+        step["volume_per_month"] = json!(0);
+    }
+    let no_friction = env.dir.path().join("no-friction.json");
+    std::fs::write(&no_friction, to_bytes(&value)).unwrap();
+    for (file, verdict) in [
+        (
+            &no_ranges,
+            "Fix first: PO invoice matching (it leads, but no ranges were entered to show whether the lead holds)",
+        ),
+        (
+            &no_friction,
+            "No friction yet: enter volumes and minutes on the steps to rank the lanes",
+        ),
+    ] {
+        let out = stdout_of(&env.cmd().arg("rank").arg(file).assert().success());
+        assert_eq!(out.lines().last(), Some(format!("{verdict}.").as_str()), "{out}");
+        let map = read_map_file(file).expect("map");
+        let ranking = rank(&map);
+        let map_svg = frictionmap::picture::map::map_svg(&map, &ranking);
+        let chart_svg = frictionmap::picture::chart::chart_svg(&map.name, &ranking);
+        for svg in [map_svg, chart_svg] {
+            assert!(!svg.contains("clear winner"), "{svg}");
+            // The map picture cuts the line to its width: its start is there.
+            assert!(svg.contains(&verdict[..40]), "{verdict:?} not in the picture");
+        }
+    }
+}
+
 /// `frictionmap rank m.json | head -n 3`: the reader stops early. Here it
 /// has closed its end before the command writes anything, so every write
 /// fails; the command still ends quietly, without a panic.
@@ -521,16 +563,11 @@ fn picked_json() -> Value {
     let mut map = parse_map(&to_bytes(&base_json()), "base.json").expect("base map");
     let ranking = rank(&map);
     let day = |m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(2025, m, d).expect("date");
-    let mut dropped = Pick::new("pick-1", &ranking.lanes[1], "", day(1, 2));
+    let mut dropped = Pick::new("pick-1", &ranking.lanes[1], day(1, 2));
     dropped.state = PickState::Dropped;
     dropped.closed_on = Some(day(1, 5));
     dropped.close_reason = "a vendor fix is coming".into();
-    let mut pick = Pick::new(
-        "pick-2",
-        ranking.lane("po-match").expect("ranked"),
-        "Dana Ruiz",
-        day(1, 6),
-    );
+    let mut pick = Pick::new("pick-2", ranking.lane("po-match").expect("ranked"), day(1, 6));
     pick.metric.name = "Invoice cycle time".into();
     pick.metric.unit = "days".into();
     pick.metric.direction = Some(Direction::Lower);

@@ -107,6 +107,7 @@ fn no_code_outside_fsutil_writes_files_directly() {
 fn small_map(name: &str) -> Map {
     let mut map = Map::new(name);
     map.lanes = vec![Lane::new("a", "Intake"), Lane::new("b", "Approval")];
+    map.lanes[0].owner = "Dana".into();
     let mut s1 = Step::new("s1", "a", "Capture");
     s1.volume_per_month = 100.0;
     s1.handle_minutes = 5.0;
@@ -116,7 +117,7 @@ fn small_map(name: &str) -> Map {
     map.steps = vec![s1, s2].into();
     let ranking = rank(&map);
     let today = chrono::NaiveDate::from_ymd_opt(2025, 3, 3).unwrap();
-    map.picks = vec![Pick::new("p1", &ranking.lanes[0], "Dana", today)];
+    map.picks = vec![Pick::new("p1", &ranking.lanes[0], today)];
     map
 }
 

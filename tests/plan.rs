@@ -33,7 +33,7 @@ fn step(lane: &str, id: &str, v: f64, m: f64, r: f64, d: f64) -> Step {
 }
 
 /// Alpha 17,400 a month, Beta 7,200, Gamma nothing (worked by hand in
-/// `scoring`'s unit tests): Alpha is a clear winner.
+/// `scoring`'s unit tests): Alpha is a clear winner. Each lane has an owner.
 fn map() -> Map {
     let mut map = Map::new("Payables");
     map.rates = Rates {
@@ -44,6 +44,9 @@ fn map() -> Map {
     let mut alpha = Lane::new("a", "Alpha");
     alpha.effort_weeks = Some(6.0);
     map.lanes = vec![alpha, Lane::new("b", "Beta"), Lane::new("c", "Gamma")];
+    for (lane, owner) in map.lanes.iter_mut().zip(["Dana Ruiz", "Sam Lee", "Ana Silva"]) {
+        lane.owner = owner.into();
+    }
     map.steps = vec![
         step("a", "a1", 1200.0, 6.0, 0.2, 4.0),
         step("a", "a2", 300.0, 30.0, 0.0, 0.0),
@@ -60,17 +63,22 @@ fn picked_on() -> NaiveDate {
     date(y, m, d)
 }
 
-/// A fresh pick of `lane`, as the app makes it: no owner, no metric yet.
+/// A fresh pick of `lane`, as the app makes it: no metric yet.
 fn fresh_pick(map: &Map, lane: &str) -> Pick {
     let ranking = rank(map);
     let score = ranking.lane(lane).expect("lane is ranked");
-    Pick::new(next_pick_id(map), score, "", picked_on())
+    Pick::new(next_pick_id(map), score, picked_on())
 }
 
-/// A pick with every answer given.
+/// `map` with lane `lane`'s owner set to `owner`.
+fn with_owner(mut map: Map, lane: &str, owner: &str) -> Map {
+    map.lanes.iter_mut().find(|l| l.id == lane).expect("lane").owner = owner.into();
+    map
+}
+
+/// A pick with every answer given (the owner is the lane's).
 fn complete_pick(map: &Map, lane: &str) -> Pick {
     let mut pick = fresh_pick(map, lane);
-    pick.owner = "Dana Ruiz".into();
     pick.metric.name = "Invoice cycle time".into();
     pick.metric.unit = "days".into();
     pick.metric.direction = Some(Direction::Lower);
@@ -87,7 +95,7 @@ fn complete_pick(map: &Map, lane: &str) -> Pick {
 
 #[test]
 fn a_fresh_pick_lists_exactly_what_is_missing() {
-    let map = map();
+    let map = with_owner(map(), "a", "");
     let ranking = rank(&map);
     let pick = fresh_pick(&map, "a");
     assert_eq!(pick.metric.target_date, date(2025, 4, 6), "pick date + 90 days");
@@ -136,7 +144,28 @@ fn a_complete_pick_is_ready_with_every_answer() {
         "{}",
         answers[0]
     );
-    assert!(answers[0].contains("A clear winner"), "{}", answers[0]);
+    // No step has a range: the lead is told, its certainty is not claimed.
+    assert!(
+        answers[0]
+            .ends_with("It leads, but no low/high estimates were entered, so how sure the lead is cannot be told yet."),
+        "{}",
+        answers[0]
+    );
+    let mut ranged = map.clone();
+    ranged
+        .steps
+        .get_mut(2)
+        .expect("b1")
+        .high
+        .set(Attr::VolumePerMonth, Some(310.0));
+    let r = readiness(
+        &ranged,
+        &rank(&ranged),
+        &complete_pick(&ranged, "a"),
+        Formats::default(),
+    );
+    let why = r.answers[0].answer.as_deref().expect("answered");
+    assert!(why.contains("A clear winner"), "{why}");
     // 2: the cost, its split, and friction per week of effort (17,400 / 6 = 2,900).
     assert!(answers[1].starts_with("USD 17,400 a month: handling USD 12,960, rework USD 2,040, delay USD 2,400"));
     assert!(
@@ -160,8 +189,18 @@ fn each_missing_item_appears_alone_when_only_it_is_missing() {
     let map = map();
     let ranking = rank(&map);
     type Case = (&'static str, fn(&mut Pick), usize);
+    let no_owner = with_owner(map.clone(), "a", "  ");
+    let r = readiness(
+        &no_owner,
+        &rank(&no_owner),
+        &complete_pick(&no_owner, "a"),
+        Formats::default(),
+    );
+    assert_eq!(r.missing, ["an owner: name exactly one person"]);
+    for (i, answer) in r.answers.iter().enumerate() {
+        assert_eq!(answer.answer.is_none(), i == 2, "no owner: question {}", i + 1);
+    }
     let cases: Vec<Case> = vec![
-        ("an owner: name exactly one person", |p| p.owner = "  ".into(), 2),
         ("the metric's name", |p| p.metric.name.clear(), 3),
         ("the metric's unit", |p| p.metric.unit.clear(), 3),
         (
@@ -221,9 +260,8 @@ fn the_owner_must_be_exactly_one_person() {
         assert!(error.starts_with("an owner: name exactly one person"), "{error}");
         assert!(error.contains("names several"), "{error}");
     }
-    let map = map();
-    let mut pick = complete_pick(&map, "a");
-    pick.owner = "Ann and Bob".into();
+    let map = with_owner(map(), "a", "Ann and Bob");
+    let pick = complete_pick(&map, "a");
     let r = readiness(&map, &rank(&map), &pick, Formats::default());
     assert_eq!(
         r.missing,
@@ -342,7 +380,14 @@ fn a_pick_of_a_lane_no_longer_ranked_says_so() {
     other.lanes.remove(0);
     other.steps.retain(|s| s.lane != "a");
     let r = readiness(&other, &rank(&other), &pick, Formats::default());
-    assert_eq!(r.missing, ["the picked lane: it is no longer on the map"]);
+    // The owner went with the lane: one owner per lane.
+    assert_eq!(
+        r.missing,
+        [
+            "the picked lane: it is no longer on the map",
+            "an owner: name exactly one person"
+        ]
+    );
     assert!(r.answers[0].answer.is_none() && r.answers[1].answer.is_none());
 }
 
@@ -906,7 +951,7 @@ fn the_brief_writes_numbers_and_dates_in_the_chosen_style() {
 
 #[test]
 fn the_brief_of_an_unready_pick_lists_what_is_missing() {
-    let map = map();
+    let map = with_owner(map(), "a", "");
     let pick = fresh_pick(&map, "a");
     let text = lane_brief(&map, &rank(&map), &pick, picked_on(), Formats::default());
     assert!(text.contains("Readiness: not ready to launch (10 missing)"), "{text}");
@@ -928,4 +973,65 @@ fn table_cells_escape_pipes_and_line_breaks() {
     assert_eq!(table_cell("one\ntwo\r\nthree"), "one two three");
     assert_eq!(table_cell("  spaced \n  out  "), "spaced out");
     assert_eq!(table_cell(""), "");
+}
+
+// ------------------------------------------------------------ one owner per lane
+
+/// Files written before one owner per lane kept the plan's "accountable
+/// owner" in the active pick, where the lane and the ranking CSV never
+/// showed it. Reading one makes it the lane's owner and keeps a different
+/// lane owner in the lane's notes; a closed pick keeps its record.
+#[test]
+fn an_older_file_with_a_plan_owner_gets_one_owner_per_lane() {
+    let mut map = map();
+    map.lanes[0].notes = "Three-way match.".into();
+    let mut closed = complete_pick(&map, "b");
+    closed.id = "pick-0".into();
+    closed.close(&map, PickState::Dropped, date(2025, 1, 20), " later ");
+    assert_eq!(
+        (closed.owner_at_close.as_str(), closed.close_reason.as_str()),
+        ("Sam Lee", "later")
+    );
+    let active = complete_pick(&map, "a");
+    map.picks = vec![closed, active];
+    let mut json: serde_json::Value = serde_json::from_str(&to_json(&map)).unwrap();
+    json["picks"][1]["owner"] = "Priya Nair".into();
+    let read =
+        |json: &serde_json::Value| parse_map(json.to_string().as_bytes(), "old.json").expect("an older file reads");
+
+    let merged = read(&json);
+    assert_eq!(merged.lanes[0].owner, "Priya Nair");
+    assert_eq!(
+        merged.lanes[0].notes,
+        "Three-way match.\n\nLane owner before the plan's owner became the lane's: Dana Ruiz"
+    );
+    assert_eq!(merged.picks[1].owner_at_close, "");
+    assert_eq!(merged.picks[1].owner(&merged), "Priya Nair");
+    assert_eq!(
+        merged.picks[0].owner(&merged),
+        "Sam Lee",
+        "a closed pick keeps its record"
+    );
+    assert_eq!(merged.lanes[1..], map.lanes[1..]);
+    let r = readiness(&merged, &rank(&merged), &merged.picks[1], Formats::default());
+    assert_eq!(r.answers[2].answer.as_deref(), Some("Priya Nair"));
+    // Read again, nothing changes.
+    assert_eq!(parse_map(to_json(&merged).as_bytes(), "again.json").unwrap(), merged);
+
+    // The same owner in both places, or none on the lane: no note.
+    json["picks"][1]["owner"] = "Dana Ruiz".into();
+    assert_eq!(read(&json).lanes[0], map.lanes[0]);
+    json["lanes"][0]["owner"] = "".into();
+    assert_eq!(read(&json).lanes[0], map.lanes[0]);
+
+    // Built in code, an active pick with an owner of its own is refused.
+    let mut two_owners = merged.clone();
+    two_owners.picks[1].owner_at_close = "Someone Else".into();
+    let problems = validate(&two_owners).expect_err("two owners");
+    assert_eq!(problems.0.len(), 1, "{problems:?}");
+    assert_eq!(problems.0[0].path, "picks[1].owner");
+    assert!(
+        problems.0[0].message.contains("its lane's owner is the owner"),
+        "{problems:?}"
+    );
 }

@@ -96,10 +96,7 @@ fn step_inspector_and_highlighted_lane() {
 fn plan_tab_of_a_picked_lane() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = sized(&dir.path().join("fm.sqlite3"), SIZES[0]);
-    harness
-        .get_by_label("Pick this lane first: PO invoice matching")
-        .click();
-    harness.run();
+    common::pick_lane(&mut harness, "PO invoice matching");
     harness.get_by_label("Not ready to launch yet. Missing:");
     harness.remove_cursor();
     harness.run();

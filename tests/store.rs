@@ -706,7 +706,7 @@ fn picked_map(name: &str) -> Map {
     let mut map = small_map(name);
     map.lanes[0].effort_weeks = Some(6.5);
     let ranking = rank(&map);
-    let mut pick = Pick::new("pick-1", ranking.lane("a").expect("ranked"), "Ann", date(2025, 1, 6));
+    let mut pick = Pick::new("pick-1", ranking.lane("a").expect("ranked"), date(2025, 1, 6));
     pick.metric.name = "Invoice cycle time".into();
     pick.metric.unit = "days".into();
     pick.metric.direction = Some(Direction::Lower);
@@ -728,10 +728,8 @@ fn picked_map(name: &str) -> Map {
             note: String::new(),
         },
     ];
-    let mut dropped = Pick::new("pick-2", ranking.lane("b").expect("ranked"), "", date(2024, 11, 1));
-    dropped.state = PickState::Dropped;
-    dropped.closed_on = Some(date(2024, 12, 1));
-    dropped.close_reason = "fixed upstream".into();
+    let mut dropped = Pick::new("pick-2", ranking.lane("b").expect("ranked"), date(2024, 11, 1));
+    dropped.close(&map, PickState::Dropped, date(2024, 12, 1), "fixed upstream");
     map.picks = vec![pick, dropped];
     assert_eq!(frictionmap::validate::validate(&map), Ok(()));
     map
@@ -825,13 +823,13 @@ fn tricky_text_in_a_plan_round_trips() {
         let mut map = picked_map(&format!("map {i}"));
         let pick = &mut map.picks[0];
         pick.id = (*text).to_owned();
-        pick.owner = (*text).to_owned();
         pick.metric.name = (*text).to_owned();
         pick.metric.unit = (*text).to_owned();
         pick.exception_policy = (*text).to_owned();
         pick.exception_reviewer = (*text).to_owned();
         pick.close_reason = (*text).to_owned();
         pick.reviews[0].note = (*text).to_owned();
+        map.picks[1].owner_at_close = (*text).to_owned();
         let id = store.create(&map).expect("create");
         assert_eq!(store.load(id).expect("load"), map, "{text:?}");
     }
@@ -973,7 +971,6 @@ fn assert_version_1_upgrades(wal: bool) {
     planned.picks = vec![Pick::new(
         "pick-1",
         ranking.lane("a").expect("ranked"),
-        "Ann",
         date(2025, 3, 3),
     )];
     store.save(MapId(4), &planned).expect("save a plan");
@@ -1229,4 +1226,53 @@ fn a_schema_changed_outside_the_app_is_refused_and_left_untouched() {
         );
         assert_eq!(files_in(dir.path()), before, "{sql}: left untouched");
     }
+}
+
+/// A database written before one owner per lane holds the plan's owner in
+/// the active pick's row. Loading it makes that the lane's owner with a
+/// note; the next save stores the merged lane and the former owner in its
+/// notes, so nothing is lost.
+#[test]
+fn a_plan_owner_stored_in_an_active_pick_becomes_the_lane_owner() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("fm.sqlite3");
+    let map = picked_map("Owners");
+    let id = Store::open(&path).expect("open").create(&map).expect("create");
+    let raw = Connection::open(&path).expect("raw open");
+    raw.execute_batch("UPDATE picks SET owner = 'Dana Ruiz' WHERE state = 'active'")
+        .expect("the old form");
+    drop(raw);
+
+    let mut store = Store::open(&path).expect("reopen");
+    let loaded = store.load_checked(id).expect("load");
+    assert!(loaded.is_valid(), "{:?}", loaded.problems);
+    let lane = loaded.map.lane("a").expect("lane a");
+    assert_eq!(lane.owner, "Dana Ruiz");
+    assert!(
+        lane.notes
+            .ends_with("Lane owner before the plan's owner became the lane's: Ann"),
+        "{:?}",
+        lane.notes
+    );
+    assert_eq!(loaded.notes.len(), 1, "{:?}", loaded.notes);
+    assert_eq!(loaded.notes[0].path, "picks[0].owner");
+
+    let mut cache = frictionmap::store::SaveCache::default();
+    store.save_changes(&mut cache, id, loaded.map.clone()).expect("save");
+    drop(store);
+    let raw = Connection::open(&path).expect("raw open");
+    let stored: (String, String, String) = raw
+        .query_row(
+            "SELECT l.owner, l.notes, p.owner FROM lanes l JOIN picks p USING (map_id, lane_id)
+             WHERE p.state = 'active'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .expect("rows");
+    assert_eq!((stored.0.as_str(), stored.2.as_str()), ("Dana Ruiz", ""));
+    assert!(stored.1.contains("Ann"), "{stored:?}");
+    let store = Store::open(&path).expect("reopen");
+    let again = store.load_checked(id).expect("load");
+    assert!(again.notes.is_empty(), "{:?}", again.notes);
+    assert_eq!(again.map, loaded.map);
 }

@@ -237,10 +237,7 @@ fn map_keys_act_only_while_the_canvas_has_the_keyboard() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = app(&dir.path().join("fm.sqlite3"));
     let before = counts(&harness);
-    harness
-        .get_by_label("Pick this lane first: PO invoice matching")
-        .click();
-    harness.run();
+    common::pick_lane(&mut harness, "PO invoice matching");
     harness.get_by_label("lower").scroll_to_me();
     harness.run();
     harness.get_by_label("lower").click();

@@ -341,11 +341,7 @@ fn esc_asks_before_dropping_what_ifs() {
 fn the_step_inspector_fields_keep_their_width_at_1280x720() {
     // Beside their names, the value fields were squeezed to about 40 points
     // at 1280×720, and "1.450" showed as "1.45".
-    let dir = tempfile::tempdir().unwrap();
-    let mut harness = app_sized(&dir.path().join("fm.sqlite3"), [1280.0, 720.0]);
-    let first = ws(&harness).document().map().steps[0].id.to_string();
-    ws_mut(&mut harness).view.selection = frictionmap::ui::canvas::Selection::only_step(&first);
-    harness.run();
+    let (_dir, harness) = first_step_inspected_at_1280x720();
     let width = |label: &str| {
         let field = harness.get_by_role_and_label(eframe::egui::Role::TextInput, label);
         field.rect().width()
@@ -360,5 +356,58 @@ fn the_step_inspector_fields_keep_their_width_at_1280x720() {
             let label = format!("{label} {estimate}");
             assert!(width(&label) >= 66.0, "{label} is {} points wide", width(&label));
         }
+    }
+}
+
+/// The app at 1280×720 with the first step of the first sample in the
+/// inspector (the directory holds its database).
+fn first_step_inspected_at_1280x720() -> (
+    tempfile::TempDir,
+    egui_kittest::Harness<'static, frictionmap::app::FrictionApp>,
+) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_sized(&dir.path().join("fm.sqlite3"), [1280.0, 720.0]);
+    let first = ws(&harness).document().map().steps[0].id.to_string();
+    ws_mut(&mut harness).view.selection = frictionmap::ui::canvas::Selection::only_step(&first);
+    harness.run();
+    (dir, harness)
+}
+
+/// A field's message in the step inspector reads as a line under the row of
+/// three fields: in the field's own column it wrapped a word a line.
+#[test]
+fn the_step_inspector_messages_read_as_lines_at_1280x720() {
+    let (_dir, mut harness) = first_step_inspected_at_1280x720();
+    let line_height = harness
+        .get_by_role_and_label(eframe::egui::Role::TextInput, "Rework (% of items) low")
+        .rect()
+        .height();
+    for (field, typed, message) in [
+        ("Rework (% of items) low", "120", "120% is above the maximum 95%"),
+        ("Handling (min / item) high", "abc", "is not a number"),
+    ] {
+        let input = harness.get_by_role_and_label(eframe::egui::Role::TextInput, field);
+        input.click();
+        harness.run();
+        harness.key_press_modifiers(eframe::egui::Modifiers::COMMAND, eframe::egui::Key::A);
+        harness
+            .get_by_role_and_label(eframe::egui::Role::TextInput, field)
+            .type_text(typed);
+        harness.run();
+        let shown = harness.get_by_label_contains(message).rect();
+        let input = harness
+            .get_by_role_and_label(eframe::egui::Role::TextInput, field)
+            .rect();
+        // As wide as the panel lets it be, so a short one is one line and
+        // a long one two, not a word a line in a 72-point column.
+        assert!(shown.width() >= 180.0, "{message:?} is {} points wide", shown.width());
+        assert!(
+            shown.height() <= 2.0 * line_height,
+            "{message:?} takes {} points of height",
+            shown.height()
+        );
+        assert!(shown.top() >= input.bottom(), "{message:?} is under its field");
+        harness.key_press(eframe::egui::Key::Escape);
+        harness.run();
     }
 }

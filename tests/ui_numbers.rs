@@ -162,10 +162,7 @@ fn the_plan_tab_is_open_again_after_a_restart() {
 fn a_german_date_is_read_and_a_bad_one_explained_without_moving_the_panel() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = app_in_locale(&dir.path().join("fm.sqlite3"), "de-DE");
-    harness
-        .get_by_label("Pick this lane first: PO invoice matching")
-        .click();
-    harness.run();
+    common::pick_lane(&mut harness, "PO invoice matching");
     let panel = |h: &H| h.get_by_role_and_label(Role::TextInput, "Target date").rect();
     let before = panel(&harness);
     type_into(&mut harness, "Target date", "30.11.2030");
@@ -185,10 +182,7 @@ fn a_german_date_is_read_and_a_bad_one_explained_without_moving_the_panel() {
 fn the_plan_form_stays_put_while_it_is_filled() {
     let dir = tempfile::tempdir().unwrap();
     let mut harness = app(&dir.path().join("fm.sqlite3"));
-    harness
-        .get_by_label("Pick this lane first: PO invoice matching")
-        .click();
-    harness.run();
+    common::pick_lane(&mut harness, "PO invoice matching");
     let unit = |h: &H| h.get_by_role_and_label(Role::TextInput, "Metric unit").rect();
     let before = unit(&harness);
     type_into(&mut harness, "Accountable owner", "Dana Ruiz");

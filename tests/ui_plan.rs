@@ -46,10 +46,7 @@ fn pick_check_and_review_the_first_lane() {
     let mut harness = app(&dir.path().join("fm.sqlite3"));
 
     // Pick the top lane from the ranking.
-    harness
-        .get_by_label("Pick this lane first: PO invoice matching")
-        .click();
-    harness.run();
+    common::pick_lane(&mut harness, "PO invoice matching");
     let picks = &ws(&harness).document().map().picks;
     assert_eq!(picks.len(), 1);
     assert_eq!(
@@ -243,4 +240,63 @@ fn effort_estimates_add_friction_per_effort_week_and_a_payoff_chart() {
     harness.run();
     harness.get_by_label("Payoff vs effort").click();
     harness.run();
+}
+
+/// One owner per lane: the Plan tab's accountable owner is the lane's
+/// owner, the one the inspector edits and the ranking CSV lists. They were
+/// two fields that never agreed.
+#[test]
+fn the_plan_owner_is_the_lane_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    common::pick_lane(&mut harness, "PO invoice matching");
+    let field = |h: &H, label: &str| h.get_by_role_and_label(Role::TextInput, label).value();
+    let lane_owner = |h: &H| {
+        let map = ws(h).document().map();
+        map.lane("po-match").unwrap().owner.clone()
+    };
+    assert_eq!(
+        field(&harness, "Accountable owner").as_deref(),
+        Some("Dana Ruiz, AP lead")
+    );
+
+    retype(&mut harness, "Accountable owner", "Priya Nair");
+    assert_eq!(lane_owner(&harness), "Priya Nair");
+    let csv = frictionmap::ranking_csv::ranking_csv(ws(&harness).document().ranking(), false);
+    let csv = String::from_utf8(csv).unwrap();
+    assert!(
+        csv.lines().any(|row| row.contains("PO invoice matching,Priya Nair,")),
+        "{csv}"
+    );
+
+    // The inspector edits the same owner, and the Plan tab follows.
+    ws_mut(&mut harness).view.selection = frictionmap::ui::canvas::Selection::only_lane("po-match");
+    ws_mut(&mut harness).right_tab = frictionmap::app::RightTab::Inspector;
+    harness.run();
+    assert_eq!(field(&harness, "Lane owner").as_deref(), Some("Priya Nair"));
+    retype(&mut harness, "Lane owner", "Sam Lee");
+    ws_mut(&mut harness).right_tab = frictionmap::app::RightTab::Plan;
+    harness.run();
+    assert_eq!(field(&harness, "Accountable owner").as_deref(), Some("Sam Lee"));
+    harness.get_by_label_contains("Who owns the outcome in production?");
+
+    // Undo takes the owner back one edit at a time, wherever it was typed.
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(lane_owner(&harness), "Priya Nair");
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    assert_eq!(lane_owner(&harness), "Dana Ruiz, AP lead");
+
+    // Closing the pick records who owned the lane then; a later owner of
+    // the lane does not rewrite that record.
+    retype(&mut harness, "Close reason", "Matching moved to the ERP");
+    click(&mut harness, "Close as done");
+    let map = ws(&harness).document().map().clone();
+    assert_eq!(map.picks[0].state, PickState::Done);
+    assert_eq!(map.picks[0].owner_at_close, "Dana Ruiz, AP lead");
+    let mut later = map.clone();
+    later.lanes.iter_mut().find(|l| l.id == "po-match").unwrap().owner = "Someone Else".into();
+    assert_eq!(later.picks[0].owner(&later), "Dana Ruiz, AP lead");
+    harness.get_by_label("Dana Ruiz, AP lead");
 }

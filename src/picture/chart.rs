@@ -104,14 +104,7 @@ impl Picture for ChartPicture<'_> {
             print::TEXT,
             width - 2.0 * MARGIN,
         );
-        let verdict = match (ranking.lanes.first(), ranking.clear_winner) {
-            (Some(top), true) => format!("Fix first: {} (clear winner)", text::head(&top.lane)),
-            (Some(top), false) => format!(
-                "Too close to call: {}'s low estimate does not beat the runner-up's high estimate",
-                text::head(&top.lane)
-            ),
-            (None, _) => "The map has no lanes yet.".to_owned(),
-        };
+        let verdict = ranking.verdict_line();
         let summary = format!(
             "Total friction {} per month. {verdict}",
             fmt.money(ranking.total_friction, cur)

@@ -250,11 +250,7 @@ fn header(canvas: &mut dyn Canvas, map: &Map, ranking: &Ranking, fmt: NumberStyl
         print::WEAK_TEXT,
         title_w,
     );
-    let verdict = match (ranking.lanes.first(), ranking.clear_winner) {
-        (Some(top), true) => format!("Fix first: {} (clear winner)", text::head(&top.lane)),
-        (Some(top), false) => format!("Top lane {} is too close to call", text::head(&top.lane)),
-        (None, _) => "No lanes yet".to_owned(),
-    };
+    let verdict = ranking.verdict_line();
     canvas.text(MARGIN, 82.0, &verdict, LANE_FIGURE, print::TEXT, title_w);
 
     // Legend: the heat scale as a gradient, then the two kinds of arrow.

@@ -69,7 +69,15 @@ impl Loaded {
 
 /// Reads map `id` and checks it as a map file is checked.
 pub(super) fn load_checked(conn: &Connection, id: MapId) -> Result<Loaded> {
-    let Stored { map, notes, .. } = load_stored(conn, id)?;
+    let Stored { mut map, mut notes, .. } = load_stored(conn, id)?;
+    // Rows written before one owner per lane; the next save stores the
+    // merged lane, so this is compared with the rows as they are.
+    for merge in crate::plan::merge_pick_owners(&mut map) {
+        notes.push(Problem {
+            path: format!("picks[{}].owner", merge.pick),
+            message: merge.message,
+        });
+    }
     let problems = problems_with_notes(&map, &notes);
     // Notes that explain a problem are told there; the others stand alone.
     let notes = notes
@@ -440,7 +448,7 @@ fn read_pick(c: &mut Cells<'_, '_>) -> Pick {
         closed_on: c.opt_date(4, "closed_on"),
         close_reason: c.text(5, "close_reason"),
         baseline,
-        owner: c.text(16, "owner"),
+        owner_at_close: c.text(16, "owner"),
         metric: Metric {
             name: c.text(17, "metric.name"),
             unit: c.text(18, "metric.unit"),

@@ -135,6 +135,12 @@ pub fn field_error(ctx: &egui::Context, id: Id) -> Option<String> {
     ctx.data(|d| d.get_temp::<FieldState>(id)).and_then(|s| s.error)
 }
 
+/// How the field `id` (made compact) read its text, when it could be meant
+/// two ways ("read as 12.5"), for a form that shows it in one place.
+pub fn field_note(ctx: &egui::Context, id: Id) -> Option<String> {
+    ctx.data(|d| d.get_temp::<FieldState>(id)).and_then(|s| s.note)
+}
+
 /// Selects the whole text of a field that just took the keyboard, so what is
 /// typed replaces the number (as in a spreadsheet) instead of adding to it.
 fn select_all(ctx: &egui::Context, text_id: Id, text: &str) {

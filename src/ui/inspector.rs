@@ -180,11 +180,12 @@ fn attribute_row(ui: &mut egui::Ui, id: Id, step: &Step, attr: Attr, actions: &m
                 id,
                 label: &field_label,
                 width: field_width(part),
-                compact: false,
+                compact: true,
             };
-            ui.vertical(|ui| attr_field(ui, look, step, Number { attr, part }, actions));
+            attr_field(ui, look, step, Number { attr, part }, actions);
         }
     });
+    crate::ui::step_fields::attr_messages(ui, id, attr);
     ui.add_space(4.0);
 }
 
@@ -283,7 +284,7 @@ fn lane_ui(ui: &mut egui::Ui, doc: &Document, lane: &Lane, actions: &mut Vec<Act
     ) {
         actions.push(Action::merged(
             update(&|l| l.owner = owner.trim().to_owned()),
-            format!("lane:{}:owner", lane.id),
+            lane_owner_key(&lane.id),
         ));
     }
     ui.horizontal(|ui| {
@@ -470,4 +471,9 @@ fn map_ui(ui: &mut egui::Ui, doc: &Document, other_map_names: &[String], actions
     }
     ui.add_space(6.0);
     ui.label(RichText::new("Tip: select a step or lane on the canvas to edit it.").weak());
+}
+
+/// The undo key of typing in a lane's owner, wherever it is edited.
+pub fn lane_owner_key(lane_id: &str) -> String {
+    format!("lane:{lane_id}:owner")
 }

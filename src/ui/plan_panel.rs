@@ -152,23 +152,7 @@ pub fn plan_ui(ui: &mut egui::Ui, doc: &Document, today: NaiveDate, view: &mut P
             0 | 1 => {
                 ui.label(answer.answer.as_deref().unwrap_or("—"));
             }
-            2 => {
-                if let Some(owner) =
-                    text_field(
-                        ui,
-                        id.with("owner"),
-                        "Accountable owner",
-                        &pick.owner,
-                        false,
-                        |_| Ok(()),
-                    )
-                {
-                    actions.push(Action::merged(
-                        ed.edit(|p| p.owner = owner.trim().to_owned()),
-                        ed.key("owner"),
-                    ));
-                }
-            }
+            2 => owner_ui(ui, id, doc, &pick, actions),
             3 => metric_ui(ui, id, &ed, actions),
             _ => governance_ui(ui, id, &ed, actions),
         }
@@ -205,17 +189,49 @@ pub fn plan_ui(ui: &mut egui::Ui, doc: &Document, today: NaiveDate, view: &mut P
         ui.horizontal(|ui| {
             for (label, state) in [("Close as done", PickState::Done), ("Drop", PickState::Dropped)] {
                 if ui.add_enabled(has_reason, egui::Button::new(label)).clicked() {
-                    let reason = view.close_reason.trim().to_owned();
-                    actions.push(Action::edit(ed.edit(|p| {
-                        p.state = state;
-                        p.closed_on = Some(today);
-                        p.close_reason = reason.clone();
-                    })));
+                    let reason = view.close_reason.clone();
+                    actions.push(Action::edit(ed.edit(|p| p.close(map, state, today, &reason))));
                     view.close_reason.clear();
                 }
             }
         });
     }
+}
+
+/// The owner of the picked lane. While the pick is active it is the lane's
+/// owner, edited here or in the lane's inspector as one field; a closed
+/// pick shows the owner it recorded.
+fn owner_ui(ui: &mut egui::Ui, id: Id, doc: &Document, pick: &Pick, actions: &mut Vec<Action>) {
+    let Some(lane) = doc.map().lane(&pick.lane).filter(|_| pick.is_active()) else {
+        let owner = pick.owner(doc.map());
+        ui.label(if owner.is_empty() {
+            "No owner was recorded"
+        } else {
+            owner
+        });
+        return;
+    };
+    if let Some(owner) = text_field(
+        ui,
+        id.with("owner"),
+        "Accountable owner",
+        &lane.owner,
+        false,
+        crate::validate::check_length,
+    ) {
+        let mut changed = lane.clone();
+        changed.owner = owner.trim().to_owned();
+        // The same undo key as the inspector's owner field: one field.
+        actions.push(Action::merged(
+            Edit::UpdateLane(changed),
+            crate::ui::inspector::lane_owner_key(&lane.id),
+        ));
+    }
+    ui.label(
+        RichText::new("The lane's owner, as on the canvas and in the ranking CSV.")
+            .small()
+            .weak(),
+    );
 }
 
 fn pick_label(doc: &Document, pick: &Pick, dates: DateStyle) -> String {

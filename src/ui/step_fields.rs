@@ -112,6 +112,21 @@ fn field_id(id: Id, Number { attr, part }: Number) -> Id {
     id.with((attr.key(), part.key()))
 }
 
+/// What the compact fields of `attr` made from `id` have to say, in the
+/// order value, low, high: each message as wide as the panel, under the
+/// row, since a field's own column wraps it a word a line.
+pub fn attr_messages(ui: &mut egui::Ui, id: Id, attr: Attr) {
+    for part in Part::ALL {
+        let field = field_id(id, Number { attr, part });
+        if let Some(error) = crate::ui::fields::field_error(ui.ctx(), field) {
+            ui.add(egui::Label::new(egui::RichText::new(error).color(crate::theme::ERROR)).wrap());
+        }
+        if let Some(note) = crate::ui::fields::field_note(ui.ctx(), field) {
+            ui.add(egui::Label::new(egui::RichText::new(note).weak()).wrap());
+        }
+    }
+}
+
 /// Makes Tab go down the four values first, then through the low and high
 /// estimates row by row (Shift+Tab goes back), for the fields made from
 /// `id`. Call it before showing them: it moves the keyboard this frame.

@@ -225,3 +225,9 @@ pub fn act(harness: &mut Harness<'static, FrictionApp>, action: frictionmap::ui:
     ws_mut(harness).handle(&ctx, action);
     harness.run();
 }
+
+/// Picks a lane to fix first from the ranking, as a click on its button.
+pub fn pick_lane(harness: &mut Harness<'static, FrictionApp>, lane: &str) {
+    harness.get_by_label(&format!("Pick this lane first: {lane}")).click();
+    harness.run();
+}
