@@ -553,7 +553,7 @@ impl Workspace {
                         ui.label("The plan is shown once the map's problems are fixed.");
                     }
                     RightTab::Plan => {
-                        egui::ScrollArea::both().auto_shrink([false, false]).show(ui, |ui| {
+                        crate::ui::scroll_with_focus(egui::ScrollArea::both().auto_shrink([false, false]), ui, |ui| {
                             plan_ui(ui, &self.doc, today, &mut self.plan_view, actions);
                         });
                     }
@@ -624,7 +624,7 @@ impl Workspace {
         self.window.inspector = window::what_if(window_w)
             .apply(egui::Panel::right("what-if").resizable(true))
             .show(ui, |ui| {
-                egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+                crate::ui::scroll_with_focus(egui::ScrollArea::vertical().auto_shrink([false, false]), ui, |ui| {
                     what_if_ui(ui, &self.doc, workshop, &self.view.selection, actions)
                 });
             })

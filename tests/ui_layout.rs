@@ -411,3 +411,32 @@ fn the_step_inspector_messages_read_as_lines_at_1280x720() {
         harness.run();
     }
 }
+
+/// Tab into a field below the fold of the Plan tab scrolls it into view: at
+/// 1280×720 the exception reviewer and the review day took typing out of
+/// sight.
+#[test]
+fn tab_brings_each_plan_field_into_view_at_1280x720() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_sized(&dir.path().join("fm.sqlite3"), [1280.0, 720.0]);
+    common::pick_lane(&mut harness, "PO invoice matching");
+    let metric = harness.get_by_role_and_label(eframe::egui::Role::TextInput, "Metric name");
+    metric.click();
+    harness.run();
+    let panel = ws(&harness).window.inspector;
+    let mut seen = Vec::new();
+    for _ in 0..12 {
+        harness.key_press(eframe::egui::Key::Tab);
+        harness.run();
+        let focused = harness.query_all_by(|n| n.is_focused()).next();
+        let Some(node) = focused else { break };
+        let label = node.accesskit_node().label().unwrap_or_default();
+        let rect = node.rect();
+        assert!(
+            rect.bottom() <= panel.bottom() + 0.5 && rect.top() >= panel.top(),
+            "{label:?} has the keyboard at {rect:?}, out of the panel {panel:?}"
+        );
+        seen.push(label);
+    }
+    assert!(seen.iter().any(|l| l == "Exception reviewer"), "{seen:?}");
+}

@@ -22,7 +22,7 @@ pub fn inspector_ui(
     other_map_names: &[String],
     actions: &mut Vec<Action>,
 ) {
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+    crate::ui::scroll_with_focus(egui::ScrollArea::vertical().auto_shrink([false, false]), ui, |ui| {
         let map = doc.map();
         match selection.steps.len() {
             1 => {

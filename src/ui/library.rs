@@ -33,7 +33,7 @@ pub fn library_ui(
     resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::SearchInput, true, "Search maps"));
     ui.add_space(4.0);
     let needle = search.trim().to_lowercase();
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+    crate::ui::scroll_with_focus(egui::ScrollArea::vertical().auto_shrink([false, false]), ui, |ui| {
         let mut shown = 0;
         for m in maps
             .iter()

@@ -148,3 +148,28 @@ pub fn set_formats(ctx: &eframe::egui::Context, formats: crate::locale::Formats)
 fn formats_id() -> eframe::egui::Id {
     eframe::egui::Id::unique("frictionmap-formats")
 }
+
+/// Shows `scroll` with `contents`, keeping the keyboard's widget in view: a
+/// widget that just took the keyboard inside it (Tab into a field below the
+/// fold) is scrolled to, as little as needed. Without this, Tab went on into
+/// fields nobody could see.
+pub fn scroll_with_focus<R>(
+    scroll: eframe::egui::ScrollArea,
+    ui: &mut eframe::egui::Ui,
+    contents: impl FnOnce(&mut eframe::egui::Ui) -> R,
+) -> R {
+    scroll
+        .show(ui, |ui| {
+            let out = contents(ui);
+            let gained = ui
+                .memory(|m| m.focused())
+                .filter(|&id| !ui.memory(|m| m.had_focus_last_frame(id)));
+            if let Some(rect) = gained.and_then(|id| ui.ctx().read_response(id)).map(|r| r.rect)
+                && ui.min_rect().contains_rect(rect)
+            {
+                ui.scroll_to_rect(rect, None);
+            }
+            out
+        })
+        .inner
+}

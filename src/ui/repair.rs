@@ -49,7 +49,7 @@ fn cut(text: &str, max: usize) -> String {
 
 pub fn repair_ui(ui: &mut egui::Ui, doc: &Document, actions: &mut Vec<Action>) {
     let problems = doc.problems();
-    egui::ScrollArea::vertical().auto_shrink([false, false]).show(ui, |ui| {
+    crate::ui::scroll_with_focus(egui::ScrollArea::vertical().auto_shrink([false, false]), ui, |ui| {
         ui.add_space(12.0);
         ui.label(RichText::new("This map needs repair before it can be used").font(theme::bold(22.0)));
         ui.add_space(4.0);
