@@ -191,3 +191,13 @@ fn the_plan_form_stays_put_while_it_is_filled() {
     harness.run();
     assert_eq!(unit(&harness), before);
 }
+
+/// The lane headers on the canvas give the share in the number format too:
+/// "52.2% of total" stood beside "USD 26.674" in a German window.
+#[test]
+fn lane_headers_give_the_share_in_the_number_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let harness = app_in_locale(&dir.path().join("fm.sqlite3"), "de-DE");
+    harness.get_by_label_contains("#1 · 52,2% of total");
+    assert!(harness.query_by_label_contains("52.2% of total").is_none());
+}

@@ -13,12 +13,13 @@ pub fn import_progress_ui(ctx: &egui::Context, view: &ProgressView) -> bool {
         ui.heading("Importing…");
         ui.add(egui::Label::new(&view.file).truncate());
         let megabytes = |bytes: u64| bytes as f64 / 1_048_576.0;
+        let fmt = crate::ui::number_style(ui.ctx());
         if view.total > 0 && view.read < view.total {
             ui.add(
                 egui::ProgressBar::new(view.read as f32 / view.total as f32).text(format!(
-                    "{:.1} of {:.1} MB read",
-                    megabytes(view.read),
-                    megabytes(view.total)
+                    "{} of {} MB read",
+                    fmt.thousands(megabytes(view.read), 1),
+                    fmt.thousands(megabytes(view.total), 1)
                 )),
             );
         } else {

@@ -86,7 +86,7 @@ pub fn header_text(look: &LaneLook<'_>, fmt: NumberStyle) -> Vec<String> {
     let mut text = vec![look.lane.name.clone()];
     if let Some(score) = look.score {
         text.push(format!("{} / month", fmt.money(score.monthly_friction, look.currency)));
-        text.push(format!("#{} · {:.1}% of total", score.rank, score.share_pct));
+        text.push(format!("#{} · {} of total", score.rank, fmt.percent(score.share_pct)));
     }
     text
 }
