@@ -201,3 +201,24 @@ fn lane_headers_give_the_share_in_the_number_format() {
     harness.get_by_label_contains("#1 · 52,2% of total");
     assert!(harness.query_by_label_contains("52.2% of total").is_none());
 }
+
+/// The workshop's what-if sliders show their numbers in the number format:
+/// the delay cost read "0.50" in a German window.
+#[test]
+fn what_if_sliders_follow_the_number_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app_in_locale(&dir.path().join("fm.sqlite3"), "de-DE");
+    common::act(&mut harness, frictionmap::ui::Action::ToggleWorkshop);
+    harness.run();
+    assert!(ws(&harness).workshop.is_some());
+    // The accounts-payable sample's delay cost is 0.2 an item-hour. A
+    // slider's number is painted text, not in the accessibility tree.
+    let painted: Vec<String> = (harness.output().shapes.iter())
+        .filter_map(|clipped| match &clipped.shape {
+            eframe::egui::Shape::Text(text) => Some(text.galley.text().to_owned()),
+            _ => None,
+        })
+        .collect();
+    assert!(painted.iter().any(|t| t == "0,2"), "{painted:?}");
+    assert!(!painted.iter().any(|t| t == "0.20" || t == "0.2"), "{painted:?}");
+}

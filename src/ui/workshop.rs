@@ -128,6 +128,7 @@ pub fn what_if_ui(
 ) {
     let map = saved.map();
     let scenario = &workshop.scenario;
+    let fmt = crate::ui::number_style(ui.ctx());
     ui.label(RichText::new("What if…").font(theme::bold(20.0)));
     ui.label(RichText::new("Changes here are not saved until you apply them.").weak());
     ui.add_space(8.0);
@@ -139,7 +140,7 @@ pub fn what_if_ui(
                 let mut value = scenario.value(map, &step.id, attr).unwrap_or(saved_value);
                 let (max, scale, label) = slider_range(attr, saved_value);
                 let mut shown = value * scale;
-                let resp = ui.add(Slider::new(&mut shown, 0.0..=max * scale).text(label));
+                let resp = ui.add(slider(&mut shown, max * scale, label, fmt));
                 if resp.changed() {
                     value = shown / scale;
                     actions.push(Action::SetWhatIf {
@@ -159,11 +160,18 @@ pub fn what_if_ui(
     let rates = scenario.rates(map);
     let mut hourly = rates.hourly_cost;
     let mut delay = rates.delay_cost_per_hour;
-    let r1 =
-        ui.add(Slider::new(&mut hourly, 0.0..=(map.rates.hourly_cost * 2.0).max(100.0)).text("Labour cost / hour"));
-    let r2 = ui.add(
-        Slider::new(&mut delay, 0.0..=(map.rates.delay_cost_per_hour * 3.0).max(5.0)).text("Delay cost / item / hour"),
-    );
+    let r1 = ui.add(slider(
+        &mut hourly,
+        (map.rates.hourly_cost * 2.0).max(100.0),
+        "Labour cost / hour",
+        fmt,
+    ));
+    let r2 = ui.add(slider(
+        &mut delay,
+        (map.rates.delay_cost_per_hour * 3.0).max(5.0),
+        "Delay cost / item / hour",
+        fmt,
+    ));
     if r1.changed() || r2.changed() {
         let mut new = rates;
         new.hourly_cost = hourly;
@@ -172,6 +180,15 @@ pub fn what_if_ui(
     }
     ui.add_space(16.0);
     ui.label(RichText::new("Ctrl + / − changes the text size. F5 or Esc leaves.").weak());
+}
+
+/// A what-if slider from 0 to `max` whose number is shown and typed in
+/// the number format, as every other number of the window.
+fn slider<'a>(value: &'a mut f64, max: f64, label: &str, fmt: NumberStyle) -> Slider<'a> {
+    Slider::new(value, 0.0..=max)
+        .text(label)
+        .custom_formatter(move |v, _| fmt.number(v))
+        .custom_parser(move |text| fmt.parse(text).ok().flatten().map(|reading| reading.value))
 }
 
 /// Slider maximum (model units), display scale and label for an attribute.
