@@ -12,6 +12,7 @@
 use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use crate::common::byte_edits::{apply_byte_edit, byte_edit};
 use frictionmap::mapfile::{parse_map, to_json};
 use frictionmap::scoring::rank;
 use frictionmap::store::Store;
@@ -94,52 +95,6 @@ const TOKENS: &[&str] = &[
     "\"low\": {\"rework_rate\": 0.99},",
     "\"picks\": [{}],",
 ];
-
-#[derive(Clone, Debug)]
-enum ByteEdit {
-    Set(Index, u8),
-    Insert(Index, Index),
-    Delete(Index, usize),
-    Duplicate(Index, usize),
-    Truncate(Index),
-}
-
-fn byte_edit() -> impl Strategy<Value = ByteEdit> {
-    prop_oneof![
-        (any::<Index>(), any::<u8>()).prop_map(|(at, b)| ByteEdit::Set(at, b)),
-        (any::<Index>(), any::<Index>()).prop_map(|(at, token)| ByteEdit::Insert(at, token)),
-        (any::<Index>(), 1usize..64).prop_map(|(at, n)| ByteEdit::Delete(at, n)),
-        (any::<Index>(), 1usize..256).prop_map(|(at, n)| ByteEdit::Duplicate(at, n)),
-        any::<Index>().prop_map(ByteEdit::Truncate),
-    ]
-}
-
-fn apply_byte_edit(bytes: &mut Vec<u8>, edit: &ByteEdit) {
-    let len = bytes.len();
-    let at = |i: &Index| if len == 0 { 0 } else { i.index(len) };
-    match edit {
-        ByteEdit::Set(i, b) if len > 0 => {
-            let i = at(i);
-            bytes[i] = *b;
-        }
-        ByteEdit::Set(..) => {}
-        ByteEdit::Insert(i, token) => {
-            let i = at(i);
-            let token = TOKENS[token.index(TOKENS.len())].as_bytes();
-            bytes.splice(i..i, token.iter().copied());
-        }
-        ByteEdit::Delete(i, n) => {
-            let i = at(i);
-            bytes.drain(i..(i + n).min(len));
-        }
-        ByteEdit::Duplicate(i, n) => {
-            let i = at(i);
-            let copy = bytes[i..(i + n).min(len)].to_vec();
-            bytes.splice(i..i, copy);
-        }
-        ByteEdit::Truncate(i) => bytes.truncate(at(i)),
-    }
-}
 
 /// A JSON value to put somewhere in a map.
 fn leaf() -> impl Strategy<Value = Value> {
@@ -317,10 +272,10 @@ fn fuzz<S: Strategy<Value = Vec<u8>>>(
 
 fn mutated_bytes() -> impl Strategy<Value = Vec<u8>> {
     let seeds = seeds();
-    (any::<Index>(), proptest::collection::vec(byte_edit(), 1..6)).prop_map(move |(seed, edits)| {
+    (any::<Index>(), proptest::collection::vec(byte_edit(256), 1..6)).prop_map(move |(seed, edits)| {
         let mut bytes = seeds[seed.index(seeds.len())].clone();
         for edit in &edits {
-            apply_byte_edit(&mut bytes, edit);
+            apply_byte_edit(&mut bytes, edit, TOKENS);
         }
         bytes
     })

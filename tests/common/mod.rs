@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod byte_edits;
 pub mod disk;
 
 use std::path::Path;
