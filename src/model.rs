@@ -224,14 +224,31 @@ impl Attr {
         }
     }
 
-    /// A label for people, with the unit.
+    /// A label for people, with the unit in which it is entered (rework
+    /// as a percent: see [`Attr::display_scale`]).
     pub fn label(self) -> &'static str {
         match self {
-            Attr::VolumePerMonth => "Volume (items/month)",
-            Attr::HandleMinutes => "Handling (min/item)",
-            Attr::ReworkRate => "Rework rate (0–0.95)",
-            Attr::ApprovalDelayHours => "Approval delay (h/item)",
+            Attr::VolumePerMonth => "Volume (items / month)",
+            Attr::HandleMinutes => "Handling (min / item)",
+            Attr::ReworkRate => "Rework (% of items)",
+            Attr::ApprovalDelayHours => "Approval wait (h / item)",
         }
+    }
+
+    /// [`Attr::label`] short enough for a column title or a slider.
+    pub fn short_label(self) -> &'static str {
+        match self {
+            Attr::VolumePerMonth => "Volume / month",
+            Attr::HandleMinutes => "Minutes / item",
+            Attr::ReworkRate => "Rework %",
+            Attr::ApprovalDelayHours => "Wait h / item",
+        }
+    }
+
+    /// What a value is multiplied by for people: rework is entered and
+    /// shown as a percent, everything else in model units.
+    pub fn display_scale(self) -> f64 {
+        if self == Attr::ReworkRate { 100.0 } else { 1.0 }
     }
 
     /// The inclusive allowed range.

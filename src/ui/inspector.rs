@@ -12,7 +12,7 @@ use crate::theme;
 use crate::ui::Action;
 use crate::ui::canvas::Selection;
 use crate::ui::fields::{NumberField, text_field};
-use crate::ui::step_fields::{FieldLook, Number, Part, attr_field, attr_label};
+use crate::ui::step_fields::{FieldLook, Number, Part, attr_field};
 use crate::validate;
 
 pub fn inspector_ui(
@@ -168,7 +168,7 @@ fn field_width(part: Part) -> f32 {
 }
 
 fn attribute_row(ui: &mut egui::Ui, id: Id, step: &Step, attr: Attr, actions: &mut Vec<Action>) {
-    let label = attr_label(attr);
+    let label = attr.label();
     ui.label(label);
     ui.horizontal_top(|ui| {
         for part in Part::ALL {

@@ -31,21 +31,6 @@ impl Part {
     }
 }
 
-/// A label for an attribute, with its display unit.
-pub fn attr_label(attr: Attr) -> &'static str {
-    match attr {
-        Attr::VolumePerMonth => "Volume (items / month)",
-        Attr::HandleMinutes => "Handling (min / item)",
-        Attr::ReworkRate => "Rework (% of items)",
-        Attr::ApprovalDelayHours => "Approval wait (h / item)",
-    }
-}
-
-/// Rework is entered as a percent; everything else in model units.
-pub fn display_scale(attr: Attr) -> f64 {
-    if attr == Attr::ReworkRate { 100.0 } else { 1.0 }
-}
-
 /// A number as the fields show it, with "%" for rework.
 fn show(fmt: NumberStyle, v: f64, scale: f64) -> String {
     let text = fmt.number(v * scale);
@@ -55,7 +40,7 @@ fn show(fmt: NumberStyle, v: f64, scale: f64) -> String {
 /// Why `v` may not be `part` of `attr` on `step`, if it may not.
 fn check(fmt: NumberStyle, step: &Step, attr: Attr, part: Part, v: f64) -> Result<(), String> {
     validate::check_value(attr, v)?;
-    let scale = display_scale(attr);
+    let scale = attr.display_scale();
     let value = step.value(attr);
     match part {
         Part::Value => {
@@ -181,7 +166,7 @@ pub fn attr_field(
         width,
         compact,
     } = look;
-    let scale = display_scale(attr);
+    let scale = attr.display_scale();
     let fmt = crate::ui::number_style(ui.ctx());
     let field_id = field_id(id, Number { attr, part });
     let field = match part {

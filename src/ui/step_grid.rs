@@ -12,7 +12,7 @@ use crate::model::{Attr, Step};
 use crate::ui::Action;
 use crate::ui::canvas::Selection;
 use crate::ui::fields::compact_text_field;
-use crate::ui::step_fields::{FieldLook, Number, Part, attr_field, attr_label};
+use crate::ui::step_fields::{FieldLook, Number, Part, attr_field};
 use crate::validate;
 
 /// The height of one row, for building only the rows in view.
@@ -21,16 +21,6 @@ const LANE_WIDTH: f32 = 150.0;
 const NAME_WIDTH: f32 = 200.0;
 const NUMBER_WIDTH: f32 = 64.0;
 const FRICTION_WIDTH: f32 = 110.0;
-
-/// Short column titles, with the attribute's unit.
-fn column_title(attr: Attr) -> &'static str {
-    match attr {
-        Attr::VolumePerMonth => "Volume / month",
-        Attr::HandleMinutes => "Minutes / item",
-        Attr::ReworkRate => "Rework %",
-        Attr::ApprovalDelayHours => "Wait h / item",
-    }
-}
 
 /// What the table asks of the app beyond edits: the step whose name field
 /// takes the keyboard (one just added).
@@ -92,8 +82,7 @@ fn header_row(ui: &mut egui::Ui) {
         title(ui, "Step", NAME_WIDTH);
         let number_columns = NUMBER_WIDTH * 3.0 + 2.0 * ui.spacing().item_spacing.x;
         for attr in Attr::ALL {
-            title(ui, column_title(attr), number_columns)
-                .on_hover_text(format!("{}: value, low, high", attr_label(attr)));
+            title(ui, attr.short_label(), number_columns).on_hover_text(format!("{}: value, low, high", attr.label()));
         }
         title(ui, "Friction / month", FRICTION_WIDTH);
     });

@@ -138,7 +138,7 @@ pub fn what_if_ui(
             for attr in Attr::ALL {
                 let saved_value = step.value(attr);
                 let mut value = scenario.value(map, &step.id, attr).unwrap_or(saved_value);
-                let (max, scale, label) = slider_range(attr, saved_value);
+                let (max, scale, label) = (slider_max(attr, saved_value), attr.display_scale(), attr.short_label());
                 let mut shown = value * scale;
                 let resp = ui.add(slider(&mut shown, max * scale, label, fmt));
                 if resp.changed() {
@@ -191,13 +191,13 @@ fn slider<'a>(value: &'a mut f64, max: f64, label: &str, fmt: NumberStyle) -> Sl
         .custom_parser(move |text| fmt.parse(text).ok().flatten().map(|reading| reading.value))
 }
 
-/// Slider maximum (model units), display scale and label for an attribute.
-fn slider_range(attr: Attr, saved: f64) -> (f64, f64, &'static str) {
+/// A what-if slider's maximum for an attribute, in model units.
+fn slider_max(attr: Attr, saved: f64) -> f64 {
     match attr {
-        Attr::VolumePerMonth => ((saved * 2.0).max(100.0), 1.0, "Volume / month"),
-        Attr::HandleMinutes => ((saved * 2.0).max(10.0), 1.0, "Minutes / item"),
-        Attr::ReworkRate => (0.95, 100.0, "Rework %"),
-        Attr::ApprovalDelayHours => ((saved * 2.0).max(8.0), 1.0, "Wait hours / item"),
+        Attr::VolumePerMonth => (saved * 2.0).max(100.0),
+        Attr::HandleMinutes => (saved * 2.0).max(10.0),
+        Attr::ReworkRate => 0.95,
+        Attr::ApprovalDelayHours => (saved * 2.0).max(8.0),
     }
 }
 
