@@ -44,7 +44,7 @@ use crate::ui::workshop::{WORKSHOP_ZOOM, Workshop, what_if_ui, workshop_bar_ui, 
 mod imports;
 mod interchange;
 
-pub use imports::{ImportJob, ProgressView};
+pub use imports::ImportJob;
 
 /// Quiet time after the last edit before autosave writes.
 const AUTOSAVE_DELAY: Duration = Duration::from_millis(400);

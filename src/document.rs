@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::edit::{Edit, EditError, apply};
 use crate::history::History;
+use crate::model::MapId;
 use crate::model::{Map, Step};
 use crate::scoring::{Ranking, ScoreCache, StepScore};
-use crate::store::MapId;
 use crate::validate::{Problem, problems_with_notes};
 
 /// Numbers each document made, so caches can tell two apart even when they

@@ -4,8 +4,13 @@
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
+pub mod pick;
 mod steps;
 pub use steps::{Range, ScoreColumns, ScoreRow, StepMut, Steps, Values};
+
+/// A stored map's id: its row in the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MapId(pub i64);
 
 /// The current map-file format version written by this build.
 pub const FORMAT_VERSION: u32 = 1;
@@ -31,7 +36,7 @@ pub struct Map {
     pub edges: Vec<Edge>,
     /// Lanes picked to fix first (see `plan`). Optional in map files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub picks: Vec<crate::plan::Pick>,
+    pub picks: Vec<pick::Pick>,
 }
 
 fn default_currency() -> String {

@@ -3,7 +3,6 @@
 //! Pure data and rules; no UI, no storage.
 
 use chrono::{Days, NaiveDate, Weekday};
-use serde::{Deserialize, Serialize};
 
 use crate::locale::Formats;
 use crate::model::Map;
@@ -15,37 +14,7 @@ pub const TARGET_DAYS: u64 = 90;
 /// A review older than this many days is overdue.
 pub const REVIEW_OVERDUE_DAYS: i64 = 7;
 
-/// Where a picked lane stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PickState {
-    Active,
-    Done,
-    Dropped,
-}
-
-/// Whether a smaller or a larger metric value is better.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Direction {
-    Lower,
-    Higher,
-}
-
-/// The lane's figures at the moment it was picked.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Baseline {
-    pub rank: usize,
-    pub monthly_friction: f64,
-    pub handling: f64,
-    pub rework: f64,
-    pub delay: f64,
-    pub friction_low: f64,
-    pub friction_high: f64,
-    pub share_pct: f64,
-    pub touch_hours: f64,
-    pub fte: f64,
-}
+pub use crate::model::pick::{Baseline, Direction, Metric, Pick, PickState, Review};
 
 impl Baseline {
     pub fn of(score: &LaneScore) -> Self {
@@ -62,66 +31,6 @@ impl Baseline {
             fte: score.fte,
         }
     }
-}
-
-/// The one metric that will prove impact in 90 days.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Metric {
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub unit: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub direction: Option<Direction>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_value: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline_date: Option<NaiveDate>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub target_value: Option<f64>,
-    /// Defaults to the pick date plus 90 days.
-    pub target_date: NaiveDate,
-}
-
-/// One weekly review entry.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Review {
-    pub date: NaiveDate,
-    pub value: f64,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub note: String,
-}
-
-/// A lane picked to fix first, and everything that carries it to launch.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Pick {
-    /// Unique within the map.
-    pub id: String,
-    pub lane: String,
-    pub picked_on: NaiveDate,
-    pub state: PickState,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub closed_on: Option<NaiveDate>,
-    /// Why it was closed as done or dropped.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub close_reason: String,
-    pub baseline: Baseline,
-    /// Who owned the lane when the pick was closed, kept for the record.
-    /// Empty while the pick is active: then its lane's owner is the owner
-    /// (one owner per lane; see [`Pick::owner`]).
-    #[serde(default, rename = "owner", skip_serializing_if = "String::is_empty")]
-    pub owner_at_close: String,
-    pub metric: Metric,
-    /// How exceptions are handled.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub exception_policy: String,
-    /// Who reviews the exceptions.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub exception_reviewer: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub review_day: Option<Weekday>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub reviews: Vec<Review>,
 }
 
 impl Pick {
@@ -146,30 +55,6 @@ impl Pick {
             review_day: None,
             reviews: Vec::new(),
         }
-    }
-
-    pub fn is_active(&self) -> bool {
-        self.state == PickState::Active
-    }
-
-    /// The one person who owns the outcome: while the pick is active, its
-    /// lane's owner, the same one the lane shows and the ranking CSV
-    /// lists; once closed, the owner recorded then.
-    pub fn owner<'a>(&'a self, map: &'a Map) -> &'a str {
-        if self.is_active() {
-            map.lane(&self.lane).map_or("", |lane| lane.owner.as_str())
-        } else {
-            &self.owner_at_close
-        }
-    }
-
-    /// Closes the pick as done or dropped on `today`, recording why and
-    /// who owned its lane then.
-    pub fn close(&mut self, map: &Map, state: PickState, today: NaiveDate, reason: &str) {
-        self.owner_at_close = self.owner(map).to_owned();
-        self.state = state;
-        self.closed_on = Some(today);
-        self.close_reason = reason.trim().to_owned();
     }
 }
 

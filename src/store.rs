@@ -38,9 +38,7 @@ const MIGRATIONS: &[&str] = &[
 
 pub mod backup;
 
-/// A map's row id in the database.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct MapId(pub i64);
+pub use crate::model::MapId;
 
 /// A line in the map library.
 #[derive(Clone, Debug, PartialEq)]

@@ -8,8 +8,8 @@ use std::fmt;
 
 use chrono::NaiveDate;
 
+use crate::model::pick::{Pick, PickState};
 use crate::model::{Attr, Map};
-use crate::plan::{Pick, PickState};
 
 /// Longest allowed name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;

@@ -23,6 +23,7 @@ mod hostile_db;
 mod interchange_bpmn;
 mod interchange_pictures;
 mod interchange_steps_csv;
+mod layers;
 mod perf_incremental;
 mod plan;
 mod properties;

@@ -365,7 +365,7 @@ fn missing_diagram_gets_a_left_to_right_layout_without_overlaps() {
     for (i, a) in cards.iter().enumerate() {
         for b in &cards[i + 1..] {
             let apart =
-                (a.0 - b.0).abs() >= frictionmap::theme::CARD_W || (a.1 - b.1).abs() >= frictionmap::theme::CARD_H;
+                (a.0 - b.0).abs() >= frictionmap::tokens::CARD_W || (a.1 - b.1).abs() >= frictionmap::tokens::CARD_H;
             assert!(apart, "cards overlap: {a:?} {b:?}");
         }
     }

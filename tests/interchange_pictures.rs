@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use assert_cmd::Command;
+use frictionmap::layout::Layout;
 use frictionmap::model::Map;
 use frictionmap::picture::chart::{ChartPicture, chart_png, chart_svg};
 use frictionmap::picture::map::{MapPicture, map_png, map_svg};
@@ -15,7 +16,6 @@ use frictionmap::picture::{Anchor, Canvas, Fill, Font, Picture, Stroke};
 use frictionmap::samples::sample_maps;
 use frictionmap::scoring::{rank, score_step};
 use frictionmap::theme::heat_rgb;
-use frictionmap::ui::canvas::layout::Layout;
 use predicates::prelude::*;
 use resvg::tiny_skia::Pixmap;
 

@@ -322,7 +322,7 @@ fn a_step_added_with_s_goes_after_the_lanes_last_card_on_its_row() {
     let map = ws(&harness).document().map();
     let new = map.steps.last().unwrap();
     assert_eq!((new.lane.as_str(), new.y), (lane.id.as_str(), last.y));
-    assert_eq!(new.x, last.x + frictionmap::theme::CARD_W + 40.0);
+    assert_eq!(new.x, last.x + frictionmap::tokens::CARD_W + 40.0);
 }
 
 #[test]

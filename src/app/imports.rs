@@ -15,6 +15,7 @@ use crate::input_file::InputFile;
 use crate::mapfile::{MAX_FILE_BYTES, parse_map};
 use crate::model::Map;
 use crate::ui::dialogs::FilePurpose;
+use crate::ui::progress::ProgressView;
 
 /// What an import made of its file.
 pub(super) enum Imported {
@@ -45,13 +46,6 @@ pub struct ImportJob {
     pub started: Instant,
     progress: Arc<Progress>,
     result: Receiver<Result<Imported, String>>,
-}
-
-/// What the progress dialog shows.
-pub struct ProgressView {
-    pub file: String,
-    pub read: u64,
-    pub total: u64,
 }
 
 impl ImportJob {

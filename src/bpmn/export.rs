@@ -10,10 +10,10 @@ use std::fmt::Write as _;
 use emath::{Pos2, Rect};
 
 use super::{BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, FM_NS};
+use crate::layout::{Layout, edge_curve};
 use crate::model::{Attr, Estimates, Map};
 use crate::picture::num;
-use crate::theme::CARD_H;
-use crate::ui::canvas::layout::{Layout, edge_curve};
+use crate::tokens::CARD_H;
 
 /// Width of the pool's and of each lane's vertical title strip in modelers.
 pub const LABEL_STRIP_W: f32 = 30.0;

@@ -13,7 +13,7 @@ use roxmltree::Node;
 use super::import::{ImportSummary, LaneDraft};
 use super::{BPMN_NS, BPMNDI_NS, DC_NS};
 use crate::model::Map;
-use crate::theme::{CARD_H, CARD_W};
+use crate::tokens::{CARD_H, CARD_W};
 
 /// The farthest from the origin a diagram position is used; a shape
 /// farther out is laid out automatically instead, which leaves room

@@ -9,7 +9,7 @@ use super::text;
 use super::{Anchor, Canvas, Fill, Font, Picture, Stroke};
 use crate::money::NumberStyle;
 use crate::scoring::{Component, Ranking};
-use crate::theme::{component_rgb, print};
+use crate::tokens::{component_rgb, print};
 
 const MARGIN: f32 = 32.0;
 const LABEL_W: f32 = 300.0;

@@ -9,11 +9,11 @@ use emath::{Pos2, Rect, Vec2, pos2, vec2};
 use super::png::{PngError, Work};
 use super::text::{self, Weight};
 use super::{Anchor, Canvas, Fill, Font, Picture, Stroke};
+use crate::layout::{Layout, edge_curve};
 use crate::model::{Map, Step};
 use crate::money::NumberStyle;
 use crate::scoring::{LaneScore, Ranking, score_step};
-use crate::theme::{CONNECTOR_R, heat_rgb, print};
-use crate::ui::canvas::layout::{Layout, edge_curve};
+use crate::tokens::{CONNECTOR_R, heat_rgb, print};
 
 const MARGIN: f32 = 32.0;
 /// Height of the title and legend block above the lanes.

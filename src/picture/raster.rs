@@ -16,7 +16,7 @@ use tiny_skia::{
 use super::png::{PngError, drawn_dashed};
 use super::text::{self, Weight};
 use super::{Anchor, Canvas, Fill, Font, Stroke};
-use crate::theme::{heat_stops, print};
+use crate::tokens::{heat_stops, print};
 
 /// Pixels being painted, at `scale` pixels per SVG unit.
 pub struct Raster {

@@ -9,7 +9,7 @@ use emath::{Pos2, Rect};
 
 use super::text::{self, FONT_FAMILY, Weight};
 use super::{Anchor, Canvas, Fill, Font, Stroke, escape, hex, num, push_escaped, push_hex, push_num};
-use crate::theme::{heat_stops, print};
+use crate::tokens::{heat_stops, print};
 
 /// An SVG document being written.
 pub struct SvgDoc {

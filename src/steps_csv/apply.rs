@@ -14,7 +14,7 @@ use super::read::{Present, StepsFile};
 use super::{StepsCsvError, StepsReport};
 use crate::edit::{Edit, RemovedLane};
 use crate::model::{Attr, Lane, Map, Step, Steps};
-use crate::theme::{CARD_H, CARD_W};
+use crate::tokens::{CARD_H, CARD_W};
 use crate::validate::{clean_name, validate};
 
 /// The name of a new map whose given name has nothing left once cleaned.

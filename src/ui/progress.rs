@@ -3,9 +3,14 @@
 
 use eframe::egui::{self, Id, Modal};
 
-use crate::app::ProgressView;
-
 /// Shows the progress of an import. Returns true when the user cancels.
+/// What the progress dialog shows.
+pub struct ProgressView {
+    pub file: String,
+    pub read: u64,
+    pub total: u64,
+}
+
 pub fn import_progress_ui(ctx: &egui::Context, view: &ProgressView) -> bool {
     let mut cancel = false;
     Modal::new(Id::unique("import-progress")).show(ctx, |ui| {

@@ -4,10 +4,10 @@
 //! [`CanvasView`], never in the map.
 
 pub mod edge_index;
-pub mod layout;
+pub use crate::layout;
 pub mod overview;
 pub mod paint;
-pub mod route;
+pub use crate::layout::route;
 
 use std::collections::{BTreeSet, HashSet};
 

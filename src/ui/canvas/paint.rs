@@ -332,13 +332,6 @@ pub fn edge_part(
     }
 }
 
-/// A point on a cubic Bézier curve.
-pub fn bezier_at(curve: &[Pos2; 4], t: f32) -> Pos2 {
-    let u = 1.0 - t;
-    let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
-    (curve[0].to_vec2() * a + curve[1].to_vec2() * b + curve[2].to_vec2() * c + curve[3].to_vec2() * d).to_pos2()
-}
-
 /// How finely `curve_span_in` finds the visible part: 2^5 = 32 pieces.
 pub const SPAN_DEPTH: u32 = 5;
 

@@ -9,9 +9,11 @@ use std::collections::HashMap;
 
 use emath::{Pos2, Rect, Vec2, pos2, vec2};
 
-use super::route::Route;
+pub mod route;
+
 use crate::model::Map;
-use crate::theme::{CARD_H, CARD_W, LANE_HEADER_W, LANE_MIN_H, LANE_PAD};
+use crate::tokens::{CARD_H, CARD_W, LANE_HEADER_W, LANE_MIN_H, LANE_PAD};
+use route::Route;
 
 /// Empty space to the right of the rightmost card.
 const RIGHT_PAD: f32 = 120.0;
@@ -220,4 +222,11 @@ pub fn curve_pieces(c: &[Pos2; 4], depth: u32, keep: &mut impl FnMut(Rect) -> bo
         go(&tail, t0 + len * 0.5, len * 0.5, depth - 1, keep, visit);
     }
     go(c, 0.0, 1.0, depth, keep, visit);
+}
+
+/// A point on a cubic Bézier curve.
+pub fn bezier_at(curve: &[Pos2; 4], t: f32) -> Pos2 {
+    let u = 1.0 - t;
+    let (a, b, c, d) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
+    (curve[0].to_vec2() * a + curve[1].to_vec2() * b + curve[2].to_vec2() * c + curve[3].to_vec2() * d).to_pos2()
 }

@@ -1,6 +1,8 @@
 //! Defines the command line: with no subcommand the GUI opens; each
 //! subcommand runs headless. Exit codes: 0 success, 2 invalid input, 1 other.
 
+mod interchange;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -407,7 +409,7 @@ fn restore_command(db: Option<PathBuf>, chosen: Option<String>) -> anyhow::Resul
 
 fn picture_command(db: Option<PathBuf>, args: PictureArgs, chart: bool) -> anyhow::Result<()> {
     use crate::picture::{Picture, chart::ChartPicture, map::MapPicture, png::PngError};
-    let map = crate::cli_interchange::resolve_map(db, &args.map)?;
+    let map = interchange::resolve_map(db, &args.map)?;
     let ranking = rank(&map);
     // A picture may come from a map file, with no database to read View ▸
     // Number format from: figures follow the computer's locale.
@@ -460,7 +462,7 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
         }
         Command::Export { name, out } => {
             let store = open_store(db)?;
-            let map = load_map(&store, crate::cli_interchange::find_stored(&store, &name)?)?;
+            let map = load_map(&store, interchange::find_stored(&store, &name)?)?;
             write_file(&out, to_json(&map).as_bytes())?;
             say!("Wrote {}", out.display());
             Ok(())
@@ -477,8 +479,8 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
         Command::Restore { backup, .. } => restore_command(db, backup),
         Command::Render(args) => picture_command(db, args, false),
         Command::Chart(args) => picture_command(db, args, true),
-        Command::Bpmn(command) => crate::cli_interchange::bpmn_command(db, command),
-        Command::Steps(command) => crate::cli_interchange::steps_command(db, command),
+        Command::Bpmn(command) => interchange::bpmn_command(db, command),
+        Command::Steps(command) => interchange::steps_command(db, command),
         Command::List => {
             let store = open_store(db)?;
             let maps = store.list()?;
@@ -562,7 +564,7 @@ fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
         }
         (None, Some(name)) => {
             let store = open_store(db)?;
-            load_map(&store, crate::cli_interchange::find_stored(&store, name)?)?
+            load_map(&store, interchange::find_stored(&store, name)?)?
         }
         (None, None) => anyhow::bail!("give a map file or --map NAME"),
     };
@@ -615,7 +617,7 @@ fn gen_command(args: GenArgs) -> anyhow::Result<()> {
 
 fn brief_command(db: Option<PathBuf>, args: BriefArgs) -> anyhow::Result<()> {
     let store = open_store(db)?;
-    let map = load_map(&store, crate::cli_interchange::find_stored(&store, &args.map)?)?;
+    let map = load_map(&store, interchange::find_stored(&store, &args.map)?)?;
     let pick = choose_pick(&map, args.lane.as_deref())?;
     let today = args.today.unwrap_or_else(|| chrono::Local::now().date_naive());
     let ranking = rank(&map);

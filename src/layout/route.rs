@@ -11,8 +11,8 @@
 
 use emath::{Pos2, Rect, pos2};
 
-use super::layout::{self, Layout};
-use crate::theme::{CARD_W, LANE_PAD};
+use crate::layout::{self, Layout};
+use crate::tokens::{CARD_W, LANE_PAD};
 
 /// How far a route keeps from the cards it passes.
 const CLEARANCE: f32 = 10.0;
@@ -58,7 +58,7 @@ impl Route {
     pub fn middle(&self) -> Pos2 {
         let piece = &self.pieces[self.pieces.len() / 2];
         if self.pieces.len() % 2 == 1 {
-            super::paint::bezier_at(piece, 0.5)
+            layout::bezier_at(piece, 0.5)
         } else {
             piece[0]
         }
@@ -266,7 +266,7 @@ mod tests {
         let points: Vec<Pos2> = route
             .pieces()
             .iter()
-            .flat_map(|p| super::super::paint::flatten(*p, 1.0))
+            .flat_map(|p| (0..=256).map(move |i| layout::bezier_at(p, i as f32 / 256.0)))
             .collect();
         (0..layout.cards.len())
             .filter(|&c| c != a && c != b && points.iter().any(|p| layout.cards[c].contains(*p)))
