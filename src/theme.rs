@@ -2,6 +2,8 @@
 //! the design tokens (`tokens` holds the plain ones). Nothing else in the
 //! UI hard-codes a colour.
 
+#![allow(clippy::disallowed_methods, reason = "the one place colours are named (clippy.toml)")]
+
 use eframe::egui::{self, Color32, FontData, FontDefinitions, FontFamily, Stroke};
 
 pub use crate::tokens::{
