@@ -112,13 +112,14 @@ fn verdict(map: &Map, ranking: &Ranking, fmt: NumberStyle) -> Vec<String> {
             .to_owned(),
     ];
     let cur = &map.currency;
+    let verdict = ranking.verdict();
     match ranking.lanes.as_slice() {
         [] => out.push("This map has no lanes yet.".to_owned()),
         [only] => out.push(format!("This map has one lane, “{}”: nothing to compare.", only.lane)),
-        [_, _, ..] if ranking.verdict() == Verdict::NoFriction => out.push(
+        [_, _, ..] if verdict == Verdict::NoFriction => out.push(
             "Here no lane has friction yet: enter volumes and minutes on the steps to rank the lanes.".to_owned(),
         ),
-        [top, second, ..] if ranking.verdict() == Verdict::NoRanges => out.push(format!(
+        [top, second, ..] if verdict == Verdict::NoRanges => out.push(format!(
             "Here no ranges were entered: “{}” costs {} a month and “{}” {}. Add low and high estimates to \
              the steps you are least sure of to see whether the lead holds.",
             top.lane,

@@ -96,8 +96,25 @@ fn crate_modules(code: &str) -> BTreeSet<String> {
     for (at, _) in code.match_indices("crate::") {
         let rest = &code[at + "crate::".len()..];
         if let Some(group) = rest.strip_prefix('{') {
-            let group = &group[..group.find('}').unwrap_or(group.len())];
-            for item in group.split(',') {
+            // The items at the group's own level, so that in
+            // `crate::{model::{Map, Step}, store}` both model and store count.
+            let mut items = vec![String::new()];
+            let mut depth = 0usize;
+            for c in group.chars() {
+                match c {
+                    '}' if depth == 0 => break,
+                    ',' if depth == 0 => items.push(String::new()),
+                    _ => {
+                        depth = match c {
+                            '{' => depth + 1,
+                            '}' => depth - 1,
+                            _ => depth,
+                        };
+                        items.last_mut().expect("one item at least").push(c);
+                    }
+                }
+            }
+            for item in items {
                 let head: String = item
                     .trim()
                     .chars()
