@@ -1,4 +1,4 @@
-//! Timings of the core paths on generated maps (`frictionmap::synth`), no UI:
+//! Timings of the core paths on generated maps (`frictionmap::domain::synth`), no UI:
 //! one line per path with the median and 95th percentile over repeated runs,
 //! the target, and PASS or MISS against the median.
 //!
@@ -9,18 +9,18 @@ use std::time::{Duration, Instant};
 mod common;
 use common::{median_p95, verdict};
 
-use frictionmap::bpmn::import::parse_bpmn;
-use frictionmap::bpmn::to_bpmn;
+use frictionmap::document::edit::Edit;
 use frictionmap::document::{Document, Snapshot};
-use frictionmap::edit::Edit;
-use frictionmap::mapfile::{parse_map, to_json};
-use frictionmap::model::{Attr, Map};
-use frictionmap::picture::{Picture, chart::ChartPicture, map::MapPicture};
-use frictionmap::ranking_csv::ranking_csv;
+use frictionmap::domain::model::{Attr, Map};
+use frictionmap::domain::synth::{GenParams, generate};
+use frictionmap::formats::bpmn::import::parse_bpmn;
+use frictionmap::formats::bpmn::to_bpmn;
+use frictionmap::formats::mapfile::{parse_map, to_json};
+use frictionmap::formats::picture::{Picture, chart::ChartPicture, map::MapPicture};
+use frictionmap::formats::ranking_csv::ranking_csv;
+use frictionmap::formats::steps_csv::{import_new, import_update, parse, steps_csv, update_edit};
 use frictionmap::scoring::{ScoreCache, rank};
-use frictionmap::steps_csv::{import_new, import_update, parse, steps_csv, update_edit};
 use frictionmap::store::{MapId, SaveCache, Store};
-use frictionmap::synth::{GenParams, generate};
 
 fn map(lanes: usize, steps: usize, edges: usize) -> Map {
     generate(&GenParams {

@@ -15,12 +15,12 @@ use common::{median_p95, verdict};
 
 use eframe::egui::{self, Event, Modifiers, PointerButton, Pos2, Rect, emath::TSTransform, vec2};
 use frictionmap::app::{AppConfig, Workspace};
+use frictionmap::domain::synth::{GenParams, generate};
 use frictionmap::layout::Layout;
-use frictionmap::samples::seed_if_empty;
+use frictionmap::store::seed::seed_if_empty;
 use frictionmap::store::{MapId, Store};
-use frictionmap::synth::{GenParams, generate};
-use frictionmap::theme;
 use frictionmap::ui::Action;
+use frictionmap::ui::theme;
 
 const SCREEN: egui::Vec2 = vec2(1500.0, 940.0);
 
@@ -181,5 +181,5 @@ fn main() {
 }
 
 fn thousands(n: usize) -> String {
-    frictionmap::money::NumberStyle::POINT.thousands(n as f64, 0)
+    frictionmap::domain::money::NumberStyle::POINT.thousands(n as f64, 0)
 }

@@ -3,14 +3,14 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use frictionmap::cli::{self, Cli};
+use frictionmap::cli::{self, args::Cli};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {
         Some(command) => cli::run(args.db, command),
         None => {
-            let result = frictionmap::paths::resolve_db_path(args.db).and_then(frictionmap::gui::run);
+            let result = frictionmap::store::paths::resolve_db_path(args.db).and_then(frictionmap::app::gui::run);
             match result {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::model::{Attr, Estimates, Map, Range, Rates, ScoreColumns, ScoreRow, Step, Values};
+use crate::domain::model::pick::Baseline;
+use crate::domain::model::{Attr, Estimates, Map, Range, Rates, ScoreColumns, ScoreRow, Step, Values};
 
 /// Monthly friction of one step or lane, split into its components.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -173,6 +174,24 @@ pub struct LaneScore {
     pub fte: f64,
     pub steps: usize,
     pub top_driver: Option<Driver>,
+}
+
+impl LaneScore {
+    /// The lane's figures as a pick keeps them from the day it was picked.
+    pub fn baseline(&self) -> Baseline {
+        Baseline {
+            rank: self.rank,
+            monthly_friction: self.monthly_friction,
+            handling: self.handling,
+            rework: self.rework,
+            delay: self.delay,
+            friction_low: self.friction_low,
+            friction_high: self.friction_high,
+            share_pct: self.share_pct,
+            touch_hours: self.touch_hours,
+            fte: self.fte,
+        }
+    }
 }
 
 /// Lanes ranked by monthly friction, highest first.
@@ -403,7 +422,7 @@ const PARALLEL_STEPS: usize = 4 * CHUNK_STEPS;
 /// Scores every step, sums them per lane and ranks the lanes.
 /// Steps whose lane does not exist are ignored; validation rejects them.
 ///
-/// It reads only the steps' scoring columns (see [`crate::model::Steps`]).
+/// It reads only the steps' scoring columns (see [`crate::domain::model::Steps`]).
 pub fn rank(map: &Map) -> Ranking {
     let columns = map.steps.score_columns();
     let n = columns.rows.len();
@@ -654,7 +673,7 @@ fn max_friction(scores: &[StepScore]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Lane, Map};
+    use crate::domain::model::{Lane, Map};
 
     fn rates() -> Rates {
         Rates {

@@ -9,11 +9,11 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
-use frictionmap::autobackup::AutoBackup;
-use frictionmap::instance::InstanceLock;
-use frictionmap::model::Map;
-use frictionmap::samples::seed_if_empty;
+use frictionmap::app::autobackup::AutoBackup;
+use frictionmap::domain::model::Map;
 use frictionmap::store::backup::{self, Backup, Reason, Replaced};
+use frictionmap::store::instance::InstanceLock;
+use frictionmap::store::seed::seed_if_empty;
 use frictionmap::store::{MapId, Store, StoreError};
 
 use crate::common;
@@ -308,7 +308,7 @@ fn a_writing_command_refuses_a_database_open_in_a_window() {
     let db = dir.path().join("fm.sqlite3");
     drop(seeded(&db));
     let map = dir.path().join("map.json");
-    std::fs::write(&map, frictionmap::mapfile::to_json(&Map::new("From outside"))).unwrap();
+    std::fs::write(&map, frictionmap::formats::mapfile::to_json(&Map::new("From outside"))).unwrap();
     let before = std::fs::read(&db).unwrap();
 
     let window = InstanceLock::acquire(&db).expect("the window's lock");
@@ -330,10 +330,10 @@ fn a_writing_command_refuses_a_database_open_in_a_window() {
 
 /// `map` with about `chars` more characters of notes, in steps added to
 /// its first lane, so the map stays valid.
-fn grown(map: &frictionmap::model::Map, chars: usize) -> frictionmap::model::Map {
+fn grown(map: &frictionmap::domain::model::Map, chars: usize) -> frictionmap::domain::model::Map {
     let mut big = map.clone();
     for i in 0..chars.div_ceil(20_000) {
-        let mut step = frictionmap::model::Step::new(format!("filler-{i}"), map.lanes[0].id.as_str(), "Filler");
+        let mut step = frictionmap::domain::model::Step::new(format!("filler-{i}"), map.lanes[0].id.as_str(), "Filler");
         step.notes = "x".repeat(20_000);
         big.steps.push(step);
     }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use frictionmap::mapfile::{MAX_FILE_BYTES, parse_map, read_map_file};
+use frictionmap::formats::mapfile::{MAX_FILE_BYTES, parse_map, read_map_file};
 use frictionmap::plan::{Direction, Pick, PickState, Review};
 use frictionmap::scoring::rank;
 use predicates::prelude::*;
@@ -188,8 +188,8 @@ fn rank_and_the_pictures_say_when_there_are_no_ranges_or_no_friction() {
         assert_eq!(out.lines().last(), Some(format!("{verdict}.").as_str()), "{out}");
         let map = read_map_file(file).expect("map");
         let ranking = rank(&map);
-        let map_svg = frictionmap::picture::map::map_svg(&map, &ranking);
-        let chart_svg = frictionmap::picture::chart::chart_svg(&map.name, &ranking);
+        let map_svg = frictionmap::formats::picture::map::map_svg(&map, &ranking);
+        let chart_svg = frictionmap::formats::picture::chart::chart_svg(&map.name, &ranking);
         for svg in [map_svg, chart_svg] {
             assert!(!svg.contains("clear winner"), "{svg}");
             // The map picture cuts the line to its width: its start is there.
@@ -590,7 +590,7 @@ fn picked_json() -> Value {
         },
     ];
     map.picks = vec![dropped, pick];
-    serde_json::from_str(&frictionmap::mapfile::to_json(&map)).expect("JSON")
+    serde_json::from_str(&frictionmap::formats::mapfile::to_json(&map)).expect("JSON")
 }
 
 fn import(env: &Env, value: &Value) {

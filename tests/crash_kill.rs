@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use frictionmap::model::{Lane, Map, Step};
+use frictionmap::domain::model::{Lane, Map, Step};
 use frictionmap::store::{MapId, Store};
 
 /// Set in the child: the database it saves into.

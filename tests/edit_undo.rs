@@ -3,9 +3,9 @@
 use std::collections::HashSet;
 
 use frictionmap::document::Document;
-use frictionmap::edit::{Edit, EditError, MapMeta, RemovedLane, apply};
-use frictionmap::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step};
-use frictionmap::samples::sample_maps;
+use frictionmap::document::edit::{Edit, EditError, MapMeta, RemovedLane, apply};
+use frictionmap::domain::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step};
+use frictionmap::formats::samples::sample_maps;
 use frictionmap::scoring::rank;
 use frictionmap::store::MapId;
 use proptest::prelude::*;
@@ -208,7 +208,7 @@ fn every_edit_in_the_table_is_undone_exactly() {
     for (name, edit) in edit_table(&original) {
         let edited = check_round_trip(name, &original, edit);
         // Valid edits keep a valid map.
-        assert_eq!(frictionmap::validate::validate(&edited), Ok(()), "{name}");
+        assert_eq!(frictionmap::domain::validate::validate(&edited), Ok(()), "{name}");
     }
 }
 
@@ -314,7 +314,7 @@ fn removing_a_lane_removes_its_steps_and_edges_and_undo_puts_them_back() {
     // Everything else keeps its order.
     let kept_steps: Vec<&Step> = original.steps.iter().filter(|s| !gone.contains(&s.id)).collect();
     assert_eq!(map.steps.iter().collect::<Vec<_>>(), kept_steps);
-    assert_eq!(frictionmap::validate::validate(map), Ok(()));
+    assert_eq!(frictionmap::domain::validate::validate(map), Ok(()));
     assert!(doc.ranking().lane(&lane_id).is_none());
 
     assert!(doc.undo());
@@ -332,7 +332,7 @@ fn edge_edits_are_undone_once() {
         let mut map = original.clone();
         let inverse = apply(&mut map, edit).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_ne!(map, original, "{name}: the edit changed nothing");
-        assert_eq!(frictionmap::validate::validate(&map), Ok(()), "{name}");
+        assert_eq!(frictionmap::domain::validate::validate(&map), Ok(()), "{name}");
         apply(&mut map, inverse).unwrap_or_else(|e| panic!("{name}: undo failed: {e}"));
         assert_eq!(map, original, "{name}: undo did not restore the map");
     }
@@ -566,7 +566,7 @@ fn assert_refused_or_undoable(name: &str, edit: Edit) {
     match apply(&mut map, edit) {
         Err(_) => assert_eq!(map, original, "{name}: refused, but the map changed"),
         Ok(inverse) => {
-            let problems = frictionmap::validate::validate(&map);
+            let problems = frictionmap::domain::validate::validate(&map);
             apply(&mut map, inverse).expect("undo");
             assert_eq!(map, original, "{name}: undo did not restore the map");
             assert_eq!(problems, Ok(()), "{name}: accepted, but left an invalid map");
@@ -940,7 +940,7 @@ fn check_edit_sequence(ops: &[Op], edge_edits: bool) -> Result<(), TestCaseError
             }
             Ok(inverse) => {
                 let edited = map.clone();
-                prop_assert_eq!(frictionmap::validate::validate(&edited), Ok(()), "{:?}", edit);
+                prop_assert_eq!(frictionmap::domain::validate::validate(&edited), Ok(()), "{:?}", edit);
                 let redo = apply(&mut map, inverse).map_err(|e| TestCaseError::fail(e.to_string()))?;
                 prop_assert_eq!(&map, &before, "inverse of {:?}", edit);
                 apply(&mut map, redo).map_err(|e| TestCaseError::fail(e.to_string()))?;

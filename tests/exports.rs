@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 
 use common::{menu, type_path};
 use egui_kittest::kittest::Queryable;
-use frictionmap::fsutil::temp_files;
-use frictionmap::mapfile::{parse_map, to_json};
-use frictionmap::model::{Lane, Map, Step};
+use frictionmap::domain::model::{Lane, Map, Step};
+use frictionmap::formats::fsutil::temp_files;
+use frictionmap::formats::mapfile::{parse_map, to_json};
+use frictionmap::formats::ranking_csv::ranking_csv;
 use frictionmap::plan::Pick;
-use frictionmap::ranking_csv::ranking_csv;
 use frictionmap::scoring::rank;
 use frictionmap::ui::top_bar::SaveIndicator;
 
@@ -42,13 +42,13 @@ fn names_in(dir: &Path) -> Vec<String> {
 
 /// Files that may write files without `atomic_write`, and why.
 const OWN_WRITERS: &[(&str, &str)] = &[
-    ("fsutil.rs", "it is atomic_write"),
+    ("formats/fsutil.rs", "it is atomic_write"),
     (
-        "input_file.rs",
+        "formats/input_file.rs",
         "it opens files to read only, with OpenOptions for O_NONBLOCK so a named pipe cannot block",
     ),
     (
-        "store.rs",
+        "store/mod.rs",
         "SQLite writes the database; store only creates it empty and private",
     ),
 ];
@@ -407,7 +407,7 @@ fn every_cli_writer(dir: &Path, db: &Path, out: &Path) -> Vec<(String, Command)>
     let file = dir.join("small.json");
     std::fs::write(&file, to_json(&small_map("Small"))).unwrap();
     let bpmn = dir.join("small.bpmn");
-    std::fs::write(&bpmn, frictionmap::bpmn::to_bpmn(&small_map("Small"))).unwrap();
+    std::fs::write(&bpmn, frictionmap::formats::bpmn::to_bpmn(&small_map("Small"))).unwrap();
     let runs: Vec<Vec<&std::ffi::OsStr>> = vec![
         vec!["export".as_ref(), "Small".as_ref(), "--out".as_ref(), out.as_ref()],
         vec!["rank".as_ref(), file.as_ref(), "--csv".as_ref(), out.as_ref()],

@@ -19,11 +19,11 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::common::byte_edits::{apply_byte_edit, byte_edit};
-use frictionmap::bpmn::import::parse_bpmn;
-use frictionmap::bpmn::{from_bpmn, to_bpmn};
-use frictionmap::mapfile::{parse_map, to_json};
+use frictionmap::domain::validate::validate;
+use frictionmap::formats::bpmn::import::parse_bpmn;
+use frictionmap::formats::bpmn::{from_bpmn, to_bpmn};
+use frictionmap::formats::mapfile::{parse_map, to_json};
 use frictionmap::scoring::rank;
-use frictionmap::validate::validate;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
@@ -32,18 +32,18 @@ const SOURCE: &str = "fuzz-input.bpmn";
 
 /// Valid BPMN files to mutate.
 fn seeds() -> Vec<String> {
-    let mut seeds: Vec<String> = frictionmap::samples::sample_maps()
+    let mut seeds: Vec<String> = frictionmap::formats::samples::sample_maps()
         .expect("the sample maps")
         .iter()
         .map(to_bpmn)
         .collect();
-    let params = frictionmap::synth::GenParams {
+    let params = frictionmap::domain::synth::GenParams {
         lanes: 3,
         steps: 12,
         edges: 14,
         seed: 7,
     };
-    seeds.push(to_bpmn(&frictionmap::synth::generate(&params)));
+    seeds.push(to_bpmn(&frictionmap::domain::synth::generate(&params)));
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     seeds.push(std::fs::read_to_string(root.join("tests/hostile_bpmn/base.bpmn")).expect("the corpus base"));
     let miwg = root.join("../shared/bpmn-miwg");

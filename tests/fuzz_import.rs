@@ -13,10 +13,10 @@ use std::cell::{Cell, RefCell};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::common::byte_edits::{apply_byte_edit, byte_edit};
-use frictionmap::mapfile::{parse_map, to_json};
+use frictionmap::domain::validate::validate;
+use frictionmap::formats::mapfile::{parse_map, to_json};
 use frictionmap::scoring::rank;
 use frictionmap::store::Store;
-use frictionmap::validate::validate;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
@@ -35,13 +35,13 @@ fn seeds() -> Vec<Vec<u8>> {
     .iter()
     .map(|s| s.as_bytes().to_vec())
     .collect();
-    let params = frictionmap::synth::GenParams {
+    let params = frictionmap::domain::synth::GenParams {
         lanes: 3,
         steps: 12,
         edges: 14,
         seed: 7,
     };
-    seeds.push(to_json(&frictionmap::synth::generate(&params)).into_bytes());
+    seeds.push(to_json(&frictionmap::domain::synth::generate(&params)).into_bytes());
     for seed in &seeds {
         assert!(parse_map(seed, "seed").is_ok(), "every seed is a valid map");
     }

@@ -15,9 +15,9 @@
 use std::cell::Cell;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use frictionmap::model::{Edge, Lane, Map, Step};
-use frictionmap::picture::png::PngError;
-use frictionmap::picture::{Picture, chart::ChartPicture, map::MapPicture};
+use frictionmap::domain::model::{Edge, Lane, Map, Step};
+use frictionmap::formats::picture::png::PngError;
+use frictionmap::formats::picture::{Picture, chart::ChartPicture, map::MapPicture};
 use frictionmap::scoring::rank;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};

@@ -17,11 +17,11 @@ use std::cell::Cell;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::common::byte_edits::{apply_byte_edit, byte_edit};
-use frictionmap::model::{Attr, Map};
-use frictionmap::samples::sample_maps;
+use frictionmap::domain::model::{Attr, Map};
+use frictionmap::domain::validate::validate;
+use frictionmap::formats::samples::sample_maps;
+use frictionmap::formats::steps_csv::{import_new, import_update, steps_csv, update_edit};
 use frictionmap::scoring::rank;
-use frictionmap::steps_csv::{import_new, import_update, steps_csv, update_edit};
-use frictionmap::validate::validate;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
@@ -31,19 +31,21 @@ const SOURCE: &str = "fuzz-input.csv";
 /// The maps updates are tried on: the samples and a small synthetic map.
 fn maps() -> Vec<Map> {
     let mut maps = sample_maps().expect("the sample maps");
-    maps.push(frictionmap::synth::generate(&frictionmap::synth::GenParams {
-        lanes: 3,
-        steps: 12,
-        edges: 14,
-        seed: 7,
-    }));
+    maps.push(frictionmap::domain::synth::generate(
+        &frictionmap::domain::synth::GenParams {
+            lanes: 3,
+            steps: 12,
+            edges: 14,
+            seed: 7,
+        },
+    ));
     maps
 }
 
 /// The same steps as semicolons and decimal commas, as a German Excel saves them.
 fn semicolons(map: &Map) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new().delimiter(b';').from_writer(Vec::new());
-    let header = frictionmap::steps_csv::header();
+    let header = frictionmap::formats::steps_csv::header();
     writer.write_record(&header).unwrap();
     for step in map.steps.iter() {
         let lane = map.lane(&step.lane).map_or("", |l| l.name.as_str());
@@ -259,10 +261,10 @@ fn check(bytes: &[u8], base: &Map, accepted: &Cell<u64>) -> Result<(), TestCaseE
             prop_assert_eq!(&after.edges, &base.edges);
             prop_assert!(rank(&after).total_friction.is_finite());
             let mut applied = base.clone();
-            let inverse = frictionmap::edit::apply(&mut applied, update_edit(base, &after))
+            let inverse = frictionmap::document::edit::apply(&mut applied, update_edit(base, &after))
                 .map_err(|e| TestCaseError::fail(format!("the update's edit: {e}")))?;
             prop_assert!(applied == after, "the edit makes the update");
-            frictionmap::edit::apply(&mut applied, inverse)
+            frictionmap::document::edit::apply(&mut applied, inverse)
                 .map_err(|e| TestCaseError::fail(format!("its undo: {e}")))?;
             prop_assert!(&applied == base, "undo restores the map");
         }

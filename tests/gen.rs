@@ -1,12 +1,12 @@
-//! The synthetic map generator (`frictionmap::synth`) and `frictionmap gen`.
+//! The synthetic map generator (`frictionmap::domain::synth`) and `frictionmap gen`.
 
 use std::collections::HashSet;
 
 use assert_cmd::Command;
-use frictionmap::mapfile::{parse_map, read_map_file, to_json};
-use frictionmap::model::Map;
-use frictionmap::synth::{GenParams, generate};
-use frictionmap::validate::validate;
+use frictionmap::domain::model::Map;
+use frictionmap::domain::synth::{GenParams, generate};
+use frictionmap::domain::validate::validate;
+use frictionmap::formats::mapfile::{parse_map, read_map_file, to_json};
 use predicates::prelude::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");
@@ -70,7 +70,8 @@ fn values_and_layout_are_realistic() {
         assert!((s.x - 40.0) % 220.0 == 0.0 && s.x <= 40.0 + 220.0 * 59.0, "x {}", s.x);
         assert!((s.y - 32.0) % 120.0 == 0.0, "y {}", s.y);
     }
-    let share = |f: &dyn Fn(&frictionmap::model::Step) -> bool| map.steps.iter().filter(|s| f(s)).count() as f64 / n;
+    let share =
+        |f: &dyn Fn(&frictionmap::domain::model::Step) -> bool| map.steps.iter().filter(|s| f(s)).count() as f64 / n;
     assert!(share(&|s| s.approval_delay_hours == 0.0) > 0.6);
     assert!(share(&|s| s.approval_delay_hours > 0.0) > 0.1);
     assert!(share(&|s| s.rework_rate < 0.1) > 0.7);

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use egui_kittest::kittest::Queryable;
-use frictionmap::mapfile::read_map_file;
+use frictionmap::formats::mapfile::read_map_file;
 
 const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");
 
@@ -416,7 +416,7 @@ fn generated(dir: &Path) -> Vec<Bad> {
     };
     let valid = serde_json::to_vec(&base()).unwrap();
     assert!(
-        frictionmap::mapfile::parse_map(&valid, "base").is_ok(),
+        frictionmap::formats::mapfile::parse_map(&valid, "base").is_ok(),
         "the base map is valid"
     );
 

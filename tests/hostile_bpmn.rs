@@ -16,7 +16,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable;
-use frictionmap::bpmn::import::read_bpmn_file;
+use frictionmap::formats::bpmn::import::read_bpmn_file;
 
 const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");
 
@@ -816,9 +816,9 @@ fn check_cli_run(file: &Hostile, run: &Finished, out: Option<&Path>) -> Result<(
             )?;
         }
         if let Some(out) = out {
-            let map = frictionmap::mapfile::read_map_file(out).map_err(|e| e.to_string())?;
+            let map = frictionmap::formats::mapfile::read_map_file(out).map_err(|e| e.to_string())?;
             ensure(
-                frictionmap::validate::validate(&map).is_ok(),
+                frictionmap::domain::validate::validate(&map).is_ok(),
                 "an invalid map".to_owned(),
             )?;
         }
@@ -895,7 +895,7 @@ fn the_app_refuses_or_imports_every_hostile_file() {
         harness.run();
         assert_eq!(common::ws(&harness).maps().len(), maps + 1, "{name}: one new map");
         let map = common::ws(&harness).document().map();
-        assert!(frictionmap::validate::validate(map).is_ok(), "{name}");
+        assert!(frictionmap::domain::validate::validate(map).is_ok(), "{name}");
         println!("{:>7.2} s  {name}", started.elapsed().as_secs_f64());
     }
 }
@@ -919,7 +919,7 @@ fn the_library_refuses_or_imports_every_hostile_file() {
             }
             Ok((map, summary)) => {
                 assert!(!file.refused, "{name}: imported");
-                assert!(frictionmap::validate::validate(&map).is_ok(), "{name}");
+                assert!(frictionmap::domain::validate::validate(&map).is_ok(), "{name}");
                 let text = summary.to_string();
                 for word in &file.words {
                     assert!(
@@ -995,7 +995,7 @@ fn the_export_of_big_maps_stays_in_bounds() {
 #[test]
 fn hard_files_import_as_the_file_says() {
     let read = |file: &str| read_bpmn_file(&corpus_dir().join(file)).unwrap_or_else(|e| panic!("{e}"));
-    let step = |map: &frictionmap::model::Map, name: &str| {
+    let step = |map: &frictionmap::domain::model::Map, name: &str| {
         map.steps
             .iter()
             .find(|s| s.name == name)
@@ -1045,7 +1045,7 @@ fn hard_files_import_as_the_file_says() {
 
     let (map, _) = read("estimates-low-high.bpmn");
     let capture = step(&map, "Capture");
-    use frictionmap::model::Attr;
+    use frictionmap::domain::model::Attr;
     assert_eq!(capture.low.get(Attr::VolumePerMonth), Some(1000.0));
     assert_eq!(capture.high.get(Attr::ReworkRate), Some(0.08));
 
@@ -1102,5 +1102,8 @@ fn a_bad_name_on_the_command_line_is_refused() {
         .output()
         .unwrap();
     assert!(output.status.success());
-    assert_eq!(frictionmap::mapfile::read_map_file(&out).unwrap().name, "Good name");
+    assert_eq!(
+        frictionmap::formats::mapfile::read_map_file(&out).unwrap().name,
+        "Good name"
+    );
 }

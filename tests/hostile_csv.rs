@@ -21,8 +21,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use egui_kittest::kittest::Queryable;
-use frictionmap::steps_csv::{import_new, import_update, read_file};
-use frictionmap::validate::validate;
+use frictionmap::domain::validate::validate;
+use frictionmap::formats::steps_csv::{import_new, import_update, read_file};
 
 const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");
 /// The map the update runs change: a sample map, in every new database.
@@ -527,7 +527,7 @@ fn has_raw_control(text: &str) -> bool {
 #[test]
 fn the_library_refuses_or_reports_every_file() {
     let dir = tempfile::tempdir().unwrap();
-    let base = frictionmap::samples::sample_maps().unwrap().remove(0);
+    let base = frictionmap::formats::samples::sample_maps().unwrap().remove(0);
     assert_eq!(base.name, MAP);
     for file in all_files(dir.path()) {
         let name = format!("{} ({})", file.path.display(), file.what);

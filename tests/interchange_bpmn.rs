@@ -8,10 +8,10 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use assert_cmd::Command;
-use frictionmap::bpmn::import::read_bpmn_file;
-use frictionmap::bpmn::{from_bpmn, to_bpmn};
-use frictionmap::model::Map;
-use frictionmap::samples::sample_maps;
+use frictionmap::domain::model::Map;
+use frictionmap::formats::bpmn::import::read_bpmn_file;
+use frictionmap::formats::bpmn::{from_bpmn, to_bpmn};
+use frictionmap::formats::samples::sample_maps;
 use frictionmap::scoring::rank;
 use predicates::prelude::*;
 
@@ -337,7 +337,7 @@ fn every_miwg_file_imports_with_a_step_per_task() {
         let text = std::fs::read_to_string(&file).unwrap();
         let (map, summary) = read_bpmn_file(&file).unwrap_or_else(|e| panic!("{e}"));
         let name = file.display();
-        assert!(frictionmap::validate::validate(&map).is_ok(), "{name}");
+        assert!(frictionmap::domain::validate::validate(&map).is_ok(), "{name}");
         assert_eq!(map.steps.len(), tasks_in(&text), "{name}: a step per task");
         assert_eq!(summary.steps, map.steps.len(), "{name}");
         assert!(rank(&map).total_friction == 0.0, "{name}: no figures, no friction");
@@ -364,8 +364,8 @@ fn missing_diagram_gets_a_left_to_right_layout_without_overlaps() {
     let cards: Vec<(f32, f32)> = map.steps.iter().map(|s| (s.x, s.y)).collect();
     for (i, a) in cards.iter().enumerate() {
         for b in &cards[i + 1..] {
-            let apart =
-                (a.0 - b.0).abs() >= frictionmap::tokens::CARD_W || (a.1 - b.1).abs() >= frictionmap::tokens::CARD_H;
+            let apart = (a.0 - b.0).abs() >= frictionmap::layout::tokens::CARD_W
+                || (a.1 - b.1).abs() >= frictionmap::layout::tokens::CARD_H;
             assert!(apart, "cards overlap: {a:?} {b:?}");
         }
     }
@@ -505,9 +505,9 @@ fn ids_that_collide_or_cannot_be_ids_are_replaced_and_every_task_is_kept() {
     assert_eq!(lanes.len(), 2, "lane ids are unique: {lanes:?}");
     assert!(map.lanes.iter().any(|l| l.id == "same"));
     assert!(
-        frictionmap::validate::validate(&map).is_ok(),
+        frictionmap::domain::validate::validate(&map).is_ok(),
         "{:?}",
-        frictionmap::validate::validate(&map)
+        frictionmap::domain::validate::validate(&map)
     );
     // Flows follow the BPMN ids: to the first task that has the id.
     assert_eq!(edges(&map), BTreeSet::from(["A → B".to_owned(), "B → T1".to_owned()]));
@@ -525,9 +525,9 @@ fn characters_a_map_cannot_hold_are_left_out_and_the_summary_says_so() {
     );
     let (map, summary) = from_bpmn(&text, "chars.bpmn", "x").unwrap_or_else(|e| panic!("{e}"));
     assert!(
-        frictionmap::validate::validate(&map).is_ok(),
+        frictionmap::domain::validate::validate(&map).is_ok(),
         "{:?}",
-        frictionmap::validate::validate(&map)
+        frictionmap::domain::validate::validate(&map)
     );
     assert_eq!(map.name, "Map");
     assert_eq!(map.notes, "Notes");
@@ -603,7 +603,7 @@ proptest::proptest! {
                 }
             }
         }
-        proptest::prop_assume!(frictionmap::validate::validate(&map).is_ok());
+        proptest::prop_assume!(frictionmap::domain::validate::validate(&map).is_ok());
         let xml = to_bpmn(&map);
         let parsed = roxmltree::Document::parse(&xml);
         proptest::prop_assert!(parsed.is_ok(), "not well-formed: {:?}", parsed.err());

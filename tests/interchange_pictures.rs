@@ -5,17 +5,17 @@
 use std::path::PathBuf;
 
 use assert_cmd::Command;
+use frictionmap::domain::model::Map;
+use frictionmap::formats::picture::chart::{ChartPicture, chart_png, chart_svg};
+use frictionmap::formats::picture::map::{MapPicture, map_png, map_svg};
+use frictionmap::formats::picture::png::{self, PngError};
+use frictionmap::formats::picture::raster::Raster;
+use frictionmap::formats::picture::svg::SvgDoc;
+use frictionmap::formats::picture::{Anchor, Canvas, Fill, Font, Picture, Stroke};
+use frictionmap::formats::samples::sample_maps;
 use frictionmap::layout::Layout;
-use frictionmap::model::Map;
-use frictionmap::picture::chart::{ChartPicture, chart_png, chart_svg};
-use frictionmap::picture::map::{MapPicture, map_png, map_svg};
-use frictionmap::picture::png::{self, PngError};
-use frictionmap::picture::raster::Raster;
-use frictionmap::picture::svg::SvgDoc;
-use frictionmap::picture::{Anchor, Canvas, Fill, Font, Picture, Stroke};
-use frictionmap::samples::sample_maps;
 use frictionmap::scoring::{rank, score_step};
-use frictionmap::theme::heat_rgb;
+use frictionmap::ui::theme::heat_rgb;
 use predicates::prelude::*;
 use resvg::tiny_skia::Pixmap;
 
@@ -260,7 +260,7 @@ fn cli_render_and_chart_write_svg_and_png() {
 use std::sync::{Arc, OnceLock, mpsc};
 use std::time::Duration;
 
-use frictionmap::synth::{GenParams, generate};
+use frictionmap::domain::synth::{GenParams, generate};
 
 /// Runs `work` on a thread of its own and fails the test when it has not
 /// finished within `limit`, without waiting for it.
@@ -401,7 +401,7 @@ fn the_chart_png_of_very_many_lanes_is_refused_at_once_with_its_size() {
 fn cli_render_refuses_a_huge_png_at_once_naming_the_file_and_the_size() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("big.json");
-    std::fs::write(&file, frictionmap::mapfile::to_json(&map_100k())).unwrap();
+    std::fs::write(&file, frictionmap::formats::mapfile::to_json(&map_100k())).unwrap();
     let out = dir.path().join("big.png");
     let assert = Command::new(BIN)
         .env_remove("FRICTIONMAP_DB")
@@ -427,8 +427,8 @@ fn cli_render_refuses_a_huge_png_at_once_naming_the_file_and_the_size() {
 fn resvg_png(svg: &str, scale: f32) -> Pixmap {
     use resvg::usvg;
     let mut fonts = usvg::fontdb::Database::new();
-    fonts.load_font_data(frictionmap::picture::text::INTER_REGULAR.to_vec());
-    fonts.load_font_data(frictionmap::picture::text::INTER_SEMIBOLD.to_vec());
+    fonts.load_font_data(frictionmap::formats::picture::text::INTER_REGULAR.to_vec());
+    fonts.load_font_data(frictionmap::formats::picture::text::INTER_SEMIBOLD.to_vec());
     let options = usvg::Options {
         font_family: "Inter".to_owned(),
         fontdb: Arc::new(fonts),
@@ -539,8 +539,8 @@ fn the_png_looks_like_the_svg() {
 /// corners, `edges` edges joining them: every arrow crosses the map.
 fn two_heaps(edges: usize, lanes: usize, far: f32) -> Map {
     let mut map = Map::new("Two heaps");
-    map.lanes.push(frictionmap::model::Lane::new("a", "A"));
-    map.lanes.push(frictionmap::model::Lane::new("b", "B"));
+    map.lanes.push(frictionmap::domain::model::Lane::new("a", "A"));
+    map.lanes.push(frictionmap::domain::model::Lane::new("b", "B"));
     let side = (edges as f64).sqrt().ceil() as usize;
     for i in 0..2 * side {
         let (lane, at) = if i < side {
@@ -548,7 +548,7 @@ fn two_heaps(edges: usize, lanes: usize, far: f32) -> Map {
         } else {
             (if lanes == 2 { "b" } else { "a" }, far)
         };
-        let mut step = frictionmap::model::Step::new(format!("s{i}"), lane, format!("Step {i}"));
+        let mut step = frictionmap::domain::model::Step::new(format!("s{i}"), lane, format!("Step {i}"));
         step.x = at;
         step.y = at;
         step.volume_per_month = 100.0;
@@ -557,7 +557,7 @@ fn two_heaps(edges: usize, lanes: usize, far: f32) -> Map {
     map.edges = (0..side)
         .flat_map(|a| (side..2 * side).map(move |b| (a, b)))
         .take(edges)
-        .map(|(a, b)| frictionmap::model::Edge {
+        .map(|(a, b)| frictionmap::domain::model::Edge {
             from: format!("s{a}"),
             to: format!("s{b}"),
         })
@@ -771,7 +771,7 @@ fn hostile_values_that_validation_would_refuse() {
             step.lane = "no such lane".into();
         }
     });
-    map.edges.push(frictionmap::model::Edge {
+    map.edges.push(frictionmap::domain::model::Edge {
         from: "ghost".to_owned(),
         to: map.steps[0].id.clone(),
     });

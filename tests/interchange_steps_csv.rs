@@ -5,10 +5,10 @@
 use std::path::PathBuf;
 
 use assert_cmd::Command;
-use frictionmap::model::{Attr, Map};
-use frictionmap::samples::sample_maps;
+use frictionmap::domain::model::{Attr, Map};
+use frictionmap::formats::samples::sample_maps;
+use frictionmap::formats::steps_csv::{header, import_new, import_update, steps_csv, update_edit};
 use frictionmap::scoring::rank;
-use frictionmap::steps_csv::{header, import_new, import_update, steps_csv, update_edit};
 use predicates::prelude::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");
@@ -131,9 +131,9 @@ fn update_matches_by_lane_and_step_and_reports_every_row() {
 
     // The GUI applies it as one edit that undo reverses.
     let mut applied: Map = map.clone();
-    let inverse = frictionmap::edit::apply(&mut applied, update_edit(&map, &after)).unwrap();
+    let inverse = frictionmap::document::edit::apply(&mut applied, update_edit(&map, &after)).unwrap();
     assert_eq!(applied, after);
-    frictionmap::edit::apply(&mut applied, inverse).unwrap();
+    frictionmap::document::edit::apply(&mut applied, inverse).unwrap();
     assert_eq!(applied, map);
 }
 
@@ -210,8 +210,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::child_process::{Finished, run_bounded, within};
+use frictionmap::domain::validate::validate;
 use frictionmap::store::Store;
-use frictionmap::validate::validate;
 
 /// The sample map the `--into` tests update.
 const AP: &str = "Accounts payable: invoice to payment";
@@ -514,7 +514,7 @@ fn a_dry_run_update_reads_while_the_window_holds_the_database() {
         "lane,step,volume_per_month\nPO invoice matching,Capture invoice from AP inbox,7\n",
     )
     .unwrap();
-    let _window = frictionmap::instance::InstanceLock::acquire(&db).unwrap();
+    let _window = frictionmap::store::instance::InstanceLock::acquire(&db).unwrap();
     let before = db_files(&db);
     let out = steps_cmd(
         &db,

@@ -4,13 +4,13 @@
 //! updated in place leave the database holding exactly the map, whatever
 //! sequence of edits, undos, redos and failed saves came before.
 
-use frictionmap::autosave::{SaveState, Saver};
+use frictionmap::app::autosave::{SaveState, Saver};
+use frictionmap::document::edit::{Edit, MapMeta};
 use frictionmap::document::{Document, Snapshot};
-use frictionmap::edit::{Edit, MapMeta};
-use frictionmap::model::{Attr, Edge, Lane, Map, Step};
+use frictionmap::domain::model::{Attr, Edge, Lane, Map, Step};
+use frictionmap::domain::synth::{GenParams, generate};
 use frictionmap::scoring::{rank, score_step};
 use frictionmap::store::{MapId, SaveCache, SaveStats, Store};
-use frictionmap::synth::{GenParams, generate};
 use proptest::prelude::*;
 
 fn small_map() -> Map {
@@ -100,7 +100,7 @@ fn edit_for(map: &Map, op: u8, pick: usize, counter: &mut usize) -> Option<Edit>
             *counter += 1;
             let l = Lane::new(format!("lane-new{counter}"), format!("New lane {counter}"));
             Edit::Batch(vec![
-                Edit::InsertLane(Box::new(frictionmap::edit::RemovedLane {
+                Edit::InsertLane(Box::new(frictionmap::document::edit::RemovedLane {
                     index: pick % (map.lanes.len() + 1),
                     lane: l.clone(),
                     steps: Vec::new(),

@@ -11,7 +11,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-use frictionmap::model::Map;
+use frictionmap::domain::model::Map;
 use frictionmap::store::Store;
 
 fn mode(path: &Path) -> u32 {
@@ -73,7 +73,7 @@ fn data_folder_0700_database_and_its_wal_files_0600_under_any_umask() {
     let folder = data_home.join("frictionmap");
     assert_eq!(mode(&folder), 0o700, "the default data folder");
     assert_eq!(
-        mode(&folder.join(frictionmap::paths::DB_FILE_NAME)),
+        mode(&folder.join(frictionmap::store::paths::DB_FILE_NAME)),
         0o600,
         "the default database"
     );

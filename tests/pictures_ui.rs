@@ -8,7 +8,7 @@ use crate::common;
 
 use common::{app, menu, type_path, ws};
 use egui_kittest::kittest::Queryable;
-use frictionmap::synth::{GenParams, generate};
+use frictionmap::domain::synth::{GenParams, generate};
 
 // A PNG's size was checked only after its SVG was built and parsed, which
 // for a big map held the window for longer than a minute.
@@ -22,7 +22,7 @@ fn a_png_too_large_is_refused_at_once_with_a_message() {
         edges: 25_000,
         seed: 3,
     });
-    std::fs::write(&file, frictionmap::mapfile::to_json(&map)).unwrap();
+    std::fs::write(&file, frictionmap::formats::mapfile::to_json(&map)).unwrap();
     let mut harness = app(&dir.path().join("fm.sqlite3"));
     menu(&mut harness, "Import JSON…");
     type_path(&mut harness, &file);

@@ -3,21 +3,21 @@
 //! of picks, the map file with and without picks, and the lane brief.
 
 use chrono::{NaiveDate, Weekday};
-use frictionmap::brief::{lane_brief, table_cell};
-use frictionmap::dates::DateStyle;
-use frictionmap::edit::{Edit, EditError, RemovedLane, apply};
-use frictionmap::locale::Formats;
-use frictionmap::mapfile::{parse_map, to_json};
-use frictionmap::model::{Attr, Lane, Map, Rates, Step};
-use frictionmap::money::NumberStyle;
+use frictionmap::document::edit::{Edit, EditError, RemovedLane, apply};
+use frictionmap::domain::dates::DateStyle;
+use frictionmap::domain::locale::Formats;
+use frictionmap::domain::model::{Attr, Lane, Map, Rates, Step};
+use frictionmap::domain::money::NumberStyle;
+use frictionmap::domain::validate::validate;
+use frictionmap::formats::mapfile::{parse_map, to_json};
+use frictionmap::formats::samples::sample_maps;
+use frictionmap::plan::brief::{lane_brief, table_cell};
 use frictionmap::plan::{
     Direction, OWNER_MISSING, Pick, PickState, QUESTIONS, REVIEW_OVERDUE_DAYS, Review, ReviewStatus, active_picks,
     activity_metric_warning, check_owner, format_value, friction_per_effort_week, latest_pick_of_lane, next_pick_id,
     readiness, review_status,
 };
-use frictionmap::samples::sample_maps;
 use frictionmap::scoring::rank;
-use frictionmap::validate::validate;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid date")

@@ -3,11 +3,13 @@
 
 use std::collections::HashSet;
 
-use frictionmap::mapfile::{parse_map, to_json};
-use frictionmap::model::{Attr, Edge, Lane, Map, Rates, Step};
+use frictionmap::domain::model::{Attr, Edge, Lane, Map, Rates, Step};
+use frictionmap::domain::validate::{
+    DELAY_COST_RANGE, EFFORT_WEEKS_MAX, HOURLY_COST_RANGE, HOURS_PER_FTE_RANGE, validate,
+};
+use frictionmap::formats::mapfile::{parse_map, to_json};
 use frictionmap::scoring::{Breakdown, LaneScore, Ranking, StepValues, rank, score, score_step};
 use frictionmap::store::Store;
-use frictionmap::validate::{DELAY_COST_RANGE, EFFORT_WEEKS_MAX, HOURLY_COST_RANGE, HOURS_PER_FTE_RANGE, validate};
 use proptest::prelude::*;
 use proptest::sample::Index;
 

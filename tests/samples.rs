@@ -3,12 +3,13 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use frictionmap::mapfile::{parse_map, read_map_file};
-use frictionmap::model::{Edge, Map};
-use frictionmap::samples::{SAMPLES, sample_maps, seed_if_empty};
+use frictionmap::domain::model::{Edge, Map};
+use frictionmap::domain::validate::validate;
+use frictionmap::formats::mapfile::{parse_map, read_map_file};
+use frictionmap::formats::samples::{SAMPLES, sample_maps};
 use frictionmap::scoring::rank;
 use frictionmap::store::Store;
-use frictionmap::validate::validate;
+use frictionmap::store::seed::seed_if_empty;
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample_maps")
@@ -126,7 +127,7 @@ fn seed_if_empty_loads_every_sample_into_an_empty_store() {
 fn seed_if_empty_does_nothing_on_a_non_empty_store() {
     let mut store = Store::open_in_memory().expect("store");
     let mut own = Map::new("My own map");
-    own.lanes.push(frictionmap::model::Lane::new("l", "Lane"));
+    own.lanes.push(frictionmap::domain::model::Lane::new("l", "Lane"));
     let id = store.create(&own).expect("create");
     assert_eq!(seed_if_empty(&mut store).expect("seed"), 0);
     let list = store.list().expect("list");

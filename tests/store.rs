@@ -6,13 +6,13 @@ use std::path::Path;
 
 use crate::common::files_in;
 use chrono::{NaiveDate, Weekday};
-use frictionmap::mapfile::parse_map;
-use frictionmap::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step};
+use frictionmap::domain::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step};
+use frictionmap::domain::synth::{GenParams, generate};
+use frictionmap::formats::mapfile::parse_map;
+use frictionmap::formats::samples::sample_maps;
 use frictionmap::plan::{Direction, Pick, PickState, Review};
-use frictionmap::samples::sample_maps;
 use frictionmap::scoring::rank;
 use frictionmap::store::{MapId, SCHEMA_VERSION, Store, StoreError};
-use frictionmap::synth::{GenParams, generate};
 use rusqlite::Connection;
 
 fn sample(i: usize) -> Map {
@@ -324,14 +324,14 @@ fn free_names_stay_within_the_name_limit() {
     let id = store.create(&small_map(&name)).expect("create");
     let free = store.free_name(&name).expect("free name");
     assert_eq!(
-        frictionmap::validate::check_name(&free),
+        frictionmap::domain::validate::check_name(&free),
         Ok(()),
         "{} characters",
         free.chars().count()
     );
     let copy = store.duplicate(id, &name).expect("duplicate");
     let copy = store.load(copy).expect("load");
-    assert_eq!(frictionmap::validate::validate(&copy), Ok(()));
+    assert_eq!(frictionmap::domain::validate::validate(&copy), Ok(()));
 }
 
 // ------------------------------------------------------------ atomic writes
@@ -646,15 +646,15 @@ fn tricky_strings_round_trip_exactly() {
             }
         }
         assert!(
-            frictionmap::validate::validate(&map).is_ok(),
+            frictionmap::domain::validate::validate(&map).is_ok(),
             "{:?}",
-            frictionmap::validate::validate(&map)
+            frictionmap::domain::validate::validate(&map)
         );
         let id = store.create(&map).expect("create");
         assert_eq!(store.load(id).expect("load"), map, "{text:?}");
         assert_eq!(store.find_by_name(text).expect("find by name"), id);
         // The JSON file keeps them too.
-        let back = parse_map(frictionmap::mapfile::to_json(&map).as_bytes(), "t.json").expect("parse");
+        let back = parse_map(frictionmap::formats::mapfile::to_json(&map).as_bytes(), "t.json").expect("parse");
         assert_eq!(back, map);
     }
     let listed: Vec<String> = store.list().expect("list").into_iter().map(|m| m.name).collect();
@@ -731,7 +731,7 @@ fn picked_map(name: &str) -> Map {
     let mut dropped = Pick::new("pick-2", ranking.lane("b").expect("ranked"), date(2024, 11, 1));
     dropped.close(&map, PickState::Dropped, date(2024, 12, 1), "fixed upstream");
     map.picks = vec![pick, dropped];
-    assert_eq!(frictionmap::validate::validate(&map), Ok(()));
+    assert_eq!(frictionmap::domain::validate::validate(&map), Ok(()));
     map
 }
 

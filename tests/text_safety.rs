@@ -8,10 +8,10 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use frictionmap::mapfile::{parse_map, to_json};
-use frictionmap::model::{Edge, Lane, Map, Step};
-use frictionmap::ranking_csv::guard_formula;
-use frictionmap::validate::MAX_NAME_CHARS;
+use frictionmap::domain::model::{Edge, Lane, Map, Step};
+use frictionmap::domain::validate::MAX_NAME_CHARS;
+use frictionmap::formats::mapfile::{parse_map, to_json};
+use frictionmap::formats::ranking_csv::guard_formula;
 
 const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");
 
@@ -92,7 +92,7 @@ fn tricky_names_round_trip_through_import_export_and_the_csv() {
     let names = names();
     for (i, name) in names.iter().enumerate() {
         let map = map_named(name);
-        assert!(frictionmap::validate::validate(&map).is_ok(), "{name:?}");
+        assert!(frictionmap::domain::validate::validate(&map).is_ok(), "{name:?}");
         let file = dir.path().join(format!("in-{i}.json"));
         std::fs::write(&file, to_json(&map)).unwrap();
         run(&db, &["import".as_ref(), file.as_os_str()]);

@@ -10,7 +10,7 @@ use common::{app, rename_map, ws, ws_mut};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use frictionmap::app::FrictionApp;
-use frictionmap::edit::Edit;
+use frictionmap::document::edit::Edit;
 use frictionmap::store::Store;
 use frictionmap::ui::Action;
 use frictionmap::ui::top_bar::SaveIndicator;
@@ -86,7 +86,8 @@ fn a_full_disk_is_shown_the_edits_kept_and_saved_when_space_returns() {
     let lane = ws(&harness).document().map().lanes[0].id.clone();
     let steps = (0..3000)
         .map(|i| {
-            let step = frictionmap::model::Step::new(format!("bulk-{i}"), lane.clone(), format!("Bulk step {i}"));
+            let step =
+                frictionmap::domain::model::Step::new(format!("bulk-{i}"), lane.clone(), format!("Bulk step {i}"));
             (before + i, step)
         })
         .collect();

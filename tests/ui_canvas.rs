@@ -311,7 +311,7 @@ fn a_step_added_with_s_goes_after_the_lanes_last_card_on_its_row() {
     let ctx = harness.ctx.clone();
     common::ws_mut(&mut harness).handle(
         &ctx,
-        frictionmap::ui::Action::edit(frictionmap::edit::Edit::UpdateSteps(vec![last.clone()])),
+        frictionmap::ui::Action::edit(frictionmap::document::edit::Edit::UpdateSteps(vec![last.clone()])),
     );
     harness.run();
     harness.get_by_label(&format!("Lane {}", lane.name)).click_accesskit();
@@ -322,7 +322,7 @@ fn a_step_added_with_s_goes_after_the_lanes_last_card_on_its_row() {
     let map = ws(&harness).document().map();
     let new = map.steps.last().unwrap();
     assert_eq!((new.lane.as_str(), new.y), (lane.id.as_str(), last.y));
-    assert_eq!(new.x, last.x + frictionmap::tokens::CARD_W + 40.0);
+    assert_eq!(new.x, last.x + frictionmap::layout::tokens::CARD_W + 40.0);
 }
 
 #[test]

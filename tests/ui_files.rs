@@ -57,13 +57,13 @@ fn a_large_import_runs_behind_a_progress_dialog_and_can_be_cancelled() {
     // the window with no way out.
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.json");
-    let map = frictionmap::synth::generate(&frictionmap::synth::GenParams {
+    let map = frictionmap::domain::synth::generate(&frictionmap::domain::synth::GenParams {
         lanes: 40,
         steps: 80_000,
         edges: 100_000,
         seed: 1,
     });
-    std::fs::write(&big, frictionmap::mapfile::to_json(&map)).unwrap();
+    std::fs::write(&big, frictionmap::formats::mapfile::to_json(&map)).unwrap();
     let mut harness = common::app(&dir.path().join("fm.sqlite3"));
     let maps_before = common::ws(&harness).maps().to_vec();
     let ctx = harness.ctx.clone();

@@ -224,8 +224,11 @@ fn the_steps_table_edits_values_in_place_and_tab_moves_along_the_row() {
     harness.run();
     let step = ws(&harness).document().map().step(&first.id).unwrap().clone();
     assert_eq!(step.handle_minutes, 4.0);
-    assert_eq!(step.low.get(frictionmap::model::Attr::HandleMinutes), Some(3.0));
-    assert_eq!(step.high.get(frictionmap::model::Attr::HandleMinutes), Some(6.0));
+    assert_eq!(step.low.get(frictionmap::domain::model::Attr::HandleMinutes), Some(3.0));
+    assert_eq!(
+        step.high.get(frictionmap::domain::model::Attr::HandleMinutes),
+        Some(6.0)
+    );
     // A low estimate above the value is refused, as in the inspector.
     harness.get_by_label("Step 1 volume_per_month low").click();
     harness.run();

@@ -10,12 +10,12 @@ use eframe::egui::Rect;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use frictionmap::app::FrictionApp;
-use frictionmap::edit::Edit;
-use frictionmap::model::{Lane, Map, Step};
-use frictionmap::money::NumberStyle;
+use frictionmap::document::edit::Edit;
+use frictionmap::domain::model::{Lane, Map, Step};
+use frictionmap::domain::money::NumberStyle;
 use frictionmap::plan::Review;
-use frictionmap::samples::seed_if_empty;
 use frictionmap::store::Store;
+use frictionmap::store::seed::seed_if_empty;
 use frictionmap::ui::Action;
 
 type H = Harness<'static, FrictionApp>;
@@ -105,7 +105,7 @@ fn database_with(dir: &std::path::Path, map: &Map) -> std::path::PathBuf {
 #[test]
 fn a_ranking_of_ten_thousand_lanes_builds_only_the_rows_in_view() {
     // See issue 15: every row of the ranking was laid out every frame.
-    let map = frictionmap::synth::generate(&frictionmap::synth::GenParams {
+    let map = frictionmap::domain::synth::generate(&frictionmap::domain::synth::GenParams {
         lanes: 10_000,
         steps: 10_000,
         edges: 0,
@@ -281,7 +281,7 @@ fn remove_rework_of_a_step(harness: &mut H) {
         harness,
         Action::SetWhatIf {
             step_id: "pm-3".into(),
-            attr: frictionmap::model::Attr::ReworkRate,
+            attr: frictionmap::domain::model::Attr::ReworkRate,
             value: 0.0,
         },
     );

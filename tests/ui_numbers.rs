@@ -128,7 +128,7 @@ fn tab_goes_down_the_values_first() {
     let step = ws(&harness).document().map().step(&id).unwrap().clone();
     assert_eq!(step.volume_per_month, 1200.0);
     assert_eq!(step.handle_minutes, 7.0);
-    assert_eq!(step.low.get(frictionmap::model::Attr::VolumePerMonth), None);
+    assert_eq!(step.low.get(frictionmap::domain::model::Attr::VolumePerMonth), None);
     // Away from the field, the whole value shows, grouped.
     harness.key_press(Key::Escape);
     harness.run();

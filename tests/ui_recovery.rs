@@ -11,9 +11,9 @@ use common::{app, rename_map, ws, ws_mut};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use frictionmap::app::FrictionApp;
-use frictionmap::samples::seed_if_empty;
 use frictionmap::store::Store;
 use frictionmap::store::backup::{self, Reason};
+use frictionmap::store::seed::seed_if_empty;
 use frictionmap::ui::recovery::StartupProblem;
 
 /// A database with the samples and one backup, the newest good one.

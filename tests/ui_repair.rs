@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use common::{app, shown, ws};
 use eframe::egui::{Key, Modifiers, Role};
 use egui_kittest::kittest::Queryable;
-use frictionmap::samples::seed_if_empty;
+use frictionmap::store::seed::seed_if_empty;
 use frictionmap::store::{MapId, Store};
 
 /// The sample maps, with `sql` then run as the sqlite3 shell would (foreign

@@ -2,10 +2,10 @@
 //! each `Action` a frame returned, after layout, in one place.
 
 use super::*;
-use crate::clipboard::{Clip, nudge_edit};
-use crate::edit::{Edit, MapMeta};
-use crate::locale::Formats;
-use crate::money::NumberFormat;
+use crate::document::clipboard::{Clip, nudge_edit};
+use crate::document::edit::{Edit, MapMeta};
+use crate::domain::locale::Formats;
+use crate::domain::money::NumberFormat;
 use crate::store::backup::{self};
 use crate::ui::Action;
 use crate::ui::canvas::Selection;
@@ -181,7 +181,7 @@ impl Workspace {
                 }
             }
             Action::RepairStructure => {
-                let Some(repair) = crate::repair::structure_repair(self.doc.map()) else {
+                let Some(repair) = crate::document::repair::structure_repair(self.doc.map()) else {
                     return;
                 };
                 match self.doc.repair(repair.edit) {
@@ -219,7 +219,7 @@ impl Workspace {
 
     /// Selects what the problem at `path` is about, so the inspector shows it.
     pub(super) fn show_problem(&mut self, path: &str) {
-        use crate::repair::Place;
+        use crate::document::repair::Place;
         let map = self.doc.map();
         self.view.selection = match Place::of(path) {
             Place::Step(i) => map

@@ -3,12 +3,12 @@
 //! toggled.
 
 use super::*;
-use crate::clipboard::Clip;
-use crate::edit::{Edit, RemovedLane};
-use crate::model::{Lane, Step};
-use crate::theme;
+use crate::document::clipboard::Clip;
+use crate::document::edit::{Edit, RemovedLane};
+use crate::domain::model::{Lane, Step};
 use crate::ui::canvas::{RenameTarget, Selection};
 use crate::ui::dialogs::Dialog;
+use crate::ui::theme;
 use crate::ui::workshop::{WORKSHOP_ZOOM, Workshop};
 use eframe::egui::{self, ViewportCommand};
 use std::collections::HashSet;
@@ -129,7 +129,7 @@ impl Workspace {
             .edges
             .iter()
             .filter(|(a, b)| !sel.steps.contains(a) && !sel.steps.contains(b))
-            .map(|(a, b)| crate::model::Edge {
+            .map(|(a, b)| crate::domain::model::Edge {
                 from: a.clone(),
                 to: b.clone(),
             })

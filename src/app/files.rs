@@ -2,9 +2,9 @@
 //! UI thread with progress, and storing what was read.
 
 use super::*;
-use crate::fsutil::atomic_write;
-use crate::mapfile::to_json;
-use crate::ranking_csv::ranking_csv;
+use crate::formats::fsutil::atomic_write;
+use crate::formats::mapfile::to_json;
+use crate::formats::ranking_csv::ranking_csv;
 use crate::ui::dialogs::{Dialog, FilePurpose, with_extension};
 use crate::ui::progress::import_progress_ui;
 use eframe::egui;
@@ -69,8 +69,13 @@ impl Workspace {
                 .map_err(|e| format!("Could not write {}: {e}", path.display())),
             FilePurpose::ExportBrief => match self.shown_pick() {
                 Some(pick) => {
-                    let brief =
-                        crate::brief::lane_brief(self.doc.map(), self.doc.ranking(), &pick, self.today(), self.formats);
+                    let brief = crate::plan::brief::lane_brief(
+                        self.doc.map(),
+                        self.doc.ranking(),
+                        &pick,
+                        self.today(),
+                        self.formats,
+                    );
                     atomic_write(&path, brief.as_bytes())
                         .map(|()| format!("Exported the lane brief to {}", path.display()))
                         .map_err(|e| format!("Could not write {}: {e}", path.display()))
@@ -155,19 +160,17 @@ impl Workspace {
         let shown = job.path.display();
         match imported {
             imports::Imported::NewMap { map, lines } => {
-                let wanted = map.name.clone();
-                self.create_and_open(*map).map_err(|e| format!("{e:#}"))?;
+                let taken = self.create_and_open(*map).map_err(|e| format!("{e:#}"))?;
                 let name = self.doc.map().name.clone();
-                let taken = (name != wanted).then(|| format!("(“{wanted}” was taken.)"));
                 if lines.is_empty() {
-                    self.notice = Some(match taken {
+                    self.notice = Some(match &taken {
                         None => format!("Imported “{name}” from {shown}"),
-                        Some(_) => format!("Imported {shown} as “{name}” (“{wanted}” was taken)"),
+                        Some(taken) => format!("Imported {shown} as “{name}” (“{taken}” was taken)"),
                     });
                     return Ok(None);
                 }
                 let mut report = vec![format!("Imported {shown} as “{name}”.")];
-                report.extend(taken);
+                report.extend(taken.map(|taken| format!("(“{taken}” was taken.)")));
                 report.extend(lines);
                 Ok(Some(report))
             }
@@ -186,7 +189,7 @@ impl Workspace {
                     return Ok(Some(report));
                 }
                 // One undo step for the whole file.
-                self.apply(crate::steps_csv::update_edit(&before, &after), None);
+                self.apply(crate::formats::steps_csv::update_edit(&before, &after), None);
                 let mut report = vec![format!("Updated “{}” from {shown} (Ctrl+Z undoes it).", before.name)];
                 report.extend(lines);
                 Ok(Some(report))

@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Instant;
 
-use crate::input_file::InputFile;
-use crate::mapfile::{MAX_FILE_BYTES, parse_map};
-use crate::model::Map;
+use crate::domain::model::Map;
+use crate::formats::input_file::InputFile;
+use crate::formats::mapfile::{MAX_FILE_BYTES, parse_map};
 use crate::ui::dialogs::FilePurpose;
 use crate::ui::progress::ProgressView;
 
@@ -131,16 +131,18 @@ fn run(purpose: FilePurpose, path: &Path, before: Option<Map>, progress: &Progre
             })
         }
         FilePurpose::ImportBpmn => {
-            let (bytes, name) = read(path, crate::bpmn::import::MAX_BPMN_BYTES, progress)?;
-            let (map, summary) = crate::bpmn::import::parse_bpmn(&bytes, &name, &stem).map_err(|e| e.to_string())?;
+            let (bytes, name) = read(path, crate::formats::bpmn::import::MAX_BPMN_BYTES, progress)?;
+            let (map, summary) =
+                crate::formats::bpmn::import::parse_bpmn(&bytes, &name, &stem).map_err(|e| e.to_string())?;
             Ok(Imported::NewMap {
                 map: Box::new(map),
                 lines: summary.lines(),
             })
         }
         FilePurpose::ImportStepsCsv => {
-            let (bytes, name) = read(path, crate::steps_csv::MAX_CSV_BYTES, progress)?;
-            let (map, report) = crate::steps_csv::import_new(&bytes, &name, &stem).map_err(|e| e.to_string())?;
+            let (bytes, name) = read(path, crate::formats::steps_csv::MAX_CSV_BYTES, progress)?;
+            let (map, report) =
+                crate::formats::steps_csv::import_new(&bytes, &name, &stem).map_err(|e| e.to_string())?;
             Ok(Imported::NewMap {
                 map: Box::new(map),
                 lines: report.lines(),
@@ -148,8 +150,9 @@ fn run(purpose: FilePurpose, path: &Path, before: Option<Map>, progress: &Progre
         }
         FilePurpose::UpdateStepsCsv => {
             let before = before.ok_or("There is no open map to update.")?;
-            let (bytes, name) = read(path, crate::steps_csv::MAX_CSV_BYTES, progress)?;
-            let (after, report) = crate::steps_csv::import_update(&bytes, &name, &before).map_err(|e| e.to_string())?;
+            let (bytes, name) = read(path, crate::formats::steps_csv::MAX_CSV_BYTES, progress)?;
+            let (after, report) =
+                crate::formats::steps_csv::import_update(&bytes, &name, &before).map_err(|e| e.to_string())?;
             Ok(Imported::Update {
                 before: Box::new(before),
                 after: Box::new(after),

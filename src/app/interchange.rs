@@ -5,10 +5,10 @@
 use std::path::Path;
 
 use super::Workspace;
-use crate::fsutil::atomic_write;
-use crate::picture::Picture;
-use crate::picture::chart::ChartPicture;
-use crate::picture::map::MapPicture;
+use crate::formats::fsutil::atomic_write;
+use crate::formats::picture::Picture;
+use crate::formats::picture::chart::ChartPicture;
+use crate::formats::picture::map::MapPicture;
 use crate::ui::dialogs::FilePurpose;
 
 pub(super) fn default_file_name(purpose: FilePurpose, stem: &str) -> String {
@@ -54,8 +54,8 @@ impl Workspace {
                 let png = chart().png(1.0).map_err(|e| format!("{}: {e}", path.display()))?;
                 write(path, &png, "the ranking chart")
             }
-            FilePurpose::ExportBpmn => write(path, crate::bpmn::to_bpmn(map).as_bytes(), "the map as BPMN"),
-            FilePurpose::ExportStepsCsv => write(path, &crate::steps_csv::steps_csv(map, true), "the steps"),
+            FilePurpose::ExportBpmn => write(path, crate::formats::bpmn::to_bpmn(map).as_bytes(), "the map as BPMN"),
+            FilePurpose::ExportStepsCsv => write(path, &crate::formats::steps_csv::steps_csv(map, true), "the steps"),
             FilePurpose::ImportJson
             | FilePurpose::ImportBpmn
             | FilePurpose::ImportStepsCsv

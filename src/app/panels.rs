@@ -2,7 +2,6 @@
 //! returning `Action`s for [`Workspace::handle`].
 
 use super::*;
-use crate::theme;
 use crate::ui::Action;
 use crate::ui::canvas::canvas_ui;
 use crate::ui::dialogs::dialog_ui;
@@ -14,6 +13,7 @@ use crate::ui::ranking::ranking_ui;
 use crate::ui::repair::repair_ui;
 use crate::ui::shortcuts::{handle_shortcuts, shortcuts_window};
 use crate::ui::step_grid::step_grid_ui;
+use crate::ui::theme;
 use crate::ui::top_bar::{TopBarState, top_bar_ui};
 use crate::ui::window;
 use crate::ui::workshop::{what_if_ui, workshop_bar_ui, workshop_ranking_ui};

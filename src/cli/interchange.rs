@@ -4,18 +4,19 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cli::{BpmnCommand, StepsCommand, UsageError, load_map, open_store, open_store_to_write, say, write_file};
-use crate::mapfile::read_map_file;
-use crate::model::Map;
+use crate::cli::args::{BpmnCommand, StepsCommand};
+use crate::cli::{UsageError, load_map, open_store, open_store_to_write, say, say_imported, write_file};
+use crate::domain::model::Map;
+use crate::domain::validate::escape_controls;
+use crate::formats::mapfile::read_map_file;
 use crate::store::{MapId, Store};
-use crate::validate::escape_controls;
 
 /// A map named on the command line: an existing file is read as a JSON map
 /// file; anything else is a stored map's name, or else its numeric id.
 pub fn resolve_map(db: Option<PathBuf>, spec: &str) -> anyhow::Result<Map> {
     let path = Path::new(spec);
     if path.is_file() {
-        crate::fsutil::protect_input(path);
+        crate::formats::fsutil::protect_input(path);
         return Ok(read_map_file(path)?);
     }
     if spec.to_ascii_lowercase().ends_with(".json") {
@@ -44,7 +45,7 @@ pub fn bpmn_command(db: Option<PathBuf>, command: BpmnCommand) -> anyhow::Result
     match command {
         BpmnCommand::Export { map, out } => {
             let map = resolve_map(db, &map)?;
-            write_file(&out, crate::bpmn::to_bpmn(&map).as_bytes())?;
+            write_file(&out, crate::formats::bpmn::to_bpmn(&map).as_bytes())?;
             say!(
                 "Wrote {} ({} lanes, {} tasks, {} flows between tasks)",
                 out.display(),
@@ -55,16 +56,16 @@ pub fn bpmn_command(db: Option<PathBuf>, command: BpmnCommand) -> anyhow::Result
             Ok(())
         }
         BpmnCommand::Import { file, name, out } => {
-            crate::fsutil::protect_input(&file);
+            crate::formats::fsutil::protect_input(&file);
             let (mut map, summary) =
-                crate::bpmn::import::read_bpmn_file(&file).map_err(|e| UsageError(e.to_string()))?;
+                crate::formats::bpmn::import::read_bpmn_file(&file).map_err(|e| UsageError(e.to_string()))?;
             if let Some(name) = name {
-                crate::validate::check_name(&name).map_err(|m| UsageError(format!("--name: {m}")))?;
+                crate::domain::validate::check_name(&name).map_err(|m| UsageError(format!("--name: {m}")))?;
                 map.name = name;
             }
             match out {
                 Some(out) => {
-                    write_file(&out, crate::mapfile::to_json(&map).as_bytes())?;
+                    write_file(&out, crate::formats::mapfile::to_json(&map).as_bytes())?;
                     say!("Wrote {} from {}", out.display(), file.display());
                 }
                 None => store_new(db, &mut map, &file)?,
@@ -80,23 +81,15 @@ pub fn bpmn_command(db: Option<PathBuf>, command: BpmnCommand) -> anyhow::Result
 /// Adds an imported map to the database under a free name.
 fn store_new(db: Option<PathBuf>, map: &mut Map, file: &Path) -> anyhow::Result<()> {
     let (_lock, mut store) = open_store_to_write(db)?;
-    let wanted = map.name.clone();
-    map.name = store.free_name(&wanted)?;
-    store.create(map)?;
-    let file = escape_controls(&file.display().to_string()).into_owned();
-    if map.name == wanted {
-        say!("Imported map {:?} from {file}", map.name);
-    } else {
-        say!("Imported {file} as {:?} ({:?} was taken)", map.name, wanted);
-    }
-    Ok(())
+    let (_, taken) = store.create_under_free_name(map)?;
+    say_imported(file, &map.name, taken.as_deref())
 }
 
 pub fn steps_command(db: Option<PathBuf>, command: StepsCommand) -> anyhow::Result<()> {
     match command {
         StepsCommand::Export { map, out, no_bom } => {
             let map = resolve_map(db, &map)?;
-            write_file(&out, &crate::steps_csv::steps_csv(&map, !no_bom))?;
+            write_file(&out, &crate::formats::steps_csv::steps_csv(&map, !no_bom))?;
             say!("Wrote {} ({} steps)", out.display(), map.steps.len());
             Ok(())
         }
@@ -107,14 +100,14 @@ pub fn steps_command(db: Option<PathBuf>, command: StepsCommand) -> anyhow::Resu
             dry_run,
         } => {
             if let Some(name) = &name {
-                crate::validate::check_name(name).map_err(|m| UsageError(format!("--name: {m}")))?;
+                crate::domain::validate::check_name(name).map_err(|m| UsageError(format!("--name: {m}")))?;
             }
             let shown = escape_controls(&file.display().to_string()).into_owned();
             // The whole file is read and checked before the database is
             // opened: a refused file never touches it.
-            let usage = |e: crate::steps_csv::StepsCsvError| UsageError(e.to_string());
-            let bytes = crate::steps_csv::read_file(&file).map_err(usage)?;
-            let rows = crate::steps_csv::parse(&bytes, &shown).map_err(usage)?;
+            let usage = |e: crate::formats::steps_csv::StepsCsvError| UsageError(e.to_string());
+            let bytes = crate::formats::steps_csv::read_file(&file).map_err(usage)?;
+            let rows = crate::formats::steps_csv::parse(&bytes, &shown).map_err(usage)?;
             drop(bytes);
             let report = match into {
                 Some(spec) if dry_run => {

@@ -1,6 +1,7 @@
 //! Defines the command line: with no subcommand the GUI opens; each
 //! subcommand runs headless. Exit codes: 0 success, 2 invalid input, 1 other.
 
+pub mod args;
 mod interchange;
 
 use std::io::Write;
@@ -8,8 +9,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand};
 
 /// Writes one line of a command's output to stdout. Unlike `println!` it
 /// does not panic when stdout is closed early (`frictionmap rank m.json |
@@ -23,230 +22,43 @@ macro_rules! say {
 }
 pub(crate) use say;
 
-use crate::brief::lane_brief;
-use crate::fsutil::atomic_write;
-use crate::instance::InstanceLock;
-use crate::mapfile::{InputError, read_map_file, to_json};
-use crate::model::Map;
-use crate::money::{NumberFormat, NumberStyle};
+use crate::cli::args::{BriefArgs, Command, GenArgs, PictureArgs, RankArgs};
+use crate::domain::model::Map;
+use crate::domain::money::{NumberFormat, NumberStyle};
+use crate::domain::synth::{GenParams, generate, max_edges};
+use crate::domain::validate::escape_controls;
+use crate::formats::fsutil::atomic_write;
+use crate::formats::mapfile::{InputError, read_map_file, to_json};
+use crate::formats::ranking_csv::ranking_csv;
+use crate::plan::brief::lane_brief;
 use crate::plan::{Pick, active_picks, latest_pick_of_lane};
-use crate::ranking_csv::ranking_csv;
-use crate::samples::seed_if_empty;
 use crate::scoring::{Ranking, rank};
 use crate::store::backup::{self, Reason, Replaced};
+use crate::store::instance::InstanceLock;
+use crate::store::seed::seed_if_empty;
 use crate::store::{MapId, Store, StoreError};
-use crate::synth::{GenParams, generate, max_edges};
-
-#[derive(Debug, Parser)]
-#[command(
-    name = "frictionmap",
-    version,
-    about = "Map manual friction in a process and pick the one lane to fix first."
-)]
-#[command(after_help = "With no command, the desktop app opens.")]
-pub struct Cli {
-    /// The database file (default: the platform data folder).
-    #[arg(long, global = true, env = "FRICTIONMAP_DB", value_name = "PATH")]
-    pub db: Option<PathBuf>,
-
-    #[command(subcommand)]
-    pub command: Option<Command>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Rank a map's lanes by monthly friction cost.
-    Rank(RankArgs),
-    /// Add a map file to the database.
-    Import {
-        /// The map file (JSON, format_version 1).
-        file: PathBuf,
-        /// Replace a stored map of the same name instead of adding a copy.
-        #[arg(long)]
-        replace: bool,
-    },
-    /// Write a stored map to a JSON file.
-    Export {
-        /// The stored map's name (or its numeric id).
-        name: String,
-        /// Where to write the map file.
-        #[arg(long, value_name = "MAP.json")]
-        out: PathBuf,
-    },
-    /// List the maps in the database (a map with problems is marked).
-    List,
-    /// Check every stored map as a map file is checked, and look for rows
-    /// of deleted maps (after editing the database with another tool).
-    Check,
-    /// Write the one-page Markdown brief of a stored map's picked lane.
-    Brief(BriefArgs),
-    /// Write a synthetic map of any size (for performance tests).
-    Gen(GenArgs),
-    /// Back up the database now (into the `backups` folder beside it).
-    Backup,
-    /// List the database's backups, newest first.
-    Backups,
-    /// Replace the database with a backup. The current database is backed
-    /// up first (or moved aside if it is damaged), never deleted.
-    Restore {
-        /// The backup file, or its number in `frictionmap backups` (1 = newest).
-        #[arg(required_unless_present = "latest")]
-        backup: Option<String>,
-        /// Restore the newest backup that passes an integrity check.
-        #[arg(long, conflicts_with = "backup")]
-        latest: bool,
-    },
-    /// Draw the whole map as SVG and/or PNG (title, lanes, steps, edges, legend).
-    Render(PictureArgs),
-    /// Draw the ranking chart as SVG and/or PNG.
-    Chart(PictureArgs),
-    /// BPMN 2.0 XML: export a map for BPMN modelers, or import a BPMN file.
-    #[command(subcommand)]
-    Bpmn(BpmnCommand),
-    /// The steps as CSV for spreadsheets: one row per step, and back.
-    #[command(subcommand)]
-    Steps(StepsCommand),
-}
-
-/// How a command names a map: a JSON map file, or a stored map's name or id.
-const MAP_HELP: &str = "A map file (.json), or the name or numeric id of a map in the database";
-
-#[derive(Debug, Args)]
-pub struct PictureArgs {
-    #[arg(help = MAP_HELP)]
-    pub map: String,
-    /// Write an SVG picture here.
-    #[arg(long, value_name = "OUT.svg", required_unless_present = "png")]
-    pub svg: Option<PathBuf>,
-    /// Write a PNG picture here.
-    #[arg(long, value_name = "OUT.png")]
-    pub png: Option<PathBuf>,
-    /// PNG pixels per SVG unit: 1 for screens, 2 for print and retina slides.
-    #[arg(long, default_value_t = 1.0, value_name = "N", requires = "png")]
-    pub scale: f32,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum BpmnCommand {
-    /// Write a map as a BPMN 2.0 file (one pool, a lane per lane, a task per step).
-    Export {
-        #[arg(help = MAP_HELP)]
-        map: String,
-        /// Where to write the BPMN file.
-        #[arg(long, value_name = "OUT.bpmn")]
-        out: PathBuf,
-    },
-    /// Read a BPMN 2.0 file into a new map in the database (or a JSON file with --out).
-    Import {
-        /// The BPMN 2.0 XML file.
-        file: PathBuf,
-        /// The new map's name (default: the pool or process name, else the file name).
-        #[arg(long, value_name = "NAME")]
-        name: Option<String>,
-        /// Write the map as a JSON map file instead of storing it.
-        #[arg(long, value_name = "MAP.json")]
-        out: Option<PathBuf>,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum StepsCommand {
-    /// Write every step as one CSV row (lane, step, the four values, low/high, notes).
-    Export {
-        #[arg(help = MAP_HELP)]
-        map: String,
-        /// Where to write the CSV.
-        #[arg(long, value_name = "OUT.csv")]
-        out: PathBuf,
-        /// Leave out the UTF-8 byte-order mark that Excel needs.
-        #[arg(long)]
-        no_bom: bool,
-    },
-    /// Read a steps CSV: as a new map, or as an update of a stored map.
-    Import {
-        /// The CSV file (comma or semicolon separated, decimal point or comma).
-        file: PathBuf,
-        /// Update this stored map (name or id), matching rows by lane and step name.
-        #[arg(long, value_name = "MAP", conflicts_with = "name")]
-        into: Option<String>,
-        /// The new map's name (default: the file name).
-        #[arg(long, value_name = "NAME")]
-        name: Option<String>,
-        /// Report what would change without storing anything.
-        #[arg(long)]
-        dry_run: bool,
-    },
-}
-
-#[derive(Debug, Args)]
-pub struct GenArgs {
-    /// Number of lanes (at least 1).
-    #[arg(long, value_name = "L")]
-    pub lanes: usize,
-    /// Number of steps (at least one per lane, at most 2,000,000).
-    #[arg(long, value_name = "N")]
-    pub steps: usize,
-    /// Number of edges (default: 1.25 per step); capped at what the steps allow.
-    #[arg(long, value_name = "E")]
-    pub edges: Option<usize>,
-    /// Random seed; the same seed gives the same map.
-    #[arg(long, value_name = "S", default_value_t = 1)]
-    pub seed: u64,
-    /// Where to write the map file.
-    #[arg(long, value_name = "MAP.json")]
-    pub out: PathBuf,
-}
-
-#[derive(Debug, Args)]
-pub struct BriefArgs {
-    /// The stored map's name (or its numeric id).
-    #[arg(long, value_name = "NAME")]
-    pub map: String,
-    /// The lane (name or id) whose latest pick to write; by default the
-    /// map's active pick.
-    #[arg(long, value_name = "LANE")]
-    pub lane: Option<String>,
-    /// Where to write the brief.
-    #[arg(long, value_name = "BRIEF.md")]
-    pub out: PathBuf,
-    /// The date the brief is written for (default: today), YYYY-MM-DD.
-    #[arg(long, value_name = "DATE", hide = true, value_parser = parse_date)]
-    pub today: Option<NaiveDate>,
-}
-
-fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| format!("{text:?} is not a date (YYYY-MM-DD)"))
-}
 
 /// A command's input that does not fit the stored data (exit code 2).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 pub struct UsageError(pub String);
 
-#[derive(Debug, Args)]
-pub struct RankArgs {
-    /// A map file to rank.
-    #[arg(required_unless_present = "map", conflicts_with = "map")]
-    pub file: Option<PathBuf>,
-    /// Rank a stored map by name (or numeric id) instead of a file.
-    #[arg(long, value_name = "NAME")]
-    pub map: Option<String>,
-    /// Also write the ranked lanes as CSV.
-    #[arg(long, value_name = "OUT.csv")]
-    pub csv: Option<PathBuf>,
-    /// Leave out the UTF-8 byte-order mark that Excel needs.
-    #[arg(long, requires = "csv")]
-    pub no_bom: bool,
-    /// Print the ranking as JSON instead of a table.
-    #[arg(long)]
-    pub json: bool,
+/// Says that `file` was imported as the map `name`, and which name was
+/// taken when it had to be renamed.
+pub(crate) fn say_imported(file: &Path, name: &str, taken: Option<&str>) -> anyhow::Result<()> {
+    let file = escape_controls(&file.display().to_string()).into_owned();
+    match taken {
+        None => say!("Imported map {name:?} from {file}"),
+        Some(taken) => say!("Imported {file} as {name:?} ({taken:?} was taken)"),
+    }
+    Ok(())
 }
 
 /// Runs a headless command and maps its outcome to an exit code.
 pub fn run(db: Option<PathBuf>, command: Command) -> ExitCode {
     // Even a command that never opens the database must not write over it.
-    if let Ok(path) = crate::paths::resolve_db_path(db.clone()) {
-        crate::fsutil::protect_database(&path, &backup::folder(&path));
+    if let Ok(path) = crate::store::paths::resolve_db_path(db.clone()) {
+        crate::formats::fsutil::protect_database(&path, &backup::folder(&path));
     }
     match execute(db, command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -294,7 +106,7 @@ pub(crate) fn open_store(db: Option<PathBuf>) -> anyhow::Result<Store> {
 }
 
 fn open_store_quietly(db: Option<PathBuf>) -> anyhow::Result<Store> {
-    let path = crate::paths::resolve_db_path(db)?;
+    let path = crate::store::paths::resolve_db_path(db)?;
     let mut store = Store::open(&path).map_err(|e| {
         let hint = if e.is_damage() {
             "; run `frictionmap restore --latest` (or start the app) to restore a backup"
@@ -327,7 +139,7 @@ pub(crate) fn load_map(store: &Store, id: MapId) -> anyhow::Result<Map> {
 pub fn printable(text: &str) -> String {
     let mut out = String::new();
     for (i, c) in text.chars().enumerate() {
-        if i == crate::validate::MAX_NAME_CHARS {
+        if i == crate::domain::validate::MAX_NAME_CHARS {
             out.push('…');
             break;
         }
@@ -343,7 +155,7 @@ pub fn printable(text: &str) -> String {
 /// The lock a command that writes to the database holds while it runs, so
 /// it never writes under an open window.
 fn lock_db(db: &Option<PathBuf>) -> anyhow::Result<InstanceLock> {
-    let path = crate::paths::resolve_db_path(db.clone())?;
+    let path = crate::store::paths::resolve_db_path(db.clone())?;
     Ok(InstanceLock::acquire(&path)?)
 }
 
@@ -364,7 +176,7 @@ pub(crate) fn open_store_to_write(db: Option<PathBuf>) -> anyhow::Result<(Instan
 }
 
 fn backups_command(db: Option<PathBuf>) -> anyhow::Result<()> {
-    let path = crate::paths::resolve_db_path(db)?;
+    let path = crate::store::paths::resolve_db_path(db)?;
     let backups = backup::list(&path);
     if backups.is_empty() {
         say!("No backups yet in {}", backup::folder(&path).display());
@@ -377,7 +189,7 @@ fn backups_command(db: Option<PathBuf>) -> anyhow::Result<()> {
 
 fn restore_command(db: Option<PathBuf>, chosen: Option<String>) -> anyhow::Result<()> {
     let _lock = lock_db(&db)?;
-    let path = crate::paths::resolve_db_path(db)?;
+    let path = crate::store::paths::resolve_db_path(db)?;
     let source = match chosen {
         None => {
             backup::newest_good(&path)
@@ -408,12 +220,12 @@ fn restore_command(db: Option<PathBuf>, chosen: Option<String>) -> anyhow::Resul
 }
 
 fn picture_command(db: Option<PathBuf>, args: PictureArgs, chart: bool) -> anyhow::Result<()> {
-    use crate::picture::{Picture, chart::ChartPicture, map::MapPicture, png::PngError};
+    use crate::formats::picture::{Picture, chart::ChartPicture, map::MapPicture, png::PngError};
     let map = interchange::resolve_map(db, &args.map)?;
     let ranking = rank(&map);
     // A picture may come from a map file, with no database to read View ▸
     // Number format from: figures follow the computer's locale.
-    let fmt = crate::locale::Formats::of_locale(&crate::locale::system_locale()).numbers;
+    let fmt = crate::domain::locale::Formats::of_locale(&crate::domain::locale::system_locale()).numbers;
     let picture: Box<dyn Picture> = if chart {
         Box::new(ChartPicture::new(&map.name, &ranking).numbers(fmt))
     } else {
@@ -448,14 +260,8 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
                     say!("Replaced map {:?} from {}", map.name, file.display());
                 }
                 _ => {
-                    let wanted = map.name.clone();
-                    map.name = store.free_name(&wanted)?;
-                    store.create(&map)?;
-                    if map.name == wanted {
-                        say!("Imported map {:?} from {}", map.name, file.display());
-                    } else {
-                        say!("Imported {} as {:?} ({:?} was taken)", file.display(), map.name, wanted);
-                    }
+                    let (_, taken) = store.create_under_free_name(&mut map)?;
+                    say_imported(&file, &map.name, taken.as_deref())?;
                 }
             }
             Ok(())
@@ -559,7 +365,7 @@ fn check_command(db: Option<PathBuf>) -> anyhow::Result<()> {
 fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
     let map: Map = match (&args.file, &args.map) {
         (Some(file), _) => {
-            crate::fsutil::protect_input(file);
+            crate::formats::fsutil::protect_input(file);
             read_map_file(file)?
         }
         (None, Some(name)) => {
@@ -626,7 +432,7 @@ fn brief_command(db: Option<PathBuf>, args: BriefArgs) -> anyhow::Result<()> {
     let format = store
         .setting(NumberFormat::SETTING_KEY)?
         .map_or_else(NumberFormat::default, |v| NumberFormat::from_key(&v));
-    let formats = crate::locale::Formats::chosen(format, &crate::locale::system_locale());
+    let formats = crate::domain::locale::Formats::chosen(format, &crate::domain::locale::system_locale());
     let text = lane_brief(&map, &ranking, pick, today, formats);
     write_file(&args.out, text.as_bytes())?;
     let lane = map.lane(&pick.lane).map_or(pick.lane.as_str(), |l| l.name.as_str());
@@ -690,7 +496,7 @@ pub fn choose_pick<'a>(map: &'a Map, lane: Option<&str>) -> Result<&'a Pick, Usa
 }
 
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    crate::fsutil::check_target(path).map_err(|e| UsageError(e.to_string()))?;
+    crate::formats::fsutil::check_target(path).map_err(|e| UsageError(e.to_string()))?;
     atomic_write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 

@@ -5,14 +5,16 @@
 //! Pure geometry on `emath` (no UI): the exported pictures (`picture`) draw
 //! from the same layout as the canvas.
 
+pub mod tokens;
+
 use std::collections::HashMap;
 
 use emath::{Pos2, Rect, Vec2, pos2, vec2};
 
 pub mod route;
 
-use crate::model::Map;
-use crate::tokens::{CARD_H, CARD_W, LANE_HEADER_W, LANE_MIN_H, LANE_PAD};
+use crate::domain::model::Map;
+use crate::layout::tokens::{CARD_H, CARD_W, LANE_HEADER_W, LANE_MIN_H, LANE_PAD};
 use route::Route;
 
 /// Empty space to the right of the rightmost card.

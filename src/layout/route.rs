@@ -11,8 +11,8 @@
 
 use emath::{Pos2, Rect, pos2};
 
+use crate::layout::tokens::{CARD_W, LANE_PAD};
 use crate::layout::{self, Layout};
-use crate::tokens::{CARD_W, LANE_PAD};
 
 /// How far a route keeps from the cards it passes.
 const CLEARANCE: f32 = 10.0;
@@ -252,13 +252,13 @@ fn line(a: Pos2, b: Pos2) -> [Pos2; 4] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Map;
+    use crate::domain::model::Map;
 
     fn sample(name: &str) -> Map {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("sample_maps")
             .join(name);
-        crate::mapfile::read_map_file(&path).unwrap()
+        crate::formats::mapfile::read_map_file(&path).unwrap()
     }
 
     /// The cards other than its own that an edge's drawn line passes through.

@@ -15,7 +15,7 @@ use chrono::{Local, NaiveDateTime};
 use rusqlite::{Connection, OpenFlags};
 
 use super::{Result, SCHEMA_VERSION, Store, StoreError, check_integrity, sidecar};
-use crate::fsutil::{create_private_dir, create_private_file};
+use crate::formats::fsutil::{create_private_dir, create_private_file};
 
 /// How many of the newest backups are always kept.
 pub const KEEP_RECENT: usize = 10;

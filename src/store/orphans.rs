@@ -7,7 +7,7 @@
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::{Result, Store, free_name_in, unix_now};
-use crate::model::Rates;
+use crate::domain::model::Rates;
 
 /// The rows left by one deleted map, counted by table.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

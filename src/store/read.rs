@@ -13,9 +13,9 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{MapId, PICK_COLUMNS, Result, STEP_VALUE_COLUMNS, StoreError};
-use crate::model::{Attr, Edge, Lane, Map, Rates, Step};
+use crate::domain::model::{Attr, Edge, Lane, Map, Rates, Step};
+use crate::domain::validate::{MAX_NAME_CHARS, MAX_NOTES_CHARS, Problem, Problems, problems_with_notes};
 use crate::plan::{Baseline, Direction, Metric, Pick, PickState, Review};
-use crate::validate::{MAX_NAME_CHARS, MAX_NOTES_CHARS, Problem, Problems, problems_with_notes};
 
 /// A map as it is stored, with the `position` of each step and edge.
 #[derive(Clone, Debug)]
@@ -425,19 +425,8 @@ pub(super) fn weekday_key(day: Weekday) -> &'static str {
 /// One pick row, read in [`PICK_COLUMNS`] order.
 fn read_pick(c: &mut Cells<'_, '_>) -> Pick {
     let rank = c.integer(6, "baseline.rank");
-    let mut figure = |i: usize, field: &str| c.number(7 + i, &format!("baseline.{field}"));
-    let baseline = Baseline {
-        rank: usize::try_from(rank).unwrap_or(0),
-        monthly_friction: figure(0, "monthly_friction"),
-        handling: figure(1, "handling"),
-        rework: figure(2, "rework"),
-        delay: figure(3, "delay"),
-        friction_low: figure(4, "friction_low"),
-        friction_high: figure(5, "friction_high"),
-        share_pct: figure(6, "share_pct"),
-        touch_hours: figure(7, "touch_hours"),
-        fte: figure(8, "fte"),
-    };
+    let figures = std::array::from_fn(|i| c.number(7 + i, &format!("baseline.{}", Baseline::FIGURES[i])));
+    let baseline = Baseline::from_figures(usize::try_from(rank).unwrap_or(0), figures);
     Pick {
         id: c.text(0, "id"),
         lane: c.text(1, "lane"),

@@ -17,7 +17,7 @@ use rustc_hash::FxHashSet;
 
 use super::read::{Positions, Stored, load_stored};
 use super::{MapId, Result, STEP_VALUE_COLUMNS, Store, StoreError, ensure_name_free, insert_picks, unix_now};
-use crate::model::{Attr, Edge, Lane, Map, Step};
+use crate::domain::model::{Attr, Edge, Lane, Map, Step};
 
 /// Room for every statement a save and a load use, so none is prepared
 /// twice in one save.

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use eframe::egui::{self, Id, Modal, RichText};
 
-use crate::theme;
 use crate::ui::Action;
+use crate::ui::theme;
 
 /// What a chosen file is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -218,12 +218,12 @@ pub fn dialog_ui(ctx: &egui::Context, dialog: &mut Option<Dialog>, actions: &mut
                 let resp = ui.add(
                     egui::TextEdit::singleline(text)
                         .desired_width(f32::INFINITY)
-                        .char_limit(crate::validate::field_char_limit(false)),
+                        .char_limit(crate::domain::validate::field_char_limit(false)),
                 );
                 resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "New map name"));
                 resp.request_focus();
                 let trimmed = text.trim().to_owned();
-                let problem = crate::validate::check_name(&trimmed).err().or_else(|| {
+                let problem = crate::domain::validate::check_name(&trimmed).err().or_else(|| {
                     taken
                         .contains(&trimmed)
                         .then(|| format!("another map is already named {trimmed:?}"))

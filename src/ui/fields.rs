@@ -4,7 +4,7 @@
 
 use eframe::egui::{self, Id, Role, WidgetInfo};
 
-use crate::theme;
+use crate::ui::theme;
 
 pub struct NumberField<'a> {
     id: Id,
@@ -226,7 +226,7 @@ fn checked_text(
     let resp = ui.add(
         edit.id(text_id)
             .desired_width(f32::INFINITY)
-            .char_limit(crate::validate::field_char_limit(multiline)),
+            .char_limit(crate::domain::validate::field_char_limit(multiline)),
     );
     resp.widget_info(|| WidgetInfo::labeled(Role::TextInput, true, label));
     let mut result = None;
@@ -246,8 +246,8 @@ fn checked_text(
 
 /// Restates a range message in display units (e.g. percent) and in the
 /// user's number style: the checks in `validate` write plain numbers.
-fn scale_message(message: &str, scale: f64, style: crate::money::NumberStyle) -> String {
-    if scale == 1.0 && style == crate::money::NumberStyle::POINT {
+fn scale_message(message: &str, scale: f64, style: crate::domain::money::NumberStyle) -> String {
+    if scale == 1.0 && style == crate::domain::money::NumberStyle::POINT {
         return message.to_owned();
     }
     let unit = if scale == 100.0 { "%" } else { "" };
@@ -268,14 +268,18 @@ mod tests {
     #[test]
     fn restates_rates_as_percent() {
         assert_eq!(
-            scale_message("1.2 is above the maximum 0.95", 100.0, crate::money::NumberStyle::POINT),
+            scale_message(
+                "1.2 is above the maximum 0.95",
+                100.0,
+                crate::domain::money::NumberStyle::POINT
+            ),
             "120% is above the maximum 95%"
         );
         assert_eq!(
             scale_message(
                 "1500.5 is above the maximum 1000",
                 1.0,
-                crate::money::NumberStyle::COMMA
+                crate::domain::money::NumberStyle::COMMA
             ),
             "1.500,5 is above the maximum 1.000"
         );

@@ -1,18 +1,18 @@
 //! Help ▸ How it works: the method and the formula worked through with the
-//! open map's numbers (`crate::guide`), in a window of its own. It opens by
+//! open map's numbers (`crate::plan::guide`), in a window of its own. It opens by
 //! itself on the first run, and from the empty states.
 
 use eframe::egui::{self, RichText};
 
 use crate::document::Document;
-use crate::theme;
+use crate::ui::theme;
 
 /// Shows the guide while `open` is set; its close button clears it.
 pub fn guide_window(ctx: &egui::Context, open: &mut bool, doc: &Document) {
     if !*open {
         return;
     }
-    let sections = crate::guide::how_it_works(doc.map(), doc.ranking(), crate::ui::number_style(ctx));
+    let sections = crate::plan::guide::how_it_works(doc.map(), doc.ranking(), crate::ui::number_style(ctx));
     egui::Window::new("How Friction Map works")
         .open(open)
         .collapsible(false)

@@ -4,16 +4,16 @@
 use eframe::egui::{self, Grid, Id, RichText};
 
 use crate::document::Document;
-use crate::edit::{Edit, MapMeta};
-use crate::model::{Attr, Lane, Map, Step};
-use crate::repair::Place;
+use crate::document::edit::{Edit, MapMeta};
+use crate::document::repair::Place;
+use crate::domain::model::{Attr, Lane, Map, Part, Step};
+use crate::domain::validate;
 use crate::scoring::score_step;
-use crate::theme;
 use crate::ui::Action;
 use crate::ui::canvas::Selection;
 use crate::ui::fields::{NumberField, text_field};
-use crate::ui::step_fields::{FieldLook, Number, Part, attr_field};
-use crate::validate;
+use crate::ui::step_fields::{FieldLook, Number, attr_field};
+use crate::ui::theme;
 
 pub fn inspector_ui(
     ui: &mut egui::Ui,

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use eframe::egui::{self, RichText};
 
 use crate::store::{MapId, MapSummary};
-use crate::theme;
 use crate::ui::Action;
+use crate::ui::theme;
 
 pub fn library_ui(
     ui: &mut egui::Ui,

@@ -1,6 +1,8 @@
 //! The desktop UI: one panel per file, each a `*_ui` function that reads
 //! the document and returns [`Action`]s. Only `app.rs` acts on them.
 
+pub mod theme;
+
 pub mod canvas;
 pub mod dialogs;
 pub mod fields;
@@ -19,7 +21,7 @@ pub mod top_bar;
 pub mod window;
 pub mod workshop;
 
-use crate::edit::Edit;
+use crate::document::edit::Edit;
 use crate::store::MapId;
 
 /// Something the user asked for. Panels push these; the app handles them
@@ -55,7 +57,7 @@ pub enum Action {
     /// Adds a step to the selected lane (or the first), after its last step.
     AddStep,
     /// Adds this step and starts renaming it.
-    AddStepAt(crate::model::Step),
+    AddStepAt(crate::domain::model::Step),
     AskDeleteLane(String),
     DeleteLane(String),
     SelectAll,
@@ -68,7 +70,7 @@ pub enum Action {
     ToggleFullscreen,
     SetDarkMode(bool),
     /// View ▸ Number format.
-    SetNumberFormat(crate::money::NumberFormat),
+    SetNumberFormat(crate::domain::money::NumberFormat),
     ShowShortcuts,
     /// Pick a lane to fix first (asks first if another lane is active).
     PickLane(String),
@@ -79,10 +81,10 @@ pub enum Action {
     ToggleWorkshop,
     SetWhatIf {
         step_id: String,
-        attr: crate::model::Attr,
+        attr: crate::domain::model::Attr,
         value: f64,
     },
-    SetWhatIfRates(crate::model::Rates),
+    SetWhatIfRates(crate::domain::model::Rates),
     ApplyWhatIfs,
     DiscardWhatIfs,
     RevealStart,
@@ -131,17 +133,17 @@ impl Action {
 /// How every panel writes and reads numbers and dates. The app puts it in
 /// the context at the start of each frame: the context, not a global, so
 /// that each window (and each test harness) has its own.
-pub fn formats(ctx: &eframe::egui::Context) -> crate::locale::Formats {
+pub fn formats(ctx: &eframe::egui::Context) -> crate::domain::locale::Formats {
     ctx.data(|d| d.get_temp(formats_id())).unwrap_or_default()
 }
 
 /// The number half of [`formats`].
-pub fn number_style(ctx: &eframe::egui::Context) -> crate::money::NumberStyle {
+pub fn number_style(ctx: &eframe::egui::Context) -> crate::domain::money::NumberStyle {
     formats(ctx).numbers
 }
 
 /// Sets what [`formats`] returns from now on.
-pub fn set_formats(ctx: &eframe::egui::Context, formats: crate::locale::Formats) {
+pub fn set_formats(ctx: &eframe::egui::Context, formats: crate::domain::locale::Formats) {
     ctx.data_mut(|d| d.insert_temp(formats_id(), formats));
 }
 

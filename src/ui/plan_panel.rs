@@ -5,13 +5,13 @@ use chrono::{NaiveDate, Weekday};
 use eframe::egui::{self, Grid, Id, RichText};
 use egui_plot::{HLine, HoverPosition, Line, Plot, PlotPoints, Points, VLine};
 
-use crate::dates::DateStyle;
 use crate::document::Document;
-use crate::edit::Edit;
+use crate::document::edit::Edit;
+use crate::domain::dates::DateStyle;
 use crate::plan::{self, Direction, Pick, PickState, Review};
-use crate::theme;
 use crate::ui::Action;
 use crate::ui::fields::{NumberField, compact_text_field, field_error, text_field};
+use crate::ui::theme;
 
 /// What the panel remembers between frames.
 #[derive(Default)]
@@ -217,7 +217,7 @@ fn owner_ui(ui: &mut egui::Ui, id: Id, doc: &Document, pick: &Pick, actions: &mu
         "Accountable owner",
         &lane.owner,
         false,
-        crate::validate::check_length,
+        crate::domain::validate::check_length,
     ) {
         let mut changed = lane.clone();
         changed.owner = owner.trim().to_owned();
@@ -310,7 +310,7 @@ fn metric_ui(ui: &mut egui::Ui, id: Id, ed: &PickEditor<'_>, actions: &mut Vec<A
                 let field = NumberField::optional(id.with("baseline-value"), "Baseline value", m.baseline_value)
                     .width(80.0)
                     .compact(true);
-                if let Some(v) = field.show(ui, |v| crate::validate::check_number(v, -1e12, 1e12)) {
+                if let Some(v) = field.show(ui, |v| crate::domain::validate::check_number(v, -1e12, 1e12)) {
                     actions.push(Action::merged(
                         ed.edit(|p| p.metric.baseline_value = v),
                         ed.key("baseline-value"),
@@ -330,7 +330,7 @@ fn metric_ui(ui: &mut egui::Ui, id: Id, ed: &PickEditor<'_>, actions: &mut Vec<A
                 let field = NumberField::optional(id.with("target-value"), "Target value", m.target_value)
                     .width(80.0)
                     .compact(true);
-                if let Some(v) = field.show(ui, |v| crate::validate::check_number(v, -1e12, 1e12)) {
+                if let Some(v) = field.show(ui, |v| crate::domain::validate::check_number(v, -1e12, 1e12)) {
                     actions.push(Action::merged(
                         ed.edit(|p| p.metric.target_value = v),
                         ed.key("target-value"),
@@ -513,7 +513,7 @@ fn review_ui(
 /// Values over time (days since the pick), with the baseline and target.
 /// The x axis counts days since the pick and is labelled with dates. The
 /// legend is a row under the plot, where it cannot cover a point.
-fn review_chart(ui: &mut egui::Ui, pick: &Pick, formats: crate::locale::Formats) {
+fn review_chart(ui: &mut egui::Ui, pick: &Pick, formats: crate::domain::locale::Formats) {
     let picked_on = pick.picked_on;
     let day = |d: NaiveDate| (d - picked_on).num_days() as f64;
     let points: Vec<[f64; 2]> = pick.reviews.iter().map(|r| [day(r.date), r.value]).collect();

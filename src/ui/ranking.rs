@@ -7,8 +7,8 @@ use eframe::egui::{self, Rect, RichText};
 use egui_plot::{Bar, BarChart, GridMark, Plot};
 
 use crate::scoring::{Component, Ranking, Verdict};
-use crate::theme;
 use crate::ui::Action;
+use crate::ui::theme;
 
 /// One stacked segment series of the chart: a component's amount per lane,
 /// with lanes at `y = lanes - rank`, so the top lane is drawn on top.
@@ -553,7 +553,7 @@ fn shorten(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Lane, Map, Step};
+    use crate::domain::model::{Lane, Map, Step};
     use crate::scoring::rank;
 
     #[test]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use eframe::egui::{self, RichText};
 
 use crate::store::backup::Backup;
-use crate::theme;
+use crate::ui::theme;
 
 /// Why the workspace did not open.
 #[derive(Clone, Debug)]

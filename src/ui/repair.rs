@@ -7,9 +7,9 @@
 use eframe::egui::{self, RichText};
 
 use crate::document::Document;
-use crate::repair::{Place, structure_repair};
-use crate::theme;
+use crate::document::repair::{Place, structure_repair};
 use crate::ui::Action;
+use crate::ui::theme;
 
 /// Problems listed on screen at most; the rest are counted.
 const SHOWN: usize = 200;

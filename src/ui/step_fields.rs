@@ -4,32 +4,12 @@
 
 use eframe::egui::{self, Id};
 
-use crate::edit::Edit;
-use crate::model::{Attr, Step};
-use crate::money::NumberStyle;
+use crate::document::edit::Edit;
+use crate::domain::model::{Attr, Part, Step};
+use crate::domain::money::NumberStyle;
+use crate::domain::validate;
 use crate::ui::Action;
 use crate::ui::fields::NumberField;
-use crate::validate;
-
-/// Which of an attribute's three numbers a field edits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Part {
-    Value,
-    Low,
-    High,
-}
-
-impl Part {
-    pub const ALL: [Part; 3] = [Part::Value, Part::Low, Part::High];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            Part::Value => "value",
-            Part::Low => "low",
-            Part::High => "high",
-        }
-    }
-}
 
 /// A number as the fields show it, with "%" for rework.
 fn show(fmt: NumberStyle, v: f64, scale: f64) -> String {
@@ -41,37 +21,8 @@ fn show(fmt: NumberStyle, v: f64, scale: f64) -> String {
 fn check(fmt: NumberStyle, step: &Step, attr: Attr, part: Part, v: f64) -> Result<(), String> {
     validate::check_value(attr, v)?;
     let scale = attr.display_scale();
-    let value = step.value(attr);
-    match part {
-        Part::Value => {
-            if let Some(low) = step.low.get(attr).filter(|low| v < *low) {
-                return Err(format!(
-                    "{} is below the low estimate {}",
-                    show(fmt, v, scale),
-                    show(fmt, low, scale)
-                ));
-            }
-            if let Some(high) = step.high.get(attr).filter(|high| v > *high) {
-                return Err(format!(
-                    "{} is above the high estimate {}",
-                    show(fmt, v, scale),
-                    show(fmt, high, scale)
-                ));
-            }
-            Ok(())
-        }
-        Part::Low if v > value => Err(format!(
-            "{} is above the value {}",
-            show(fmt, v, scale),
-            show(fmt, value, scale)
-        )),
-        Part::High if v < value => Err(format!(
-            "{} is below the value {}",
-            show(fmt, v, scale),
-            show(fmt, value, scale)
-        )),
-        Part::Low | Part::High => Ok(()),
-    }
+    let numbers = (step.low.get(attr), step.value(attr), step.high.get(attr));
+    validate::check_order(part, v, numbers, |n| show(fmt, n, scale))
 }
 
 /// One of a step's twelve numbers: an attribute's value, low or high.
@@ -104,7 +55,7 @@ pub fn attr_messages(ui: &mut egui::Ui, id: Id, attr: Attr) {
     for part in Part::ALL {
         let field = field_id(id, Number { attr, part });
         if let Some(error) = crate::ui::fields::field_error(ui.ctx(), field) {
-            ui.add(egui::Label::new(egui::RichText::new(error).color(crate::theme::ERROR)).wrap());
+            ui.add(egui::Label::new(egui::RichText::new(error).color(crate::ui::theme::ERROR)).wrap());
         }
         if let Some(note) = crate::ui::fields::field_note(ui.ctx(), field) {
             ui.add(egui::Label::new(egui::RichText::new(note).weak()).wrap());

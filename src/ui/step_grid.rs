@@ -7,13 +7,13 @@
 use eframe::egui::{self, Id, RichText};
 
 use crate::document::Document;
-use crate::edit::Edit;
-use crate::model::{Attr, Step};
+use crate::document::edit::Edit;
+use crate::domain::model::{Attr, Part, Step};
+use crate::domain::validate;
 use crate::ui::Action;
 use crate::ui::canvas::Selection;
 use crate::ui::fields::compact_text_field;
-use crate::ui::step_fields::{FieldLook, Number, Part, attr_field};
-use crate::validate;
+use crate::ui::step_fields::{FieldLook, Number, attr_field};
 
 /// The height of one row, for building only the rows in view.
 const ROW_HEIGHT: f32 = 30.0;

@@ -3,9 +3,9 @@
 
 use eframe::egui::{self, Button, RichText};
 
-use crate::money::NumberFormat;
-use crate::theme;
+use crate::domain::money::NumberFormat;
 use crate::ui::Action;
+use crate::ui::theme;
 
 /// What the save indicator says.
 #[derive(Clone, Debug, PartialEq)]

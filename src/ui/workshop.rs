@@ -5,13 +5,13 @@
 use eframe::egui::{self, RichText, Slider};
 
 use crate::document::Document;
-use crate::model::Attr;
-use crate::money::NumberStyle;
-use crate::scenario::Scenario;
+use crate::document::scenario::Scenario;
+use crate::domain::model::Attr;
+use crate::domain::money::NumberStyle;
 use crate::scoring::Ranking;
-use crate::theme;
 use crate::ui::Action;
 use crate::ui::canvas::Selection;
+use crate::ui::theme;
 
 /// The UI zoom workshop mode starts with; Ctrl +/− adjust it.
 pub const WORKSHOP_ZOOM: f32 = 1.25;

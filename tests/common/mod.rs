@@ -145,12 +145,12 @@ pub fn wait_for_import(harness: &mut Harness<'static, FrictionApp>) {
 
 /// Renames the open map through the same action the inspector uses.
 pub fn rename_map(harness: &mut Harness<'static, FrictionApp>, name: &str) {
-    let mut meta = frictionmap::edit::MapMeta::of(ws(harness).document().map());
+    let mut meta = frictionmap::document::edit::MapMeta::of(ws(harness).document().map());
     meta.name = name.to_owned();
     let ctx = harness.ctx.clone();
     ws_mut(harness).handle(
         &ctx,
-        frictionmap::ui::Action::edit(frictionmap::edit::Edit::SetMeta(meta)),
+        frictionmap::ui::Action::edit(frictionmap::document::edit::Edit::SetMeta(meta)),
     );
 }
 

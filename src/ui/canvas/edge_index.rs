@@ -158,7 +158,7 @@ fn group(keys: usize, pairs: &[(u32, u32)]) -> (Vec<u32>, Vec<u32>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Edge, Lane, Map, Step};
+    use crate::domain::model::{Edge, Lane, Map, Step};
 
     /// Every edge `curve_span_in` finds in a window is listed for it, over
     /// windows swept across a map with long hand-offs and backward loops.

@@ -17,10 +17,10 @@ use eframe::egui::{
 };
 
 use crate::document::Document;
-use crate::edit::Edit;
-use crate::model::{Edge, Lane, Step};
-use crate::theme::{CONNECTOR_R, Palette};
+use crate::document::edit::Edit;
+use crate::domain::model::{Edge, Lane, Step};
 use crate::ui::Action;
+use crate::ui::theme::{CONNECTOR_R, Palette};
 use layout::Layout;
 
 /// What is selected on the canvas. With nothing selected the inspector
@@ -894,7 +894,7 @@ fn far_overlays(
         }
         for &i in &moving.indices {
             let rect = layout.cards[i].translate(moving.offset);
-            painter.rect_filled(rect, 0.0, crate::theme::heat_color(heat(i), dark_mode));
+            painter.rect_filled(rect, 0.0, crate::ui::theme::heat_color(heat(i), dark_mode));
         }
     }
     for i in view.selection.steps.iter().filter_map(|id| doc.step_index(id)) {
@@ -995,7 +995,7 @@ fn connector_interaction(
     step: &Step,
     view: &mut CanvasView,
     layout: &Layout,
-    map: &crate::model::Map,
+    map: &crate::domain::model::Map,
     actions: &mut Vec<Action>,
 ) {
     if conn.drag_started()
@@ -1084,7 +1084,7 @@ pub fn move_edit(doc: &Document, layout: &Layout, step_ids: &[String], offset: V
 /// A new step at the pointer, inside the lane that was double-clicked.
 fn add_step_at(doc: &Document, lane: &Lane, body_origin: Pos2, pos: Pos2) -> Action {
     let mut step = Step::new(doc.map().fresh_id("s"), &lane.id, "New step");
-    let rel = pos - body_origin - vec2(crate::theme::CARD_W / 2.0, crate::theme::CARD_H / 2.0);
+    let rel = pos - body_origin - vec2(crate::ui::theme::CARD_W / 2.0, crate::ui::theme::CARD_H / 2.0);
     step.x = rel.x.max(0.0).round();
     step.y = rel.y.max(8.0).round();
     Action::AddStepAt(step)
@@ -1116,8 +1116,8 @@ fn rename_overlay(
     let edit_id = Id::unique("canvas-rename");
     let edit = egui::TextEdit::singleline(&mut rename.text)
         .id(edit_id)
-        .char_limit(crate::validate::field_char_limit(false))
-        .font(crate::theme::bold(15.0));
+        .char_limit(crate::domain::validate::field_char_limit(false))
+        .font(crate::ui::theme::bold(15.0));
     let resp = ui.put(rect, edit);
     resp.widget_info(|| WidgetInfo::labeled(Role::TextInput, true, "Rename"));
     if !rename.focus_requested {
@@ -1136,7 +1136,7 @@ fn rename_overlay(
         let text = rename.text.trim().to_owned();
         let target = rename.target.clone();
         view.rename = None;
-        if crate::validate::check_name(&text).is_err() {
+        if crate::domain::validate::check_name(&text).is_err() {
             return;
         }
         match target {

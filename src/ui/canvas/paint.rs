@@ -7,10 +7,10 @@ use eframe::egui::{
 };
 
 use super::layout::{self, EDGE_REACH};
-use crate::model::{Lane, Step};
-use crate::money::NumberStyle;
+use crate::domain::model::{Lane, Step};
+use crate::domain::money::NumberStyle;
 use crate::scoring::{LaneScore, StepScore};
-use crate::theme::{self, CONNECTOR_R, Palette};
+use crate::ui::theme::{self, CONNECTOR_R, Palette};
 
 /// Below this zoom, card text would be unreadable, so cards are plain boxes.
 pub const DETAIL_ZOOM: f32 = 0.45;

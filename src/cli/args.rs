@@ -1,0 +1,207 @@
+//! The command line's arguments (clap), apart from what runs them
+//! (`cli::run` and the commands beside it).
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "frictionmap",
+    version,
+    about = "Map manual friction in a process and pick the one lane to fix first."
+)]
+#[command(after_help = "With no command, the desktop app opens.")]
+pub struct Cli {
+    /// The database file (default: the platform data folder).
+    #[arg(long, global = true, env = "FRICTIONMAP_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Rank a map's lanes by monthly friction cost.
+    Rank(RankArgs),
+    /// Add a map file to the database.
+    Import {
+        /// The map file (JSON, format_version 1).
+        file: PathBuf,
+        /// Replace a stored map of the same name instead of adding a copy.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Write a stored map to a JSON file.
+    Export {
+        /// The stored map's name (or its numeric id).
+        name: String,
+        /// Where to write the map file.
+        #[arg(long, value_name = "MAP.json")]
+        out: PathBuf,
+    },
+    /// List the maps in the database (a map with problems is marked).
+    List,
+    /// Check every stored map as a map file is checked, and look for rows
+    /// of deleted maps (after editing the database with another tool).
+    Check,
+    /// Write the one-page Markdown brief of a stored map's picked lane.
+    Brief(BriefArgs),
+    /// Write a synthetic map of any size (for performance tests).
+    Gen(GenArgs),
+    /// Back up the database now (into the `backups` folder beside it).
+    Backup,
+    /// List the database's backups, newest first.
+    Backups,
+    /// Replace the database with a backup. The current database is backed
+    /// up first (or moved aside if it is damaged), never deleted.
+    Restore {
+        /// The backup file, or its number in `frictionmap backups` (1 = newest).
+        #[arg(required_unless_present = "latest")]
+        backup: Option<String>,
+        /// Restore the newest backup that passes an integrity check.
+        #[arg(long, conflicts_with = "backup")]
+        latest: bool,
+    },
+    /// Draw the whole map as SVG and/or PNG (title, lanes, steps, edges, legend).
+    Render(PictureArgs),
+    /// Draw the ranking chart as SVG and/or PNG.
+    Chart(PictureArgs),
+    /// BPMN 2.0 XML: export a map for BPMN modelers, or import a BPMN file.
+    #[command(subcommand)]
+    Bpmn(BpmnCommand),
+    /// The steps as CSV for spreadsheets: one row per step, and back.
+    #[command(subcommand)]
+    Steps(StepsCommand),
+}
+
+/// How a command names a map: a JSON map file, or a stored map's name or id.
+const MAP_HELP: &str = "A map file (.json), or the name or numeric id of a map in the database";
+
+#[derive(Debug, Args)]
+pub struct PictureArgs {
+    #[arg(help = MAP_HELP)]
+    pub map: String,
+    /// Write an SVG picture here.
+    #[arg(long, value_name = "OUT.svg", required_unless_present = "png")]
+    pub svg: Option<PathBuf>,
+    /// Write a PNG picture here.
+    #[arg(long, value_name = "OUT.png")]
+    pub png: Option<PathBuf>,
+    /// PNG pixels per SVG unit: 1 for screens, 2 for print and retina slides.
+    #[arg(long, default_value_t = 1.0, value_name = "N", requires = "png")]
+    pub scale: f32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BpmnCommand {
+    /// Write a map as a BPMN 2.0 file (one pool, a lane per lane, a task per step).
+    Export {
+        #[arg(help = MAP_HELP)]
+        map: String,
+        /// Where to write the BPMN file.
+        #[arg(long, value_name = "OUT.bpmn")]
+        out: PathBuf,
+    },
+    /// Read a BPMN 2.0 file into a new map in the database (or a JSON file with --out).
+    Import {
+        /// The BPMN 2.0 XML file.
+        file: PathBuf,
+        /// The new map's name (default: the pool or process name, else the file name).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Write the map as a JSON map file instead of storing it.
+        #[arg(long, value_name = "MAP.json")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StepsCommand {
+    /// Write every step as one CSV row (lane, step, the four values, low/high, notes).
+    Export {
+        #[arg(help = MAP_HELP)]
+        map: String,
+        /// Where to write the CSV.
+        #[arg(long, value_name = "OUT.csv")]
+        out: PathBuf,
+        /// Leave out the UTF-8 byte-order mark that Excel needs.
+        #[arg(long)]
+        no_bom: bool,
+    },
+    /// Read a steps CSV: as a new map, or as an update of a stored map.
+    Import {
+        /// The CSV file (comma or semicolon separated, decimal point or comma).
+        file: PathBuf,
+        /// Update this stored map (name or id), matching rows by lane and step name.
+        #[arg(long, value_name = "MAP", conflicts_with = "name")]
+        into: Option<String>,
+        /// The new map's name (default: the file name).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+        /// Report what would change without storing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct GenArgs {
+    /// Number of lanes (at least 1).
+    #[arg(long, value_name = "L")]
+    pub lanes: usize,
+    /// Number of steps (at least one per lane, at most 2,000,000).
+    #[arg(long, value_name = "N")]
+    pub steps: usize,
+    /// Number of edges (default: 1.25 per step); capped at what the steps allow.
+    #[arg(long, value_name = "E")]
+    pub edges: Option<usize>,
+    /// Random seed; the same seed gives the same map.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Where to write the map file.
+    #[arg(long, value_name = "MAP.json")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    /// The stored map's name (or its numeric id).
+    #[arg(long, value_name = "NAME")]
+    pub map: String,
+    /// The lane (name or id) whose latest pick to write; by default the
+    /// map's active pick.
+    #[arg(long, value_name = "LANE")]
+    pub lane: Option<String>,
+    /// Where to write the brief.
+    #[arg(long, value_name = "BRIEF.md")]
+    pub out: PathBuf,
+    /// The date the brief is written for (default: today), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", hide = true, value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| format!("{text:?} is not a date (YYYY-MM-DD)"))
+}
+
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    /// A map file to rank.
+    #[arg(required_unless_present = "map", conflicts_with = "map")]
+    pub file: Option<PathBuf>,
+    /// Rank a stored map by name (or numeric id) instead of a file.
+    #[arg(long, value_name = "NAME")]
+    pub map: Option<String>,
+    /// Also write the ranked lanes as CSV.
+    #[arg(long, value_name = "OUT.csv")]
+    pub csv: Option<PathBuf>,
+    /// Leave out the UTF-8 byte-order mark that Excel needs.
+    #[arg(long, requires = "csv")]
+    pub no_bom: bool,
+    /// Print the ranking as JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}

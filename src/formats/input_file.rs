@@ -1,0 +1,235 @@
+//! The one way a file the user hands in is read, whatever its format (map
+//! JSON, BPMN, the steps CSV): regular files only, so a folder, a device such
+//! as `/dev/zero` or a named pipe is refused at once instead of being read
+//! forever or blocking; and a size limit checked before reading and enforced
+//! while reading, so a file that grows (or lies about its size) cannot take
+//! more memory than the limit.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// Why a file could not be read. Each message starts with the file's name.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{name}: cannot read the file: {error}")]
+    Io { name: String, error: std::io::Error },
+    #[error("{name}: cannot read the file: not a regular file (it is {kind}); give a file saved on disk")]
+    NotRegular { name: String, kind: &'static str },
+    #[error("{name}: the file is {size} bytes, above the {} MB limit", limit / 1024 / 1024)]
+    TooLarge { name: String, size: u64, limit: u64 },
+    #[error("{name}: reading was cancelled")]
+    Cancelled { name: String },
+}
+
+/// What a path is, in words, when it is not a regular file.
+fn kind_of(metadata: &std::fs::Metadata) -> Option<&'static str> {
+    let t = metadata.file_type();
+    if t.is_file() {
+        return None;
+    }
+    if t.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return Some("a named pipe");
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return Some("a device");
+        }
+        if t.is_socket() {
+            return Some("a socket");
+        }
+    }
+    Some("not a file")
+}
+
+/// An open input file: a regular file whose size was within the limit when
+/// it was opened, read through a cap one byte above that limit.
+pub struct InputFile {
+    name: String,
+    reader: std::io::Take<File>,
+    len: u64,
+    limit: u64,
+    read: Option<Arc<AtomicU64>>,
+    cancel: Option<Arc<AtomicBool>>,
+}
+
+impl InputFile {
+    /// Opens `path` for reading if it is a regular file of at most `limit`
+    /// bytes. A named pipe is never opened for reading (which would block
+    /// until some other program writes to it).
+    pub fn open(path: &Path, limit: u64) -> Result<Self, FileError> {
+        // A name with an escape code in it must not reach the terminal raw.
+        let name = crate::domain::validate::escape_controls(&path.display().to_string()).into_owned();
+        let io = |error| FileError::Io {
+            name: name.clone(),
+            error,
+        };
+        // `metadata` follows symbolic links, as opening does.
+        let metadata = std::fs::metadata(path).map_err(io)?;
+        if let Some(kind) = kind_of(&metadata) {
+            return Err(FileError::NotRegular { name, kind });
+        }
+        let file = open_without_blocking(path).map_err(io)?;
+        // The path may have been swapped for something else in between.
+        let metadata = file.metadata().map_err(io)?;
+        if let Some(kind) = kind_of(&metadata) {
+            return Err(FileError::NotRegular { name, kind });
+        }
+        if metadata.len() > limit {
+            return Err(FileError::TooLarge {
+                name,
+                size: metadata.len(),
+                limit,
+            });
+        }
+        Ok(Self {
+            name,
+            reader: file.take(limit + 1),
+            len: metadata.len(),
+            limit,
+            read: None,
+            cancel: None,
+        })
+    }
+
+    /// The file's size when it was opened.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The file's name as messages show it.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Counts the bytes read into `counter`, for a progress bar.
+    pub fn count_into(mut self, counter: Arc<AtomicU64>) -> Self {
+        self.read = Some(counter);
+        self
+    }
+
+    /// Stops [`InputFile::read_all`] at the next megabyte once `cancel` is set.
+    pub fn cancel_on(mut self, cancel: Arc<AtomicBool>) -> Self {
+        self.cancel = Some(cancel);
+        self
+    }
+
+    /// Reads the whole file, refusing it once it passes the limit.
+    pub fn read_all(mut self) -> Result<Vec<u8>, FileError> {
+        let mut bytes = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
+        let mut chunk = vec![0u8; 1 << 20];
+        loop {
+            if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+                return Err(FileError::Cancelled { name: self.name });
+            }
+            let n = match self.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(error) => return Err(FileError::Io { name: self.name, error }),
+            };
+            bytes.extend_from_slice(&chunk[..n]);
+            if bytes.len() as u64 > self.limit {
+                return Err(FileError::TooLarge {
+                    name: self.name,
+                    size: bytes.len() as u64,
+                    limit: self.limit,
+                });
+            }
+        }
+        Ok(bytes)
+    }
+}
+
+impl Read for InputFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.reader.read(buf)?;
+        if let Some(counter) = &self.read {
+            counter.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(n)
+    }
+}
+
+/// Reads a whole input file of at most `limit` bytes.
+pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+    InputFile::open(path, limit)?.read_all()
+}
+
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // Without O_NONBLOCK, opening a named pipe that replaced the file after
+    // the check above would wait for a writer; on a regular file it changes
+    // nothing.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<File> {
+    File::open(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_within_the_limit_is_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.csv");
+        std::fs::write(&path, b"lane,step\n").unwrap();
+        assert_eq!(read_input(&path, 10).unwrap(), b"lane,step\n");
+        let error = read_input(&path, 9).unwrap_err();
+        assert!(
+            matches!(error, FileError::TooLarge { size: 10, limit: 9, .. }),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn folders_devices_and_pipes_are_refused_without_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = read_input(dir.path(), 100).unwrap_err();
+        assert!(
+            error.to_string().contains("not a regular file (it is a folder)"),
+            "{error}"
+        );
+        #[cfg(unix)]
+        {
+            let error = read_input(Path::new("/dev/zero"), 100).unwrap_err();
+            assert!(error.to_string().contains("(it is a device)"), "{error}");
+            let fifo = dir.path().join("pipe");
+            let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+            assert!(status.success());
+            let error = read_input(&fifo, 100).unwrap_err();
+            assert!(error.to_string().contains("(it is a named pipe)"), "{error}");
+        }
+    }
+
+    #[test]
+    fn the_bytes_read_are_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.bpmn");
+        std::fs::write(&path, vec![b'x'; 3 << 20]).unwrap();
+        let counter = Arc::new(AtomicU64::new(0));
+        let file = InputFile::open(&path, 4 << 20).unwrap().count_into(counter.clone());
+        assert_eq!(file.len(), 3 << 20);
+        assert_eq!(file.read_all().unwrap().len(), 3 << 20);
+        assert_eq!(counter.load(Ordering::Relaxed), 3 << 20);
+    }
+}

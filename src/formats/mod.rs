@@ -1,0 +1,12 @@
+//! Every file a user hands in or takes out: the one guarded reader
+//! (`input_file`), map JSON, the ranked-lanes and steps CSV, BPMN, pictures,
+//! the bundled samples, and crash-safe writes (`fsutil`).
+
+pub mod bpmn;
+pub mod fsutil;
+pub mod input_file;
+pub mod mapfile;
+pub mod picture;
+pub mod ranking_csv;
+pub mod samples;
+pub mod steps_csv;
