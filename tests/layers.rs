@@ -360,3 +360,32 @@ fn the_checks_catch_a_breach_and_a_cycle() {
         Some("domain::model → plan → scoring → domain::model")
     );
 }
+
+/// Every file a user hands in is read through the one guarded reader,
+/// `formats::input_file::InputFile` (regular files only, size capped while
+/// reading): no other file of the library opens a file to read it.
+#[test]
+fn only_the_guarded_reader_reads_files() {
+    let own = ["formats/input_file.rs", "formats/fsutil.rs"];
+    let mut readers = Vec::new();
+    for (path, code) in library_sources() {
+        let shown = path.strip_prefix(src()).unwrap_or(&path).display().to_string();
+        if own.contains(&shown.as_str()) {
+            continue;
+        }
+        for reader in ["fs::read(", "read_to_string(", "File::open("] {
+            let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+            let named = code
+                .match_indices(reader)
+                .any(|(at, _)| !code[..at].chars().next_back().is_some_and(is_ident));
+            if named {
+                readers.push(format!("src/{shown} calls {reader}…)"));
+            }
+        }
+    }
+    assert!(
+        readers.is_empty(),
+        "read through formats::input_file::InputFile instead:\n{}",
+        readers.join("\n")
+    );
+}

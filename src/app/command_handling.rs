@@ -37,20 +37,14 @@ impl Workspace {
                 }
             }
             Action::SaveNow => self.send_save(),
-            Action::BackupNow => {
-                self.flush();
-                self.notice = Some(match backup::take(&self.store, backup::Reason::Manual) {
-                    Ok(b) => format!("Backed up to {}.", b.path.display()),
-                    Err(e) => format!("The backup failed: {e}"),
-                });
-            }
+            Action::BackupNow => self.queue(Command::TakeBackup),
             Action::AskRestoreBackup => {
                 self.dialog = Some(Dialog::RestoreBackup {
                     backups: self.store.path().map(backup::list).unwrap_or_default(),
                     selected: None,
                 });
             }
-            Action::RestoreBackup(path) => self.restore_request = Some(path),
+            Action::RestoreBackup(path) => self.queue(Command::Restore(path)),
             Action::NewMap => self.new_map(),
             Action::OpenMap(id) => self.open_map(id),
             Action::DuplicateMap => self.duplicate_map(),
@@ -71,11 +65,11 @@ impl Workspace {
                 });
             }
             Action::DeleteMap => self.delete_map(),
-            Action::ImportJson => self.pick_file(FilePurpose::ImportJson),
-            Action::ExportJson => self.pick_file(FilePurpose::ExportJson),
-            Action::ExportCsv => self.pick_file(FilePurpose::ExportCsv),
-            Action::ChooseFile(purpose) => self.pick_file(purpose),
-            Action::FileChosen { purpose, path } => self.file_chosen(purpose, path),
+            Action::ImportJson => self.queue(Command::ChooseFile(FilePurpose::ImportJson)),
+            Action::ExportJson => self.queue(Command::ChooseFile(FilePurpose::ExportJson)),
+            Action::ExportCsv => self.queue(Command::ChooseFile(FilePurpose::ExportCsv)),
+            Action::ChooseFile(purpose) => self.queue(Command::ChooseFile(purpose)),
+            Action::FileChosen { purpose, path } => self.queue(Command::UseFile { purpose, path }),
             Action::AddLane => self.add_lane(),
             Action::AddStep => self.add_step(),
             Action::AddStepAt(step) => self.insert_step(step),
@@ -131,7 +125,7 @@ impl Workspace {
             Action::ShowPlan => self.right_tab = RightTab::Plan,
             Action::ExportBrief => {
                 if self.shown_pick().is_some() {
-                    self.pick_file(FilePurpose::ExportBrief);
+                    self.queue(Command::ChooseFile(FilePurpose::ExportBrief));
                 } else {
                     self.notice = Some("Pick a lane first: the brief describes the picked lane.".into());
                 }

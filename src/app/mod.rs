@@ -17,6 +17,7 @@ use eframe::egui::{self, ViewportCommand};
 
 use crate::app::autobackup::AutoBackup;
 use crate::app::autosave::{SaveState, Saver};
+use crate::app::commands::Command;
 use crate::document::Document;
 use crate::document::clipboard::Clip;
 use crate::document::edit::Edit;
@@ -38,6 +39,7 @@ use crate::ui::window::WindowLayout;
 use crate::ui::workshop::Workshop;
 
 mod command_handling;
+pub mod commands;
 mod edits;
 mod files;
 mod imports;
@@ -215,9 +217,8 @@ impl eframe::App for FrictionApp {
         match &mut self.screen {
             Screen::Ready(ws) => {
                 ws.ui(ui);
-                if let Some(path) = ws.restore_request.take() {
-                    self.restore(&ctx, path);
-                }
+                let commands = std::mem::take(&mut ws.commands);
+                self.run_commands(&ctx, commands);
             }
             Screen::Problem(problem) => match startup_problem_ui(ui, problem, &self.config.db_path) {
                 Some(RecoveryChoice::Retry | RecoveryChoice::StartFresh) => self.start(&ctx, None),
@@ -278,9 +279,9 @@ pub struct Workspace {
     store: Store,
     saver: Saver,
     backups: AutoBackup,
-    /// Set when the user chose a backup to restore; the app carries it out
-    /// after the frame, because it must close this workspace first.
-    pub restore_request: Option<PathBuf>,
+    /// System work queued this frame, carried out by the app after it
+    /// ([`commands`]).
+    commands: Vec<Command>,
     maps: Vec<MapSummary>,
     doc: Document,
     pub view: CanvasView,
@@ -369,7 +370,7 @@ impl Workspace {
                 Saver::start(config.db_path.clone(), move || ctx.request_repaint())
             },
             backups: AutoBackup::start(config.db_path.clone(), config.backup_period),
-            restore_request: None,
+            commands: Vec::new(),
             store,
             maps,
             doc,

@@ -186,28 +186,64 @@ pub fn atomic_write_with(
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     ));
-    let result = (|| {
-        let file = std::fs::OpenOptions::new().write(true).create_new(true).open(&tmp)?;
-        // A replaced file keeps who may read it.
-        if let Ok(old) = std::fs::metadata(path) {
-            file.set_permissions(old.permissions())?;
-        }
-        let mut out = BufWriter::new(file);
-        write(&mut out)?;
-        let file = out.into_inner().map_err(|e| e.into_error())?;
-        file.sync_all()?;
-        drop(file);
-        std::fs::rename(&tmp, path)?;
-        // Make the rename itself durable.
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
+    replace_via_temp(
+        &tmp,
+        path,
+        |tmp| {
+            let file = std::fs::OpenOptions::new().write(true).create_new(true).open(tmp)?;
+            // A replaced file keeps who may read it.
+            if let Ok(old) = std::fs::metadata(path) {
+                file.set_permissions(old.permissions())?;
+            }
+            let mut out = BufWriter::new(file);
+            write(&mut out)?;
+            out.into_inner().map_err(|e| e.into_error())?;
+            Ok(())
+        },
+        |e| e,
+    )
+}
+
+/// The one way a file is replaced whole: `fill` makes the temporary file
+/// `tmp` (beside `target`) complete; it is then synced, renamed over
+/// `target`, and the rename made durable. On any failure the temporary file
+/// is removed and `target` is as it was. [`atomic_write_with`] fills it
+/// through a writer; a backup is filled by SQLite's `VACUUM INTO` and a
+/// restore by a copy. Unlike [`atomic_write`] it does not check the target:
+/// its callers outside this file replace database files on purpose. An
+/// error of the sync or the rename becomes an `E` through `io_error`.
+pub fn replace_via_temp<E>(
+    tmp: &Path,
+    target: &Path,
+    fill: impl FnOnce(&Path) -> Result<(), E>,
+    io_error: impl FnOnce(std::io::Error) -> E,
+) -> Result<(), E> {
+    let result = fill(tmp).and_then(|()| {
+        (|| {
+            std::fs::File::open(tmp)?.sync_all()?;
+            std::fs::rename(tmp, target)?;
+            // Make the rename itself durable.
+            sync_dir(
+                target
+                    .parent()
+                    .filter(|d| !d.as_os_str().is_empty())
+                    .unwrap_or(Path::new(".")),
+            );
+            Ok(())
+        })()
+        .map_err(io_error)
+    });
     if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        let _ = std::fs::remove_file(tmp);
     }
     result
+}
+
+/// Makes the renames in `dir` durable, as far as the system allows.
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
 }
 
 /// Creates `dir` (and its parents) readable by the owner only. An existing

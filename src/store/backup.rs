@@ -15,7 +15,7 @@ use chrono::{Local, NaiveDateTime};
 use rusqlite::{Connection, OpenFlags};
 
 use super::{Result, SCHEMA_VERSION, Store, StoreError, check_integrity, sidecar};
-use crate::formats::fsutil::{create_private_dir, create_private_file};
+use crate::formats::fsutil::{create_private_dir, create_private_file, replace_via_temp, sync_dir};
 
 /// How many of the newest backups are always kept.
 pub const KEEP_RECENT: usize = 10;
@@ -154,28 +154,24 @@ pub(super) fn take_with(conn: &Connection, db: &Path, reason: Reason) -> Result<
     let name = file_name(db, taken_at, reason);
     let tmp = dir.join(format!(".{name}.tmp"));
     let target = dir.join(&name);
-    let result = (|| -> Result<()> {
-        // VACUUM INTO needs a missing or empty file; an empty private file
-        // keeps the copy readable by the owner only.
-        let _ = std::fs::remove_file(&tmp);
-        create_private_file(&tmp).map_err(|e| io_error(&tmp, e))?;
-        let tmp_text = tmp.to_str().ok_or_else(|| StoreError::File {
-            path: tmp.display().to_string(),
-            error: std::io::Error::other("the backup path is not valid UTF-8"),
-        })?;
-        conn.execute("VACUUM INTO ?1", [tmp_text])?;
-        verify(&tmp)?;
-        std::fs::File::open(&tmp)
-            .and_then(|f| f.sync_all())
-            .map_err(|e| io_error(&tmp, e))?;
-        std::fs::rename(&tmp, &target).map_err(|e| io_error(&target, e))?;
-        sync_dir(&dir);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result?;
+    replace_via_temp(
+        &tmp,
+        &target,
+        |tmp| -> Result<()> {
+            // VACUUM INTO needs a missing or empty file; an empty private file
+            // keeps the copy readable by the owner only.
+            let _ = std::fs::remove_file(tmp);
+            create_private_file(tmp).map_err(|e| io_error(tmp, e))?;
+            let tmp_text = tmp.to_str().ok_or_else(|| StoreError::File {
+                path: tmp.display().to_string(),
+                error: std::io::Error::other("the backup path is not valid UTF-8"),
+            })?;
+            conn.execute("VACUUM INTO ?1", [tmp_text])?;
+            verify(tmp)?;
+            Ok(())
+        },
+        |e| io_error(&target, e),
+    )?;
     let bytes = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
     // Pruning is housekeeping: a failure to delete an old copy must not
     // turn a good backup into an error.
@@ -186,12 +182,6 @@ pub(super) fn take_with(conn: &Connection, db: &Path, reason: Reason) -> Result<
         reason,
         bytes,
     })
-}
-
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
 }
 
 /// Checks a backup (or any database file) without writing to it: it must
@@ -356,18 +346,16 @@ pub fn restore(backup: &Path, db: &Path) -> Result<Replaced> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default()
     ));
-    let result = (|| {
-        let _ = std::fs::remove_file(&tmp);
-        create_private_file(&tmp)?;
-        std::fs::copy(backup, &tmp)?;
-        std::fs::File::open(&tmp)?.sync_all()?;
-        std::fs::rename(&tmp, db)?;
-        sync_dir(dir);
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(|e| io_error(db, e))?;
+    replace_via_temp(
+        &tmp,
+        db,
+        |tmp| {
+            let _ = std::fs::remove_file(tmp);
+            create_private_file(tmp)?;
+            std::fs::copy(backup, tmp).map(|_| ())
+        },
+        |e| e,
+    )
+    .map_err(|e| io_error(db, e))?;
     Ok(replaced)
 }

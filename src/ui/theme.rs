@@ -78,17 +78,18 @@ impl Palette {
                 box_select: Color32::from_rgba_unmultiplied(90, 170, 255, 40),
             }
         } else {
+            // The light look is the print palette's, on a grey canvas.
             Self {
                 canvas_bg: Color32::from_rgb(210, 215, 222),
-                lane_fill: [Color32::from_rgb(246, 247, 249), Color32::from_rgb(236, 239, 243)],
-                lane_header: Color32::from_rgb(226, 230, 236),
+                lane_fill: print::LANE_FILL.map(rgb),
+                lane_header: rgb(print::LANE_HEADER),
                 lane_highlight: Color32::from_rgb(255, 243, 196),
-                text: Color32::from_rgb(24, 26, 30),
-                weak_text: Color32::from_rgb(88, 94, 104),
-                card_border: Color32::from_rgb(160, 166, 178),
+                text: rgb(print::TEXT),
+                weak_text: rgb(print::WEAK_TEXT),
+                card_border: rgb(print::BORDER),
                 selection: Color32::from_rgb(20, 110, 230),
-                edge: Color32::from_rgb(96, 102, 114),
-                handoff: Color32::from_rgb(214, 100, 0),
+                edge: rgb(print::EDGE),
+                handoff: rgb(print::HANDOFF),
                 connector: Color32::from_rgb(20, 110, 230),
                 box_select: Color32::from_rgba_unmultiplied(20, 110, 230, 32),
             }
@@ -103,13 +104,16 @@ impl Palette {
 /// Heat colour for a step: `heat` 0 is cool, 1 is the map's hottest step.
 /// The scale runs pale green → yellow → orange → red, readable in both looks.
 pub fn heat_color(heat: f64, dark_mode: bool) -> Color32 {
-    let [r, g, b] = heat_rgb(heat, dark_mode);
-    Color32::from_rgb(r, g, b)
+    rgb(heat_rgb(heat, dark_mode))
 }
 
 /// Chart colours of the three friction components.
 pub fn component_color(component: crate::scoring::Component) -> Color32 {
-    let [r, g, b] = component_rgb(component);
+    rgb(component_rgb(component))
+}
+
+/// A plain RGB token as an egui colour.
+pub fn rgb([r, g, b]: [u8; 3]) -> Color32 {
     Color32::from_rgb(r, g, b)
 }
 

@@ -19,7 +19,7 @@
 
 use emath::{Pos2, Rect};
 
-use super::layout::{self, EDGE_REACH, Layout};
+use crate::layout::{self, EDGE_REACH, Layout};
 
 /// The side of a grid cell in scene units, so a screenful at 100% zoom
 /// meets two to four cells. Finer cells list each long hand-off in more of

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use eframe::egui::{Color32, Mesh, Painter, Pos2, Rect, Shape, pos2, vec2};
 
-use super::layout::Layout;
+use crate::layout::Layout;
 use crate::ui::theme::{self, CARD_H, Palette};
 
 /// Cards shorter than two screen pixels are binned into cells.

@@ -6,9 +6,9 @@ use eframe::egui::{
     text::LayoutJob, vec2,
 };
 
-use super::layout::{self, EDGE_REACH};
 use crate::domain::model::{Lane, Step};
 use crate::domain::money::NumberStyle;
+use crate::layout::{self, EDGE_REACH};
 use crate::scoring::{LaneScore, StepScore};
 use crate::ui::theme::{self, CONNECTOR_R, Palette};
 
@@ -244,7 +244,7 @@ pub fn edge_points(from: Rect, to: Rect, zoom: f32) -> Vec<Pos2> {
 }
 
 /// A route flattened into one polyline, finely enough for the zoom.
-pub fn route_points(route: &super::route::Route, zoom: f32) -> Vec<Pos2> {
+pub fn route_points(route: &crate::layout::route::Route, zoom: f32) -> Vec<Pos2> {
     let mut points: Vec<Pos2> = Vec::new();
     for piece in route.pieces() {
         let part = flatten(*piece, zoom);
