@@ -257,3 +257,30 @@ fn the_steps_table_edits_values_in_place_and_tab_moves_along_the_row() {
         "Check duplicates"
     );
 }
+
+/// Help ▸ About says which version this is, what draws the window (a CPU
+/// rasterizer on a virtual desktop without a GPU) and where the database is.
+#[test]
+fn help_about_names_the_version_the_renderer_and_the_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fm.sqlite3");
+    let config = frictionmap::app::AppConfig {
+        native_dialogs: false,
+        first_run_guide: false,
+        locale: common::NEUTRAL_LOCALE.to_owned(),
+        renderer: Some(frictionmap::app::renderer::Renderer {
+            name: "llvmpipe (LLVM 15.0.6, 256 bits)".into(),
+            backend: "Vulkan".into(),
+            cpu: true,
+        }),
+        ..frictionmap::app::AppConfig::new(db.clone())
+    };
+    let mut harness = common::build_as_is(config, false);
+    harness.get_by_label("Help").click();
+    harness.run();
+    harness.get_by_label_contains("About Friction Map").click();
+    harness.run();
+    harness.get_by_label_contains(&format!("Friction Map {}", env!("CARGO_PKG_VERSION")));
+    harness.get_by_label_contains("Drawn by: llvmpipe (LLVM 15.0.6, 256 bits) through Vulkan, on the CPU (no GPU)");
+    harness.get_by_label_contains(&format!("Database: {}", db.display()));
+}

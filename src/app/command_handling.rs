@@ -115,6 +115,12 @@ impl Workspace {
                 }
             }
             Action::ShowShortcuts => self.show_shortcuts = true,
+            Action::ShowAbout => {
+                self.dialog = Some(Dialog::Message {
+                    title: "About Friction Map".into(),
+                    text: self.about_text(),
+                })
+            }
             Action::ShowGuide => self.show_guide = true,
             Action::SelectStep(id) => {
                 self.view.selection = Selection::only_step(&id);
@@ -270,6 +276,7 @@ pub(super) fn allowed_in_repair(action: &Action) -> bool {
         | Action::ToggleFullscreen
         | Action::SetDarkMode(_)
         | Action::ShowShortcuts
+        | Action::ShowAbout
         | Action::ShowGuide
         | Action::SelectStep(_)
         | Action::ShowPlan

@@ -4,12 +4,16 @@ use std::path::PathBuf;
 
 use eframe::egui;
 
+use crate::app::renderer::Renderer;
 use crate::app::{AppConfig, FrictionApp};
 
 /// Set to 1 to use the built-in path field instead of native file dialogs.
 pub const NO_NATIVE_DIALOG_ENV: &str = "FRICTIONMAP_NO_NATIVE_DIALOG";
 /// Set to 1 to print how long the first frame took to appear.
 pub const REPORT_STARTUP_ENV: &str = "FRICTIONMAP_REPORT_STARTUP";
+/// Set to 1 to print a line for every frame, with why it was drawn (the
+/// window bench counts them).
+pub const COUNT_FRAMES_ENV: &str = "FRICTIONMAP_COUNT_FRAMES";
 
 pub fn run(db_path: PathBuf) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
@@ -25,17 +29,24 @@ pub fn run(db_path: PathBuf) -> anyhow::Result<()> {
         viewport,
         ..Default::default()
     };
-    let config = AppConfig {
+    let mut config = AppConfig {
         native_dialogs: std::env::var_os(NO_NATIVE_DIALOG_ENV).is_none_or(|v| v != "1"),
         report_first_frame_since: std::env::var_os(REPORT_STARTUP_ENV)
             .is_some_and(|v| v == "1")
             .then_some(started),
+        count_frames: std::env::var_os(COUNT_FRAMES_ENV).is_some_and(|v| v == "1"),
         ..AppConfig::new(db_path)
     };
     eframe::run_native(
         "Friction Map",
         options,
-        Box::new(move |cc| Ok(Box::new(FrictionApp::new(&cc.egui_ctx, config)))),
+        Box::new(move |cc| {
+            config.renderer = Renderer::of(cc);
+            if let Some(renderer) = &config.renderer {
+                eprintln!("renderer: {}", renderer.describe());
+            }
+            Ok(Box::new(FrictionApp::new(&cc.egui_ctx, config)))
+        }),
     )
     .map_err(|e| anyhow::anyhow!("could not open the window: {e}"))
 }

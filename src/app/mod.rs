@@ -8,6 +8,7 @@
 pub mod autobackup;
 pub mod autosave;
 pub mod gui;
+pub mod renderer;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -76,6 +77,11 @@ pub struct AppConfig {
     /// The computer's locale (`de-DE`), which View ▸ Number format
     /// "Automatic" and the date form follow. Tests fix it.
     pub locale: String,
+    /// What draws the window, when known (Help ▸ About).
+    pub renderer: Option<renderer::Renderer>,
+    /// Print a line to stderr for every frame (`FRICTIONMAP_COUNT_FRAMES=1`),
+    /// so the window bench can count frames per interaction.
+    pub count_frames: bool,
 }
 
 impl AppConfig {
@@ -89,6 +95,8 @@ impl AppConfig {
             today: None,
             first_run_guide: true,
             locale: crate::domain::locale::system_locale(),
+            renderer: None,
+            count_frames: false,
         }
     }
 }
@@ -209,10 +217,27 @@ impl FrictionApp {
     }
 }
 
+/// Why egui asked for this frame, for `FRICTIONMAP_COUNT_FRAMES`: the
+/// places that requested it (`containers/tooltip.rs:317`), each once.
+fn ctx_causes(ctx: &egui::Context) -> Vec<String> {
+    let mut causes: Vec<String> = (ctx.repaint_causes().iter())
+        .map(|c| {
+            let text = c.to_string();
+            let short = text.rsplit_once("/src/").map_or(text.as_str(), |(_, s)| s);
+            short.trim().to_owned()
+        })
+        .collect();
+    causes.dedup();
+    causes
+}
+
 impl eframe::App for FrictionApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         // Reported once the first frame is laid out, so its cost is counted.
         let report_first_frame_since = self.report_first_frame_since.take();
+        if self.config.count_frames {
+            eprintln!("frame {:?}", ctx_causes(ui.ctx()));
+        }
         let ctx = ui.ctx().clone();
         match &mut self.screen {
             Screen::Ready(ws) => {
@@ -314,6 +339,8 @@ pub struct Workspace {
     pub formats: Formats,
     fullscreen: bool,
     native_dialogs: bool,
+    /// What draws the window, when known (Help ▸ About).
+    renderer: Option<renderer::Renderer>,
     /// See [`AppConfig::today`].
     fixed_today: Option<chrono::NaiveDate>,
     last_edit: Instant,
@@ -395,6 +422,7 @@ impl Workspace {
             locale: config.locale,
             fullscreen: false,
             native_dialogs: config.native_dialogs,
+            renderer: config.renderer.clone(),
             fixed_today: config.today,
             last_edit: now,
             sent_revision: 0,
@@ -609,6 +637,22 @@ impl Workspace {
 
 impl Workspace {
     /// The pick the plan panel shows: the chosen one, else the newest active.
+    /// Help ▸ About: the version, what draws the window, and the database.
+    fn about_text(&self) -> String {
+        let drawn = match &self.renderer {
+            Some(r) => r.describe(),
+            None => "not known".to_owned(),
+        };
+        let db = self
+            .store
+            .path()
+            .map_or_else(|| "in memory".to_owned(), |p| p.display().to_string());
+        format!(
+            "Friction Map {}\n\nDrawn by: {drawn}\nDatabase: {db}",
+            env!("CARGO_PKG_VERSION")
+        )
+    }
+
     pub fn shown_pick(&self) -> Option<crate::plan::Pick> {
         let picks = &self.doc.map().picks;
         self.plan_view

@@ -104,6 +104,8 @@ pub enum Action {
     ZoomToSelection,
     /// Open Help ▸ How it works.
     ShowGuide,
+    /// Open Help ▸ About: the version, what draws the window, the database.
+    ShowAbout,
     /// Select this step (from the steps table).
     SelectStep(String),
     RevealNext,

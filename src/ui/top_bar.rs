@@ -105,6 +105,7 @@ pub fn top_bar_ui(ui: &mut egui::Ui, state: &TopBarState, actions: &mut Vec<Acti
         ui.menu_button("Help", |ui| {
             menu_items(ui, [("How it works", "", Action::ShowGuide)], actions);
             menu_items(ui, [("Keyboard shortcuts", "", Action::ShowShortcuts)], actions);
+            menu_items(ui, [("About Friction Map", "", Action::ShowAbout)], actions);
         });
 
         ui.separator();
