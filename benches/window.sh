@@ -102,7 +102,7 @@ measure() { # label, target frames, target CPU ms per frame, command…
   local n=$((f1 - f0)) ms=$(((t1 - t0) * 1000 / hz))
   local per="-"
   ((n > 0)) && per=$((ms / n))
-  interaction_rows+=("$(printf '%-44s %3d frames %6d ms CPU %6s ms/frame  target %s frames, ≤ %s ms/frame' \
+  interaction_rows+=("$(printf '%-50s %3d frames %6d ms CPU %6s ms/frame  target %s frames, ≤ %s ms/frame' \
     "$label" "$n" "$ms" "$per" "$frames_target" "$ms_target")")
 }
 interactions() { # map label

@@ -2,7 +2,7 @@
 //! field it is about, for example `steps[3].rework_rate: 1.2 is above the
 //! maximum 0.95`.
 
-use std::collections::HashMap;
+use ahash::AHashMap as HashMap;
 use std::collections::hash_map::Entry;
 use std::fmt;
 

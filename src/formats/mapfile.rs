@@ -191,6 +191,11 @@ fn parse_json<T: serde::de::DeserializeOwned>(text: &str, source_name: &str) -> 
         path: shorten(&path, 120),
         message: json_message(text, &error),
     };
+    // The happy path reads the text once, without tracking where it is; a
+    // file that fails is read again with the path kept, to say where.
+    if let Ok(value) = serde_json::from_str(text) {
+        return Ok(value);
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         // serde_path_to_error writes "?" for a map key it could not read.
