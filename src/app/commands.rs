@@ -31,16 +31,15 @@ impl FrictionApp {
     /// replaces the workspace, so the commands after it are dropped.
     pub(super) fn run_commands(&mut self, ctx: &egui::Context, commands: Vec<Command>) {
         for command in commands {
-            if let Command::Restore(path) = command {
-                self.restore(ctx, path);
-                return;
-            }
             let Screen::Ready(ws) = &mut self.screen else { return };
             match command {
                 Command::ChooseFile(purpose) => ws.pick_file(purpose),
                 Command::UseFile { purpose, path } => ws.file_chosen(purpose, path),
                 Command::TakeBackup => ws.take_backup(),
-                Command::Restore(_) => {}
+                Command::Restore(path) => {
+                    self.restore(ctx, path);
+                    return;
+                }
             }
         }
     }

@@ -167,6 +167,25 @@ pub fn read_input(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     InputFile::open(path, limit)?.read_all()
 }
 
+/// When `bytes` start with a UTF-16 or UTF-32 byte-order mark, says so
+/// (`the file is UTF-16 text (it starts with the byte-order mark FF FE)`),
+/// for a format read as UTF-8 to add what to do instead.
+pub fn wide_text(bytes: &[u8]) -> Option<String> {
+    // UTF-32 first: its little-endian mark starts like UTF-16's.
+    let marks: [(&[u8], &str); 4] = [
+        (b"\xFF\xFE\x00\x00", "UTF-32"),
+        (b"\x00\x00\xFE\xFF", "UTF-32"),
+        (b"\xFF\xFE", "UTF-16"),
+        (b"\xFE\xFF", "UTF-16"),
+    ];
+    let (mark, name) = marks.into_iter().find(|(mark, _)| bytes.starts_with(mark))?;
+    let mark: Vec<String> = mark.iter().map(|b| format!("{b:02X}")).collect();
+    Some(format!(
+        "the file is {name} text (it starts with the byte-order mark {})",
+        mark.join(" ")
+    ))
+}
+
 #[cfg(unix)]
 fn open_without_blocking(path: &Path) -> std::io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::model::{FORMAT_VERSION, Map};
 use crate::domain::validate::{Problems, validate};
-use crate::formats::input_file::{FileError, read_input};
+use crate::formats::input_file::{FileError, read_input, wide_text};
 
 /// The largest map file accepted, in bytes.
 pub const MAX_FILE_BYTES: u64 = 50 * 1024 * 1024;
@@ -118,20 +118,8 @@ fn decode<'a>(bytes: &'a [u8], source_name: &str) -> Result<&'a str, InputError>
         source_name: source_name.to_owned(),
         what,
     };
-    // UTF-32 first: its little-endian mark starts like UTF-16's.
-    for (mark, name) in [
-        (&b"\xFF\xFE\x00\x00"[..], "UTF-32"),
-        (b"\x00\x00\xFE\xFF", "UTF-32"),
-        (b"\xFF\xFE", "UTF-16"),
-        (b"\xFE\xFF", "UTF-16"),
-    ] {
-        if bytes.starts_with(mark) {
-            let mark: Vec<String> = mark.iter().map(|b| format!("{b:02X}")).collect();
-            return Err(encoding(format!(
-                "the file is {name} text (it starts with the byte-order mark {}); a map file is UTF-8: save it as UTF-8",
-                mark.join(" ")
-            )));
-        }
+    if let Some(wide) = wide_text(bytes) {
+        return Err(encoding(format!("{wide}; a map file is UTF-8: save it as UTF-8")));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();

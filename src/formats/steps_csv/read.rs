@@ -18,6 +18,7 @@ use crate::domain::model::{Attr, Estimates, Step};
 use crate::domain::validate::{
     MAX_NOTES_CHARS, check_controls, check_max_chars, check_name, check_value, escape_controls,
 };
+use crate::formats::input_file::wide_text;
 use crate::formats::ranking_csv::guard_formula;
 
 /// A steps CSV read into rows that passed every check a row can pass on
@@ -299,21 +300,10 @@ fn decode<'a>(bytes: &'a [u8], source: &Source) -> Result<&'a str, StepsCsvError
             MAX_CSV_BYTES / 1024 / 1024
         )));
     }
-    // UTF-32 first: its little-endian mark starts like UTF-16's.
-    for (mark, name) in [
-        (&b"\xFF\xFE\x00\x00"[..], "UTF-32"),
-        (b"\x00\x00\xFE\xFF", "UTF-32"),
-        (b"\xFF\xFE", "UTF-16"),
-        (b"\xFE\xFF", "UTF-16"),
-    ] {
-        if bytes.starts_with(mark) {
-            let mark: Vec<String> = mark.iter().map(|b| format!("{b:02X}")).collect();
-            return Err(refused(format!(
-                "the file is {name} text (it starts with the byte-order mark {}); \
-                 a steps CSV is read as UTF-8: save it from the spreadsheet as \"CSV UTF-8\"",
-                mark.join(" ")
-            )));
-        }
+    if let Some(wide) = wide_text(bytes) {
+        return Err(refused(format!(
+            "{wide}; a steps CSV is read as UTF-8: save it from the spreadsheet as \"CSV UTF-8\""
+        )));
     }
     let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|e| {
