@@ -11,6 +11,9 @@ use crate::app::{AppConfig, FrictionApp};
 pub const NO_NATIVE_DIALOG_ENV: &str = "FRICTIONMAP_NO_NATIVE_DIALOG";
 /// Set to 1 to print how long the first frame took to appear.
 pub const REPORT_STARTUP_ENV: &str = "FRICTIONMAP_REPORT_STARTUP";
+/// `cpu` draws the window with Friction Map's own CPU renderer, `gpu` with
+/// wgpu; without it, the CPU renderer is used when wgpu's adapter is a CPU.
+pub const RENDERER_ENV: &str = "FRICTIONMAP_RENDERER";
 /// Set to 1 to print a line for every frame, with why it was drawn (the
 /// window bench counts them).
 pub const COUNT_FRAMES_ENV: &str = "FRICTIONMAP_COUNT_FRAMES";
@@ -37,6 +40,16 @@ pub fn run(db_path: PathBuf) -> anyhow::Result<()> {
         count_frames: std::env::var_os(COUNT_FRAMES_ENV).is_some_and(|v| v == "1"),
         ..AppConfig::new(db_path)
     };
+    let use_cpu_shell = match std::env::var(RENDERER_ENV).as_deref() {
+        Ok("cpu") => true,
+        Ok("gpu") => false,
+        _ => Renderer::probe().is_some_and(|r| r.cpu),
+    };
+    if use_cpu_shell {
+        config.renderer = Some(Renderer::cpu_shell());
+        eprintln!("renderer: {}", Renderer::cpu_shell().describe());
+        return crate::app::soft::run(options.viewport, config);
+    }
     eframe::run_native(
         "Friction Map",
         options,

@@ -9,6 +9,7 @@ pub mod autobackup;
 pub mod autosave;
 pub mod gui;
 pub mod renderer;
+pub mod soft;
 
 use std::collections::HashMap;
 use std::path::PathBuf;

@@ -27,15 +27,36 @@ const CPU_NAMES: &[&str] = &[
 ];
 
 impl Renderer {
-    /// The renderer of a window eframe made with wgpu.
-    pub fn of(cc: &eframe::CreationContext<'_>) -> Option<Self> {
-        let info = cc.wgpu_render_state.as_ref()?.adapter.get_info();
+    /// The adapter wgpu would draw the window with, asked before the
+    /// window opens, so that a computer without a GPU gets the CPU shell
+    /// ([`crate::app::soft`]). `None` when wgpu finds no adapter at all.
+    pub fn probe() -> Option<Self> {
+        let instance = wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = pollster::block_on(instance.request_adapter(&wgpu::RequestAdapterOptions::default())).ok()?;
+        Some(Self::of_adapter(adapter.get_info()))
+    }
+
+    fn of_adapter(info: wgpu::AdapterInfo) -> Self {
         let lower = info.name.to_lowercase();
-        Some(Self {
+        Self {
             cpu: info.device_type == wgpu::DeviceType::Cpu || CPU_NAMES.iter().any(|n| lower.contains(n)),
             backend: format!("{:?}", info.backend),
             name: info.name,
-        })
+        }
+    }
+
+    /// The renderer of a window eframe made with wgpu.
+    pub fn of(cc: &eframe::CreationContext<'_>) -> Option<Self> {
+        Some(Self::of_adapter(cc.wgpu_render_state.as_ref()?.adapter.get_info()))
+    }
+
+    /// The shell that draws the window on the CPU itself.
+    pub fn cpu_shell() -> Self {
+        Self {
+            name: "Friction Map's own CPU renderer".to_owned(),
+            backend: "softbuffer".to_owned(),
+            cpu: true,
+        }
     }
 
     /// One line for people: `llvmpipe (LLVM 19.1.7, 256 bits) through Vulkan, on the CPU (no GPU)`.
