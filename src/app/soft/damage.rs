@@ -27,7 +27,9 @@ impl FrameShapes {
                 let Primitive::Mesh(mesh) = &p.primitive else {
                     return None;
                 };
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                // Not keyed: a collision would only miss a redraw, and the
+                // shapes are the app's own, not a file's.
+                let mut hasher = rustc_hash::FxHasher::default();
                 let clip = p.clip_rect;
                 [clip.min.x, clip.min.y, clip.max.x, clip.max.y]
                     .map(f32::to_bits)

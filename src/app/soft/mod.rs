@@ -25,6 +25,13 @@ use crate::app::{AppConfig, FrictionApp};
 use damage::FrameShapes;
 use raster::{PixelRect, Raster};
 
+/// The shortest time between two frames egui asks for (animations, smooth
+/// scrolling): 30 a second, the rate remote desktops (Citrix, Azure Virtual
+/// Desktop), where this renderer runs, send the screen at. Without it an
+/// animation runs as many frames as the CPU can draw; input still draws at
+/// once.
+const FRAME_INTERVAL: Duration = Duration::from_micros(33_333);
+
 /// What wakes the event loop besides the window's own events.
 #[derive(Debug)]
 enum Wake {
@@ -59,6 +66,8 @@ struct Shell {
     last: FrameShapes,
     /// When egui wants the next frame, if it does.
     repaint_at: Option<Instant>,
+    /// When the last frame began.
+    last_frame: Instant,
     error: Option<String>,
     /// Print a line for each frame drawn (`FRICTIONMAP_COUNT_FRAMES=1`).
     count_frames: bool,
@@ -85,6 +94,7 @@ pub fn run(viewport: ViewportBuilder, config: AppConfig) -> anyhow::Result<()> {
         raster: Raster::default(),
         last: FrameShapes::default(),
         repaint_at: None,
+        last_frame: Instant::now(),
         error: None,
     };
     event_loop
@@ -112,6 +122,7 @@ impl Shell {
 
     /// Runs one frame of the app and draws what changed.
     fn frame(&mut self, event_loop: &ActiveEventLoop) {
+        self.last_frame = Instant::now();
         let Some(open) = &mut self.open else { return };
         let size = open.window.inner_size();
         let (Some(w), Some(h)) = (NonZeroU32::new(size.width), NonZeroU32::new(size.height)) else {
@@ -308,7 +319,8 @@ impl ApplicationHandler<Wake> for Shell {
     }
 
     fn about_to_wait(&mut self, event_loop: &ActiveEventLoop) {
-        match self.repaint_at {
+        let paced = self.repaint_at.map(|at| at.max(self.last_frame + FRAME_INTERVAL));
+        match paced {
             Some(at) if at <= Instant::now() => {
                 self.repaint_at = None;
                 if let Some(open) = &self.open {

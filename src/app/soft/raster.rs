@@ -217,13 +217,15 @@ fn pack([r, g, b, _]: [f32; 4]) -> u32 {
     (u32::from(r as u8) << 16) | (u32::from(g as u8) << 8) | u32::from(b as u8)
 }
 
-/// Blends premultiplied `src` (0–255) over the pixel `dst`.
+/// Blends premultiplied `src` (0–255) over the pixel `dst`, in integers:
+/// each channel is `src + dst × (255 − alpha) / 255`, rounded.
 #[inline]
 fn blend(dst: u32, src: [f32; 4]) -> u32 {
-    let keep = 1.0 - src[3] / 255.0;
+    let keep = 255 - (src[3] + 0.5).clamp(0.0, 255.0) as u32;
     let channel = |shift: u32, s: f32| {
-        let d = ((dst >> shift) & 0xFF) as f32;
-        ((s + d * keep).round().clamp(0.0, 255.0) as u32) << shift
+        let d = (dst >> shift) & 0xFF;
+        let s = (s + 0.5).clamp(0.0, 255.0) as u32;
+        (s + (d * keep + 127) / 255).min(255) << shift
     };
     channel(16, src[0]) | channel(8, src[1]) | channel(0, src[2])
 }
@@ -276,32 +278,61 @@ fn draw_triangle(
     };
     let edges = [edge(0), edge(1), edge(2)];
     let weight = |e: &([f32; 2], f32, f32, bool), x: f32, y: f32| (x - e.0[0]) * e.2 - (y - e.0[1]) * e.1;
-    let inside = |w: f32, top_left: bool| w > 0.0 || (w == 0.0 && top_left);
 
     let colors = v.map(|v| v.color.to_array().map(f32::from));
-    let plain = colors[0] == colors[1] && colors[1] == colors[2] && v.iter().all(|v| texture.is_white_at(v.uv));
+    // Most triangles point at egui's white texel: fills, and the one-pixel
+    // anti-aliasing strips whose colour fades out. They need no texture.
+    let untextured = v.iter().all(|v| texture.is_white_at(v.uv));
+    let plain = untextured && colors[0] == colors[1] && colors[1] == colors[2];
+    let plain_pixel = (plain && colors[0][3] >= 255.0).then(|| pack(colors[0]));
     for y in bounds.y0..bounds.y1 {
         let cy = y as f32 + 0.5;
-        let row = &mut pixels[y * width..(y + 1) * width];
-        for (x, pixel) in row.iter_mut().enumerate().take(bounds.x1).skip(bounds.x0) {
-            let cx = x as f32 + 0.5;
-            let w = edges.map(|e| weight(&e, cx, cy));
-            if !(0..3).all(|i| inside(-w[i], edges[i].3)) {
+        // The triangle is convex, so its pixels on a row are one run. Each
+        // edge bounds it on one side: solve for where its inside measure
+        // (c + s × centre x) turns positive, keeping a centre exactly on a
+        // top or left edge, so two triangles sharing an edge split it.
+        let (mut first, mut last) = (bounds.x0 as f32, bounds.x1 as f32 - 1.0);
+        let mut empty = false;
+        for (a, dx, dy, top_left) in &edges {
+            let (s, c) = (-dy, a[0] * dy + (cy - a[1]) * dx);
+            if s == 0.0 {
+                empty |= c < 0.0 || (c == 0.0 && !top_left);
                 continue;
             }
+            let r = -c / s - 0.5;
+            if s > 0.0 {
+                first = first.max(if *top_left { r.ceil() } else { r.floor() + 1.0 });
+            } else {
+                last = last.min(if *top_left { r.floor() } else { r.ceil() - 1.0 });
+            }
+        }
+        if empty || first > last || !first.is_finite() || !last.is_finite() {
+            continue;
+        }
+        let (first, last) = (first as usize, last as usize);
+        let run = &mut pixels[y * width + first..=y * width + last];
+        if let Some(fill) = plain_pixel {
+            run.fill(fill);
+            continue;
+        }
+        for (x, pixel) in (first..).zip(run.iter_mut()) {
             let src = if plain {
                 colors[0]
             } else {
-                let b = w.map(|w| -w / area);
-                let uv = Pos2::new(
-                    b[0] * v[0].uv.x + b[1] * v[1].uv.x + b[2] * v[2].uv.x,
-                    b[0] * v[0].uv.y + b[1] * v[1].uv.y + b[2] * v[2].uv.y,
-                );
-                let texel = texture.sample(uv);
-                std::array::from_fn(|i| {
-                    let c = b[0] * colors[0][i] + b[1] * colors[1][i] + b[2] * colors[2][i];
-                    c * texel[i] / 255.0
-                })
+                let cx = x as f32 + 0.5;
+                let b = edges.map(|e| -weight(&e, cx, cy) / area);
+                let color: [f32; 4] =
+                    std::array::from_fn(|i| b[0] * colors[0][i] + b[1] * colors[1][i] + b[2] * colors[2][i]);
+                if untextured {
+                    color
+                } else {
+                    let uv = Pos2::new(
+                        b[0] * v[0].uv.x + b[1] * v[1].uv.x + b[2] * v[2].uv.x,
+                        b[0] * v[0].uv.y + b[1] * v[1].uv.y + b[2] * v[2].uv.y,
+                    );
+                    let texel = texture.sample(uv);
+                    std::array::from_fn(|i| color[i] * texel[i] / 255.0)
+                }
             };
             if src[3] <= 0.0 && src[..3].iter().all(|c| *c <= 0.0) {
                 continue;
