@@ -5,6 +5,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use frictionmap::cli::{self, args::Cli};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = Cli::parse();
     match args.command {

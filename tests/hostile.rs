@@ -168,7 +168,7 @@ const CORPUS: &[Case] = &[
     case(
         "raw-control-in-string.json",
         "a raw tab inside a step name",
-        &["control character (\\u0000-\\u001F) found while parsing a string at line 35 column 17"],
+        &["control character (\\u0000-\\u001F) found while parsing a string at line 35 column 18"],
     ),
     // format_version.
     case(
@@ -252,7 +252,7 @@ const CORPUS: &[Case] = &[
         "nan-literal.json",
         "NaN as a bare word",
         &[
-            "rates: expected value at line 6 column 20",
+            "rates.hourly_cost: expected value at line 6 column 20",
             "JSON has no NaN or infinity",
         ],
     ),

@@ -388,6 +388,9 @@ fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
             say!("Wrote {}", out.display());
         }
     }
+    // The process ends next, and the system takes the memory back at once;
+    // freeing a 100,000-step map piece by piece first would cost 10 ms.
+    std::mem::forget(map);
     Ok(())
 }
 

@@ -68,13 +68,20 @@ pub fn check_value(attr: Attr, value: f64) -> Result<(), String> {
 
 /// Checks a number is finite and within `min..=max`.
 pub fn check_number(value: f64, min: f64, max: f64) -> Result<(), String> {
-    let value_text = number_text(value);
     if !value.is_finite() {
-        Err(format!("{value_text} is not a finite number"))
+        Err(format!("{} is not a finite number", number_text(value)))
     } else if value < min {
-        Err(format!("{value_text} is below the minimum {}", number_text(min)))
+        Err(format!(
+            "{} is below the minimum {}",
+            number_text(value),
+            number_text(min)
+        ))
     } else if value > max {
-        Err(format!("{value_text} is above the maximum {}", number_text(max)))
+        Err(format!(
+            "{} is above the maximum {}",
+            number_text(value),
+            number_text(max)
+        ))
     } else {
         Ok(())
     }
@@ -305,7 +312,7 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
         check_number(r.hours_per_fte_month, lo, hi),
     );
 
-    let mut lane_ids: HashMap<&str, usize> = HashMap::new();
+    let mut lane_ids: HashMap<&str, usize> = HashMap::with_capacity(map.lanes.len());
     for (i, lane) in map.lanes.iter().enumerate() {
         c.check(|| format!("lanes[{i}].id"), check_name(&lane.id));
         c.check(
@@ -320,14 +327,19 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
         }
     }
 
-    let mut step_ids: HashMap<&str, usize> = HashMap::new();
+    // The lanes steps name, each looked up once rather than once a step.
+    let unknown_lanes: Vec<&str> = (map.steps.score_columns().lane_ids.iter())
+        .map(|id| id.as_str())
+        .filter(|id| !lane_ids.contains_key(id))
+        .collect();
+    let mut step_ids: HashMap<&str, usize> = HashMap::with_capacity(map.steps.len());
     for (i, step) in map.steps.iter().enumerate() {
         c.check(|| format!("steps[{i}].id"), check_name(&step.id));
         c.check(
             || format!("steps[{i}].id"),
             first_use(&mut step_ids, &step.id, i, "steps"),
         );
-        if !lane_ids.contains_key(step.lane.as_str()) {
+        if unknown_lanes.contains(&step.lane.as_str()) {
             c.check(
                 || format!("steps[{i}].lane"),
                 Err(format!("no lane has the id {:?}", step.lane)),
@@ -351,30 +363,39 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
         }
     }
 
-    let mut seen_edges: HashMap<(&str, &str), usize> = HashMap::new();
+    // Edges are told apart by the indices of the steps they join: two
+    // numbers hash faster than two names.
+    let mut seen_edges: HashMap<(usize, usize), usize> = HashMap::with_capacity(map.edges.len());
     for (i, edge) in map.edges.iter().enumerate() {
-        for (end, id) in [("from", &edge.from), ("to", &edge.to)] {
-            if !step_ids.contains_key(id.as_str()) {
+        let ends = [("from", &edge.from), ("to", &edge.to)].map(|(end, id)| {
+            let index = step_ids.get(id.as_str()).copied();
+            if index.is_none() {
                 c.check(
                     || format!("edges[{i}].{end}"),
                     Err(format!("no step has the id {id:?}")),
                 );
             }
-        }
+            index
+        });
         if edge.from == edge.to {
             c.check(
                 || format!("edges[{i}]"),
                 Err(format!("joins step {:?} to itself", edge.from)),
             );
         }
-        if let Entry::Occupied(first) = seen_edges.entry((&edge.from, &edge.to)) {
-            let first = *first.get();
-            c.check(
-                || format!("edges[{i}]"),
-                Err(format!("repeats edges[{first}] ({:?} to {:?})", edge.from, edge.to)),
-            );
-        } else {
-            seen_edges.insert((&edge.from, &edge.to), i);
+        // An edge to a step that is not there is reported above already.
+        let [Some(from), Some(to)] = ends else { continue };
+        match seen_edges.entry((from, to)) {
+            Entry::Occupied(first) => {
+                let first = *first.get();
+                c.check(
+                    || format!("edges[{i}]"),
+                    Err(format!("repeats edges[{first}] ({:?} to {:?})", edge.from, edge.to)),
+                );
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
         }
     }
 

@@ -119,7 +119,9 @@ impl InputFile {
         self
     }
 
-    /// Stops [`InputFile::read_all`] at the next megabyte once `cancel` is set.
+    /// Stops reading once `cancel` is set: [`InputFile::read_all`] at the
+    /// next megabyte with [`FileError::Cancelled`], a stream at its next
+    /// read with an error.
     pub fn cancel_on(mut self, cancel: Arc<AtomicBool>) -> Self {
         self.cancel = Some(cancel);
         self
@@ -128,18 +130,17 @@ impl InputFile {
     /// Reads the whole file, refusing it once it passes the limit.
     pub fn read_all(mut self) -> Result<Vec<u8>, FileError> {
         let mut bytes = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
-        let mut chunk = vec![0u8; 1 << 20];
         loop {
             if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
                 return Err(FileError::Cancelled { name: self.name });
             }
-            let n = match self.read(&mut chunk) {
+            // Straight into the buffer, a megabyte at a time so a cancel is
+            // seen soon and an oversized file stops at the limit.
+            match self.by_ref().take(1 << 20).read_to_end(&mut bytes) {
                 Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Ok(_) => {}
                 Err(error) => return Err(FileError::Io { name: self.name, error }),
-            };
-            bytes.extend_from_slice(&chunk[..n]);
+            }
             if bytes.len() as u64 > self.limit {
                 return Err(FileError::TooLarge {
                     name: self.name,
@@ -154,6 +155,9 @@ impl InputFile {
 
 impl Read for InputFile {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed)) {
+            return Err(std::io::Error::other("reading was cancelled"));
+        }
         let n = self.reader.read(buf)?;
         if let Some(counter) = &self.read {
             counter.fetch_add(n as u64, Ordering::Relaxed);

@@ -88,8 +88,7 @@ pub fn parse_map(bytes: &[u8], source_name: &str) -> Result<Map, InputError> {
 
     // The version is checked first, so a future file gets a version message
     // rather than a confusing complaint about one of its new fields.
-    let probe: VersionProbe = parse_json(text, &source_name)?;
-    match probe.format_version {
+    match format_version(text, &source_name)? {
         Some(serde_json::Value::Number(n)) if n.as_u64() == Some(u64::from(FORMAT_VERSION)) => {}
         Some(other) => {
             return Err(InputError::Version {
@@ -110,6 +109,40 @@ pub fn parse_map(bytes: &[u8], source_name: &str) -> Result<Map, InputError> {
     crate::plan::merge_pick_owners(&mut map);
     validate(&map).map_err(|problems| InputError::Invalid { source_name, problems })?;
     Ok(map)
+}
+
+/// The top-level `format_version`. It is read key by key up to that key
+/// only, so a file that gives it first (as ours do) says its version after a
+/// few bytes instead of after a pass over the whole file; otherwise the whole
+/// file is read for it, which also names a syntax error where it is.
+fn format_version(text: &str, source_name: &str) -> Result<Option<serde_json::Value>, InputError> {
+    struct UpToVersion<'a>(&'a mut Option<serde_json::Value>);
+    impl<'de> serde::de::Visitor<'de> for UpToVersion<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "format_version" {
+                    *self.0 = Some(map.next_value()?);
+                    return Ok(());
+                }
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+    let mut found = None;
+    // Stopping at the key leaves the object unfinished, which serde_json
+    // reports as an error; only `found` matters here.
+    let _ =
+        serde::Deserializer::deserialize_map(&mut serde_json::Deserializer::from_str(text), UpToVersion(&mut found));
+    if found.is_some() {
+        return Ok(found);
+    }
+    let probe: VersionProbe = parse_json(text, source_name)?;
+    Ok(probe.format_version)
 }
 
 /// The bytes as text: UTF-8 without NUL bytes, with UTF-16/32 named as such.

@@ -1,6 +1,7 @@
 //! What changed between two frames: the primitives of one frame that the
 //! other does not have (compared by a hash of their clip rect, texture and
-//! vertices), as a few pixel rectangles. A frame whose primitives are all
+//! vertices), and those the two draw in another order, as a few pixel
+//! rectangles. A frame whose primitives are all
 //! the same as the last one's has no damage and is not drawn at all.
 
 use std::collections::HashMap;
@@ -70,14 +71,38 @@ impl FrameShapes {
             }
             rects.push(rect);
         };
-        for (shapes, other) in [(&self.shapes, &after), (&next.shapes, &before)] {
+        // The shapes both frames have, in the order each draws them.
+        let mut kept: [Vec<(u64, PixelRect)>; 2] = Default::default();
+        for ((shapes, other), kept) in [(&self.shapes, &after), (&next.shapes, &before)]
+            .into_iter()
+            .zip(&mut kept)
+        {
             let mut seen: HashMap<u64, usize> = HashMap::new();
-            for (hash, rect) in shapes.iter() {
-                let n = seen.entry(*hash).or_default();
+            for &(hash, rect) in shapes.iter() {
+                let n = seen.entry(hash).or_default();
                 *n += 1;
-                if *n > other.get(hash).copied().unwrap_or(0) {
-                    add(*rect);
+                if *n > other.get(&hash).copied().unwrap_or(0) {
+                    add(rect);
+                } else {
+                    kept.push((hash, rect));
                 }
+            }
+        }
+        // The same shapes drawn in another order (a card brought to the
+        // front) look different where they overlap: redraw the run of
+        // shapes from the first to the last one out of place.
+        let [kept_before, kept_after] = &kept;
+        let same = |(a, b): (&(u64, PixelRect), &(u64, PixelRect))| a.0 == b.0;
+        if let Some(first) = kept_before.iter().zip(kept_after).position(|pair| !same(pair)) {
+            let from_end = kept_before
+                .iter()
+                .rev()
+                .zip(kept_after.iter().rev())
+                .take_while(|&pair| same(pair))
+                .count();
+            let last = kept_before.len() - from_end;
+            for (_, rect) in kept_before[first..last].iter().chain(&kept_after[first..last]) {
+                add(*rect);
             }
         }
         if rects.len() > MAX_RECTS {
@@ -155,6 +180,27 @@ mod tests {
                     y1: 70
                 }
             ]
+        );
+    }
+
+    #[test]
+    fn shapes_drawn_in_another_order_damage_the_shapes_between() {
+        let (red, blue) = (
+            rect(10.0, 10.0, 30.0, 30.0, Color32::RED),
+            rect(20.0, 20.0, 40.0, 40.0, Color32::BLUE),
+        );
+        let far = rect(80.0, 80.0, 90.0, 90.0, Color32::GRAY);
+        let before = [red.clone(), blue.clone(), far.clone()];
+        let after = [blue, red, far];
+        let damage = shapes(&before).damage(&shapes(&after));
+        assert_eq!(
+            damage,
+            [PixelRect {
+                x0: 10,
+                y0: 10,
+                x1: 40,
+                y1: 40
+            }]
         );
     }
 
