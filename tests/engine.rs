@@ -9,6 +9,7 @@ mod child_process;
 mod cli;
 mod crash_kill;
 mod edit_undo;
+mod eventlogs;
 mod exports;
 mod fuzz_bpmn;
 mod fuzz_import;

@@ -1185,10 +1185,10 @@ fn the_version_4_upgrade_keeps_maps_and_starts_ids_above_every_row() {
     shell(
         &db,
         "CREATE TABLE maps_v3 AS SELECT * FROM maps; DROP TABLE maps; ALTER TABLE maps_v3 RENAME TO maps;
-         DELETE FROM maps WHERE id = 1; PRAGMA user_version = 3;",
+         DELETE FROM maps WHERE id = 1; ALTER TABLE steps DROP COLUMN evidence; PRAGMA user_version = 3;",
     );
     let mut store = Store::open(&db).expect("migrates");
-    assert_eq!(store.schema_version().unwrap(), 4);
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     assert_eq!(
         count(&store, "SELECT count(*) FROM steps"),
         3,
@@ -1275,4 +1275,71 @@ fn a_plan_owner_stored_in_an_active_pick_becomes_the_lane_owner() {
     let again = store.load_checked(id).expect("load");
     assert!(again.notes.is_empty(), "{:?}", again.notes);
     assert_eq!(again.map, loaded.map);
+}
+
+// ------------------------------------------------------------ evidence
+
+fn measured(map: &mut Map) {
+    let mut step = map.steps.get_mut(0).unwrap();
+    step.approval_delay_hours = 35.9;
+    // As a file map carries it.
+    let evidence = serde_json::json!({
+        "source": "claims.xes",
+        "from": "2010-10-01",
+        "to": "2011-01-31",
+        "cases": 1434,
+        "executions": 1500,
+        "approval_delay_hours": {"value": 35.9, "p25": 12.0, "p75": 70.1, "n": 1433}
+    });
+    step.evidence = Some(Box::new(serde_json::from_value(evidence).expect("evidence")));
+}
+
+#[test]
+fn a_steps_evidence_is_stored_and_read_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("fm.sqlite3")).unwrap();
+    let mut map = small_map("Measured");
+    measured(&mut map);
+    let id = store.create(&map).unwrap();
+    assert_eq!(store.load(id).unwrap(), map);
+    // Saved again without evidence, it is gone; with it, it is back.
+    let mut typed = map.clone();
+    typed.steps.get_mut(0).unwrap().evidence = None;
+    store.save(id, &typed).unwrap();
+    assert_eq!(store.load(id).unwrap(), typed);
+    store.save(id, &map).unwrap();
+    assert_eq!(store.load(id).unwrap(), map);
+}
+
+#[test]
+fn a_version_4_database_gains_evidence_and_keeps_its_maps() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = edited_db(dir.path());
+    shell(&db, "ALTER TABLE steps DROP COLUMN evidence; PRAGMA user_version = 4;");
+    let store = Store::open(&db).expect("migrates");
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    assert_eq!(store.load(MapId(1)).unwrap(), small_map("Edited"));
+}
+
+#[test]
+fn evidence_another_tool_garbled_is_left_out_and_said_the_figures_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("fm.sqlite3");
+    let mut map = small_map("Measured");
+    measured(&mut map);
+    let id = Store::open(&db).unwrap().create(&map).unwrap();
+    shell(
+        &db,
+        "UPDATE steps SET evidence = '{\"source\": 42' WHERE evidence IS NOT NULL;",
+    );
+    let loaded = Store::open(&db).unwrap().load_checked(id).unwrap();
+    assert!(loaded.is_valid(), "{:?}", loaded.problems);
+    assert_eq!(loaded.map.steps[0].approval_delay_hours, 35.9);
+    assert!(loaded.map.steps[0].evidence.is_none());
+    let said: Vec<String> = loaded.notes.iter().map(|n| n.to_string()).collect();
+    assert!(
+        said.iter()
+            .any(|n| n.contains("steps[0].evidence") && n.contains("left out")),
+        "{said:?}"
+    );
 }

@@ -6,6 +6,7 @@ use crate::formats::fsutil::atomic_write;
 use crate::formats::mapfile::to_json;
 use crate::formats::ranking_csv::ranking_csv;
 use crate::ui::dialogs::{Dialog, FilePurpose, with_extension};
+use crate::ui::log_import::{LogImportDialog, LogImportOutcome, log_import_ui};
 use crate::ui::progress::import_progress_ui;
 use eframe::egui;
 use std::path::PathBuf;
@@ -32,7 +33,7 @@ impl Workspace {
             let dialog = rfd::FileDialog::new()
                 .set_title(purpose.title())
                 .set_directory(&folder)
-                .add_filter(purpose.extension().to_uppercase(), &[purpose.extension()]);
+                .add_filter(purpose.extension().to_uppercase(), &purpose.extensions());
             let picked = if purpose.is_save() {
                 dialog.set_file_name(&default_name).save_file()
             } else {
@@ -57,7 +58,7 @@ impl Workspace {
 
     pub(super) fn file_chosen(&mut self, purpose: FilePurpose, path: PathBuf) {
         if imports::is_import(purpose) {
-            self.start_import(purpose, path);
+            self.start_import(purpose, path, None);
             return;
         }
         let result = match purpose {
@@ -100,15 +101,36 @@ impl Workspace {
         self.import.is_some()
     }
 
-    pub(super) fn start_import(&mut self, purpose: FilePurpose, path: PathBuf) {
+    /// Starts reading `path` for `purpose`; `log` is set when the import
+    /// dialog has chosen how to measure an event log.
+    pub(super) fn start_import(&mut self, purpose: FilePurpose, path: PathBuf, log: Option<imports::LogRequest>) {
         if self.import.is_some() {
             self.notice = Some("Another file is being imported; wait for it or cancel it first.".to_owned());
             return;
         }
         let started_on = (self.doc.id, self.doc.revision());
-        match ImportJob::start(purpose, path, self.doc.map(), started_on) {
+        match ImportJob::start(purpose, path, self.doc.map(), started_on, log) {
             Ok(job) => self.import = Some(job),
             Err(message) => self.notice = Some(message),
+        }
+    }
+
+    /// Shows the event-log import dialog while it is open, and starts
+    /// measuring when the user says so.
+    pub(super) fn log_import_tick(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = &mut self.log_import else { return };
+        match log_import_ui(ctx, dialog) {
+            LogImportOutcome::Open => {}
+            LogImportOutcome::Cancel => self.log_import = None,
+            LogImportOutcome::Import(request) => {
+                let Some(dialog) = self.log_import.take() else { return };
+                let (options, build) = *request;
+                self.start_import(
+                    dialog.purpose,
+                    dialog.path,
+                    Some(imports::LogRequest { options, build }),
+                );
+            }
         }
     }
 
@@ -174,7 +196,24 @@ impl Workspace {
                 report.extend(lines);
                 Ok(Some(report))
             }
-            imports::Imported::Update { before, after, lines } => {
+            imports::Imported::Survey(survey) => {
+                let rates = self.doc.map().rates;
+                let currency = self.doc.map().currency.clone();
+                self.log_import = Some(LogImportDialog::new(
+                    job.purpose,
+                    job.path.clone(),
+                    *survey,
+                    rates,
+                    currency,
+                ));
+                Ok(None)
+            }
+            imports::Imported::Update {
+                before,
+                after,
+                edit,
+                lines,
+            } => {
                 if (self.doc.id, self.doc.revision()) != job.started_on {
                     return Err(
                         "The map changed while the file was read; nothing was updated. Import it again.".into(),
@@ -189,7 +228,7 @@ impl Workspace {
                     return Ok(Some(report));
                 }
                 // One undo step for the whole file.
-                self.apply(crate::formats::steps_csv::update_edit(&before, &after), None);
+                self.apply(edit, None);
                 let mut report = vec![format!("Updated “{}” from {shown} (Ctrl+Z undoes it).", before.name)];
                 report.extend(lines);
                 Ok(Some(report))

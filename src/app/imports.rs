@@ -6,13 +6,17 @@
 //! nothing.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::Instant;
 
+use crate::document::edit::Edit;
 use crate::domain::model::Map;
-use crate::formats::input_file::InputFile;
+use crate::formats::eventlog::build::{BuildOptions, build_map};
+use crate::formats::eventlog::time::describe;
+use crate::formats::eventlog::update::update_from_log;
+use crate::formats::eventlog::{LogOptions, LogSurvey, measure_file, survey_file};
+use crate::formats::input_file::{InputFile, Watch};
 use crate::formats::mapfile::{MAX_FILE_BYTES, parse_map};
 use crate::ui::dialogs::FilePurpose;
 use crate::ui::progress::ProgressView;
@@ -21,20 +25,24 @@ use crate::ui::progress::ProgressView;
 pub(super) enum Imported {
     /// A new map, with what the import says about it (empty for JSON).
     NewMap { map: Box<Map>, lines: Vec<String> },
-    /// The open map as the file updates it.
+    /// The open map as the file updates it, and the edit that makes it so
+    /// (one undo step).
     Update {
         before: Box<Map>,
         after: Box<Map>,
+        edit: Edit,
         lines: Vec<String>,
     },
+    /// An event log looked over for the import dialog.
+    Survey(Box<LogSurvey>),
 }
 
-/// How far an import is, shared with its thread and the file it reads.
-#[derive(Default)]
-pub struct Progress {
-    read: Arc<AtomicU64>,
-    total: AtomicU64,
-    cancel: Arc<AtomicBool>,
+/// How to measure an event log and make a map of it, as the import
+/// dialog set it.
+#[derive(Clone, Debug)]
+pub struct LogRequest {
+    pub options: LogOptions,
+    pub build: BuildOptions,
 }
 
 /// An import under way.
@@ -44,28 +52,31 @@ pub struct ImportJob {
     /// The open map's id and revision when it started, for an update.
     pub(super) started_on: (crate::store::MapId, u64),
     pub started: Instant,
-    progress: Arc<Progress>,
+    progress: Watch,
     result: Receiver<Result<Imported, String>>,
 }
 
 impl ImportJob {
     /// Starts reading `path` for `purpose`; `open` is the open map, which an
-    /// update reads the file against.
+    /// update reads the file against. An event log is looked over for the
+    /// dialog without `log`, and measured with it.
     pub(super) fn start(
         purpose: FilePurpose,
         path: PathBuf,
         open: &Map,
         started_on: (crate::store::MapId, u64),
+        log: Option<LogRequest>,
     ) -> Result<Self, String> {
-        let progress = Arc::new(Progress::default());
+        let progress = Watch::default();
         let (send, result) = std::sync::mpsc::channel();
-        let before = (purpose == FilePurpose::UpdateStepsCsv).then(|| open.clone());
+        let updates = matches!(purpose, FilePurpose::UpdateStepsCsv | FilePurpose::UpdateFromEventLog);
+        let before = updates.then(|| open.clone());
         let job_path = path.clone();
         let job_progress = progress.clone();
         std::thread::Builder::new()
             .name("import".into())
             .spawn(move || {
-                let outcome = run(purpose, &job_path, before, &job_progress);
+                let outcome = run(purpose, &job_path, before, log, &job_progress);
                 // The window may have stopped waiting (cancelled).
                 let _ = send.send(outcome);
             })
@@ -98,25 +109,26 @@ impl ImportJob {
         ProgressView {
             file: self.path.display().to_string(),
             read: self.progress.read.load(Ordering::Relaxed),
-            total: self.progress.total.load(Ordering::Relaxed),
+            total: self.progress.size.load(Ordering::Relaxed),
         }
     }
 }
 
 /// Reads `path` through the guarded reader, counting into `progress`.
-fn read(path: &Path, limit: u64, progress: &Progress) -> Result<(Vec<u8>, String), String> {
+fn read(path: &Path, limit: u64, progress: &Watch) -> Result<(Vec<u8>, String), String> {
     let file = InputFile::open(path, limit).map_err(|e| e.to_string())?;
-    progress.total.store(file.len(), Ordering::Relaxed);
     let name = file.name().to_owned();
-    let bytes = file
-        .count_into(progress.read.clone())
-        .cancel_on(progress.cancel.clone())
-        .read_all()
-        .map_err(|e| e.to_string())?;
+    let bytes = file.watched_by(progress).read_all().map_err(|e| e.to_string())?;
     Ok((bytes, name))
 }
 
-fn run(purpose: FilePurpose, path: &Path, before: Option<Map>, progress: &Progress) -> Result<Imported, String> {
+fn run(
+    purpose: FilePurpose,
+    path: &Path,
+    before: Option<Map>,
+    log: Option<LogRequest>,
+    progress: &Watch,
+) -> Result<Imported, String> {
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
@@ -154,19 +166,72 @@ fn run(purpose: FilePurpose, path: &Path, before: Option<Map>, progress: &Progre
             let (after, report) =
                 crate::formats::steps_csv::import_update(&bytes, &name, &before).map_err(|e| e.to_string())?;
             Ok(Imported::Update {
+                edit: crate::formats::steps_csv::update_edit(&before, &after),
                 before: Box::new(before),
                 after: Box::new(after),
                 lines: report.lines(),
             })
         }
+        FilePurpose::ImportEventLog | FilePurpose::UpdateFromEventLog => match log {
+            None => Ok(Imported::Survey(Box::new(
+                survey_file(path, progress).map_err(|e| e.to_string())?,
+            ))),
+            Some(request) => {
+                let stats = measure_file(path, &request.options, progress).map_err(|e| e.to_string())?;
+                let map = build_map(&stats, &request.build);
+                crate::domain::validate::validate(&map)
+                    .map_err(|problems| format!("the map it makes would not be valid:\n{problems}"))?;
+                let mut lines = vec![format!(
+                    "Measured {} cases and {} executions, {} to {} ({:.1} months).",
+                    stats.cases,
+                    stats.executions,
+                    describe(stats.first),
+                    describe(stats.last),
+                    stats.months
+                )];
+                if stats.unreadable.count > 0 {
+                    lines.push(format!(
+                        "{} rows could not be read and were left out: {}",
+                        stats.unreadable.count,
+                        stats.unreadable.describe()
+                    ));
+                }
+                if !stats.handling_measured {
+                    lines.push(
+                        "The log has no start times, so handling was not measured: enter it as an estimate.".into(),
+                    );
+                }
+                match before {
+                    None => {
+                        lines.push(format!(
+                            "{} lanes, {} steps, {} edges.",
+                            map.lanes.len(),
+                            map.steps.len(),
+                            map.edges.len()
+                        ));
+                        Ok(Imported::NewMap {
+                            map: Box::new(map),
+                            lines,
+                        })
+                    }
+                    Some(before) => {
+                        let (after, edit, report) = update_from_log(&before, &map);
+                        lines.extend(report.lines());
+                        Ok(Imported::Update {
+                            before: Box::new(before),
+                            after: Box::new(after),
+                            edit,
+                            lines,
+                        })
+                    }
+                }
+            }
+        },
         other => Err(format!("{} is not an import", other.title())),
     }
 }
 
 /// Whether files for `purpose` are read by an [`ImportJob`].
 pub(super) fn is_import(purpose: FilePurpose) -> bool {
-    matches!(
-        purpose,
-        FilePurpose::ImportJson | FilePurpose::ImportBpmn | FilePurpose::ImportStepsCsv | FilePurpose::UpdateStepsCsv
-    )
+    !purpose.is_save()
 }

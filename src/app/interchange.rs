@@ -60,6 +60,8 @@ impl Workspace {
             | FilePurpose::ImportBpmn
             | FilePurpose::ImportStepsCsv
             | FilePurpose::UpdateStepsCsv
+            | FilePurpose::ImportEventLog
+            | FilePurpose::UpdateFromEventLog
             | FilePurpose::ExportJson
             | FilePurpose::ExportCsv
             | FilePurpose::ExportBrief => Err("not an export of pictures, BPMN or the steps CSV".to_owned()),

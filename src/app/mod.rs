@@ -353,6 +353,8 @@ pub struct Workspace {
     library_check: Option<std::sync::mpsc::Receiver<(MapId, usize)>>,
     /// The file being imported, if any.
     import: Option<ImportJob>,
+    /// The event-log import dialog, once its log was looked over.
+    log_import: Option<crate::ui::log_import::LogImportDialog>,
     /// The steps copied last, for Edit ▸ Paste (Ctrl+V reads the system
     /// clipboard).
     clip: Option<Clip>,
@@ -431,6 +433,7 @@ impl Workspace {
             problems: HashMap::new(),
             library_check: Some(check_library(config.db_path.clone(), ctx.clone())),
             import: None,
+            log_import: None,
             clip: None,
         })
     }

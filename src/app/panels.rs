@@ -50,6 +50,7 @@ impl Workspace {
             self.editor_ui(ui, &mut actions);
         }
         dialog_ui(&ctx, &mut self.dialog, &mut actions);
+        self.log_import_tick(&ctx);
         shortcuts_window(&ctx, &mut self.show_shortcuts);
         guide_window(&ctx, &mut self.show_guide, &self.doc);
         self.import_tick(&ctx);

@@ -23,6 +23,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant, reason = "one command is parsed per run")]
 pub enum Command {
     /// Rank a map's lanes by monthly friction cost.
     Rank(RankArgs),
@@ -75,6 +76,108 @@ pub enum Command {
     /// The steps as CSV for spreadsheets: one row per step, and back.
     #[command(subcommand)]
     Steps(StepsCommand),
+    /// Event logs (CSV or XES): measure the figures from the rows a process
+    /// left behind, and make a map of them.
+    #[command(subcommand)]
+    Log(LogCommand),
+    /// Write a synthetic event log as CSV (for benchmarks and trials).
+    GenLog(GenLogArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LogCommand {
+    /// Print each lane's and activity's figures: cases, executions, volume,
+    /// rework, wait and handling (25th, 50th and 75th percentiles).
+    Stats {
+        #[command(flatten)]
+        log: LogArgs,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Make a map of a log and store it (or write it with --out), or update
+    /// a stored map from a newer log (--into).
+    Import {
+        #[command(flatten)]
+        log: LogArgs,
+        /// The new map's name (default: the file name).
+        #[arg(long, value_name = "NAME", conflicts_with = "into")]
+        name: Option<String>,
+        /// Write the map to this JSON file instead of storing it.
+        #[arg(long, value_name = "MAP.json", conflicts_with = "into")]
+        out: Option<PathBuf>,
+        /// Re-measure this stored map (name or id): steps matched by lane
+        /// and activity, values and evidence replaced, new ones added.
+        #[arg(long, value_name = "MAP")]
+        into: Option<String>,
+        /// Labour cost per hour (default: the last map's rate).
+        #[arg(long, value_name = "RATE")]
+        hourly_cost: Option<f64>,
+        /// Delay cost per item per hour of waiting (default: the last map's rate).
+        #[arg(long, value_name = "RATE")]
+        delay_cost: Option<f64>,
+        /// Report what would change without storing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// Which log, and how to read it.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// The log: CSV (one row per event), or XES (.xes or .xes.gz).
+    pub file: PathBuf,
+    /// The CSV column of the case id (found by its usual names otherwise).
+    #[arg(long, value_name = "COLUMN")]
+    pub case: Option<String>,
+    /// The CSV column of the activity.
+    #[arg(long, value_name = "COLUMN")]
+    pub activity: Option<String>,
+    /// The CSV column of the completion time.
+    #[arg(long, value_name = "COLUMN")]
+    pub timestamp: Option<String>,
+    /// The CSV column of the start time, if there is one.
+    #[arg(long, value_name = "COLUMN")]
+    pub start: Option<String>,
+    /// The CSV column of the lifecycle transition (start, complete…).
+    #[arg(long, value_name = "COLUMN")]
+    pub lifecycle: Option<String>,
+    /// The CSV column of the resource.
+    #[arg(long, value_name = "COLUMN")]
+    pub resource: Option<String>,
+    /// Make a lane per value of this case attribute (a CSV column, its value
+    /// on each case's first row; an XES trace attribute). One lane otherwise.
+    #[arg(long, value_name = "ATTRIBUTE")]
+    pub lane_by: Option<String>,
+    /// How times are written when not as ISO 8601 (chrono's %d.%m.%Y %H:%M).
+    #[arg(long, value_name = "FORMAT")]
+    pub date_format: Option<String>,
+    /// The time zone of times written without an offset (default UTC).
+    #[arg(long, value_name = "ZONE")]
+    pub time_zone: Option<String>,
+    /// Count waits only in these hours, e.g. "Mon-Fri 09:00-17:00".
+    #[arg(long, value_name = "HOURS")]
+    pub working_hours: Option<String>,
+    /// The share of a lane's executions a directly-follows pair needs to
+    /// become an edge.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.01)]
+    pub min_edge_share: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct GenLogArgs {
+    /// Number of cases.
+    #[arg(long, value_name = "N")]
+    pub cases: u64,
+    /// Number of activities (2 to 200).
+    #[arg(long, value_name = "A", default_value_t = 12)]
+    pub activities: usize,
+    /// Random seed; the same seed gives the same log.
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Where to write the log.
+    #[arg(long, value_name = "LOG.csv")]
+    pub out: PathBuf,
 }
 
 /// How a command names a map: a JSON map file, or a stored map's name or id.

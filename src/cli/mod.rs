@@ -3,6 +3,7 @@
 
 pub mod args;
 mod interchange;
+mod log;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -287,6 +288,8 @@ fn execute(db: Option<PathBuf>, command: Command) -> anyhow::Result<()> {
         Command::Chart(args) => picture_command(db, args, true),
         Command::Bpmn(command) => interchange::bpmn_command(db, command),
         Command::Steps(command) => interchange::steps_command(db, command),
+        Command::Log(command) => log::log_command(db, command),
+        Command::GenLog(args) => log::gen_log_command(args),
         Command::List => {
             let store = open_store(db)?;
             let maps = store.list()?;

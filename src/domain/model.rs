@@ -4,8 +4,12 @@
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
+mod evidence;
 pub mod pick;
 mod steps;
+#[cfg(test)]
+pub(crate) use evidence::example as example_evidence;
+pub use evidence::{Evidence, Measured, Standing};
 pub use steps::{Range, ScoreColumns, ScoreRow, StepMut, Steps, Values};
 
 /// A stored map's id: its row in the database.
@@ -106,6 +110,10 @@ pub struct Step {
     pub high: Estimates,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub notes: String,
+    /// Where the figures came from, when they were measured from an event
+    /// log (boxed: most steps have none, and steps are many).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Box<Evidence>>,
 }
 
 /// Optional low or high estimates of a step's attributes: a bit per
@@ -330,6 +338,7 @@ impl Step {
             low: Estimates::default(),
             high: Estimates::default(),
             notes: String::new(),
+            evidence: None,
         }
     }
 }

@@ -9,7 +9,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use crate::domain::model::pick::{Pick, PickState};
-use crate::domain::model::{Attr, Map, Part};
+use crate::domain::model::{Attr, Evidence, Map, Part};
 
 /// Longest allowed name, in characters.
 pub const MAX_NAME_CHARS: usize = 200;
@@ -347,6 +347,9 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
         }
         c.check(|| format!("steps[{i}].name"), check_name(&step.name));
         c.check(|| format!("steps[{i}].notes"), check_notes(&step.notes));
+        if let Some(evidence) = &step.evidence {
+            check_evidence(&mut c, i, evidence);
+        }
         c.check(|| format!("steps[{i}].x"), check_number(f64::from(step.x), -1e7, 1e7));
         c.check(|| format!("steps[{i}].y"), check_number(f64::from(step.y), -1e7, 1e7));
         for attr in Attr::ALL {
@@ -513,6 +516,31 @@ fn check_pick(c: &mut Collector, i: usize, pick: &Pick, lane_ids: &HashMap<&str,
 pub fn check_length(text: &str) -> Result<(), String> {
     check_max_chars(text, MAX_NAME_CHARS)?;
     check_controls(text)
+}
+
+/// A step's evidence: a name of a file, a period that runs forward, and
+/// finite measured numbers.
+fn check_evidence(c: &mut Collector, i: usize, evidence: &Evidence) {
+    c.check(|| format!("steps[{i}].evidence.source"), check_length(&evidence.source));
+    c.check(|| format!("steps[{i}].evidence.note"), check_notes(&evidence.note));
+    if evidence.from > evidence.to {
+        c.check(
+            || format!("steps[{i}].evidence"),
+            Err(format!(
+                "the period ends ({}) before it starts ({})",
+                evidence.to, evidence.from
+            )),
+        );
+    }
+    for attr in Attr::ALL {
+        let Some(m) = evidence.measured(attr) else { continue };
+        for v in [Some(m.value), m.p25, m.p75].into_iter().flatten() {
+            c.check(
+                || format!("steps[{i}].evidence.{}", attr.key()),
+                check_number(v, f64::MIN, f64::MAX),
+            );
+        }
+    }
 }
 
 /// Records the first index that uses an id, and reports a later reuse.

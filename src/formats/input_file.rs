@@ -49,6 +49,24 @@ fn kind_of(metadata: &std::fs::Metadata) -> Option<&'static str> {
     Some("not a file")
 }
 
+/// How far a read has come, and a way to stop it: shared between the
+/// thread that reads a file and the window that shows a progress bar.
+#[derive(Clone, Debug, Default)]
+pub struct Watch {
+    /// Bytes read so far.
+    pub read: Arc<AtomicU64>,
+    /// The file's size, once it is open.
+    pub size: Arc<AtomicU64>,
+    /// Set to stop reading.
+    pub cancel: Arc<AtomicBool>,
+}
+
+impl Watch {
+    pub fn is_cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+}
+
 /// An open input file: a regular file whose size was within the limit when
 /// it was opened, read through a cap one byte above that limit.
 pub struct InputFile {
@@ -111,6 +129,13 @@ impl InputFile {
     /// The file's name as messages show it.
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Reads under `watch`: its size set, the bytes read counted, and
+    /// stopped when it is cancelled.
+    pub fn watched_by(self, watch: &Watch) -> Self {
+        watch.size.store(self.len, Ordering::Relaxed);
+        self.count_into(watch.read.clone()).cancel_on(watch.cancel.clone())
     }
 
     /// Counts the bytes read into `counter`, for a progress bar.

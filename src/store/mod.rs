@@ -28,7 +28,7 @@ pub use save::{SaveCache, SaveStats, StepsError};
 use save::{checked_keys, write_contents};
 
 /// The schema version this build writes. Migrations bring older files here.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 /// Ordered migrations: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
 /// Each runs in its own transaction together with its version bump, so a
@@ -38,6 +38,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v2.sql"),
     include_str!("schema_v3.sql"),
     include_str!("schema_v4.sql"),
+    include_str!("schema_v5.sql"),
 ];
 
 pub mod backup;

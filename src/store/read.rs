@@ -13,7 +13,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{MapId, PICK_COLUMNS, Result, STEP_VALUE_COLUMNS, StoreError};
-use crate::domain::model::{Attr, Edge, Lane, Map, Rates, Step};
+use crate::domain::model::{Attr, Edge, Evidence, Lane, Map, Rates, Step};
 use crate::domain::validate::{MAX_NAME_CHARS, MAX_NOTES_CHARS, Problem, Problems, problems_with_notes};
 use crate::plan::{Baseline, Direction, Metric, Pick, PickState, Review};
 
@@ -161,6 +161,22 @@ impl Cells<'_, '_> {
             _ => {
                 self.note(field, "is not a whole number in the database; read as 0".to_owned());
                 0
+            }
+        }
+    }
+
+    /// A step's evidence, NULL for none. Evidence another tool made
+    /// unreadable is left out and said: the figures stay as they are.
+    fn evidence(&mut self, col: usize) -> Option<Box<Evidence>> {
+        let text = self.whole_text(col, "evidence")?;
+        match serde_json::from_str(&text) {
+            Ok(evidence) => Some(Box::new(evidence)),
+            Err(e) => {
+                self.note(
+                    "evidence",
+                    format!("is not evidence of an event log ({e}); it was left out, the step's figures are as stored"),
+                );
+                None
             }
         }
     }
@@ -331,7 +347,7 @@ pub(super) fn load_stored(conn: &Connection, id: MapId) -> Result<Stored> {
     }
 
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT step_id, lane_id, name, notes, x, y, {STEP_VALUE_COLUMNS}, position
+        "SELECT step_id, lane_id, name, notes, x, y, {STEP_VALUE_COLUMNS}, position, evidence
          FROM steps WHERE map_id = ?1 ORDER BY position"
     ))?;
     let mut step_positions = Vec::new();
@@ -357,6 +373,7 @@ pub(super) fn load_stored(conn: &Connection, id: MapId) -> Result<Stored> {
             col += 3;
         }
         step_positions.push(c.integer(col, "position"));
+        step.evidence = c.evidence(col + 1);
         steps.push(step);
     }
     map.steps = steps.into_iter().collect();

@@ -641,6 +641,7 @@ static LANE_SQL: LazyLock<InsertSql> = LazyLock::new(|| {
 static STEP_SQL: LazyLock<InsertSql> = LazyLock::new(|| {
     let mut columns = vec!["map_id", "step_id", "lane_id", "position", "name", "notes", "x", "y"];
     columns.extend(STEP_VALUE_COLUMNS.split(',').map(str::trim));
+    columns.push("evidence");
     InsertSql::new("steps", 2, &columns)
 });
 
@@ -691,6 +692,13 @@ fn bind_step(stmt: &mut Statement, first: usize, id: MapId, position: i64, step:
         stmt.raw_bind_parameter(at + 1, step.low.get(attr))?;
         stmt.raw_bind_parameter(at + 2, step.high.get(attr))?;
     }
+    let evidence = match &step.evidence {
+        Some(evidence) => {
+            Some(serde_json::to_string(evidence).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?)
+        }
+        None => None,
+    };
+    stmt.raw_bind_parameter(first + 21, evidence)?;
     Ok(())
 }
 

@@ -29,6 +29,10 @@ pub enum FilePurpose {
     ImportStepsCsv,
     /// A steps CSV read as an update of the open map.
     UpdateStepsCsv,
+    /// An event log (CSV or XES) measured into a new map.
+    ImportEventLog,
+    /// An event log that re-measures the open map.
+    UpdateFromEventLog,
 }
 
 impl FilePurpose {
@@ -41,6 +45,15 @@ impl FilePurpose {
             FilePurpose::ExportPng | FilePurpose::ExportPng2x | FilePurpose::ExportChartPng => "png",
             FilePurpose::ExportBpmn | FilePurpose::ImportBpmn => "bpmn",
             FilePurpose::ExportStepsCsv | FilePurpose::ImportStepsCsv | FilePurpose::UpdateStepsCsv => "csv",
+            FilePurpose::ImportEventLog | FilePurpose::UpdateFromEventLog => "csv",
+        }
+    }
+
+    /// The extensions a file dialog offers.
+    pub fn extensions(self) -> Vec<&'static str> {
+        match self {
+            FilePurpose::ImportEventLog | FilePurpose::UpdateFromEventLog => vec!["csv", "xes", "gz"],
+            other => vec![other.extension()],
         }
     }
 
@@ -60,6 +73,8 @@ impl FilePurpose {
             FilePurpose::ExportStepsCsv => "Export the steps as CSV",
             FilePurpose::ImportStepsCsv => "Import a steps CSV as a new map",
             FilePurpose::UpdateStepsCsv => "Update this map from a steps CSV",
+            FilePurpose::ImportEventLog => "Import an event log (CSV or XES)",
+            FilePurpose::UpdateFromEventLog => "Update this map from an event log",
         }
     }
 
@@ -70,6 +85,8 @@ impl FilePurpose {
                 | FilePurpose::ImportBpmn
                 | FilePurpose::ImportStepsCsv
                 | FilePurpose::UpdateStepsCsv
+                | FilePurpose::ImportEventLog
+                | FilePurpose::UpdateFromEventLog
         )
     }
 }

@@ -266,6 +266,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn restates_plain_numbers_once_in_the_users_format() {
+        let message = "100.5 is below the low estimate 1194";
+        assert_eq!(
+            scale_message(message, 1.0, crate::domain::money::NumberStyle::COMMA),
+            "100,5 is below the low estimate 1.194"
+        );
+    }
+
+    #[test]
     fn restates_rates_as_percent() {
         assert_eq!(
             scale_message(

@@ -11,6 +11,7 @@ use crate::domain::validate;
 use crate::scoring::score_step;
 use crate::ui::Action;
 use crate::ui::canvas::Selection;
+use crate::ui::evidence;
 use crate::ui::fields::{NumberField, text_field};
 use crate::ui::step_fields::{FieldLook, Number, attr_field};
 use crate::ui::theme;
@@ -126,6 +127,13 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, figures: bool, actions: &m
     ui.add_space(8.0);
 
     ui.label(RichText::new("Values (low and high estimates are optional)").strong());
+    let fmt = crate::ui::number_style(ui.ctx());
+    if let Some(evidence) = &step.evidence {
+        evidence::show(ui, (evidence::header(fmt, evidence), evidence::Tone::Plain));
+        if !evidence.note.is_empty() {
+            evidence::show(ui, (evidence.note.clone(), evidence::Tone::Attention));
+        }
+    }
     // Each value's name on a line of its own over its three fields, so the
     // fields keep their width in the narrowest side panel (beside the
     // names, at 1280x720 they were squeezed until "1.450" showed as "1.45").
@@ -138,6 +146,10 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, figures: bool, actions: &m
     crate::ui::step_fields::values_first_tab_order(ui, id);
     for attr in Attr::ALL {
         attribute_row(ui, id, step, attr, actions);
+        if let Some(evidence) = &step.evidence {
+            evidence::show(ui, evidence::attr_line(fmt, evidence, step, attr));
+            ui.add_space(4.0);
+        }
     }
 
     if figures {

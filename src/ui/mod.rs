@@ -5,10 +5,12 @@ pub mod theme;
 
 pub mod canvas;
 pub mod dialogs;
+pub mod evidence;
 pub mod fields;
 pub mod guide;
 pub mod inspector;
 pub mod library;
+pub mod log_import;
 pub mod plan_panel;
 pub mod progress;
 pub mod ranking;

@@ -6,23 +6,18 @@ use eframe::egui::{self, Id};
 
 use crate::document::edit::Edit;
 use crate::domain::model::{Attr, Part, Step};
-use crate::domain::money::NumberStyle;
 use crate::domain::validate;
 use crate::ui::Action;
 use crate::ui::fields::NumberField;
 
-/// A number as the fields show it, with "%" for rework.
-fn show(fmt: NumberStyle, v: f64, scale: f64) -> String {
-    let text = fmt.number(v * scale);
-    if scale == 100.0 { format!("{text}%") } else { text }
-}
-
-/// Why `v` may not be `part` of `attr` on `step`, if it may not.
-fn check(fmt: NumberStyle, step: &Step, attr: Attr, part: Part, v: f64) -> Result<(), String> {
+/// Why `v` may not be `part` of `attr` on `step`, if it may not. Numbers
+/// are written plainly in model units: the field restates them in the
+/// user's format and units (a low of 1194 reads "1.194" with a decimal
+/// comma; formatted here too, it was read back as 1.194 and shown "1,19").
+fn check(step: &Step, attr: Attr, part: Part, v: f64) -> Result<(), String> {
     validate::check_value(attr, v)?;
-    let scale = attr.display_scale();
     let numbers = (step.low.get(attr), step.value(attr), step.high.get(attr));
-    validate::check_order(part, v, numbers, |n| show(fmt, n, scale))
+    validate::check_order(part, v, numbers, validate::number_text)
 }
 
 /// One of a step's twelve numbers: an attribute's value, low or high.
@@ -118,7 +113,6 @@ pub fn attr_field(
         compact,
     } = look;
     let scale = attr.display_scale();
-    let fmt = crate::ui::number_style(ui.ctx());
     let field_id = field_id(id, Number { attr, part });
     let field = match part {
         Part::Value => NumberField::new(field_id, label, step.value(attr)),
@@ -126,7 +120,7 @@ pub fn attr_field(
         Part::High => NumberField::optional(field_id, label, step.high.get(attr)),
     };
     let field = field.scale(scale).width(width).compact(compact);
-    let Some(new) = field.show(ui, |v| check(fmt, step, attr, part, v)) else {
+    let Some(new) = field.show(ui, |v| check(step, attr, part, v)) else {
         return;
     };
     let mut s = step.clone();

@@ -180,7 +180,7 @@ fn menu_items<const N: usize>(ui: &mut egui::Ui, items: [(&str, &str, Action); N
     }
 }
 
-/// Pictures, BPMN and the steps CSV.
+/// Pictures, BPMN, the steps CSV and event logs.
 fn interchange_items(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     use crate::ui::dialogs::FilePurpose as P;
     let items = [
@@ -202,6 +202,16 @@ fn interchange_items(ui: &mut egui::Ui, actions: &mut Vec<Action>) {
         ),
         ("Update map from steps CSV…", "", Action::ChooseFile(P::UpdateStepsCsv)),
         ("Export steps CSV…", "", Action::ChooseFile(P::ExportStepsCsv)),
+    ];
+    menu_items(ui, items, actions);
+    ui.separator();
+    let items = [
+        ("Import event log…", "", Action::ChooseFile(P::ImportEventLog)),
+        (
+            "Update map from event log…",
+            "",
+            Action::ChooseFile(P::UpdateFromEventLog),
+        ),
     ];
     menu_items(ui, items, actions);
 }
