@@ -14,7 +14,7 @@ use tempfile::TempDir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_frictionmap");
 
-const CSV_HEADER: &str = "rank,lane,owner,monthly_friction,handling,rework,delay,friction_low,friction_high,share_pct,cumulative_pct,touch_hours,fte,steps,top_driver";
+const CSV_HEADER: &str = "rank,lane,owner,monthly_friction,handling,rework,delay,friction_low,friction_high,share_pct,cumulative_pct,touch_hours,fte,steps,top_driver,p_costliest,friction_p10,friction_p50,friction_p90";
 
 const SAMPLES: [&str; 4] = [
     "accounts-payable",
@@ -136,6 +136,8 @@ fn rank_prints_the_table() {
         "lane",
         "friction/month",
         "share",
+        "costliest",
+        "P10 – P90",
         "range (low – high)",
         "top driver",
     ] {
@@ -150,7 +152,10 @@ fn rank_prints_the_table() {
         );
     }
     assert!(out.contains("USD 26,674") && out.contains("52.2%"), "{out}");
-    assert_eq!(lines.next(), Some("Fix first: PO invoice matching (clear winner)."));
+    assert_eq!(
+        lines.next(),
+        Some("Fix first: PO invoice matching, costliest in 100% of 10,000 scenarios.")
+    );
     assert_eq!(lines.next(), None);
     // Ranking a file needs no database.
     assert!(!env.db.exists());
@@ -177,7 +182,7 @@ fn rank_and_the_pictures_say_when_there_are_no_ranges_or_no_friction() {
     for (file, verdict) in [
         (
             &no_ranges,
-            "Fix first: PO invoice matching (it leads, but no ranges were entered to show whether the lead holds)",
+            "Fix first: PO invoice matching (no ranges entered: add low/high estimates to see how sure this is)",
         ),
         (
             &no_friction,
@@ -186,10 +191,24 @@ fn rank_and_the_pictures_say_when_there_are_no_ranges_or_no_friction() {
     ] {
         let out = stdout_of(&env.cmd().arg("rank").arg(file).assert().success());
         assert_eq!(out.lines().last(), Some(format!("{verdict}.").as_str()), "{out}");
-        let map = read_map_file(file).expect("map");
-        let ranking = rank(&map);
-        let map_svg = frictionmap::formats::picture::map::map_svg(&map, &ranking);
-        let chart_svg = frictionmap::formats::picture::chart::chart_svg(&map.name, &ranking);
+        // The pictures say what the command line says.
+        let svg = env.path("picture.svg");
+        env.cmd()
+            .arg("render")
+            .arg(file)
+            .arg("--svg")
+            .arg(&svg)
+            .assert()
+            .success();
+        let map_svg = std::fs::read_to_string(&svg).unwrap();
+        env.cmd()
+            .arg("chart")
+            .arg(file)
+            .arg("--svg")
+            .arg(&svg)
+            .assert()
+            .success();
+        let chart_svg = std::fs::read_to_string(&svg).unwrap();
         for svg in [map_svg, chart_svg] {
             assert!(!svg.contains("clear winner"), "{svg}");
             // The map picture cuts the line to its width: its start is there.

@@ -5,6 +5,7 @@
 mod common;
 
 mod backups;
+mod certainty;
 mod child_process;
 mod cli;
 mod crash_kill;

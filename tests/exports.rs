@@ -276,7 +276,14 @@ fn app_exports_replace_a_file_whole_or_fail_leaving_it_and_no_temp_file() {
     std::fs::write(&csv, b"old content").unwrap();
     menu(&mut harness, "Export ranked lanes CSV…");
     type_path(&mut harness, &csv);
-    assert_eq!(std::fs::read(&csv).unwrap(), ranking_csv(&rank(&map), true));
+    // The window's CSV carries the simulation's columns, as `rank --csv`.
+    let ranking = rank(&map);
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let certainty = frictionmap::scoring::certainty::simulate(&map, &ranking, map.simulation, &never);
+    assert_eq!(
+        std::fs::read(&csv).unwrap(),
+        ranking_csv(&ranking, certainty.as_ref(), true)
+    );
 
     let json = out_dir.join("map.json");
     std::fs::write(&json, b"old content").unwrap();

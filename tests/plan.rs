@@ -895,8 +895,7 @@ fn the_brief_has_the_five_questions_figures_and_review_log() {
         },
     ];
     map.picks.push(pick.clone());
-    let ranking = rank(&map);
-    let text = lane_brief(&map, &ranking, &pick, date(2025, 1, 29), Formats::default());
+    let text = brief(&map, &pick, date(2025, 1, 29), Formats::default());
     assert!(text.starts_with("# Lane brief: Alpha (Payables | 2025)\n"), "{text}");
     for question in QUESTIONS {
         assert!(text.contains(&format!("**{question}**")), "{question} missing:\n{text}");
@@ -934,7 +933,7 @@ fn the_brief_writes_numbers_and_dates_in_the_chosen_style() {
         numbers: NumberStyle::COMMA,
         dates: DateStyle::DOTS,
     };
-    let text = lane_brief(&map, &rank(&map), &pick, date(2025, 1, 29), german);
+    let text = brief(&map, &pick, date(2025, 1, 29), german);
     for expected in [
         "Picked on 06.01.2025 · active · brief of 29.01.2025",
         "| Monthly friction | USD 17.400 | USD 17.400 |",
@@ -953,7 +952,7 @@ fn the_brief_writes_numbers_and_dates_in_the_chosen_style() {
 fn the_brief_of_an_unready_pick_lists_what_is_missing() {
     let map = with_owner(map(), "a", "");
     let pick = fresh_pick(&map, "a");
-    let text = lane_brief(&map, &rank(&map), &pick, picked_on(), Formats::default());
+    let text = brief(&map, &pick, picked_on(), Formats::default());
     assert!(text.contains("Readiness: not ready to launch (10 missing)"), "{text}");
     assert!(
         text.contains("**Missing before launch:**\n\n- an owner: name exactly one person\n"),
@@ -1034,4 +1033,17 @@ fn an_older_file_with_a_plan_owner_gets_one_owner_per_lane() {
         problems.0[0].message.contains("its lane's owner is the owner"),
         "{problems:?}"
     );
+}
+
+/// The lane brief of `pick`, with the map's ranking and its simulation.
+fn brief(map: &Map, pick: &Pick, today: NaiveDate, formats: Formats) -> String {
+    let ranking = rank(map);
+    let certainty = frictionmap::scoring::certainty::simulate(
+        map,
+        &ranking,
+        map.simulation,
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+    .expect("not cancelled");
+    lane_brief(map, (&ranking, &certainty), pick, today, formats)
 }

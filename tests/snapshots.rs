@@ -24,6 +24,7 @@ fn config(db: &Path) -> AppConfig {
         first_run_guide: false,
         today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22),
         locale: common::NEUTRAL_LOCALE.to_owned(),
+        simulate_at_once_below: u64::MAX,
         ..AppConfig::new(db.to_owned())
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::common::files_in;
 use chrono::{NaiveDate, Weekday};
-use frictionmap::domain::model::{Attr, Edge, Estimates, Lane, Map, Rates, Step};
+use frictionmap::domain::model::{Attr, Edge, Estimates, Lane, Map, Rates, Simulation, Step};
 use frictionmap::domain::synth::{GenParams, generate};
 use frictionmap::formats::mapfile::parse_map;
 use frictionmap::formats::samples::sample_maps;
@@ -1315,10 +1315,55 @@ fn a_steps_evidence_is_stored_and_read_back() {
 fn a_version_4_database_gains_evidence_and_keeps_its_maps() {
     let dir = tempfile::tempdir().unwrap();
     let db = edited_db(dir.path());
-    shell(&db, "ALTER TABLE steps DROP COLUMN evidence; PRAGMA user_version = 4;");
+    shell(
+        &db,
+        "ALTER TABLE steps DROP COLUMN evidence; ALTER TABLE maps DROP COLUMN sim_draws; \
+         ALTER TABLE maps DROP COLUMN sim_seed; PRAGMA user_version = 4;",
+    );
     let store = Store::open(&db).expect("migrates");
     assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
     assert_eq!(store.load(MapId(1)).unwrap(), small_map("Edited"));
+}
+
+#[test]
+fn a_version_5_database_gains_the_simulations_draws_and_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = edited_db(dir.path());
+    shell(
+        &db,
+        "ALTER TABLE maps DROP COLUMN sim_draws; ALTER TABLE maps DROP COLUMN sim_seed; PRAGMA user_version = 5;",
+    );
+    let mut store = Store::open(&db).expect("migrates");
+    assert_eq!(store.schema_version().unwrap(), SCHEMA_VERSION);
+    let mut map = store.load(MapId(1)).unwrap();
+    assert_eq!(map.simulation, Simulation::default());
+    // A seed beyond SQLite's signed integers and other draws are kept.
+    map.simulation = Simulation {
+        draws: 2_500,
+        seed: u64::MAX - 5,
+    };
+    store.save(MapId(1), &map).unwrap();
+    assert_eq!(store.load(MapId(1)).unwrap().simulation, map.simulation);
+    let copy = store.create(&Map {
+        name: "Copy".into(),
+        ..map.clone()
+    });
+    assert_eq!(store.load(copy.unwrap()).unwrap().simulation, map.simulation);
+    // Draws another tool set out of range are read as the default, and
+    // said; the map stays usable.
+    drop(store);
+    shell(&db, "UPDATE maps SET sim_draws = -3 WHERE id = 1;");
+    let loaded = Store::open(&db).unwrap().load_checked(MapId(1)).unwrap();
+    assert!(loaded.problems.0.is_empty(), "{:?}", loaded.problems);
+    assert_eq!(loaded.map.simulation.draws, Simulation::DEFAULT_DRAWS);
+    assert!(
+        loaded
+            .notes
+            .iter()
+            .any(|n| n.path == "simulation.draws" && n.message.contains("-3")),
+        "{:?}",
+        loaded.notes
+    );
 }
 
 #[test]

@@ -9,6 +9,7 @@ mod pictures_ui;
 mod snapshots;
 mod ui_autosave;
 mod ui_canvas;
+mod ui_certainty;
 mod ui_files;
 mod ui_flows;
 mod ui_layout;

@@ -186,7 +186,7 @@ fn the_guide_opens_on_the_first_run_and_from_help_with_the_maps_own_numbers() {
     };
     let harness = common::build_as_is(config.clone(), false);
     harness.get_by_label("How Friction Map works");
-    harness.get_by_label_contains("What “clear winner” means");
+    harness.get_by_label_contains("How sure the pick is");
     // The worked example is a step of the open map.
     harness.get_by_label_contains("Take “");
     harness.get_by_label_contains("Friction: USD ");

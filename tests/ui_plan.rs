@@ -262,7 +262,7 @@ fn the_plan_owner_is_the_lane_owner() {
 
     retype(&mut harness, "Accountable owner", "Priya Nair");
     assert_eq!(lane_owner(&harness), "Priya Nair");
-    let csv = frictionmap::formats::ranking_csv::ranking_csv(ws(&harness).document().ranking(), false);
+    let csv = frictionmap::formats::ranking_csv::ranking_csv(ws(&harness).document().ranking(), None, false);
     let csv = String::from_utf8(csv).unwrap();
     assert!(
         csv.lines().any(|row| row.contains("PO invoice matching,Priya Nair,")),

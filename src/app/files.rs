@@ -65,14 +65,18 @@ impl Workspace {
             FilePurpose::ExportJson => atomic_write(&path, to_json(self.doc.map()).as_bytes())
                 .map(|()| format!("Exported the map to {}", path.display()))
                 .map_err(|e| format!("Could not write {}: {e}", path.display())),
-            FilePurpose::ExportCsv => atomic_write(&path, &ranking_csv(self.doc.ranking(), true))
-                .map(|()| format!("Exported the ranked lanes to {}", path.display()))
-                .map_err(|e| format!("Could not write {}: {e}", path.display())),
+            FilePurpose::ExportCsv => {
+                let certainty = self.certainty.now(&self.doc);
+                atomic_write(&path, &ranking_csv(self.doc.ranking(), Some(&certainty), true))
+                    .map(|()| format!("Exported the ranked lanes to {}", path.display()))
+                    .map_err(|e| format!("Could not write {}: {e}", path.display()))
+            }
             FilePurpose::ExportBrief => match self.shown_pick() {
                 Some(pick) => {
+                    let certainty = self.certainty.now(&self.doc);
                     let brief = crate::plan::brief::lane_brief(
                         self.doc.map(),
-                        self.doc.ranking(),
+                        (self.doc.ranking(), &certainty),
                         &pick,
                         self.today(),
                         self.formats,

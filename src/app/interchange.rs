@@ -34,12 +34,27 @@ impl Workspace {
     /// Writes an export of pictures, BPMN or the steps CSV to `path`, and
     /// says what it wrote.
     pub(super) fn interchange_file_chosen(&mut self, purpose: FilePurpose, path: &Path) -> Result<String, String> {
+        // Pictures write figures as the window shows them, and say how sure
+        // the pick is as the ranking panel does.
+        let fmt = self.formats.numbers;
+        let certainty = matches!(
+            purpose,
+            FilePurpose::ExportSvg
+                | FilePurpose::ExportPng
+                | FilePurpose::ExportPng2x
+                | FilePurpose::ExportChartSvg
+                | FilePurpose::ExportChartPng
+        )
+        .then(|| self.certainty.now(&self.doc));
         let map = self.doc.map();
         let ranking = self.doc.ranking();
-        // Pictures write figures as the window shows them.
-        let fmt = self.formats.numbers;
-        let map_picture = || MapPicture::new(map, ranking).numbers(fmt);
-        let chart = || ChartPicture::new(&map.name, ranking).numbers(fmt);
+        let verdict = certainty.map_or_else(|| ranking.verdict_line(), |c| c.verdict_line(map, ranking, fmt));
+        let map_picture = || MapPicture::new(map, ranking).numbers(fmt).verdict(verdict.clone());
+        let chart = || {
+            ChartPicture::new(&map.name, ranking)
+                .numbers(fmt)
+                .verdict(verdict.clone())
+        };
         match purpose {
             FilePurpose::ExportSvg => write(path, map_picture().svg().as_bytes(), "the map picture"),
             FilePurpose::ExportPng | FilePurpose::ExportPng2x => {

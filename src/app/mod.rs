@@ -7,6 +7,7 @@
 
 pub mod autobackup;
 pub mod autosave;
+mod certainty;
 pub mod gui;
 pub mod renderer;
 pub mod soft;
@@ -83,6 +84,11 @@ pub struct AppConfig {
     /// Print a line to stderr for every frame (`FRICTIONMAP_COUNT_FRAMES=1`),
     /// so the window bench can count frames per interaction.
     pub count_frames: bool,
+    /// Simulations of how sure the pick is that draw fewer values than
+    /// this run at once on the UI thread; bigger ones run on a thread of
+    /// their own. Tests that click through the window set it high, so each
+    /// frame shows the figures of its own map.
+    pub simulate_at_once_below: u64,
 }
 
 impl AppConfig {
@@ -98,6 +104,7 @@ impl AppConfig {
             locale: crate::domain::locale::system_locale(),
             renderer: None,
             count_frames: false,
+            simulate_at_once_below: certainty::AT_ONCE,
         }
     }
 }
@@ -358,6 +365,8 @@ pub struct Workspace {
     /// The steps copied last, for Edit ▸ Paste (Ctrl+V reads the system
     /// clipboard).
     clip: Option<Clip>,
+    /// How sure the pick is, simulated off the UI thread for the map shown.
+    certainty: certainty::CertaintyRunner,
 }
 
 impl Workspace {
@@ -435,6 +444,7 @@ impl Workspace {
             import: None,
             log_import: None,
             clip: None,
+            certainty: certainty::CertaintyRunner::new(config.simulate_at_once_below),
         })
     }
 

@@ -4,6 +4,7 @@
 use super::*;
 use crate::ui::Action;
 use crate::ui::canvas::canvas_ui;
+use crate::ui::certainty_chart::Chances;
 use crate::ui::dialogs::dialog_ui;
 use crate::ui::guide::guide_window;
 use crate::ui::inspector::inspector_ui;
@@ -52,7 +53,7 @@ impl Workspace {
         dialog_ui(&ctx, &mut self.dialog, &mut actions);
         self.log_import_tick(&ctx);
         shortcuts_window(&ctx, &mut self.show_shortcuts);
-        guide_window(&ctx, &mut self.show_guide, &self.doc);
+        guide_window(&ctx, &mut self.show_guide, &self.doc, self.certainty.current(&self.doc));
         self.import_tick(&ctx);
 
         self.typing = ctx.text_edit_focused();
@@ -102,6 +103,19 @@ impl Workspace {
             })
             .response
             .rect;
+        // How sure the pick is: the figures of the map as it is now, or the
+        // last ones while a new run is under way.
+        let wake = {
+            let ctx = ui.ctx().clone();
+            move || ctx.request_repaint()
+        };
+        let version = self.doc.version();
+        let figures = (self.certainty.figures(&self.doc, wake))
+            .map(|f| (f.version == version, std::sync::Arc::clone(&f.certainty)));
+        let certainty = figures
+            .as_ref()
+            .filter(|(current, _)| *current)
+            .map(|(_, c)| std::sync::Arc::clone(c));
         let other_names = self.other_map_names();
         let today = self.today();
         self.window.inspector = window::inspector(window_w)
@@ -126,7 +140,14 @@ impl Workspace {
                             .id_salt("inspector-sideways")
                             .auto_shrink([false, false])
                             .show(ui, |ui| {
-                                inspector_ui(ui, &self.doc, &self.view.selection, &other_names, actions)
+                                inspector_ui(
+                                    ui,
+                                    &self.doc,
+                                    certainty.as_deref(),
+                                    &self.view.selection,
+                                    &other_names,
+                                    actions,
+                                )
                             });
                     }
                     RightTab::Plan if self.doc.has_problems() => {
@@ -156,12 +177,18 @@ impl Workspace {
             .iter()
             .filter_map(|l| Some((l.id.clone(), l.effort_weeks?)))
             .collect();
+        let chances = Chances {
+            map: self.doc.map(),
+            certainty: figures.as_ref().map(|(_, c)| &**c),
+            current: figures.as_ref().is_some_and(|(current, _)| *current),
+        };
         let ranking = window::ranking(ui.available_height())
             .apply(egui::Panel::bottom("ranking").resizable(true))
             .show(ui, |ui| {
                 ranking_ui(
                     ui,
                     self.doc.ranking(),
+                    chances,
                     self.view.highlight_lane.as_deref(),
                     &picked,
                     &effort,
@@ -214,10 +241,26 @@ impl Workspace {
         let saved_ranking = self.doc.ranking().clone();
         let shown = workshop.view_document(&self.doc);
         let shown_ranking = shown.ranking().clone();
+        // The what-ifs re-run the simulation: each change of the sliders is
+        // a new version of the shown map, which cancels the run before.
+        let wake = {
+            let ctx = ui.ctx().clone();
+            move || ctx.request_repaint()
+        };
+        let version = shown.version();
+        let figures =
+            (self.certainty.figures(shown, wake)).map(|f| (f.version == version, std::sync::Arc::clone(&f.certainty)));
+        // The what-ifs change values only: step names and places are the
+        // saved map's.
+        let chances = Chances {
+            map: self.doc.map(),
+            certainty: figures.as_ref().map(|(_, c)| &**c),
+            current: figures.as_ref().is_some_and(|(current, _)| *current),
+        };
         let ranking = window::workshop_ranking(ui.available_height())
             .apply(egui::Panel::bottom("workshop-ranking").resizable(true))
             .show(ui, |ui| {
-                workshop_ranking_ui(ui, &saved_ranking, &shown_ranking, workshop)
+                workshop_ranking_ui(ui, &saved_ranking, &shown_ranking, chances, workshop)
             });
         self.window.ranking = ranking.response.rect;
         self.window.ranking_table = ranking.inner.table;

@@ -307,4 +307,12 @@ pub struct RankArgs {
     /// Print the ranking as JSON instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Scenarios drawn to tell how sure the pick is (the map's own, 10,000
+    /// unless it says otherwise).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub draws: Option<u32>,
+    /// Seed of the scenarios' random generator (the map's own, 1 unless it
+    /// says otherwise).
+    #[arg(long, value_name = "S")]
+    pub seed: Option<u64>,
 }

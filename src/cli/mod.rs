@@ -8,6 +8,7 @@ mod log;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::Context as _;
 
@@ -24,15 +25,16 @@ macro_rules! say {
 pub(crate) use say;
 
 use crate::cli::args::{BriefArgs, Command, GenArgs, PictureArgs, RankArgs};
-use crate::domain::model::Map;
+use crate::domain::model::{Map, Simulation};
 use crate::domain::money::{NumberFormat, NumberStyle};
 use crate::domain::synth::{GenParams, generate, max_edges};
 use crate::domain::validate::escape_controls;
 use crate::formats::fsutil::atomic_write;
 use crate::formats::mapfile::{InputError, read_map_file, to_json};
-use crate::formats::ranking_csv::ranking_csv;
+use crate::formats::ranking_csv::{ranking_csv, ranking_json};
 use crate::plan::brief::lane_brief;
 use crate::plan::{Pick, active_picks, latest_pick_of_lane};
+use crate::scoring::certainty::{Certainty, chance_text, simulate};
 use crate::scoring::{Ranking, rank};
 use crate::store::backup::{self, Reason, Replaced};
 use crate::store::instance::InstanceLock;
@@ -227,10 +229,12 @@ fn picture_command(db: Option<PathBuf>, args: PictureArgs, chart: bool) -> anyho
     // A picture may come from a map file, with no database to read View ▸
     // Number format from: figures follow the computer's locale.
     let fmt = crate::domain::locale::Formats::of_locale(&crate::domain::locale::system_locale()).numbers;
+    let certainty = simulate(&map, &ranking, map.simulation, &AtomicBool::new(false)).unwrap_or_default();
+    let verdict = certainty.verdict_line(&map, &ranking, fmt);
     let picture: Box<dyn Picture> = if chart {
-        Box::new(ChartPicture::new(&map.name, &ranking).numbers(fmt))
+        Box::new(ChartPicture::new(&map.name, &ranking).numbers(fmt).verdict(verdict))
     } else {
-        Box::new(MapPicture::new(&map, &ranking).numbers(fmt))
+        Box::new(MapPicture::new(&map, &ranking).numbers(fmt).verdict(verdict))
     };
     let refused = |out: &Path, e: PngError| UsageError(format!("{}: {e}", out.display()));
     // A PNG too large to make is refused before anything is drawn or written.
@@ -378,15 +382,24 @@ fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
         (None, None) => anyhow::bail!("give a map file or --map NAME"),
     };
     let ranking = rank(&map);
+    let settings = Simulation {
+        draws: args.draws.unwrap_or(map.simulation.draws),
+        seed: args.seed.unwrap_or(map.simulation.seed),
+    };
+    let certainty = simulate(&map, &ranking, settings, &AtomicBool::new(false))
+        .ok_or_else(|| anyhow::anyhow!("the simulation was cancelled"))?;
     if args.json {
-        say!("{}", serde_json::to_string_pretty(&ranking)?);
+        say!(
+            "{}",
+            serde_json::to_string_pretty(&ranking_json(&map, &ranking, &certainty))?
+        );
     } else {
         std::io::stdout()
             .lock()
-            .write_all(ranking_table(&map.name, &ranking).as_bytes())?;
+            .write_all(ranking_table(&map, &ranking, &certainty).as_bytes())?;
     }
     if let Some(out) = &args.csv {
-        write_file(out, &ranking_csv(&ranking, !args.no_bom))?;
+        write_file(out, &ranking_csv(&ranking, Some(&certainty), !args.no_bom))?;
         if !args.json {
             say!("Wrote {}", out.display());
         }
@@ -439,7 +452,8 @@ fn brief_command(db: Option<PathBuf>, args: BriefArgs) -> anyhow::Result<()> {
         .setting(NumberFormat::SETTING_KEY)?
         .map_or_else(NumberFormat::default, |v| NumberFormat::from_key(&v));
     let formats = crate::domain::locale::Formats::chosen(format, &crate::domain::locale::system_locale());
-    let text = lane_brief(&map, &ranking, pick, today, formats);
+    let certainty = simulate(&map, &ranking, map.simulation, &AtomicBool::new(false)).unwrap_or_default();
+    let text = lane_brief(&map, (&ranking, &certainty), pick, today, formats);
     write_file(&args.out, text.as_bytes())?;
     let lane = map.lane(&pick.lane).map_or(pick.lane.as_str(), |l| l.name.as_str());
     say!(
@@ -507,7 +521,8 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 }
 
 /// The ranking as a plain-text table for the terminal.
-pub fn ranking_table(map_name: &str, ranking: &Ranking) -> String {
+pub fn ranking_table(map: &Map, ranking: &Ranking, certainty: &Certainty) -> String {
+    let map_name = &map.name;
     // Scripts read this table like the ranking CSV: it keeps the point
     // style whatever the locale.
     let fmt = NumberStyle::POINT;
@@ -518,7 +533,7 @@ pub fn ranking_table(map_name: &str, ranking: &Ranking) -> String {
         "{map_name}: total friction {} per month",
         fmt.money(ranking.total_friction, cur)
     );
-    let rows: Vec<[String; 6]> = ranking
+    let rows: Vec<[String; 8]> = ranking
         .lanes
         .iter()
         .map(|l| {
@@ -527,6 +542,19 @@ pub fn ranking_table(map_name: &str, ranking: &Ranking) -> String {
                 l.lane.clone(),
                 fmt.money(l.monthly_friction, cur),
                 fmt.percent(l.share_pct),
+                certainty
+                    .lane(&l.lane_id)
+                    .map_or_else(|| "—".into(), |c| chance_text(fmt, c.p_costliest)),
+                certainty.lane(&l.lane_id).map_or_else(
+                    || "—".into(),
+                    |c| {
+                        format!(
+                            "{} – {}",
+                            fmt.money(c.friction_p10, cur),
+                            fmt.money(c.friction_p90, cur)
+                        )
+                    },
+                ),
                 format!(
                     "{} – {}",
                     fmt.money(l.friction_low, cur),
@@ -544,6 +572,8 @@ pub fn ranking_table(map_name: &str, ranking: &Ranking) -> String {
         "lane",
         "friction/month",
         "share",
+        "costliest",
+        "P10 – P90",
         "range (low – high)",
         "top driver",
     ];
@@ -555,12 +585,12 @@ pub fn ranking_table(map_name: &str, ranking: &Ranking) -> String {
             .unwrap_or(0)
     };
     let widths: Vec<usize> = (0..header.len()).map(width).collect();
-    let line = |cells: [&str; 6]| {
+    let line = |cells: [&str; 8]| {
         let mut s = String::new();
         for (i, cell) in cells.iter().enumerate() {
             let pad = widths[i].saturating_sub(cell.chars().count());
             // Numbers align right, text left.
-            if matches!(i, 0 | 2 | 3) {
+            if matches!(i, 0 | 2 | 3 | 4) {
                 s.push_str(&" ".repeat(pad));
                 s.push_str(cell);
             } else {
@@ -577,13 +607,12 @@ pub fn ranking_table(map_name: &str, ranking: &Ranking) -> String {
     };
     let _ = writeln!(out, "{}", line(header));
     for r in &rows {
-        let _ = writeln!(out, "{}", line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5]]));
+        let _ = writeln!(
+            out,
+            "{}",
+            line([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6], &r[7]])
+        );
     }
-    let refine = if ranking.verdict() == crate::scoring::Verdict::TooClose {
-        "; refine the estimates"
-    } else {
-        ""
-    };
-    let _ = writeln!(out, "{}{refine}.", ranking.verdict_line());
+    let _ = writeln!(out, "{}.", certainty.verdict_line(map, ranking, fmt));
     String::from_utf8(out).unwrap_or_default()
 }

@@ -41,6 +41,38 @@ pub struct Map {
     /// Lanes picked to fix first (see `plan`). Optional in map files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub picks: Vec<pick::Pick>,
+    /// How sure the pick is gets simulated with these draws and this seed.
+    /// Optional in map files.
+    #[serde(default, skip_serializing_if = "Simulation::is_default")]
+    pub simulation: Simulation,
+}
+
+/// The draws and the generator's seed of the simulation that says how sure
+/// the pick is (`scoring::certainty`), kept with the map so that it always
+/// gives the same figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Simulation {
+    pub draws: u32,
+    pub seed: u64,
+}
+
+impl Simulation {
+    pub const DEFAULT_DRAWS: u32 = 10_000;
+    /// The most draws a map may ask for.
+    pub const MAX_DRAWS: u32 = 1_000_000;
+
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+impl Default for Simulation {
+    fn default() -> Self {
+        Self {
+            draws: Self::DEFAULT_DRAWS,
+            seed: 1,
+        }
+    }
 }
 
 fn default_currency() -> String {
@@ -258,6 +290,16 @@ impl Attr {
         }
     }
 
+    /// The attribute in a sentence: "narrow the handling time of …".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Attr::VolumePerMonth => "volume",
+            Attr::HandleMinutes => "handling time",
+            Attr::ReworkRate => "rework rate",
+            Attr::ApprovalDelayHours => "approval wait",
+        }
+    }
+
     /// What a value is multiplied by for people: rework is entered and
     /// shown as a percent, everything else in model units.
     pub fn display_scale(self) -> f64 {
@@ -367,6 +409,7 @@ impl Map {
             steps: Steps::new(),
             edges: Vec::new(),
             picks: Vec::new(),
+            simulation: Simulation::default(),
         }
     }
 

@@ -311,6 +311,14 @@ pub fn validate(map: &Map) -> Result<(), Problems> {
         || "rates.hours_per_fte_month".into(),
         check_number(r.hours_per_fte_month, lo, hi),
     );
+    c.check(
+        || "simulation.draws".into(),
+        check_number(
+            map.simulation.draws.into(),
+            1.0,
+            crate::domain::model::Simulation::MAX_DRAWS.into(),
+        ),
+    );
 
     let mut lane_ids: HashMap<&str, usize> = HashMap::with_capacity(map.lanes.len());
     for (i, lane) in map.lanes.iter().enumerate() {

@@ -8,10 +8,12 @@ use chrono::NaiveDate;
 
 use crate::domain::locale::Formats;
 use crate::domain::model::Map;
+use crate::domain::money::NumberStyle;
 use crate::plan::{
     Pick, PickState, direction_text, format_value, friction_per_effort_week, readiness, review_status, with_unit,
 };
 use crate::scoring::Ranking;
+use crate::scoring::certainty::{Certainty, Swing, chance_text};
 
 /// Text on one line: each line is trimmed and the lines are joined with one
 /// space, so user text cannot break a heading, a list item or a table row.
@@ -28,9 +30,16 @@ pub fn table_cell(text: &str) -> String {
     inline(text).replace('|', "\\|")
 }
 
-/// The one-page brief of `pick` on `today`. `ranking` is the ranking of `map`.
-/// Numbers and dates are written in `formats`, as the window shows them.
-pub fn lane_brief(map: &Map, ranking: &Ranking, pick: &Pick, today: NaiveDate, formats: Formats) -> String {
+/// The one-page brief of `pick` on `today`. `ranking` is the ranking of
+/// `map` and `certainty` its simulation. Numbers and dates are written in
+/// `formats`, as the window shows them.
+pub fn lane_brief(
+    map: &Map,
+    (ranking, certainty): (&Ranking, &Certainty),
+    pick: &Pick,
+    today: NaiveDate,
+    formats: Formats,
+) -> String {
     let cur = map.currency.as_str();
     let fmt = formats.numbers;
     let date = |d: NaiveDate| formats.dates.format(d);
@@ -162,6 +171,7 @@ pub fn lane_brief(map: &Map, ranking: &Ranking, pick: &Pick, today: NaiveDate, f
         );
     }
     let _ = writeln!(out);
+    sureness_section(&mut out, map, (ranking, certainty), &pick.lane, fmt);
 
     let _ = writeln!(out, "## Metric: baseline → target");
     let _ = writeln!(out);
@@ -260,4 +270,69 @@ fn draft_answer(index: usize, map: &Map, pick: &Pick) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// How sure the pick is today, in words: the verdict, the lane's chance of
+/// being the costliest and its likely range, and what could change the pick.
+fn sureness_section(
+    out: &mut String,
+    map: &Map,
+    (ranking, certainty): (&Ranking, &Certainty),
+    lane_id: &str,
+    fmt: NumberStyle,
+) {
+    let cur = map.currency.as_str();
+    let _ = writeln!(out, "## How sure the pick is");
+    let _ = writeln!(out);
+    let _ = writeln!(out, "{}.", inline(&certainty.verdict_line(map, ranking, fmt)));
+    let _ = writeln!(out);
+    if certainty.uncertain_inputs == 0 {
+        return;
+    }
+    let name = map.lane(lane_id).map_or(lane_id, |l| l.name.as_str());
+    if let Some(chance) = certainty.lane(lane_id) {
+        let _ = writeln!(
+            out,
+            "{} is the costliest lane in {} of {} scenarios drawn from the low/high estimates; \
+             its friction is between {} and {} a month in 80% of them.",
+            inline(name),
+            chance_text(fmt, chance.p_costliest),
+            fmt.thousands(certainty.draws as f64, 0),
+            fmt.money(chance.friction_p10, cur),
+            fmt.money(chance.friction_p90, cur)
+        );
+        let _ = writeln!(out);
+    }
+    let describe = |s: &Swing| {
+        let step = map.steps.get(s.step);
+        let step_name = step.as_ref().map_or("?", |st| st.name.as_str());
+        format!(
+            "{}'s {} ({} – {})",
+            inline(step_name),
+            s.attr.noun(),
+            fmt.number(s.low * s.attr.display_scale()),
+            fmt.number(s.high * s.attr.display_scale())
+        )
+    };
+    let changers: Vec<String> = certainty.pick_changers().take(5).map(describe).collect();
+    if changers.is_empty() {
+        let _ = writeln!(
+            out,
+            "No single input can change the pick. The inputs that move the lead most:"
+        );
+        let _ = writeln!(out);
+        for swing in certainty.swings.iter().take(3) {
+            let _ = writeln!(out, "- {}", describe(swing));
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "Narrowing these estimates could change the pick (at one end of each range another lane would be costliest):"
+        );
+        let _ = writeln!(out);
+        for line in changers {
+            let _ = writeln!(out, "- {line}");
+        }
+    }
+    let _ = writeln!(out);
 }

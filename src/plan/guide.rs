@@ -1,9 +1,10 @@
 //! "How it works": the method and the formula in words, worked through with
 //! the open map's own numbers, so a new analyst can check a figure by hand
-//! and knows what "clear winner" means before a steering meeting asks.
+//! and knows how sure the pick is before a steering meeting asks.
 
 use crate::domain::model::{Map, Step};
 use crate::domain::money::NumberStyle;
+use crate::scoring::certainty::{Certainty, chance_text};
 use crate::scoring::{Ranking, Verdict, score_step};
 
 /// One part of the guide: a heading and its paragraphs.
@@ -13,8 +14,8 @@ pub struct Section {
     pub paragraphs: Vec<String>,
 }
 
-/// The guide for `map` as ranked.
-pub fn how_it_works(map: &Map, ranking: &Ranking, fmt: NumberStyle) -> Vec<Section> {
+/// The guide for `map` as ranked, with its simulation when it is ready.
+pub fn how_it_works(map: &Map, (ranking, certainty): (&Ranking, Option<&Certainty>), fmt: NumberStyle) -> Vec<Section> {
     vec![
         Section {
             heading: "The method",
@@ -36,8 +37,8 @@ pub fn how_it_works(map: &Map, ranking: &Ranking, fmt: NumberStyle) -> Vec<Secti
             paragraphs: worked_step(map, ranking, fmt),
         },
         Section {
-            heading: "What “clear winner” means",
-            paragraphs: verdict(map, ranking, fmt),
+            heading: "How sure the pick is",
+            paragraphs: verdict(map, ranking, certainty, fmt),
         },
     ]
 }
@@ -102,53 +103,50 @@ fn example<'a>(map: &'a Map, ranking: &Ranking) -> Option<&'a Step> {
         .or_else(|| map.steps.iter().find(|s| !s.needs_estimates()))
 }
 
-fn verdict(map: &Map, ranking: &Ranking, fmt: NumberStyle) -> Vec<String> {
+fn verdict(map: &Map, ranking: &Ranking, certainty: Option<&Certainty>, fmt: NumberStyle) -> Vec<String> {
     let mut out = vec![
-        "Figures are estimates. A step may carry a low and a high estimate for any of its four values; \
-         the ranking then works out each lane's friction at the low and at the high end too. The top \
-         lane is a clear winner when even its low end costs more than the runner-up's high end: then no \
-         refining of the estimates can change which lane to fix first. Otherwise the two are too close \
-         to call, and the estimates that differ most are worth checking before anyone commits."
+        "Figures are estimates. A step may carry a low and a high estimate for any of its four values. \
+         Friction Map then draws thousands of scenarios: in each, every value with a range is drawn \
+         between its low and its high, most often near the value entered (a Beta-PERT distribution), \
+         and the lanes are added up again. A lane's chance of being the costliest is the share of \
+         scenarios in which it comes out on top. When the likeliest lane leads the next by 15 points or \
+         more, fix it first; closer than that, the pick is too close to call, and the ranking names the \
+         estimates that could change it: narrow those before anyone commits."
             .to_owned(),
     ];
-    let cur = &map.currency;
     let verdict = ranking.verdict();
-    match ranking.lanes.as_slice() {
-        [] => out.push("This map has no lanes yet.".to_owned()),
-        [only] => out.push(format!("This map has one lane, “{}”: nothing to compare.", only.lane)),
-        [_, _, ..] if verdict == Verdict::NoFriction => out.push(
+    match (ranking.lanes.as_slice(), certainty) {
+        ([], _) => out.push("This map has no lanes yet.".to_owned()),
+        ([only], _) => out.push(format!("This map has one lane, “{}”: nothing to compare.", only.lane)),
+        ([_, _, ..], _) if verdict == Verdict::NoFriction => out.push(
             "Here no lane has friction yet: enter volumes and minutes on the steps to rank the lanes.".to_owned(),
         ),
-        [top, second, ..] if verdict == Verdict::NoRanges => out.push(format!(
+        ([top, second, ..], Some(c)) if c.uncertain_inputs == 0 => out.push(format!(
             "Here no ranges were entered: “{}” costs {} a month and “{}” {}. Add low and high estimates to \
-             the steps you are least sure of to see whether the lead holds.",
+             the steps you are least sure of to see how sure the pick is.",
             top.lane,
-            fmt.money(top.monthly_friction, cur),
+            fmt.money(top.monthly_friction, &map.currency),
             second.lane,
-            fmt.money(second.monthly_friction, cur),
+            fmt.money(second.monthly_friction, &map.currency),
         )),
-        [top, second, ..] => out.push(format!(
-            "Here: “{}” costs {} to {} a month, “{}” {} to {}: {}.",
-            top.lane,
-            fmt.money(top.friction_low, cur),
-            fmt.money(top.friction_high, cur),
-            second.lane,
-            fmt.money(second.friction_low, cur),
-            fmt.money(second.friction_high, cur),
-            if ranking.clear_winner {
+        ([_, _, ..], Some(c)) => {
+            let rows = c.rows_by_chance();
+            let lane = |row: usize| {
                 format!(
-                    "{} is above {}, a clear winner",
-                    fmt.money(top.friction_low, cur),
-                    fmt.money(second.friction_high, cur)
+                    "“{}” in {}",
+                    ranking.lanes[row].lane,
+                    chance_text(fmt, c.lanes[row].p_costliest)
                 )
-            } else {
-                format!(
-                    "{} is not above {}, too close to call",
-                    fmt.money(top.friction_low, cur),
-                    fmt.money(second.friction_high, cur)
-                )
-            }
-        )),
+            };
+            out.push(format!(
+                "Here, of {} scenarios, the costliest lane was {}, {}. {}.",
+                fmt.thousands(c.draws as f64, 0),
+                lane(rows[0]),
+                lane(rows[1]),
+                c.verdict_line(map, ranking, fmt)
+            ));
+        }
+        ([_, _, ..], None) => out.push("Here the scenarios are still being drawn.".to_owned()),
     }
     out
 }
@@ -157,12 +155,18 @@ fn verdict(map: &Map, ranking: &Ranking, fmt: NumberStyle) -> Vec<String> {
 mod tests {
     use super::*;
 
+    fn simulated(map: &Map, ranking: &Ranking) -> Certainty {
+        let never = std::sync::atomic::AtomicBool::new(false);
+        crate::scoring::certainty::simulate(map, ranking, map.simulation, &never).unwrap()
+    }
+
     #[test]
     fn the_worked_step_adds_up_to_the_step_friction_the_ranking_uses() {
         let map = crate::formats::samples::sample_maps().unwrap().swap_remove(0);
         let ranking = crate::scoring::rank(&map);
         let fmt = NumberStyle::COMMA;
-        let guide = how_it_works(&map, &ranking, fmt);
+        let certainty = simulated(&map, &ranking);
+        let guide = how_it_works(&map, (&ranking, Some(&certainty)), fmt);
         let step = example(&map, &ranking).unwrap();
         let total = fmt.money(score_step(step, &map.rates).point.friction(), &map.currency);
         let worked = guide[1].paragraphs.join("\n");
@@ -170,12 +174,16 @@ mod tests {
         assert!(worked.contains(&format!("Friction: {total} a month.")), "{worked}");
         let verdict = guide[2].paragraphs.join("\n");
         assert!(verdict.contains(&ranking.lanes[0].lane), "{verdict}");
+        assert!(
+            verdict.contains("of 10.000 scenarios, the costliest lane was"),
+            "{verdict}"
+        );
     }
 
     #[test]
     fn an_empty_map_gets_words_not_numbers() {
         let map = Map::new("Empty");
-        let guide = how_it_works(&map, &crate::scoring::rank(&map), NumberStyle::POINT);
+        let guide = how_it_works(&map, (&crate::scoring::rank(&map), None), NumberStyle::POINT);
         assert!(guide[1].paragraphs.last().unwrap().starts_with("Add a step"));
         assert_eq!(guide[2].paragraphs.last().unwrap(), "This map has no lanes yet.");
     }
@@ -191,7 +199,9 @@ mod tests {
             }
         }
         let said = |map: &Map| {
-            how_it_works(map, &crate::scoring::rank(map), NumberStyle::POINT)[2]
+            let ranking = crate::scoring::rank(map);
+            let certainty = simulated(map, &ranking);
+            how_it_works(map, (&ranking, Some(&certainty)), NumberStyle::POINT)[2]
                 .paragraphs
                 .last()
                 .cloned()

@@ -1,6 +1,9 @@
 //! Friction scoring: pure functions that turn a map into monthly costs per
 //! step and per lane, and rank the lanes so one can be picked first.
 
+pub mod certainty;
+mod pert;
+
 use std::collections::HashMap;
 
 use serde::Serialize;

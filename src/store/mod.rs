@@ -28,7 +28,7 @@ pub use save::{SaveCache, SaveStats, StepsError};
 use save::{checked_keys, write_contents};
 
 /// The schema version this build writes. Migrations bring older files here.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 /// Ordered migrations: `MIGRATIONS[i]` upgrades version `i` to `i + 1`.
 /// Each runs in its own transaction together with its version bump, so a
@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema_v3.sql"),
     include_str!("schema_v4.sql"),
     include_str!("schema_v5.sql"),
+    include_str!("schema_v6.sql"),
 ];
 
 pub mod backup;
@@ -369,8 +370,9 @@ impl Store {
         ensure_name_free(&tx, &map.name, None)?;
         let now = unix_now();
         tx.execute(
-            "INSERT INTO maps (name, currency, notes, hourly_cost, delay_cost_per_hour, hours_per_fte_month, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            "INSERT INTO maps (name, currency, notes, hourly_cost, delay_cost_per_hour, hours_per_fte_month,
+                               sim_draws, sim_seed, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
             params![
                 map.name,
                 map.currency,
@@ -378,6 +380,8 @@ impl Store {
                 map.rates.hourly_cost,
                 map.rates.delay_cost_per_hour,
                 map.rates.hours_per_fte_month,
+                map.simulation.draws,
+                map.simulation.seed as i64,
                 now
             ],
         )?;

@@ -13,7 +13,7 @@ use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row};
 
 use super::{MapId, PICK_COLUMNS, Result, STEP_VALUE_COLUMNS, StoreError};
-use crate::domain::model::{Attr, Edge, Evidence, Lane, Map, Rates, Step};
+use crate::domain::model::{Attr, Edge, Evidence, Lane, Map, Rates, Simulation, Step};
 use crate::domain::validate::{MAX_NAME_CHARS, MAX_NOTES_CHARS, Problem, Problems, problems_with_notes};
 use crate::plan::{Baseline, Direction, Metric, Pick, PickState, Review};
 
@@ -307,7 +307,8 @@ pub(super) fn load_stored(conn: &Connection, id: MapId) -> Result<Stored> {
     let mut notes = Vec::new();
     let mut map = conn
         .prepare_cached(
-            "SELECT name, currency, notes, hourly_cost, delay_cost_per_hour, hours_per_fte_month
+            "SELECT name, currency, notes, hourly_cost, delay_cost_per_hour, hours_per_fte_month,
+                    sim_draws, sim_seed
              FROM maps WHERE id = ?1",
         )?
         .query_row([id.0], |row| {
@@ -323,6 +324,25 @@ pub(super) fn load_stored(conn: &Connection, id: MapId) -> Result<Stored> {
                 hourly_cost: c.number(3, "rates.hourly_cost"),
                 delay_cost_per_hour: c.number(4, "rates.delay_cost_per_hour"),
                 hours_per_fte_month: c.number(5, "rates.hours_per_fte_month"),
+            };
+            let draws = c.integer(6, "simulation.draws");
+            let draws = match u32::try_from(draws) {
+                Ok(n) if (1..=Simulation::MAX_DRAWS).contains(&n) => n,
+                _ => {
+                    c.note(
+                        "simulation.draws",
+                        format!(
+                            "{draws} is not a number of scenarios from 1 to {}; read as {}",
+                            Simulation::MAX_DRAWS,
+                            Simulation::DEFAULT_DRAWS
+                        ),
+                    );
+                    Simulation::DEFAULT_DRAWS
+                }
+            };
+            map.simulation = Simulation {
+                draws,
+                seed: c.integer(7, "simulation.seed") as u64,
             };
             Ok(map)
         })

@@ -379,7 +379,8 @@ fn update_map_row(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
     let changed = conn
         .prepare_cached(
             "UPDATE maps SET name = ?2, currency = ?3, notes = ?4, hourly_cost = ?5,
-                    delay_cost_per_hour = ?6, hours_per_fte_month = ?7, updated_at = ?8
+                    delay_cost_per_hour = ?6, hours_per_fte_month = ?7, sim_draws = ?8, sim_seed = ?9,
+                    updated_at = ?10
              WHERE id = ?1",
         )?
         .execute(params![
@@ -390,6 +391,8 @@ fn update_map_row(conn: &Connection, id: MapId, map: &Map) -> Result<()> {
             map.rates.hourly_cost,
             map.rates.delay_cost_per_hour,
             map.rates.hours_per_fte_month,
+            map.simulation.draws,
+            map.simulation.seed as i64,
             unix_now()
         ])?;
     if changed == 0 {

@@ -5,14 +5,17 @@
 use eframe::egui::{self, RichText};
 
 use crate::document::Document;
+use crate::scoring::certainty::Certainty;
 use crate::ui::theme;
 
 /// Shows the guide while `open` is set; its close button clears it.
-pub fn guide_window(ctx: &egui::Context, open: &mut bool, doc: &Document) {
+/// `certainty` is the simulation of the map as it is now, once it is ready.
+pub fn guide_window(ctx: &egui::Context, open: &mut bool, doc: &Document, certainty: Option<&Certainty>) {
     if !*open {
         return;
     }
-    let sections = crate::plan::guide::how_it_works(doc.map(), doc.ranking(), crate::ui::number_style(ctx));
+    let sections =
+        crate::plan::guide::how_it_works(doc.map(), (doc.ranking(), certainty), crate::ui::number_style(ctx));
     egui::Window::new("How Friction Map works")
         .open(open)
         .collapsible(false)

@@ -8,6 +8,7 @@ use crate::document::edit::{Edit, MapMeta};
 use crate::document::repair::Place;
 use crate::domain::model::{Attr, Lane, Map, Part, Step};
 use crate::domain::validate;
+use crate::scoring::certainty::Certainty;
 use crate::scoring::score_step;
 use crate::ui::Action;
 use crate::ui::canvas::Selection;
@@ -16,9 +17,12 @@ use crate::ui::fields::{NumberField, text_field};
 use crate::ui::step_fields::{FieldLook, Number, attr_field};
 use crate::ui::theme;
 
+/// `certainty` holds the simulation's figures for the map as it is now,
+/// when they are ready: an estimate that could change the pick says so.
 pub fn inspector_ui(
     ui: &mut egui::Ui,
     doc: &Document,
+    certainty: Option<&Certainty>,
     selection: &Selection,
     other_map_names: &[String],
     actions: &mut Vec<Action>,
@@ -28,9 +32,15 @@ pub fn inspector_ui(
         match selection.steps.len() {
             1 => {
                 if let Some(step) = selection.steps.first().and_then(|id| map.step(id)) {
-                    let place = doc.step_index(&step.id).map_or(Place::Map, Place::Step);
+                    let index = doc.step_index(&step.id);
+                    let place = index.map_or(Place::Map, Place::Step);
                     problems_ui(ui, doc, place);
-                    step_ui(ui, map, step, !doc.has_problems(), actions);
+                    let could_change_pick: Vec<Attr> = (certainty.iter())
+                        .flat_map(|c| c.pick_changers())
+                        .filter(|s| Some(s.step) == index)
+                        .map(|s| s.attr)
+                        .collect();
+                    step_ui(ui, map, step, !doc.has_problems(), &could_change_pick, actions);
                 }
             }
             n if n > 1 => many_steps_ui(ui, doc, selection, actions),
@@ -84,7 +94,14 @@ fn heading(ui: &mut egui::Ui, kind: &str, name: &str) {
 }
 
 /// `figures` is false while the map has problems: its figures are held back.
-fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, figures: bool, actions: &mut Vec<Action>) {
+fn step_ui(
+    ui: &mut egui::Ui,
+    map: &Map,
+    step: &Step,
+    figures: bool,
+    could_change_pick: &[Attr],
+    actions: &mut Vec<Action>,
+) {
     heading(ui, "STEP", &step.name);
     let id = Id::unique(("inspect-step", &step.id));
     let update = |change: &dyn Fn(&mut Step)| {
@@ -146,6 +163,18 @@ fn step_ui(ui: &mut egui::Ui, map: &Map, step: &Step, figures: bool, actions: &m
     crate::ui::step_fields::values_first_tab_order(ui, id);
     for attr in Attr::ALL {
         attribute_row(ui, id, step, attr, actions);
+        if could_change_pick.contains(&attr) {
+            evidence::show(
+                ui,
+                (
+                    "Narrowing this estimate could change the pick: at one end of its range \
+                     another lane would be costliest."
+                        .to_owned(),
+                    evidence::Tone::Attention,
+                ),
+            );
+            ui.add_space(4.0);
+        }
         if let Some(evidence) = &step.evidence {
             evidence::show(ui, evidence::attr_line(fmt, evidence, step, attr));
             ui.add_space(4.0);

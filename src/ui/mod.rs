@@ -4,6 +4,7 @@
 pub mod theme;
 
 pub mod canvas;
+pub mod certainty_chart;
 pub mod dialogs;
 pub mod evidence;
 pub mod fields;
@@ -12,6 +13,7 @@ pub mod inspector;
 pub mod library;
 pub mod log_import;
 pub mod plan_panel;
+pub mod plots;
 pub mod progress;
 pub mod ranking;
 pub mod recovery;
@@ -178,4 +180,14 @@ pub fn scroll_with_focus<R>(
             out
         })
         .inner
+}
+
+/// `s` cut to at most `max` characters, with "…" where it was cut.
+pub(crate) fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
 }

@@ -6,8 +6,11 @@ use std::collections::HashMap;
 use eframe::egui::{self, Rect, RichText};
 use egui_plot::{Bar, BarChart, GridMark, Plot};
 
+use crate::scoring::certainty::{Sureness, chance_text};
 use crate::scoring::{Component, Ranking, Verdict};
 use crate::ui::Action;
+use crate::ui::certainty_chart::Chances;
+use crate::ui::shorten;
 use crate::ui::theme;
 
 /// One stacked segment series of the chart: a component's amount per lane,
@@ -68,6 +71,8 @@ pub enum Column {
     Lane,
     Friction,
     Share,
+    Chance,
+    Spread,
     Cumulative,
     PerEffort,
     Driver,
@@ -81,6 +86,8 @@ impl Column {
             Column::Lane => "Lane",
             Column::Friction => "Friction / month",
             Column::Share => "Share",
+            Column::Chance => "Costliest",
+            Column::Spread => "P10 – P90",
             Column::Cumulative => "Cumulative",
             Column::PerEffort => "Per effort-week",
             Column::Driver => "Top driver",
@@ -93,14 +100,33 @@ impl Column {
         match self {
             Column::Rank => 30.0,
             Column::Pick => 84.0,
-            Column::Lane => 140.0,
-            Column::Friction => 118.0,
-            Column::Share => 56.0,
+            Column::Lane => 130.0,
+            Column::Friction => 112.0,
+            Column::Share => 52.0,
+            Column::Chance => 68.0,
+            Column::Spread => 170.0,
             Column::Cumulative => 84.0,
             Column::PerEffort => 116.0,
-            Column::Driver => 150.0,
+            Column::Driver => 140.0,
         }
     }
+}
+
+/// What the chart beside the table shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum ChartKind {
+    #[default]
+    Friction,
+    Sureness,
+    Payoff,
+}
+
+/// What the table's cells are filled from besides the ranking.
+struct Cells<'a> {
+    highlighted: Option<&'a str>,
+    picked: &'a [&'a str],
+    effort_weeks: &'a [(String, f64)],
+    chances: Chances<'a>,
 }
 
 /// Room between columns.
@@ -114,33 +140,42 @@ pub const CHART_LANES: usize = 12;
 const ROW_H: f32 = 24.0;
 
 /// Which columns fit in `width`, with their widths, and whether the chart
-/// fits beside them. Lane, friction per month, share and top driver always
-/// stay; what does not fit goes in this order: the chart first, then the
-/// cumulative share, then friction per effort-week. Extra room goes to the
-/// lane and driver columns.
+/// fits beside them. Lane, friction per month, share, the chance of being
+/// the costliest and top driver always stay; what does not fit goes in this
+/// order: the cumulative share, the P10–P90 range (then shown on hover over
+/// the chance), the chart, then friction per effort-week (there only when
+/// the user gave effort estimates). Extra room goes to the lane and driver
+/// columns.
 pub fn table_layout(width: f32, with_effort: bool) -> (Vec<(Column, f32)>, bool) {
     use Column::*;
     let needed = |cols: &[Column]| {
         cols.iter().map(|c| c.min_width()).sum::<f32>() + COLUMN_GAP * cols.len().saturating_sub(1) as f32
     };
-    let mut columns = vec![Rank, Pick, Lane, Friction, Share, Cumulative];
+    let mut columns = vec![Rank, Pick, Lane, Friction, Share, Chance, Spread, Cumulative];
     if with_effort {
         columns.push(PerEffort);
     }
     columns.push(Driver);
     let chart_room = CHART_MIN_W + 2.0 * COLUMN_GAP;
-    // The chart takes what the full table leaves, up to a third of the width.
-    let chart = width - needed(&columns) >= chart_room;
+    // What goes where the panel is narrow, in this order: a column, or the
+    // chart (`None`).
+    let mut chart = true;
+    for optional in [Some(Cumulative), Some(Spread), None, Some(PerEffort)] {
+        let room = if chart { width - chart_room } else { width };
+        if needed(&columns) <= room {
+            break;
+        }
+        match optional {
+            Some(column) => columns.retain(|&c| c != column),
+            None => chart = false,
+        }
+    }
+    // The chart takes what the table leaves, up to a third of the width.
     let table_w = if chart {
         (width - chart_room).min((width * 2.0 / 3.0).max(needed(&columns)))
     } else {
         width
     };
-    for optional in [Cumulative, PerEffort] {
-        if needed(&columns) > table_w {
-            columns.retain(|&c| c != optional);
-        }
-    }
     let spare = (table_w - needed(&columns)).max(0.0);
     // The lane name gets up to 180 more, the driver the rest.
     let lane_extra = spare.min(180.0);
@@ -194,9 +229,11 @@ fn cell(ui: &mut egui::Ui, text: impl Into<egui::WidgetText>) -> egui::Response 
 
 /// `picked` names the lanes with an active pick.
 /// `effort_weeks` lists the lanes that carry an effort estimate.
+#[allow(clippy::too_many_arguments)]
 pub fn ranking_ui(
     ui: &mut egui::Ui,
     ranking: &Ranking,
+    chances: Chances<'_>,
     highlighted: Option<&str>,
     picked: &[&str],
     effort_weeks: &[(String, f64)],
@@ -206,18 +243,25 @@ pub fn ranking_ui(
         ui.label("Add a lane with steps to see the ranking.");
         return Placed::NOTHING;
     }
-    verdict_ui(ui, ranking);
-    // The payoff chart is offered once some lane has an effort estimate.
+    verdict_ui(ui, ranking, chances);
     let chart_id = egui::Id::unique("ranking-chart-kind");
-    let mut payoff = ui.data(|d| d.get_temp::<bool>(chart_id)).unwrap_or(false) && !effort_weeks.is_empty();
+    let mut kind = ui.data(|d| d.get_temp::<ChartKind>(chart_id)).unwrap_or_default();
+    if kind == ChartKind::Payoff && effort_weeks.is_empty() {
+        kind = ChartKind::Friction;
+    }
     let (columns, with_chart) = table_layout(ui.available_width(), !effort_weeks.is_empty());
-    if !effort_weeks.is_empty() && with_chart {
+    if with_chart {
         ui.horizontal(|ui| {
             ui.label("Chart:");
-            ui.selectable_value(&mut payoff, false, "Friction by lane");
-            ui.selectable_value(&mut payoff, true, "Payoff vs effort");
+            ui.selectable_value(&mut kind, ChartKind::Friction, "Friction by lane");
+            ui.selectable_value(&mut kind, ChartKind::Sureness, "How sure")
+                .on_hover_text("What could change the pick, and the spread of the top three lanes");
+            // The payoff chart is offered once some lane has an effort estimate.
+            if !effort_weeks.is_empty() {
+                ui.selectable_value(&mut kind, ChartKind::Payoff, "Payoff vs effort");
+            }
         });
-        ui.data_mut(|d| d.insert_temp(chart_id, payoff));
+        ui.data_mut(|d| d.insert_temp(chart_id, kind));
     }
     ui.add_space(4.0);
     let table_w = columns.iter().map(|(_, w)| w + COLUMN_GAP).sum::<f32>();
@@ -226,19 +270,25 @@ pub fn ranking_ui(
             .allocate_ui_with_layout(
                 egui::vec2(table_w, ui.available_height()),
                 egui::Layout::top_down(egui::Align::Min),
-                |ui| table_ui(ui, ranking, &columns, highlighted, picked, effort_weeks, actions),
+                |ui| {
+                    let cells = Cells {
+                        highlighted,
+                        picked,
+                        effort_weeks,
+                        chances,
+                    };
+                    table_ui(ui, ranking, &columns, &cells, actions)
+                },
             )
             .inner;
         let mut chart = Rect::NOTHING;
         if with_chart {
             ui.separator();
             chart = ui
-                .vertical(|ui| {
-                    if payoff {
-                        payoff_chart_ui(ui, ranking, effort_weeks);
-                    } else {
-                        chart_ui(ui, ranking);
-                    }
+                .vertical(|ui| match kind {
+                    ChartKind::Payoff => payoff_chart_ui(ui, ranking, effort_weeks),
+                    ChartKind::Sureness => crate::ui::certainty_chart::sureness_chart_ui(ui, ranking, chances),
+                    ChartKind::Friction => chart_ui(ui, ranking),
                 })
                 .response
                 .rect;
@@ -275,46 +325,87 @@ fn payoff_chart_ui(ui: &mut egui::Ui, ranking: &Ranking, effort_weeks: &[(String
         });
 }
 
-/// Which lane to fix first, or why the ranking cannot tell yet.
-fn verdict_ui(ui: &mut egui::Ui, ranking: &Ranking) {
+/// Which lane to fix first and how sure that is, or why the ranking cannot
+/// tell yet.
+fn verdict_ui(ui: &mut egui::Ui, ranking: &Ranking, chances: Chances<'_>) {
     let fmt = crate::ui::number_style(ui.ctx());
     let Some(top) = ranking.top() else { return };
     let cur = &ranking.currency;
-    let verdict = ranking.verdict();
-    ui.horizontal_wrapped(|ui| {
-        if verdict == Verdict::NoFriction {
+    if ranking.verdict() == Verdict::NoFriction {
+        ui.colored_label(
+            theme::WARNING,
+            "No friction yet: enter volumes and minutes on the steps to rank the lanes.",
+        );
+        return;
+    }
+    let Some(certainty) = chances.certainty.filter(|_| chances.current) else {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new("Ranked first:").strong());
+            ui.label(RichText::new(&top.lane).font(theme::bold(15.0)));
+            ui.label(format!("— {} / month.", fmt.money(top.monthly_friction, cur)));
+            ui.weak(format!(
+                "Simulating {} scenarios to tell how sure the pick is…",
+                fmt.thousands(chances.map.simulation.draws as f64, 0)
+            ));
+        });
+        return;
+    };
+    let sureness = certainty.sureness(ranking);
+    ui.horizontal_wrapped(|ui| match sureness {
+        Sureness::FixFirst { row } => {
+            let lane = &ranking.lanes[row];
+            ui.label(RichText::new("Fix first:").strong());
+            ui.label(RichText::new(&lane.lane).font(theme::bold(15.0)));
+            ui.label(format!(
+                "— {} / month, costliest in {} of {} scenarios.",
+                fmt.money(lane.monthly_friction, cur),
+                chance_text(fmt, certainty.lanes[row].p_costliest),
+                fmt.thousands(certainty.draws as f64, 0)
+            ));
+            if row != 0 {
+                ui.colored_label(
+                    theme::WARNING,
+                    format!(
+                        "Its point values rank it {}: the ranges say it is costlier than {}.",
+                        lane.rank, top.lane
+                    ),
+                );
+            }
+        }
+        Sureness::TooClose { first, second } => {
+            ui.colored_label(theme::WARNING, RichText::new("Too close to call:").strong());
+            ui.label(format!(
+                "{} {}, {} {}.",
+                ranking.lanes[first].lane,
+                chance_text(fmt, certainty.lanes[first].p_costliest),
+                ranking.lanes[second].lane,
+                chance_text(fmt, certainty.lanes[second].p_costliest),
+            ));
+            let narrow = certainty.narrow_these(chances.map, 3);
+            if !narrow.is_empty() {
+                ui.label(format!("Narrow these estimates: {}.", narrow.join("; ")));
+            }
+        }
+        Sureness::OnlyLane => {
+            ui.label(RichText::new("Fix first:").strong());
+            ui.label(RichText::new(&top.lane).font(theme::bold(15.0)));
+            ui.label(format!(
+                "— {} / month. The only lane: nothing to compare.",
+                fmt.money(top.monthly_friction, cur)
+            ));
+        }
+        Sureness::NoRanges | Sureness::NoFriction => {
+            ui.label(RichText::new("Fix first:").strong());
+            ui.label(RichText::new(&top.lane).font(theme::bold(15.0)));
+            ui.label(format!(
+                "— {} / month, {} of all friction.",
+                fmt.money(top.monthly_friction, cur),
+                fmt.percent(top.share_pct)
+            ));
             ui.colored_label(
                 theme::WARNING,
-                "No friction yet: enter volumes and minutes on the steps to rank the lanes.",
+                "Leads, but no ranges entered: add low/high estimates to see how sure this is.",
             );
-            return;
-        }
-        ui.label(RichText::new("Fix first:").strong());
-        ui.label(RichText::new(&top.lane).font(theme::bold(15.0)));
-        ui.label(format!(
-            "— {} / month, {} of all friction.",
-            fmt.money(top.monthly_friction, cur),
-            fmt.percent(top.share_pct)
-        ));
-        match verdict {
-            Verdict::ClearWinner => {
-                ui.colored_label(theme::OK, "Clear winner.");
-            }
-            Verdict::OnlyLane => {
-                ui.label("The only lane: nothing to compare.");
-            }
-            Verdict::NoRanges => {
-                ui.colored_label(
-                    theme::WARNING,
-                    "Leads, but no ranges entered: add low and high estimates to see whether the lead holds.",
-                );
-            }
-            Verdict::TooClose | Verdict::NoFriction => {
-                ui.colored_label(
-                    theme::WARNING,
-                    "Too close to call: the top two lanes' low–high ranges overlap. Refine the estimates.",
-                );
-            }
         }
     });
 }
@@ -326,11 +417,15 @@ fn table_ui(
     ui: &mut egui::Ui,
     ranking: &Ranking,
     columns: &[(Column, f32)],
-    highlighted: Option<&str>,
-    picked: &[&str],
-    effort_weeks: &[(String, f64)],
+    cells: &Cells<'_>,
     actions: &mut Vec<Action>,
 ) -> Rect {
+    let Cells {
+        highlighted,
+        picked,
+        effort_weeks,
+        chances,
+    } = *cells;
     let fmt = crate::ui::number_style(ui.ctx());
     let cur = &ranking.currency;
     let widths: Vec<f32> = columns.iter().map(|(_, w)| *w).collect();
@@ -338,10 +433,22 @@ fn table_ui(
     row_ui(ui, &widths, None, |i, ui| {
         let column = columns[i].0;
         let resp = cell(ui, RichText::new(column.title()).strong());
-        if column == Column::PerEffort {
-            resp.on_hover_text(
-                "Monthly friction divided by the weeks of effort to fix the lane (cost of delay ÷ duration)",
-            );
+        match column {
+            Column::PerEffort => {
+                resp.on_hover_text(
+                    "Monthly friction divided by the weeks of effort to fix the lane (cost of delay ÷ duration)",
+                );
+            }
+            Column::Chance => {
+                resp.on_hover_text(
+                    "Chance it is the costliest: the share of simulated scenarios, drawn from the low–high \
+                     estimates, in which this lane has the highest friction",
+                );
+            }
+            Column::Spread => {
+                resp.on_hover_text("Monthly friction in 10% and in 90% of the scenarios: the lane's likely range");
+            }
+            _ => {}
         }
     });
     let stripe = ui.visuals().faint_bg_color;
@@ -392,6 +499,33 @@ fn table_ui(
                     }
                     Column::Share => {
                         cell(ui, fmt.percent(lane.share_pct));
+                    }
+                    Column::Chance | Column::Spread => {
+                        let figures = chances.certainty.and_then(|c| c.lane(&lane.lane_id));
+                        let Some(c) = figures else {
+                            cell(ui, RichText::new("…").weak()).on_hover_text("Simulating the scenarios…");
+                            return;
+                        };
+                        let text = if columns[i].0 == Column::Chance {
+                            chance_text(fmt, c.p_costliest)
+                        } else {
+                            format!(
+                                "{} – {}",
+                                fmt.money(c.friction_p10, cur),
+                                fmt.money(c.friction_p90, cur)
+                            )
+                        };
+                        let text = RichText::new(text);
+                        let resp = cell(ui, if chances.current { text } else { text.weak() });
+                        let mut hover = format!(
+                            "P10 – P90: {} – {} a month",
+                            fmt.money(c.friction_p10, cur),
+                            fmt.money(c.friction_p90, cur)
+                        );
+                        if !chances.current {
+                            hover.push_str("\nUpdating after the last change…");
+                        }
+                        resp.on_hover_text(hover);
                     }
                     Column::Cumulative => {
                         cell(ui, fmt.percent(lane.cumulative_pct))
@@ -455,43 +589,15 @@ pub fn chart_ui(ui: &mut egui::Ui, ranking: &Ranking) {
         }
         charts.push(chart);
     }
-    let n = names.len();
     let widest = top.lanes.iter().map(|l| l.monthly_friction).fold(0.0, f64::max);
     let step = money_step(widest);
     let cur = currency.clone();
     // Lane names take at most a third of the chart.
     let names_w = (ui.available_width() / 3.0).clamp(90.0, 160.0);
     let name_chars = (names_w / 7.5) as usize;
-    Plot::new("ranking-chart")
-        .allow_zoom(false)
-        .allow_drag(false)
-        .allow_scroll(false)
-        .allow_boxed_zoom(false)
-        .allow_double_click_reset(false)
-        .show_grid([true, false])
+    crate::ui::plots::named_rows(crate::ui::plots::fixed("ranking-chart"), names, name_chars, names_w)
         .include_x(0.0)
         .include_x(widest * 1.05)
-        .include_y(-0.6)
-        .include_y(n as f64 - 0.4)
-        .y_axis_min_width(names_w)
-        .y_grid_spacer(move |_| {
-            (0..n)
-                .map(|i| GridMark {
-                    value: i as f64,
-                    step_size: 1.0,
-                })
-                .collect()
-        })
-        .y_axis_formatter(move |mark, _| {
-            let i = mark.value.round();
-            if (mark.value - i).abs() > 1e-6 || i < 0.0 {
-                return String::new();
-            }
-            names
-                .get(i as usize)
-                .map(|s| shorten(s, name_chars))
-                .unwrap_or_default()
-        })
         .x_grid_spacer(move |input| {
             let (lo, hi) = input.bounds;
             let first = (lo / step).ceil().max(0.0) as i64;
@@ -541,15 +647,6 @@ fn capitalize(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn shorten(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        s.to_owned()
-    } else {
-        let cut: String = s.chars().take(max - 1).collect();
-        format!("{cut}…")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -592,23 +689,32 @@ mod tests {
             (cols.into_iter().map(|(c, _)| c).collect::<Vec<_>>(), chart)
         };
         use Column::*;
-        let (wide, chart) = names(2000.0, true);
+        let (wide, chart) = names(2200.0, true);
         assert!(chart);
-        assert_eq!(wide, [Rank, Pick, Lane, Friction, Share, Cumulative, PerEffort, Driver]);
-        // The chart goes first, then the cumulative share, then per effort-week.
-        let full: f32 = [Rank, Pick, Lane, Friction, Share, Cumulative, PerEffort, Driver]
-            .iter()
-            .map(|c| c.min_width() + COLUMN_GAP)
-            .sum();
-        assert_eq!(names(full, true), (wide.clone(), false));
+        let all = [
+            Rank, Pick, Lane, Friction, Share, Chance, Spread, Cumulative, PerEffort, Driver,
+        ];
+        assert_eq!(wide, all);
+        let width = |cols: &[Column]| cols.iter().map(|c| c.min_width() + COLUMN_GAP).sum::<f32>() - COLUMN_GAP;
+        let chart_room = CHART_MIN_W + 2.0 * COLUMN_GAP;
+        // The cumulative share goes first, then the P10–P90 range, then the
+        // chart, then per effort-week.
+        let full = width(&all) + chart_room;
+        assert_eq!(names(full, true), (wide.clone(), true));
+        let no_cumulative = [Rank, Pick, Lane, Friction, Share, Chance, Spread, PerEffort, Driver];
+        assert_eq!(names(full - 1.0, true), (no_cumulative.to_vec(), true));
+        let core = [Rank, Pick, Lane, Friction, Share, Chance, PerEffort, Driver];
         assert_eq!(
-            names(full - COLUMN_GAP - 1.0, true).0,
-            [Rank, Pick, Lane, Friction, Share, PerEffort, Driver]
+            names(width(&no_cumulative) + chart_room - 1.0, true),
+            (core.to_vec(), true)
         );
-        assert_eq!(names(600.0, true).0, [Rank, Pick, Lane, Friction, Share, Driver]);
+        assert_eq!(names(width(&core) + chart_room - 1.0, true), (core.to_vec(), false));
+        let least = [Rank, Pick, Lane, Friction, Share, Chance, Driver];
+        assert_eq!(names(width(&core) - 1.0, true), (least.to_vec(), false));
+        assert_eq!(names(700.0, true).0, least);
         // The columns never ask for more than the width they were given (from
-        // the least the four that always stay need, 628).
-        for w in [640.0, 700.0, 900.0, 1400.0] {
+        // the least the ones that always stay need, 676).
+        for w in [676.0, 800.0, 900.0, 1400.0] {
             let (cols, _) = table_layout(w, true);
             let used: f32 = cols.iter().map(|(_, w)| w + COLUMN_GAP).sum::<f32>() - COLUMN_GAP;
             assert!(used <= w + 0.01, "{used} > {w}");

@@ -121,3 +121,12 @@ pub fn rgb([r, g, b]: [u8; 3]) -> Color32 {
 pub const ERROR: Color32 = Color32::from_rgb(210, 50, 50);
 pub const WARNING: Color32 = Color32::from_rgb(200, 130, 0);
 pub const OK: Color32 = Color32::from_rgb(40, 150, 70);
+/// A bar or line with nothing to flag.
+pub const NEUTRAL: Color32 = Color32::from_rgb(120, 135, 150);
+/// The top three lanes in the spread chart, apart for colour-blind eyes
+/// (blue, orange, purple).
+pub const LANE_COLORS: [Color32; 3] = [
+    Color32::from_rgb(0, 114, 178),
+    Color32::from_rgb(230, 159, 0),
+    Color32::from_rgb(150, 80, 170),
+];

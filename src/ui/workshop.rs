@@ -9,6 +9,7 @@ use crate::document::scenario::Scenario;
 use crate::domain::model::Attr;
 use crate::domain::money::NumberStyle;
 use crate::scoring::Ranking;
+use crate::scoring::certainty::chance_text;
 use crate::ui::Action;
 use crate::ui::canvas::Selection;
 use crate::ui::theme;
@@ -221,24 +222,38 @@ pub fn change_text(fmt: NumberStyle, before: f64, after: f64, currency: &str) ->
 /// The ranking for the room: a table with before → after, and a chart as
 /// wide as the table leaves (never narrower than a readable chart: when
 /// there is no room for one, the table has the width alone).
+/// `chances` are the simulation's figures for the map the room sees.
 pub fn workshop_ranking_ui(
     ui: &mut egui::Ui,
     saved: &Ranking,
     shown: &Ranking,
+    chances: crate::ui::certainty_chart::Chances<'_>,
     workshop: &Workshop,
 ) -> crate::ui::ranking::Placed {
     let fmt = crate::ui::number_style(ui.ctx());
     use crate::ui::ranking::{Placed, row_ui};
     let shown_lanes = workshop.revealed(shown);
     let cur = &shown.currency;
+    // The verdict gives the top lane away: it shows once all is revealed.
+    if shown_lanes.lanes.len() == shown.lanes.len() {
+        match chances.certainty.filter(|_| chances.current) {
+            Some(certainty) => {
+                ui.label(RichText::new(certainty.verdict_line(chances.map, shown, fmt) + ".").strong());
+            }
+            None => {
+                ui.weak("Simulating the scenarios…");
+            }
+        }
+    }
     let width = ui.available_width();
     let chart_w = (width * 0.4).max(360.0);
     let with_chart = width - chart_w >= 560.0;
     let table_w = if with_chart { width - chart_w - 16.0 } else { width };
-    // #, lane, friction (share), change; the lane and change columns share what is left.
-    let fixed = [36.0, 0.0, 170.0, 0.0];
-    let flexible = (table_w - fixed.iter().sum::<f32>() - 3.0 * 10.0).max(200.0);
-    let widths = [fixed[0], flexible * 0.33, fixed[2], flexible * 0.67];
+    // #, lane, friction (share), chance it is the costliest, change; the
+    // lane and change columns share what is left.
+    let fixed = [36.0, 0.0, 170.0, 96.0, 0.0];
+    let flexible = (table_w - fixed.iter().sum::<f32>() - 4.0 * 10.0).max(200.0);
+    let widths = [fixed[0], flexible * 0.33, fixed[2], fixed[3], flexible * 0.67];
     let hidden = shown.lanes.len() - shown_lanes.lanes.len();
     ui.horizontal_top(|ui| {
         let table = ui
@@ -246,7 +261,7 @@ pub fn workshop_ranking_ui(
                 egui::vec2(table_w, ui.available_height()),
                 egui::Layout::top_down(egui::Align::Min),
                 |ui| {
-                    let titles = ["#", "Lane", "Friction / month", "Change"];
+                    let titles = ["#", "Lane", "Friction / month", "Costliest", "Change"];
                     row_ui(ui, &widths, None, |i, ui| {
                         ui.add(egui::Label::new(RichText::new(titles[i]).strong()).truncate());
                     });
@@ -278,6 +293,13 @@ pub fn workshop_ranking_ui(
                                             fmt.money(lane.monthly_friction, cur),
                                             fmt.percent(lane.share_pct)
                                         )),
+                                        3 => match chances.certainty.and_then(|c| c.lane(&lane.lane_id)) {
+                                            Some(c) if chances.current => {
+                                                RichText::new(chance_text(fmt, c.p_costliest))
+                                            }
+                                            Some(c) => RichText::new(chance_text(fmt, c.p_costliest)).weak(),
+                                            None => RichText::new("…").weak(),
+                                        },
                                         _ if lane.monthly_friction < before => RichText::new(&change).color(theme::OK),
                                         _ => RichText::new(&change).color(theme::ERROR),
                                     };

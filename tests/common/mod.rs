@@ -43,6 +43,7 @@ pub fn app_sized(db: &Path, size: [f32; 2]) -> Harness<'static, FrictionApp> {
         AppConfig {
             native_dialogs: false,
             first_run_guide: false,
+            simulate_at_once_below: u64::MAX,
             ..AppConfig::new(db.to_owned())
         },
         size,
@@ -70,9 +71,12 @@ pub const NEUTRAL_LOCALE: &str = "und";
 
 fn build(config: AppConfig, missing_glyphs: bool) -> Harness<'static, FrictionApp> {
     // The guide that opens on a first run would cover what tests click;
-    // `tests/ui_flows.rs` checks it on its own.
+    // `tests/ui_flows.rs` checks it on its own. Each frame shows the
+    // simulation of its own map (`tests/ui_certainty.rs` checks the run on
+    // a thread of its own).
     let config = AppConfig {
         first_run_guide: false,
+        simulate_at_once_below: u64::MAX,
         ..config
     };
     build_as_is(config, missing_glyphs)

@@ -25,6 +25,9 @@ pub struct ChartPicture<'a> {
     ranking: &'a Ranking,
     /// How figures are written; the point style unless [`Self::numbers`] says.
     fmt: NumberStyle,
+    /// The verdict line under the title: the ranking's own rule unless
+    /// [`Self::verdict`] gives the simulation's.
+    verdict: Option<String>,
 }
 
 impl<'a> ChartPicture<'a> {
@@ -33,12 +36,22 @@ impl<'a> ChartPicture<'a> {
             map_name,
             ranking,
             fmt: NumberStyle::POINT,
+            verdict: None,
         }
     }
 
     /// Writes the figures in `style`, as the window shows them.
     pub fn numbers(self, style: NumberStyle) -> Self {
         Self { fmt: style, ..self }
+    }
+
+    /// Says how sure the pick is in the simulation's words
+    /// ([`crate::scoring::certainty::Certainty::verdict_line`]).
+    pub fn verdict(self, line: String) -> Self {
+        Self {
+            verdict: Some(line),
+            ..self
+        }
     }
 }
 
@@ -104,7 +117,7 @@ impl Picture for ChartPicture<'_> {
             print::TEXT,
             width - 2.0 * MARGIN,
         );
-        let verdict = ranking.verdict_line();
+        let verdict = self.verdict.clone().unwrap_or_else(|| ranking.verdict_line());
         let summary = format!(
             "Total friction {} per month. {verdict}",
             fmt.money(ranking.total_friction, cur)

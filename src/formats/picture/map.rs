@@ -37,6 +37,9 @@ pub struct MapPicture<'a> {
     ranking: &'a Ranking,
     /// How figures are written; the point style unless [`Self::numbers`] says.
     fmt: NumberStyle,
+    /// The verdict line under the title: the ranking's own rule unless
+    /// [`Self::verdict`] gives the simulation's.
+    verdict: Option<String>,
     layout: Layout,
     /// Scene coordinates to picture coordinates.
     shift: Vec2,
@@ -53,6 +56,7 @@ impl<'a> MapPicture<'a> {
             map,
             ranking,
             fmt: NumberStyle::POINT,
+            verdict: None,
             shift: vec2(MARGIN - bounds.min.x, HEADER_H - bounds.min.y),
             width: bounds.width() + 2.0 * MARGIN,
             height: HEADER_H + bounds.height() + MARGIN,
@@ -63,6 +67,15 @@ impl<'a> MapPicture<'a> {
     /// Writes the figures in `style`, as the window shows them.
     pub fn numbers(self, style: NumberStyle) -> Self {
         Self { fmt: style, ..self }
+    }
+
+    /// Says how sure the pick is in the simulation's words
+    /// ([`crate::scoring::certainty::Certainty::verdict_line`]).
+    pub fn verdict(self, line: String) -> Self {
+        Self {
+            verdict: Some(line),
+            ..self
+        }
     }
 }
 
@@ -138,7 +151,14 @@ impl Picture for MapPicture<'_> {
             .map(|s| score_step(s, &map.rates).point.friction())
             .collect();
         let max_friction = frictions.iter().copied().fold(0.0, f64::max);
-        header(canvas, map, self.ranking, self.fmt, self.width, max_friction);
+        let verdict = self.verdict.clone().unwrap_or_else(|| self.ranking.verdict_line());
+        header(
+            canvas,
+            map,
+            self.ranking,
+            &verdict,
+            (self.fmt, self.width, max_friction),
+        );
         self.lanes(canvas);
         // Edges under the cards.
         for (handoff, pieces) in self.edge_curves() {
@@ -232,7 +252,10 @@ impl MapPicture<'_> {
     }
 }
 
-fn header(canvas: &mut dyn Canvas, map: &Map, ranking: &Ranking, fmt: NumberStyle, width: f32, max_friction: f64) {
+/// The title, the summary and `verdict`; `look` is the number style, the
+/// picture's width and the largest step friction (for the heat scale).
+fn header(canvas: &mut dyn Canvas, map: &Map, ranking: &Ranking, verdict: &str, look: (NumberStyle, f32, f64)) {
+    let (fmt, width, max_friction) = look;
     let currency = text::head(&map.currency);
     let title_w = width - 2.0 * MARGIN - LEGEND_W - 32.0;
     canvas.text(MARGIN, 24.0, &map.name, Font::bold(26.0), print::TEXT, title_w);
@@ -250,8 +273,7 @@ fn header(canvas: &mut dyn Canvas, map: &Map, ranking: &Ranking, fmt: NumberStyl
         print::WEAK_TEXT,
         title_w,
     );
-    let verdict = ranking.verdict_line();
-    canvas.text(MARGIN, 82.0, &verdict, LANE_FIGURE, print::TEXT, title_w);
+    canvas.text(MARGIN, 82.0, verdict, LANE_FIGURE, print::TEXT, title_w);
 
     // Legend: the heat scale as a gradient, then the two kinds of arrow.
     let x = width - MARGIN - LEGEND_W;

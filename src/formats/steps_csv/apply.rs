@@ -269,6 +269,7 @@ impl StepsFile {
             steps: Steps::from(steps),
             edges: map.edges.clone(),
             picks: map.picks.clone(),
+            simulation: map.simulation,
         };
         checked(out, report, source_name)
     }
