@@ -182,6 +182,7 @@ fn the_guide_opens_on_the_first_run_and_from_help_with_the_maps_own_numbers() {
     let config = frictionmap::app::AppConfig {
         native_dialogs: false,
         locale: common::NEUTRAL_LOCALE.to_owned(),
+        simulate_at_once_below: u64::MAX,
         ..frictionmap::app::AppConfig::new(dir.path().join("fm.sqlite3"))
     };
     let harness = common::build_as_is(config.clone(), false);
@@ -268,6 +269,7 @@ fn help_about_names_the_version_the_renderer_and_the_database() {
         native_dialogs: false,
         first_run_guide: false,
         locale: common::NEUTRAL_LOCALE.to_owned(),
+        simulate_at_once_below: u64::MAX,
         renderer: Some(frictionmap::app::renderer::Renderer {
             name: "llvmpipe (LLVM 15.0.6, 256 bits)".into(),
             backend: "Vulkan".into(),

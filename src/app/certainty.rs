@@ -2,9 +2,9 @@
 //! (the saved map, or the workshop's what-ifs). A new version of the map
 //! cancels the run in progress and starts another, off the UI thread; the
 //! last figures stay on screen, marked as updating, until the new ones come.
-//! A run small enough to take well under a millisecond (the sample maps'
-//! take a tenth of one) is done at once instead: a thread and a frame of
-//! "simulating…" would cost more than the run.
+//! A run small enough to take about a millisecond or less (the sample
+//! maps' take a few tenths of one) is done at once instead: a thread and a
+//! frame of "simulating…" would cost more than the run.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -15,7 +15,7 @@ use crate::scoring::certainty::{Certainty, simulate, values_to_draw};
 
 /// Runs that draw fewer values than this are done on the UI thread, unless
 /// the app is configured otherwise ([`super::AppConfig`]).
-pub const AT_ONCE: u64 = 200_000;
+pub const AT_ONCE: u64 = 500_000;
 
 /// The figures of one version of a map ([`Document::version`]).
 pub struct Figures {

@@ -20,7 +20,8 @@ pub struct Chances<'a> {
     pub current: bool,
 }
 
-/// Bars in the tornado: beyond a handful the chart is no longer read.
+/// Bars in the tornado at most: beyond a handful the chart is no longer
+/// read. Fewer where the panel is low.
 const TORNADO_BARS: usize = 8;
 /// Bins of each lane's distribution.
 const BINS: usize = 40;
@@ -34,9 +35,11 @@ pub fn sureness_chart_ui(ui: &mut egui::Ui, ranking: &Ranking, chances: Chances<
         ui.label("No ranges entered: add low/high estimates to steps to see what could change the pick.");
         return;
     }
-    let half = (ui.available_height() - 2.0 * ui.spacing().interact_size.y) / 2.0;
-    tornado_ui(ui, ranking, chances, certainty, half.max(80.0));
-    spread_ui(ui, ranking, certainty, half.max(80.0));
+    // Each plot under a line of its own (and the tornado's note): about
+    // 70 points of text in all. The tornado gets a little more: its names.
+    let room = (ui.available_height() - 70.0).max(160.0);
+    tornado_ui(ui, ranking, chances, certainty, room * 0.55);
+    spread_ui(ui, ranking, certainty, room * 0.45);
 }
 
 /// Each input's swing of the top lane's lead: where the bar crosses zero,
@@ -44,7 +47,10 @@ pub fn sureness_chart_ui(ui: &mut egui::Ui, ranking: &Ranking, chances: Chances<
 fn tornado_ui(ui: &mut egui::Ui, ranking: &Ranking, chances: Chances<'_>, certainty: &Certainty, height: f32) {
     let fmt = crate::ui::number_style(ui.ctx());
     let Some(top) = ranking.top() else { return };
-    let shown: Vec<_> = certainty.swings.iter().take(TORNADO_BARS).collect();
+    // The plot loses about 45 points to its axis, and a name is drawn only
+    // beside a bar at least 20 points (fully from 30) from the next.
+    let bars = (((height - 45.0) / 28.0).floor() as usize).clamp(1, TORNADO_BARS);
+    let shown: Vec<_> = certainty.swings.iter().take(bars).collect();
     let changers = certainty.pick_changers().count();
     ui.label(RichText::new(format!("What could change the pick ({} ahead of the rest)", top.lane)).strong())
         .on_hover_text(

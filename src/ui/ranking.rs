@@ -245,25 +245,58 @@ pub fn ranking_ui(
     }
     verdict_ui(ui, ranking, chances);
     let chart_id = egui::Id::unique("ranking-chart-kind");
+    let narrow_id = egui::Id::unique("ranking-narrow-view");
     let mut kind = ui.data(|d| d.get_temp::<ChartKind>(chart_id)).unwrap_or_default();
     if kind == ChartKind::Payoff && effort_weeks.is_empty() {
         kind = ChartKind::Friction;
     }
     let (columns, with_chart) = table_layout(ui.available_width(), !effort_weeks.is_empty());
-    if with_chart {
-        ui.horizontal(|ui| {
-            ui.label("Chart:");
-            ui.selectable_value(&mut kind, ChartKind::Friction, "Friction by lane");
-            ui.selectable_value(&mut kind, ChartKind::Sureness, "How sure")
-                .on_hover_text("What could change the pick, and the spread of the top three lanes");
-            // The payoff chart is offered once some lane has an effort estimate.
-            if !effort_weeks.is_empty() {
-                ui.selectable_value(&mut kind, ChartKind::Payoff, "Payoff vs effort");
+    // Where the chart has no room beside the table, it takes the table's
+    // place when asked for: `None` is the table.
+    let mut instead = ui.data(|d| d.get_temp::<Option<ChartKind>>(narrow_id)).flatten();
+    ui.horizontal(|ui| {
+        ui.label("Chart:");
+        if !with_chart {
+            ui.selectable_value(&mut instead, None, "Table");
+        }
+        let mut choice = |ui: &mut egui::Ui, value: ChartKind, text: &str| {
+            let on = if with_chart {
+                kind == value
+            } else {
+                instead == Some(value)
+            };
+            let resp = ui.selectable_label(on, text);
+            if resp.clicked() {
+                kind = value;
+                instead = Some(value);
             }
-        });
-        ui.data_mut(|d| d.insert_temp(chart_id, kind));
-    }
+            resp
+        };
+        choice(ui, ChartKind::Friction, "Friction by lane");
+        choice(ui, ChartKind::Sureness, "How sure")
+            .on_hover_text("What could change the pick, and the spread of the top three lanes");
+        // The payoff chart is offered once some lane has an effort estimate.
+        if !effort_weeks.is_empty() {
+            choice(ui, ChartKind::Payoff, "Payoff vs effort");
+        }
+    });
+    ui.data_mut(|d| {
+        d.insert_temp(chart_id, kind);
+        d.insert_temp(narrow_id, instead);
+    });
     ui.add_space(4.0);
+    let chart_ui_of = |ui: &mut egui::Ui, kind: ChartKind| match kind {
+        ChartKind::Payoff => payoff_chart_ui(ui, ranking, effort_weeks),
+        ChartKind::Sureness => crate::ui::certainty_chart::sureness_chart_ui(ui, ranking, chances),
+        ChartKind::Friction => chart_ui(ui, ranking),
+    };
+    if let (false, Some(kind)) = (with_chart, instead) {
+        let chart = ui.vertical(|ui| chart_ui_of(ui, kind)).response.rect;
+        return Placed {
+            table: Rect::NOTHING,
+            chart,
+        };
+    }
     let table_w = columns.iter().map(|(_, w)| w + COLUMN_GAP).sum::<f32>();
     ui.horizontal_top(|ui| {
         let table = ui
@@ -284,14 +317,7 @@ pub fn ranking_ui(
         let mut chart = Rect::NOTHING;
         if with_chart {
             ui.separator();
-            chart = ui
-                .vertical(|ui| match kind {
-                    ChartKind::Payoff => payoff_chart_ui(ui, ranking, effort_weeks),
-                    ChartKind::Sureness => crate::ui::certainty_chart::sureness_chart_ui(ui, ranking, chances),
-                    ChartKind::Friction => chart_ui(ui, ranking),
-                })
-                .response
-                .rect;
+            chart = ui.vertical(|ui| chart_ui_of(ui, kind)).response.rect;
         }
         Placed { table, chart }
     })
