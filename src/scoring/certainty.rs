@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 
-use super::pert::Pert;
+use super::pert::{Draw, Pert, Sampler};
 use super::{Ranking, StepValues, score};
 use crate::domain::model::{Attr, Map, Rates, Simulation};
 use crate::domain::money::NumberStyle;
@@ -386,25 +386,28 @@ impl Scratch {
     }
 }
 
+/// How one uncertain input moves a step's friction: `a + b·x`, or
+/// `a / (1 − x)` for the rework rate.
+#[derive(Clone, Copy)]
+enum OneInput {
+    Linear { base: f64, slope: f64 },
+    Rework { k: f64 },
+}
+
 /// Adds one step's friction in every draw to `sums`.
 fn add_draws(sums: &mut [f64], step: &Uncertain, rates: &Rates, seed: u64, scratch: &mut Scratch) {
     let drawn: Vec<(usize, &Pert)> = (step.perts.iter().enumerate())
         .filter_map(|(attr, p)| p.as_ref().map(|p| (attr, p)))
         .collect();
     if let [(attr, pert)] = drawn.as_slice() {
-        // One uncertain input: friction is a + b·x, or a/(1 − x) for rework.
         randoms(seed, step.step, *attr, &mut scratch.bytes, &mut scratch.randoms);
-        let row = pert.row();
         let p = &step.point;
         let per_item = p.handle_minutes / 60.0 * rates.hourly_cost + p.approval_delay_hours * rates.delay_cost_per_hour;
         let passes = 1.0 / (1.0 - p.rework_rate);
-        match Attr::ALL[*attr] {
-            Attr::ReworkRate => {
-                let k = p.volume_per_month * per_item;
-                for (s, &u) in sums.iter_mut().zip(&scratch.randoms) {
-                    *s += k / (1.0 - row.at(u));
-                }
-            }
+        let input = match Attr::ALL[*attr] {
+            Attr::ReworkRate => OneInput::Rework {
+                k: p.volume_per_month * per_item,
+            },
             other => {
                 let slope = match other {
                     Attr::VolumePerMonth => per_item * passes,
@@ -412,10 +415,12 @@ fn add_draws(sums: &mut [f64], step: &Uncertain, rates: &Rates, seed: u64, scrat
                     _ => p.volume_per_month * rates.delay_cost_per_hour * passes,
                 };
                 let base = score(&step.point, rates).friction() - slope * step.point_value(other);
-                for (s, &u) in sums.iter_mut().zip(&scratch.randoms) {
-                    *s += base + slope * row.at(u);
-                }
+                OneInput::Linear { base, slope }
             }
+        };
+        match pert.sampler(sums.len()) {
+            Sampler::Row(row) => add_one(sums, &scratch.randoms, &row, input),
+            Sampler::Table(pert) => add_one(sums, &scratch.randoms, &pert, input),
         }
         return;
     }
@@ -429,13 +434,36 @@ fn add_draws(sums: &mut [f64], step: &Uncertain, rates: &Rates, seed: u64, scrat
     scratch.values.resize(sums.len(), point);
     for &(attr, pert) in &drawn {
         randoms(seed, step.step, attr, &mut scratch.bytes, &mut scratch.randoms);
-        let row = pert.row();
-        for (v, &u) in scratch.values.iter_mut().zip(&scratch.randoms) {
-            v[attr] = row.at(u);
+        match pert.sampler(sums.len()) {
+            Sampler::Row(row) => set_values(&mut scratch.values, &scratch.randoms, &row, attr),
+            Sampler::Table(pert) => set_values(&mut scratch.values, &scratch.randoms, &pert, attr),
         }
     }
     for (s, v) in sums.iter_mut().zip(&scratch.values) {
         *s += score(&StepValues::from(*v), rates).friction();
+    }
+}
+
+/// Adds a step's friction with one uncertain input to every draw.
+fn add_one(sums: &mut [f64], randoms: &[u32], draw: &impl Draw, input: OneInput) {
+    match input {
+        OneInput::Rework { k } => {
+            for (s, &u) in sums.iter_mut().zip(randoms) {
+                *s += k / (1.0 - draw.at(u));
+            }
+        }
+        OneInput::Linear { base, slope } => {
+            for (s, &u) in sums.iter_mut().zip(randoms) {
+                *s += base + slope * draw.at(u);
+            }
+        }
+    }
+}
+
+/// Puts attribute `attr` of every draw's values.
+fn set_values(values: &mut [[f64; 4]], randoms: &[u32], draw: &impl Draw, attr: usize) {
+    for (v, &u) in values.iter_mut().zip(randoms) {
+        v[attr] = draw.at(u);
     }
 }
 
