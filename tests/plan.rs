@@ -1047,3 +1047,27 @@ fn brief(map: &Map, pick: &Pick, today: NaiveDate, formats: Formats) -> String {
     .expect("not cancelled");
     lane_brief(map, (&ranking, &certainty), pick, today, formats)
 }
+
+/// The brief says how sure the pick is, and which estimate could change it.
+#[test]
+fn the_brief_says_how_sure_the_pick_is_and_what_could_change_it() {
+    let mut map = map();
+    // Beta's volume might be four times what was entered: at its high it
+    // would cost more than Alpha.
+    if let Some(mut b1) = map.steps.get_mut(2) {
+        b1.high.set(Attr::VolumePerMonth, Some(1200.0));
+    }
+    let pick = complete_pick(&map, "a");
+    map.picks.push(pick.clone());
+    let text = brief(&map, &pick, date(2025, 1, 29), Formats::default());
+    for expected in [
+        "## How sure the pick is",
+        "Fix first: Alpha, costliest in 9",
+        "Alpha is the costliest lane in 9",
+        "of 10,000 scenarios drawn from the low/high estimates",
+        "Narrowing these estimates could change the pick",
+        "- Step b1's volume (300 – 1,200)",
+    ] {
+        assert!(text.contains(expected), "{expected:?} missing:\n{text}");
+    }
+}
