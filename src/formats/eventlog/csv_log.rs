@@ -12,7 +12,7 @@ use std::rc::Rc;
 use crate::domain::validate::escape_controls;
 use crate::formats::input_file::wide_text;
 
-use super::event::{Event, EventSink};
+use super::event::EventSink;
 use super::{LogError, MAX_SURVEY_VALUES};
 
 /// A physical line longer than this refuses the file: no event log has
@@ -336,33 +336,19 @@ pub fn read_csv(
             rows -= 1;
             continue;
         }
-        let cell = |i: usize| -> Result<Option<&str>, ()> {
-            match row.get(i) {
-                None => Ok(None),
-                Some(bytes) => std::str::from_utf8(bytes)
-                    .map(|s| Some(s.trim()).filter(|s| !s.is_empty()))
-                    .map_err(|_| ()),
-            }
-        };
-        let fields = (|| {
-            let needed =
-                |i: usize, what: &'static str| cell(i).map_err(|()| "not UTF-8 text").and_then(|c| c.ok_or(what));
-            let optional = |i: Option<usize>| i.map_or(Ok(None), |i| cell(i).map_err(|()| "not UTF-8 text"));
-            Ok::<_, &str>(Event {
-                line,
-                case: needed(columns.case, "no case id")?,
-                activity: needed(columns.activity, "no activity")?,
-                time: needed(columns.time, "no time")?,
-                start: optional(columns.start)?,
-                lifecycle: optional(columns.lifecycle)?,
-                resource: optional(columns.resource)?,
-                lane: optional(columns.lane)?,
-            })
-        })();
-        match fields {
-            Ok(event) => sink.event(&event),
-            Err(why) => sink.unreadable(line, why),
-        }
+        let cell = |i: Option<usize>| i.and_then(|i| row.get(i));
+        sink.cells(
+            line,
+            [
+                cell(Some(columns.case)),
+                cell(Some(columns.activity)),
+                cell(Some(columns.time)),
+                cell(columns.start),
+                cell(columns.lifecycle),
+                cell(columns.resource),
+                cell(columns.lane),
+            ],
+        );
     }
     Ok(CsvSummary {
         header,

@@ -34,6 +34,43 @@ pub trait EventSink {
     /// An event the reader could not make out (no case, activity or time),
     /// at `line`, and why, in words (`no case id`).
     fn unreadable(&mut self, line: u64, why: &str);
+    /// An event as the cells of a row: case, activity, time, start,
+    /// lifecycle, resource and lane, as bytes, untrimmed and not yet
+    /// checked as text (`None`: the row has no such cell). By default they
+    /// are checked here ([`checked`]); a sink that hands events to another
+    /// thread checks them there, off the reader's path.
+    fn cells(&mut self, line: u64, cells: Cells<'_>) {
+        match checked(line, cells) {
+            Ok(event) => self.event(&event),
+            Err(why) => self.unreadable(line, why),
+        }
+    }
+}
+
+/// An event's cells as a CSV row gives them (see [`EventSink::cells`]).
+pub type Cells<'a> = [Option<&'a [u8]>; 7];
+
+/// The event a row's cells make: each cell trimmed of white space, an
+/// empty one taken as missing; or why there is none: a case, an activity
+/// or a time missing, or a cell that is not UTF-8 text.
+pub fn checked(line: u64, cells: Cells<'_>) -> Result<Event<'_>, &'static str> {
+    fn text(cell: Option<&[u8]>) -> Result<Option<&str>, &'static str> {
+        let Some(bytes) = cell else { return Ok(None) };
+        let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text")?.trim();
+        Ok(Some(text).filter(|t| !t.is_empty()))
+    }
+    let needed = |cell, what| text(cell).and_then(|t| t.ok_or(what));
+    let [case, activity, time, start, lifecycle, resource, lane] = cells;
+    Ok(Event {
+        line,
+        case: needed(case, "no case id")?,
+        activity: needed(activity, "no activity")?,
+        time: needed(time, "no time")?,
+        start: text(start)?,
+        lifecycle: text(lifecycle)?,
+        resource: text(resource)?,
+        lane: text(lane)?,
+    })
 }
 
 /// A sink for the readers' tests: what it was handed, owned.
