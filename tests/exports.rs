@@ -278,11 +278,10 @@ fn app_exports_replace_a_file_whole_or_fail_leaving_it_and_no_temp_file() {
     type_path(&mut harness, &csv);
     // The window's CSV carries the simulation's columns, as `rank --csv`.
     let ranking = rank(&map);
-    let never = std::sync::atomic::AtomicBool::new(false);
-    let certainty = frictionmap::scoring::certainty::simulate(&map, &ranking, map.simulation, &never);
+    let certainty = frictionmap::scoring::certainty::simulate_to_end(&map, &ranking, map.simulation);
     assert_eq!(
         std::fs::read(&csv).unwrap(),
-        ranking_csv(&ranking, certainty.as_ref(), true)
+        ranking_csv(&ranking, Some(&certainty), true)
     );
 
     let json = out_dir.join("map.json");

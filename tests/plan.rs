@@ -1038,13 +1038,7 @@ fn an_older_file_with_a_plan_owner_gets_one_owner_per_lane() {
 /// The lane brief of `pick`, with the map's ranking and its simulation.
 fn brief(map: &Map, pick: &Pick, today: NaiveDate, formats: Formats) -> String {
     let ranking = rank(map);
-    let certainty = frictionmap::scoring::certainty::simulate(
-        map,
-        &ranking,
-        map.simulation,
-        &std::sync::atomic::AtomicBool::new(false),
-    )
-    .expect("not cancelled");
+    let certainty = frictionmap::scoring::certainty::simulate_to_end(map, &ranking, map.simulation);
     lane_brief(map, (&ranking, &certainty), pick, today, formats)
 }
 

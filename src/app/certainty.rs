@@ -10,16 +10,25 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
+use eframe::egui;
+
 use crate::document::Document;
-use crate::scoring::certainty::{Certainty, simulate, values_to_draw};
+use crate::scoring::certainty::{Certainty, simulate, simulate_to_end, values_to_draw};
 
 /// Runs that draw fewer values than this are done on the UI thread, unless
 /// the app is configured otherwise ([`super::AppConfig`]).
 pub const AT_ONCE: u64 = 500_000;
 
 /// The figures of one version of a map ([`Document::version`]).
-pub struct Figures {
-    pub version: (u64, u64),
+struct Figures {
+    version: (u64, u64),
+    certainty: Arc<Certainty>,
+}
+
+/// What [`CertaintyRunner::latest`] has to show.
+pub struct Latest {
+    /// Whether these are the figures of the map as it is now.
+    pub current: bool,
     pub certainty: Arc<Certainty>,
 }
 
@@ -45,17 +54,21 @@ impl CertaintyRunner {
         }
     }
 
-    /// The latest figures, for `doc` or for an earlier version of a map
-    /// (see [`Figures::version`]). Starts a run when `doc` changed since the
-    /// last one; `wake` is called from the run's thread when it ends.
-    pub fn figures(&mut self, doc: &Document, wake: impl Fn() + Send + 'static) -> Option<&Figures> {
+    /// The latest figures: `doc`'s own, or an earlier version's while a run
+    /// for `doc` is under way (started here when `doc` changed since the
+    /// last run; it asks `ctx` for a frame when it ends).
+    pub fn latest(&mut self, doc: &Document, ctx: &egui::Context) -> Option<Latest> {
         self.take_result();
         let version = doc.version();
         let current = |v: Option<(u64, u64)>| v == Some(version);
         if !current(self.done.as_ref().map(|f| f.version)) && !current(self.running.as_ref().map(|r| r.version)) {
-            self.start(doc, wake);
+            let ctx = ctx.clone();
+            self.start(doc, move || ctx.request_repaint());
         }
-        self.done.as_ref()
+        self.done.as_ref().map(|f| Latest {
+            current: f.version == version,
+            certainty: Arc::clone(&f.certainty),
+        })
     }
 
     /// The finished figures of `doc` as it is now, if there are any.
@@ -74,9 +87,7 @@ impl CertaintyRunner {
             return Arc::clone(&done.certainty);
         }
         let map = doc.map();
-        let certainty = simulate(map, doc.ranking(), map.simulation, &AtomicBool::new(false))
-            .map(Arc::new)
-            .unwrap_or_default();
+        let certainty = Arc::new(simulate_to_end(map, doc.ranking(), map.simulation));
         self.done = Some(Figures {
             version,
             certainty: Arc::clone(&certainty),

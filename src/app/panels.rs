@@ -105,17 +105,8 @@ impl Workspace {
             .rect;
         // How sure the pick is: the figures of the map as it is now, or the
         // last ones while a new run is under way.
-        let wake = {
-            let ctx = ui.ctx().clone();
-            move || ctx.request_repaint()
-        };
-        let version = self.doc.version();
-        let figures = (self.certainty.figures(&self.doc, wake))
-            .map(|f| (f.version == version, std::sync::Arc::clone(&f.certainty)));
-        let certainty = figures
-            .as_ref()
-            .filter(|(current, _)| *current)
-            .map(|(_, c)| std::sync::Arc::clone(c));
+        let latest = self.certainty.latest(&self.doc, ui.ctx());
+        let certainty = latest.as_ref().filter(|l| l.current).map(|l| &*l.certainty);
         let other_names = self.other_map_names();
         let today = self.today();
         self.window.inspector = window::inspector(window_w)
@@ -140,14 +131,7 @@ impl Workspace {
                             .id_salt("inspector-sideways")
                             .auto_shrink([false, false])
                             .show(ui, |ui| {
-                                inspector_ui(
-                                    ui,
-                                    &self.doc,
-                                    certainty.as_deref(),
-                                    &self.view.selection,
-                                    &other_names,
-                                    actions,
-                                )
+                                inspector_ui(ui, &self.doc, certainty, &self.view.selection, &other_names, actions)
                             });
                     }
                     RightTab::Plan if self.doc.has_problems() => {
@@ -179,8 +163,8 @@ impl Workspace {
             .collect();
         let chances = Chances {
             map: self.doc.map(),
-            certainty: figures.as_ref().map(|(_, c)| &**c),
-            current: figures.as_ref().is_some_and(|(current, _)| *current),
+            certainty: latest.as_ref().map(|l| &*l.certainty),
+            current: latest.as_ref().is_some_and(|l| l.current),
         };
         let ranking = window::ranking(ui.available_height())
             .apply(egui::Panel::bottom("ranking").resizable(true))
@@ -243,19 +227,13 @@ impl Workspace {
         let shown_ranking = shown.ranking().clone();
         // The what-ifs re-run the simulation: each change of the sliders is
         // a new version of the shown map, which cancels the run before.
-        let wake = {
-            let ctx = ui.ctx().clone();
-            move || ctx.request_repaint()
-        };
-        let version = shown.version();
-        let figures =
-            (self.certainty.figures(shown, wake)).map(|f| (f.version == version, std::sync::Arc::clone(&f.certainty)));
+        let latest = self.certainty.latest(shown, ui.ctx());
         // The what-ifs change values only: step names and places are the
         // saved map's.
         let chances = Chances {
             map: self.doc.map(),
-            certainty: figures.as_ref().map(|(_, c)| &**c),
-            current: figures.as_ref().is_some_and(|(current, _)| *current),
+            certainty: latest.as_ref().map(|l| &*l.certainty),
+            current: latest.as_ref().is_some_and(|l| l.current),
         };
         let ranking = window::workshop_ranking(ui.available_height())
             .apply(egui::Panel::bottom("workshop-ranking").resizable(true))

@@ -8,7 +8,6 @@ mod log;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::AtomicBool;
 
 use anyhow::Context as _;
 
@@ -34,7 +33,7 @@ use crate::formats::mapfile::{InputError, read_map_file, to_json};
 use crate::formats::ranking_csv::{ranking_csv, ranking_json};
 use crate::plan::brief::lane_brief;
 use crate::plan::{Pick, active_picks, latest_pick_of_lane};
-use crate::scoring::certainty::{Certainty, chance_text, simulate};
+use crate::scoring::certainty::{Certainty, chance_text, simulate_to_end};
 use crate::scoring::{Ranking, rank};
 use crate::store::backup::{self, Reason, Replaced};
 use crate::store::instance::InstanceLock;
@@ -229,7 +228,7 @@ fn picture_command(db: Option<PathBuf>, args: PictureArgs, chart: bool) -> anyho
     // A picture may come from a map file, with no database to read View ▸
     // Number format from: figures follow the computer's locale.
     let fmt = crate::domain::locale::Formats::of_locale(&crate::domain::locale::system_locale()).numbers;
-    let certainty = simulate(&map, &ranking, map.simulation, &AtomicBool::new(false)).unwrap_or_default();
+    let certainty = simulate_to_end(&map, &ranking, map.simulation);
     let verdict = certainty.verdict_line(&map, &ranking, fmt);
     let picture: Box<dyn Picture> = if chart {
         Box::new(ChartPicture::new(&map.name, &ranking).numbers(fmt).verdict(verdict))
@@ -386,8 +385,7 @@ fn rank_command(db: Option<PathBuf>, args: RankArgs) -> anyhow::Result<()> {
         draws: args.draws.unwrap_or(map.simulation.draws),
         seed: args.seed.unwrap_or(map.simulation.seed),
     };
-    let certainty = simulate(&map, &ranking, settings, &AtomicBool::new(false))
-        .ok_or_else(|| anyhow::anyhow!("the simulation was cancelled"))?;
+    let certainty = simulate_to_end(&map, &ranking, settings);
     if args.json {
         say!(
             "{}",
@@ -452,7 +450,7 @@ fn brief_command(db: Option<PathBuf>, args: BriefArgs) -> anyhow::Result<()> {
         .setting(NumberFormat::SETTING_KEY)?
         .map_or_else(NumberFormat::default, |v| NumberFormat::from_key(&v));
     let formats = crate::domain::locale::Formats::chosen(format, &crate::domain::locale::system_locale());
-    let certainty = simulate(&map, &ranking, map.simulation, &AtomicBool::new(false)).unwrap_or_default();
+    let certainty = simulate_to_end(&map, &ranking, map.simulation);
     let text = lane_brief(&map, (&ranking, &certainty), pick, today, formats);
     write_file(&args.out, text.as_bytes())?;
     let lane = map.lane(&pick.lane).map_or(pick.lane.as_str(), |l| l.name.as_str());

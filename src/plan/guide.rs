@@ -130,7 +130,7 @@ fn verdict(map: &Map, ranking: &Ranking, certainty: Option<&Certainty>, fmt: Num
             fmt.money(second.monthly_friction, &map.currency),
         )),
         ([_, _, ..], Some(c)) => {
-            let rows = c.rows_by_chance();
+            let (first, second) = c.two_likeliest().unwrap_or((0, 1));
             let lane = |row: usize| {
                 format!(
                     "“{}” in {}",
@@ -141,8 +141,8 @@ fn verdict(map: &Map, ranking: &Ranking, certainty: Option<&Certainty>, fmt: Num
             out.push(format!(
                 "Here, of {} scenarios, the costliest lane was {}, {}. {}.",
                 fmt.thousands(c.draws as f64, 0),
-                lane(rows[0]),
-                lane(rows[1]),
+                lane(first),
+                lane(second),
                 c.verdict_line(map, ranking, fmt)
             ));
         }
@@ -156,8 +156,7 @@ mod tests {
     use super::*;
 
     fn simulated(map: &Map, ranking: &Ranking) -> Certainty {
-        let never = std::sync::atomic::AtomicBool::new(false);
-        crate::scoring::certainty::simulate(map, ranking, map.simulation, &never).unwrap()
+        crate::scoring::certainty::simulate_to_end(map, ranking, map.simulation)
     }
 
     #[test]

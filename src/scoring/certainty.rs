@@ -24,7 +24,7 @@ use rand_chacha::rand_core::{RngCore, SeedableRng};
 
 use super::pert::{Draw, Pert, Sampler};
 use super::{Ranking, StepValues, score};
-use crate::domain::model::{Attr, Map, Rates, Simulation};
+use crate::domain::model::{Attr, Estimates, Map, Rates, Simulation, Values};
 use crate::domain::money::NumberStyle;
 
 /// One lane's chance of being the costliest and the spread of its friction.
@@ -83,11 +83,14 @@ pub struct Certainty {
     /// The draws of the ranking's first three lanes, sorted ascending, for
     /// the chart.
     pub top_draws: Vec<Vec<f64>>,
+    /// Each lane's place in `lanes`, by lane id: the ranking table looks up
+    /// the lanes in view every frame, and a map may have 30,000 lanes.
+    row_of: HashMap<String, usize>,
 }
 
 impl Certainty {
     pub fn lane(&self, lane_id: &str) -> Option<&LaneChance> {
-        self.lanes.iter().find(|l| l.lane_id == lane_id)
+        self.row_of.get(lane_id).and_then(|&row| self.lanes.get(row))
     }
 
     /// The swings that change which lane is first.
@@ -119,16 +122,20 @@ pub enum Sureness {
 }
 
 impl Certainty {
-    /// Ranking rows by their chance of being the costliest, highest first;
-    /// equal chances keep the ranking's order.
-    pub fn rows_by_chance(&self) -> Vec<usize> {
-        let mut rows: Vec<usize> = (0..self.lanes.len()).collect();
-        rows.sort_by(|&a, &b| {
-            (self.lanes[b].p_costliest)
-                .total_cmp(&self.lanes[a].p_costliest)
-                .then(a.cmp(&b))
-        });
-        rows
+    /// The two ranking rows most often costliest, the likelier first;
+    /// equal chances go by the ranking's order. One pass: the verdict is
+    /// drawn every frame.
+    pub fn two_likeliest(&self) -> Option<(usize, usize)> {
+        let mut best: [Option<usize>; 2] = [None, None];
+        let chance = |row: Option<usize>| row.map_or(f64::NEG_INFINITY, |r| self.lanes[r].p_costliest);
+        for (row, lane) in self.lanes.iter().enumerate() {
+            if lane.p_costliest > chance(best[0]) {
+                best = [Some(row), best[0]];
+            } else if lane.p_costliest > chance(best[1]) {
+                best[1] = Some(row);
+            }
+        }
+        Some((best[0]?, best[1]?))
     }
 
     pub fn sureness(&self, ranking: &Ranking) -> Sureness {
@@ -141,8 +148,9 @@ impl Certainty {
         if self.uncertain_inputs == 0 {
             return Sureness::NoRanges;
         }
-        let rows = self.rows_by_chance();
-        let (first, second) = (rows[0], rows[1]);
+        let Some((first, second)) = self.two_likeliest() else {
+            return Sureness::OnlyLane;
+        };
         let gap = (self.lanes[first].p_costliest - self.lanes[second].p_costliest) * 100.0;
         if gap < TOO_CLOSE_POINTS {
             Sureness::TooClose { first, second }
@@ -235,10 +243,11 @@ pub fn values_to_draw(map: &Map) -> u64 {
     estimates * u64::from(map.simulation.draws)
 }
 
-/// One step with at least one uncertain attribute.
+/// One step with at least one uncertain attribute: its values, in the
+/// order of [`Attr::ALL`], and a PERT for each uncertain one.
 struct Uncertain {
     step: usize,
-    point: StepValues,
+    point: Values,
     perts: [Option<Pert>; 4],
 }
 
@@ -257,22 +266,22 @@ pub fn simulate(map: &Map, ranking: &Ranking, settings: Simulation, cancel: &Ato
         let Some(&row) = row_of.get(step.lane.as_str()) else {
             continue;
         };
-        let point = StepValues::point(step);
+        let point = Attr::ALL.map(|attr| step.value(attr));
         let perts = Attr::ALL.map(|attr| {
             let value = step.value(attr);
-            let low = step.low.get(attr).unwrap_or(value);
-            let high = step.high.get(attr).unwrap_or(value);
-            Pert::new(low, value, high)
+            Pert::new(
+                step.low.get(attr).unwrap_or(value),
+                value,
+                step.high.get(attr).unwrap_or(value),
+            )
         });
         if perts.iter().all(Option::is_none) {
-            fixed[row] += score(&point, &map.rates).friction();
+            fixed[row] += score(&StepValues::from(point), &map.rates).friction();
             continue;
         }
         for (attr, pert) in Attr::ALL.into_iter().zip(&perts) {
-            if pert.is_some() {
-                let value = step.value(attr);
-                let low = step.low.get(attr).unwrap_or(value).min(value);
-                let high = step.high.get(attr).unwrap_or(value).max(value);
+            if let Some(pert) = pert {
+                let (low, high) = pert.bounds();
                 inputs.push((i, row, attr, low, high));
             }
         }
@@ -283,7 +292,7 @@ pub fn simulate(map: &Map, ranking: &Ranking, settings: Simulation, cancel: &Ato
     // Lanes without uncertain steps are the same in every draw: only the
     // costliest of them takes part in each draw.
     let drawn_lanes: Vec<usize> = (0..lanes).filter(|&row| !uncertain[row].is_empty()).collect();
-    let mut still = Part::new(draws);
+    let mut still = Part::new(draws, lanes);
     for row in (0..lanes).filter(|&row| uncertain[row].is_empty()) {
         still.offer_fixed(row as u32, fixed[row]);
     }
@@ -299,7 +308,7 @@ pub fn simulate(map: &Map, ranking: &Ranking, settings: Simulation, cancel: &Ato
             .map(|first| {
                 let (fixed, uncertain, drawn_lanes) = (&fixed, &uncertain, &drawn_lanes);
                 scope.spawn(move || {
-                    let mut part = Part::new(draws);
+                    let mut part = Part::new(draws, lanes);
                     let mut sums = vec![0.0; draws];
                     let mut scratch = Scratch::new(draws);
                     for &row in drawn_lanes.iter().skip(first).step_by(threads) {
@@ -345,15 +354,25 @@ pub fn simulate(map: &Map, ranking: &Ranking, settings: Simulation, cancel: &Ato
             friction_p90: spread[2],
         })
         .collect();
+    let row_of = (ranking.lanes.iter().enumerate())
+        .map(|(row, l)| (l.lane_id.clone(), row))
+        .collect();
     Some(Certainty {
         draws: draws as u32,
         seed,
         uncertain_inputs: inputs.len(),
         lanes: lanes_out,
+        row_of,
         expected_regret,
         swings: swings(map, ranking, &inputs),
         top_draws: merged.kept,
     })
+}
+
+/// The simulation with `settings`, run to its end: for a command or an
+/// export, which nothing cancels.
+pub fn simulate_to_end(map: &Map, ranking: &Ranking, settings: Simulation) -> Certainty {
+    simulate(map, ranking, settings, &AtomicBool::new(false)).unwrap_or_default()
 }
 
 /// The random numbers of one step attribute's draws, in draw order: its
@@ -401,7 +420,7 @@ fn add_draws(sums: &mut [f64], step: &Uncertain, rates: &Rates, seed: u64, scrat
         .collect();
     if let [(attr, pert)] = drawn.as_slice() {
         randoms(seed, step.step, *attr, &mut scratch.bytes, &mut scratch.randoms);
-        let p = &step.point;
+        let p = StepValues::from(step.point);
         let per_item = p.handle_minutes / 60.0 * rates.hourly_cost + p.approval_delay_hours * rates.delay_cost_per_hour;
         let passes = 1.0 / (1.0 - p.rework_rate);
         let input = match Attr::ALL[*attr] {
@@ -414,7 +433,7 @@ fn add_draws(sums: &mut [f64], step: &Uncertain, rates: &Rates, seed: u64, scrat
                     Attr::HandleMinutes => p.volume_per_month / 60.0 * rates.hourly_cost * passes,
                     _ => p.volume_per_month * rates.delay_cost_per_hour * passes,
                 };
-                let base = score(&step.point, rates).friction() - slope * step.point_value(other);
+                let base = score(&p, rates).friction() - slope * step.point[*attr];
                 OneInput::Linear { base, slope }
             }
         };
@@ -424,14 +443,8 @@ fn add_draws(sums: &mut [f64], step: &Uncertain, rates: &Rates, seed: u64, scrat
         }
         return;
     }
-    let point = [
-        step.point.volume_per_month,
-        step.point.handle_minutes,
-        step.point.rework_rate,
-        step.point.approval_delay_hours,
-    ];
     scratch.values.clear();
-    scratch.values.resize(sums.len(), point);
+    scratch.values.resize(sums.len(), step.point);
     for &(attr, pert) in &drawn {
         randoms(seed, step.step, attr, &mut scratch.bytes, &mut scratch.randoms);
         match pert.sampler(sums.len()) {
@@ -467,17 +480,6 @@ fn set_values(values: &mut [[f64; 4]], randoms: &[u32], draw: &impl Draw, attr: 
     }
 }
 
-impl Uncertain {
-    fn point_value(&self, attr: Attr) -> f64 {
-        match attr {
-            Attr::VolumePerMonth => self.point.volume_per_month,
-            Attr::HandleMinutes => self.point.handle_minutes,
-            Attr::ReworkRate => self.point.rework_rate,
-            Attr::ApprovalDelayHours => self.point.approval_delay_hours,
-        }
-    }
-}
-
 /// What one thread found over its lanes.
 struct Part {
     /// The highest lane friction in each draw.
@@ -500,15 +502,16 @@ struct Part {
 }
 
 impl Part {
-    fn new(draws: usize) -> Self {
+    /// What a thread starts from, for `draws` draws of `lanes` lanes.
+    fn new(draws: usize, lanes: usize) -> Self {
         Part {
             best: vec![f64::NEG_INFINITY; draws],
             first: vec![u32::MAX; draws],
             ties: Vec::new(),
             still: (f64::NEG_INFINITY, Vec::new()),
-            spread: Vec::new(),
+            spread: vec![[f64::NAN; 3]; lanes],
             top: None,
-            kept: Vec::new(),
+            kept: vec![Vec::new(); lanes.min(3)],
         }
     }
 
@@ -523,20 +526,14 @@ impl Part {
             }
         }
         let r = row as usize;
-        if self.spread.len() <= r {
-            self.spread.resize(r + 1, [f64::NAN; 3]);
-        }
         if r == 0 {
             self.top = Some(sums.to_vec());
         }
         let mut sorted = sums.to_vec();
         self.spread[r] = percentiles(&mut sorted);
-        if r < 3 {
-            if self.kept.len() <= r {
-                self.kept.resize(r + 1, Vec::new());
-            }
+        if let Some(kept) = self.kept.get_mut(r) {
             sorted.sort_unstable_by(f64::total_cmp);
-            self.kept[r] = sorted;
+            *kept = sorted;
         }
     }
 
@@ -556,24 +553,19 @@ impl Part {
         } else if other.still.0 == self.still.0 {
             self.still.1.extend(other.still.1);
         }
-        if self.spread.len() < other.spread.len() {
-            self.spread.resize(other.spread.len(), [f64::NAN; 3]);
+        // Each lane was taken in by one part only.
+        for (mine, theirs) in self.spread.iter_mut().zip(other.spread) {
+            if !theirs[0].is_nan() {
+                *mine = theirs;
+            }
         }
-        for (r, s) in other.spread.into_iter().enumerate() {
-            if !s[0].is_nan() {
-                self.spread[r] = s;
+        for (mine, theirs) in self.kept.iter_mut().zip(other.kept) {
+            if !theirs.is_empty() {
+                *mine = theirs;
             }
         }
         if other.top.is_some() {
             self.top = other.top;
-        }
-        if self.kept.len() < other.kept.len() {
-            self.kept.resize(other.kept.len(), Vec::new());
-        }
-        for (r, k) in other.kept.into_iter().enumerate() {
-            if !k.is_empty() {
-                self.kept[r] = k;
-            }
         }
     }
 
@@ -581,18 +573,12 @@ impl Part {
     /// costliest of such lanes are kept, with their ties.
     fn offer_fixed(&mut self, row: u32, friction: f64) {
         let r = row as usize;
-        if self.spread.len() <= r {
-            self.spread.resize(r + 1, [f64::NAN; 3]);
-        }
         self.spread[r] = [friction; 3];
         if r == 0 {
             self.top = Some(vec![friction; self.best.len()]);
         }
-        if r < 3 {
-            if self.kept.len() <= r {
-                self.kept.resize(r + 1, Vec::new());
-            }
-            self.kept[r] = vec![friction; self.best.len()];
+        if let Some(kept) = self.kept.get_mut(r) {
+            *kept = vec![friction; self.best.len()];
         }
         let (best, rows) = &mut self.still;
         if friction > *best {
@@ -691,13 +677,7 @@ fn swings(map: &Map, ranking: &Ranking, inputs: &[(usize, usize, Attr, f64, f64)
             let step = map.steps.get(i)?;
             let point = score(&StepValues::point(step), &map.rates).friction();
             let lead = |value: f64| {
-                let mut values = StepValues::point(step);
-                match attr {
-                    Attr::VolumePerMonth => values.volume_per_month = value,
-                    Attr::HandleMinutes => values.handle_minutes = value,
-                    Attr::ReworkRate => values.rework_rate = value,
-                    Attr::ApprovalDelayHours => values.approval_delay_hours = value,
-                }
+                let values = StepValues::with_estimates(step, &Estimates::of(attr, value));
                 let delta = score(&values, &map.rates).friction() - point;
                 if row == 0 {
                     frictions[0] + delta - runner_up
@@ -765,23 +745,13 @@ mod tests {
         simulate(map, &ranking, Simulation { draws, seed }, &AtomicBool::new(false)).unwrap()
     }
 
-    /// The regularised incomplete Beta function for whole shape parameters
-    /// adding up to 6: the chance that at least `alpha` of 5 uniforms fall
-    /// below `x`.
-    fn beta_cdf_whole(alpha: i32, x: f64) -> f64 {
-        let choose = [1.0, 5.0, 10.0, 10.0, 5.0, 1.0];
-        (alpha..=5)
-            .map(|j| choose[j as usize] * x.powi(j) * (1.0 - x).powi(5 - j))
-            .sum()
-    }
-
     #[test]
     fn a_pert_against_a_fixed_lane_matches_the_beta_cdf() {
         // A: volume PERT(0, 50, 100) at 30 min, so friction 30·V and
         // V/100 ~ Beta(3, 3). B: fixed at 2,100, reached at V = 70. A is
         // costliest when V > 70: 1 − I(0.7; 3, 3) = 0.16308.
         let map = map(&[("a", &[(50.0, 30.0, Some((0.0, 100.0)))]), ("b", &[(70.0, 30.0, None)])]);
-        let exact = 1.0 - beta_cdf_whole(3, 0.7);
+        let exact = 1.0 - crate::scoring::pert::tests::beta_cdf_whole(3, 0.7);
         let got = run(&map, 200_000, 7);
         let a = got.lane("a").unwrap();
         // 200,000 draws: a standard error of 0.0008; four of them.

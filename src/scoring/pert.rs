@@ -79,6 +79,7 @@ fn build() -> Table {
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pert {
     min: f64,
+    max: f64,
     width: f64,
     row: usize,
     blend: f32,
@@ -98,10 +99,16 @@ impl Pert {
         let row = (at.floor() as usize).min(SHAPES - 1);
         Some(Pert {
             min,
+            max,
             width,
             row,
             blend: (at - row as f64) as f32,
         })
+    }
+
+    /// The least and the greatest value a draw can take.
+    pub fn bounds(&self) -> (f64, f64) {
+        (self.min, self.max)
     }
 
     /// The value at probability `u / 2³²`, read from the two table rows
@@ -173,13 +180,13 @@ pub enum Sampler {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     /// The regularised incomplete Beta function for whole shape parameters
     /// adding up to 6: the chance that at least `alpha` of 5 uniforms fall
     /// below `x`.
-    fn beta_cdf_whole(alpha: u32, x: f64) -> f64 {
+    pub(in crate::scoring) fn beta_cdf_whole(alpha: u32, x: f64) -> f64 {
         let choose = [1.0, 5.0, 10.0, 10.0, 5.0, 1.0];
         (alpha..=5)
             .map(|j| choose[j as usize] * x.powi(j as i32) * (1.0 - x).powi(5 - j as i32))
