@@ -369,6 +369,16 @@ const CORPUS: &[Case] = &[
         "a currency with a space",
         &["currency: \"US DOLLAR\" is not a currency code"],
     ),
+    case(
+        "simulation-draws-zero.json",
+        "a simulation of no scenarios",
+        &["simulation.draws: 0 is below the minimum 1"],
+    ),
+    case(
+        "simulation-seed-text.json",
+        "a simulation seed that is text",
+        &["simulation.seed: invalid type: string \"lucky\", expected u64"],
+    ),
 ];
 
 /// A bad file ready to import, from the corpus or made at run time.

@@ -191,6 +191,12 @@ const CORPUS: &[Case] = &[
         "rates.delay_cost_per_hour: the database holds the text \"cheap\" here",
     ),
     case(
+        "sim-draws-text.sql",
+        "text for the number of scenarios",
+        Corrected,
+        "simulation.draws: 0 is not a number of scenarios from 1 to 1000000; read as 10000",
+    ),
+    case(
         "effort-negative.sql",
         "a negative effort",
         Problems,

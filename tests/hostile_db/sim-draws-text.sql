@@ -1,0 +1,1 @@
+UPDATE maps SET sim_draws = 'lots' WHERE id = 1;
