@@ -110,6 +110,7 @@ impl ImportJob {
             file: self.path.display().to_string(),
             read: self.progress.read.load(Ordering::Relaxed),
             total: self.progress.size.load(Ordering::Relaxed),
+            reading: self.progress.readings.load(Ordering::Relaxed),
         }
     }
 }

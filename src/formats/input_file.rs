@@ -59,6 +59,9 @@ pub struct Watch {
     pub size: Arc<AtomicU64>,
     /// Set to stop reading.
     pub cancel: Arc<AtomicBool>,
+    /// How many times a file was opened under it (an event log may be
+    /// read twice).
+    pub readings: Arc<AtomicU64>,
 }
 
 impl Watch {
@@ -131,10 +134,13 @@ impl InputFile {
         &self.name
     }
 
-    /// Reads under `watch`: its size set, the bytes read counted, and
-    /// stopped when it is cancelled.
+    /// Reads under `watch`: its size set, the bytes read counted from 0
+    /// (a file read a second time starts its progress again), and stopped
+    /// when it is cancelled.
     pub fn watched_by(self, watch: &Watch) -> Self {
         watch.size.store(self.len, Ordering::Relaxed);
+        watch.read.store(0, Ordering::Relaxed);
+        watch.readings.fetch_add(1, Ordering::Relaxed);
         self.count_into(watch.read.clone()).cancel_on(watch.cancel.clone())
     }
 

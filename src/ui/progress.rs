@@ -3,14 +3,17 @@
 
 use eframe::egui::{self, Id, Modal};
 
-/// Shows the progress of an import. Returns true when the user cancels.
 /// What the progress dialog shows.
 pub struct ProgressView {
     pub file: String,
     pub read: u64,
     pub total: u64,
+    /// Which reading of the file this is: an event log is read a second
+    /// time when its cases are out of time order or its percentiles need it.
+    pub reading: u64,
 }
 
+/// Shows the progress of an import. Returns true when the user cancels.
 pub fn import_progress_ui(ctx: &egui::Context, view: &ProgressView) -> bool {
     let mut cancel = false;
     Modal::new(Id::unique("import-progress")).show(ctx, |ui| {
@@ -22,9 +25,10 @@ pub fn import_progress_ui(ctx: &egui::Context, view: &ProgressView) -> bool {
         if view.total > 0 && view.read < view.total {
             ui.add(
                 egui::ProgressBar::new(view.read as f32 / view.total as f32).text(format!(
-                    "{} of {} MB read",
+                    "{} of {} MB read{}",
                     fmt.thousands(megabytes(view.read), 1),
-                    fmt.thousands(megabytes(view.total), 1)
+                    fmt.thousands(megabytes(view.total), 1),
+                    if view.reading > 1 { " again" } else { "" }
                 )),
             );
         } else {

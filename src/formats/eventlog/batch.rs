@@ -6,7 +6,7 @@
 
 use std::sync::mpsc::{Receiver, Sender, SyncSender};
 
-use super::event::{Cells, Event, EventSink, checked};
+use super::event::{Cells, Event, EventSink, checked, checked_text};
 
 /// Events per batch, and the text a batch may hold before it is sent.
 const EVENTS: usize = 8192;
@@ -48,31 +48,59 @@ impl Batch {
     /// row whose cells do not make an event is handed on as unreadable in
     /// its place.
     pub fn replay(&self, sink: &mut dyn EventSink) {
-        for &(line, cells, spans) in &self.events {
-            let fields: Cells<'_> = spans.map(|s| self.field(s));
-            if cells {
-                match checked(line, fields) {
+        // The text is checked as UTF-8 once for the whole batch (an
+        // event's fields always are; a row's cells nearly always). When it
+        // is, a field is text exactly when it starts and ends on a
+        // character boundary; when it is not, each cell is checked.
+        let Ok(text) = std::str::from_utf8(&self.bytes) else {
+            // Only rows' cells can be other than UTF-8.
+            for &(line, _, spans) in &self.events {
+                match checked(line, spans.map(|s| self.field(s))) {
                     Ok(event) => sink.event(&event),
                     Err(why) => sink.unreadable(line, why),
                 }
+            }
+            return self.replay_unreadable(sink);
+        };
+        for &(line, cells, spans) in &self.events {
+            let mut fields: [Option<&str>; 7] = [None; 7];
+            let mut whole = true;
+            for (field, (start, len)) in fields.iter_mut().zip(spans) {
+                if start != u32::MAX {
+                    *field = text.get(start as usize..(start + len) as usize);
+                    whole &= field.is_some();
+                }
+            }
+            if !cells {
+                // An event's fields came in as text.
+                let [case, activity, time, start, lifecycle, resource, lane] = fields;
+                sink.event(&Event {
+                    line,
+                    case: case.unwrap_or_default(),
+                    activity: activity.unwrap_or_default(),
+                    time: time.unwrap_or_default(),
+                    start,
+                    lifecycle,
+                    resource,
+                    lane,
+                });
                 continue;
             }
-            // An event's text came in as `&str`: it is UTF-8.
-            fn text(field: Option<&[u8]>) -> Option<&str> {
-                field.map(|b| std::str::from_utf8(b).unwrap_or_default())
+            // A cell that is not text on its own is checked as before.
+            let event = if whole {
+                checked_text(line, fields)
+            } else {
+                checked(line, spans.map(|s| self.field(s)))
+            };
+            match event {
+                Ok(event) => sink.event(&event),
+                Err(why) => sink.unreadable(line, why),
             }
-            let [case, activity, time, start, lifecycle, resource, lane] = fields.map(text);
-            sink.event(&Event {
-                line,
-                case: case.unwrap_or_default(),
-                activity: activity.unwrap_or_default(),
-                time: time.unwrap_or_default(),
-                start,
-                lifecycle,
-                resource,
-                lane,
-            });
         }
+        self.replay_unreadable(sink);
+    }
+
+    fn replay_unreadable(&self, sink: &mut dyn EventSink) {
         for (line, why) in &self.unreadable {
             sink.unreadable(*line, why);
         }

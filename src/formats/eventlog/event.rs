@@ -54,22 +54,34 @@ pub type Cells<'a> = [Option<&'a [u8]>; 7];
 /// empty one taken as missing; or why there is none: a case, an activity
 /// or a time missing, or a cell that is not UTF-8 text.
 pub fn checked(line: u64, cells: Cells<'_>) -> Result<Event<'_>, &'static str> {
-    fn text(cell: Option<&[u8]>) -> Result<Option<&str>, &'static str> {
-        let Some(bytes) = cell else { return Ok(None) };
-        let text = std::str::from_utf8(bytes).map_err(|_| "not UTF-8 text")?.trim();
-        Ok(Some(text).filter(|t| !t.is_empty()))
+    let mut text: [Option<&str>; 7] = [None; 7];
+    for (text, cell) in text.iter_mut().zip(cells) {
+        if let Some(bytes) = cell {
+            *text = Some(std::str::from_utf8(bytes).map_err(|_| NOT_TEXT)?);
+        }
     }
-    let needed = |cell, what| text(cell).and_then(|t| t.ok_or(what));
-    let [case, activity, time, start, lifecycle, resource, lane] = cells;
+    checked_text(line, text)
+}
+
+/// Why a cell is not read.
+const NOT_TEXT: &str = "not UTF-8 text";
+
+/// The event a row's cells make once they are known to be text, as
+/// [`checked`] says.
+pub fn checked_text(line: u64, cells: [Option<&str>; 7]) -> Result<Event<'_>, &'static str> {
+    fn text(cell: Option<&str>) -> Option<&str> {
+        cell.map(str::trim).filter(|t| !t.is_empty())
+    }
+    let [case, activity, time, start, lifecycle, resource, lane] = cells.map(text);
     Ok(Event {
         line,
-        case: needed(case, "no case id")?,
-        activity: needed(activity, "no activity")?,
-        time: needed(time, "no time")?,
-        start: text(start)?,
-        lifecycle: text(lifecycle)?,
-        resource: text(resource)?,
-        lane: text(lane)?,
+        case: case.ok_or("no case id")?,
+        activity: activity.ok_or("no activity")?,
+        time: time.ok_or("no time")?,
+        start,
+        lifecycle,
+        resource,
+        lane,
     })
 }
 

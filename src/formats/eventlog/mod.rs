@@ -7,7 +7,8 @@
 //! formats as streams through the one guarded reader; `time` reads
 //! timestamps and counts working hours; `measure` turns events into the
 //! figures of each lane and activity, on a thread beside the reader's
-//! (`batch`); `build` makes a map of them, each
+//! (`batch`), with `samples` keeping their percentiles in bounded memory;
+//! `build` makes a map of them, each
 //! step carrying its evidence; `update` re-measures a map from a newer
 //! log; `synth` writes synthetic logs.
 
@@ -16,6 +17,7 @@ pub mod build;
 pub mod csv_log;
 pub mod event;
 pub mod measure;
+mod samples;
 pub mod synth;
 pub mod time;
 pub mod update;
@@ -200,19 +202,23 @@ pub fn measure_file(path: &Path, options: &LogOptions, watch: &Watch) -> Result<
         source_name: log_name(path),
         message,
     })?;
-    let mut log = OpenLog::open(path, watch)?;
-    let name = log.name.clone();
-    let result = measure::measure(measure_options, &name, |sink| match log.format {
-        LogFormat::Csv => csv_log::read_csv(&mut log.reader, &name, &options.columns, sink).map(drop),
-        LogFormat::Xes => {
-            // pm4py writes case attributes as `case:name`; XES has them as
-            // trace attributes named `name`.
-            let lane_by = options
-                .columns
-                .lane_by
-                .as_deref()
-                .map(|a| a.strip_prefix("case:").unwrap_or(a));
-            xes::read_xes(&mut log.reader, &name, lane_by, sink).map(drop)
+    let name = log_name(path);
+    // Opened for each reading: a log out of time order is read twice.
+    let result = measure::measure(measure_options, &name, |sink| {
+        let mut log = OpenLog::open(path, watch)?;
+        let name = &log.name;
+        match log.format {
+            LogFormat::Csv => csv_log::read_csv(&mut log.reader, name, &options.columns, sink).map(drop),
+            LogFormat::Xes => {
+                // pm4py writes case attributes as `case:name`; XES has them as
+                // trace attributes named `name`.
+                let lane_by = options
+                    .columns
+                    .lane_by
+                    .as_deref()
+                    .map(|a| a.strip_prefix("case:").unwrap_or(a));
+                xes::read_xes(&mut log.reader, name, lane_by, sink).map(drop)
+            }
         }
     });
     match result {
