@@ -132,7 +132,11 @@ impl Workspace {
                 self.start_import(
                     dialog.purpose,
                     dialog.path,
-                    Some(imports::LogRequest { options, build }),
+                    Some(imports::LogRequest {
+                        options,
+                        build,
+                        numbers: crate::ui::number_style(ctx),
+                    }),
                 );
             }
         }

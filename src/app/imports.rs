@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use crate::document::edit::Edit;
 use crate::domain::model::Map;
+use crate::domain::money::NumberStyle;
 use crate::formats::eventlog::build::{BuildOptions, build_map};
 use crate::formats::eventlog::time::describe;
 use crate::formats::eventlog::update::update_from_log;
@@ -43,6 +44,8 @@ pub(super) enum Imported {
 pub struct LogRequest {
     pub options: LogOptions,
     pub build: BuildOptions,
+    /// How the report writes its numbers (the window's locale).
+    pub numbers: NumberStyle,
 }
 
 /// An import under way.
@@ -182,18 +185,20 @@ fn run(
                 let map = build_map(&stats, &request.build);
                 crate::domain::validate::validate(&map)
                     .map_err(|problems| format!("the map it makes would not be valid:\n{problems}"))?;
+                let numbers = request.numbers;
+                let count = |n: u64| numbers.thousands(n as f64, 0);
                 let mut lines = vec![format!(
-                    "Measured {} cases and {} executions, {} to {} ({:.1} months).",
-                    stats.cases,
-                    stats.executions,
+                    "Measured {} cases and {} executions, {} to {} ({} months).",
+                    count(stats.cases),
+                    count(stats.executions),
                     describe(stats.first),
                     describe(stats.last),
-                    stats.months
+                    numbers.thousands(stats.months, 1)
                 )];
                 if stats.unreadable.count > 0 {
                     lines.push(format!(
                         "{} rows could not be read and were left out: {}",
-                        stats.unreadable.count,
+                        count(stats.unreadable.count),
                         stats.unreadable.describe()
                     ));
                 }
@@ -204,11 +209,14 @@ fn run(
                 }
                 match before {
                     None => {
+                        let counted = |n: usize, one: &str, many: &str| {
+                            format!("{} {}", count(n as u64), if n == 1 { one } else { many })
+                        };
                         lines.push(format!(
-                            "{} lanes, {} steps, {} edges.",
-                            map.lanes.len(),
-                            map.steps.len(),
-                            map.edges.len()
+                            "{}, {}, {}.",
+                            counted(map.lanes.len(), "lane", "lanes"),
+                            counted(map.steps.len(), "step", "steps"),
+                            counted(map.edges.len(), "edge", "edges")
                         ));
                         Ok(Imported::NewMap {
                             map: Box::new(map),
