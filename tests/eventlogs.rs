@@ -201,7 +201,7 @@ fn a_log_imported_from_the_command_line_ranks_its_lanes_by_the_measured_figures(
         .success()
         .stdout(
             predicate::str::contains("Imported map \"running-example\"")
-                .and(predicate::str::contains("1 lanes, 8 steps")),
+                .and(predicate::str::contains("1 lane, 8 steps")),
         );
     let out = Cmd::new(BIN)
         .arg("--db")

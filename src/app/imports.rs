@@ -209,14 +209,11 @@ fn run(
                 }
                 match before {
                     None => {
-                        let counted = |n: usize, one: &str, many: &str| {
-                            format!("{} {}", count(n as u64), if n == 1 { one } else { many })
-                        };
                         lines.push(format!(
                             "{}, {}, {}.",
-                            counted(map.lanes.len(), "lane", "lanes"),
-                            counted(map.steps.len(), "step", "steps"),
-                            counted(map.edges.len(), "edge", "edges")
+                            numbers.count(map.lanes.len(), "lane"),
+                            numbers.count(map.steps.len(), "step"),
+                            numbers.count(map.edges.len(), "edge")
                         ));
                         Ok(Imported::NewMap {
                             map: Box::new(map),

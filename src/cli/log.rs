@@ -154,11 +154,12 @@ fn dry_run_note(dry_run: bool) -> anyhow::Result<()> {
 }
 
 fn summary(map: &Map) -> String {
+    let numbers = crate::domain::money::NumberStyle::default();
     format!(
-        "{} lanes, {} steps, {} edges",
-        map.lanes.len(),
-        map.steps.len(),
-        map.edges.len()
+        "{}, {}, {}",
+        numbers.count(map.lanes.len(), "lane"),
+        numbers.count(map.steps.len(), "step"),
+        numbers.count(map.edges.len(), "edge")
     )
 }
 
