@@ -191,6 +191,18 @@ impl NumberStyle {
         self.trimmed(value, 2)
     }
 
+    /// A quantity where room is short (a card's volume a month): whole from
+    /// 100, one decimal from 10, two below, trailing zeros dropped, so a
+    /// small one never reads as 0: 1,200, 42.5, 0.48.
+    pub fn quantity(self, value: f64) -> String {
+        let decimals = match value.abs() {
+            v if v >= 100.0 => 0,
+            v if v >= 10.0 => 1,
+            _ => 2,
+        };
+        self.trimmed(value, decimals)
+    }
+
     /// [`Self::thousands`] with trailing zeros (and a bare separator) dropped.
     pub fn trimmed(self, value: f64, decimals: usize) -> String {
         let text = self.thousands(value, decimals);
@@ -310,6 +322,15 @@ mod tests {
         assert_eq!(C.number(1200.5), "1.200,5");
         assert_eq!(C.number(6.0), "6");
         assert_eq!(P.number(0.25), "0.25");
+    }
+
+    #[test]
+    fn a_small_quantity_never_reads_as_zero() {
+        assert_eq!(C.quantity(0.48), "0,48");
+        assert_eq!(P.quantity(7.0), "7");
+        assert_eq!(P.quantity(42.54), "42.5");
+        assert_eq!(P.quantity(1200.4), "1,200");
+        assert_eq!(P.quantity(0.0), "0");
     }
 
     fn value(style: NumberStyle, text: &str) -> f64 {

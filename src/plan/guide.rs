@@ -64,21 +64,21 @@ fn worked_step(map: &Map, ranking: &Ranking, fmt: NumberStyle) -> Vec<String> {
     out.push(format!(
         "Take “{}”: {} items a month, {} minutes each, {} redone, {} hours waiting.",
         step.name,
-        fmt.thousands(step.volume_per_month, 0),
+        fmt.number(step.volume_per_month),
         fmt.number(step.handle_minutes),
         fmt.percent(step.rework_rate * 100.0),
         fmt.number(step.approval_delay_hours)
     ));
     out.push(format!(
         "Handling: {} × {} min ÷ 60 × {} an hour = {}.",
-        fmt.thousands(step.volume_per_month, 0),
+        fmt.number(step.volume_per_month),
         fmt.number(step.handle_minutes),
         fmt.money(rates.hourly_cost, cur),
         fmt.money(score.handling, cur)
     ));
     out.push(format!(
         "Waiting: {} × {} h × {} = {}.",
-        fmt.thousands(step.volume_per_month, 0),
+        fmt.number(step.volume_per_month),
         fmt.number(step.approval_delay_hours),
         fmt.money_cents(rates.delay_cost_per_hour, cur),
         fmt.money(score.delay, cur)
@@ -177,6 +177,16 @@ mod tests {
             verdict.contains("of 10.000 scenarios, the costliest lane was"),
             "{verdict}"
         );
+    }
+
+    #[test]
+    fn a_volume_below_one_a_month_is_worked_with_its_decimals() {
+        let mut map = crate::formats::samples::sample_maps().unwrap().swap_remove(0);
+        map.steps.for_each_mut(|_, s| s.volume_per_month = 0.48);
+        let ranking = crate::scoring::rank(&map);
+        let worked = worked_step(&map, &ranking, NumberStyle::COMMA).join("\n");
+        assert!(worked.contains("0,48 items a month"), "{worked}");
+        assert!(worked.contains("Handling: 0,48 × "), "{worked}");
     }
 
     #[test]

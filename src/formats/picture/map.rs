@@ -366,7 +366,7 @@ fn draw_card(canvas: &mut dyn Canvas, look: &CardLook<'_>, step: &Step, rect: Re
             (
                 format!(
                     "{}/mo · {} min",
-                    fmt.thousands(step.volume_per_month, 0),
+                    fmt.quantity(step.volume_per_month),
                     fmt.number(step.handle_minutes)
                 ),
                 print::WEAK_TEXT,

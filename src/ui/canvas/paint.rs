@@ -209,7 +209,7 @@ fn figure_lines(painter: &Painter, s: &Step, pal: &Palette, line: &mut impl FnMu
         painter,
         &format!(
             "{}/mo · {} min",
-            fmt.thousands(s.volume_per_month, 0),
+            fmt.quantity(s.volume_per_month),
             fmt.number(s.handle_minutes)
         ),
         FontId::proportional(13.0),
