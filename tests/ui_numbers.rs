@@ -222,3 +222,36 @@ fn what_if_sliders_follow_the_number_format() {
     assert!(painted.iter().any(|t| t == "0,2"), "{painted:?}");
     assert!(!painted.iter().any(|t| t == "0.20" || t == "0.2"), "{painted:?}");
 }
+
+/// Typed a key at a time, "400" passes through "4", which the field takes
+/// while the user types; leaving with "400", which is above the high
+/// estimate, left 4 stored without a word (the value had been 6). The
+/// field now puts back the value it had when the user came in, and says so.
+#[test]
+fn leaving_a_field_with_a_refused_number_puts_back_the_value_it_had() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    let id = select_first_step(&mut harness);
+    type_into(&mut harness, "Handling (min / item) high", "8");
+    type_into(&mut harness, HANDLING, "6");
+    harness.key_press(Key::Escape);
+    harness.run();
+    assert_eq!(handle_minutes(&harness, &id), 6.0);
+    type_into(&mut harness, HANDLING, "");
+    for key in ["4", "0", "0"] {
+        harness.event(eframe::egui::Event::Text(key.into()));
+        harness.run();
+    }
+    harness.key_press(Key::Tab);
+    harness.run();
+    harness.run();
+    assert_eq!(handle_minutes(&harness, &id), 6.0);
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::TextInput, HANDLING)
+            .value()
+            .as_deref(),
+        Some("6")
+    );
+    harness.get_by_label("400 is above the high estimate 8: kept 6");
+}

@@ -22,8 +22,11 @@ pub struct NumberField<'a> {
 struct FieldState {
     text: String,
     error: Option<String>,
-    /// How an input that could be meant two ways was read.
+    /// How an input that could be meant two ways was read, or which value
+    /// was put back when the user left the field with one it refused.
     note: Option<String>,
+    /// While the user is in the field: the value it had when they came in.
+    came_in_with: Option<Option<f64>>,
 }
 
 impl<'a> NumberField<'a> {
@@ -77,17 +80,49 @@ impl<'a> NumberField<'a> {
         let text_id = Self::text_id(self.id);
         let focused = ui.memory(|m| m.has_focus(text_id));
         let style = crate::ui::number_style(ui.ctx());
+        let shown = |value: Option<f64>| value.map(|v| style.number(v * self.scale)).unwrap_or_default();
         // While the user types, the field shows their text; otherwise it
         // shows the model value, so undo and other edits show up at once.
+        let mut result = None;
         let mut local = match ui.data(|d| d.get_temp::<FieldState>(self.id)) {
             Some(state) if focused => state,
+            Some(FieldState {
+                error: Some(error),
+                came_in_with: Some(before),
+                ..
+            }) => {
+                // Left with a number it refused: what it took on the way
+                // ("4" of "400") is not kept; the value it had is put back.
+                if before != self.value {
+                    result = Some(before);
+                }
+                let kept = if before.is_some() {
+                    shown(before)
+                } else {
+                    "none".to_owned()
+                };
+                FieldState {
+                    text: shown(before),
+                    error: None,
+                    note: Some(format!("{error}: kept {kept}")),
+                    came_in_with: None,
+                }
+            }
+            // A value put back says so until the field is used again.
+            Some(FieldState {
+                note,
+                came_in_with: None,
+                ..
+            }) => FieldState {
+                text: shown(self.value),
+                note,
+                ..FieldState::default()
+            },
             _ => FieldState {
-                text: self.value.map(|v| style.number(v * self.scale)).unwrap_or_default(),
-                error: None,
-                note: None,
+                text: shown(self.value),
+                ..FieldState::default()
             },
         };
-        let mut result = None;
         let mut edit = egui::TextEdit::singleline(&mut local.text)
             .id(text_id)
             .desired_width(self.width);
@@ -97,6 +132,8 @@ impl<'a> NumberField<'a> {
         let resp = ui.add(edit);
         if resp.gained_focus() {
             select_all(ui.ctx(), text_id, &local.text);
+            local.came_in_with = Some(self.value);
+            local.note = None;
         }
         let label = self.label.to_owned();
         resp.widget_info(|| WidgetInfo::labeled(Role::TextInput, true, &label));
@@ -214,8 +251,7 @@ fn checked_text(
         Some(state) if focused => state,
         _ => FieldState {
             text: value.to_owned(),
-            error: None,
-            note: None,
+            ..FieldState::default()
         },
     };
     let edit = if multiline {
