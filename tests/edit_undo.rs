@@ -65,6 +65,7 @@ fn edit_table(m: &Map) -> Vec<(&'static str, Edit)> {
                     delay_cost_per_hour: 0.0,
                     hours_per_fte_month: 160.0,
                 },
+                simulation: frictionmap::domain::model::Simulation { draws: 500, seed: 9 },
             }),
         ),
         (

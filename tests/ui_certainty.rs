@@ -96,3 +96,46 @@ fn a_big_simulation_runs_on_its_own_thread_and_gives_the_same_figures() {
     }
     assert_eq!(verdict(&harness), at_once, "after {waited} frames");
 }
+
+/// The map's scenarios and seed are set in the map inspector (they could
+/// be set only on the command line): the verdict counts the new number at
+/// once, a number of scenarios that is not whole is refused, and undo
+/// brings the old ones back.
+#[test]
+fn the_scenarios_and_seed_are_set_in_the_map_inspector() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    ws_mut(&mut harness).view.selection = Selection::default();
+    harness.run();
+    type_into(&mut harness, "Scenarios", "2,000");
+    assert_eq!(ws(&harness).document().map().simulation.draws, 2000);
+    harness.run();
+    let said = verdict(&harness);
+    assert!(said.contains("of 2,000 scenarios"), "{said:?}");
+    type_into(&mut harness, "Seed", "7");
+    assert_eq!(ws(&harness).document().map().simulation.seed, 7);
+    // Half a scenario is refused, and the value it had is put back.
+    harness.get_by_role_and_label(Role::TextInput, "Scenarios").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "Scenarios")
+        .type_text("12.5");
+    harness.run();
+    assert!(common::shown(
+        &harness,
+        &["enter a whole number of scenarios from 1 to 1000000"]
+    ));
+    harness.key_press(Key::Tab);
+    harness.run();
+    assert_eq!(ws(&harness).document().map().simulation.draws, 2000);
+    // Out of the fields, undo takes back the seed, then the scenarios.
+    harness.key_press(Key::Escape);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    harness.run();
+    let simulation = ws(&harness).document().map().simulation;
+    assert_eq!((simulation.draws, simulation.seed), (10_000, 1));
+}

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::domain::model::{Edge, Lane, Map, Rates, Step, Steps};
+use crate::domain::model::{Edge, Lane, Map, Rates, Simulation, Step, Steps};
 
 /// The map-wide fields: everything but lanes, steps and edges.
 #[derive(Clone, Debug, PartialEq)]
@@ -13,6 +13,7 @@ pub struct MapMeta {
     pub currency: String,
     pub notes: String,
     pub rates: Rates,
+    pub simulation: Simulation,
 }
 
 impl MapMeta {
@@ -22,6 +23,7 @@ impl MapMeta {
             currency: map.currency.clone(),
             notes: map.notes.clone(),
             rates: map.rates,
+            simulation: map.simulation,
         }
     }
 }
@@ -217,6 +219,7 @@ fn apply_checked(map: &mut Map, edit: Edit) -> Edit {
             map.currency = meta.currency;
             map.notes = meta.notes;
             map.rates = meta.rates;
+            map.simulation = meta.simulation;
             Edit::SetMeta(old)
         }
         Edit::SetPicks(picks) => Edit::SetPicks(std::mem::replace(&mut map.picks, picks)),

@@ -67,6 +67,26 @@ pub fn check_value(attr: Attr, value: f64) -> Result<(), String> {
 }
 
 /// Checks a number is finite and within `min..=max`.
+/// A map's number of scenarios: a whole number from 1 to
+/// [`Simulation::MAX_DRAWS`](crate::domain::model::Simulation::MAX_DRAWS).
+pub fn check_draws(value: f64) -> Result<(), String> {
+    let max = crate::domain::model::Simulation::MAX_DRAWS;
+    if value.fract() != 0.0 || !(1.0..=f64::from(max)).contains(&value) {
+        return Err(format!("enter a whole number of scenarios from 1 to {max}"));
+    }
+    Ok(())
+}
+
+/// A seed: a whole number from 0 to 2⁵³ (the whole numbers a typed number
+/// holds exactly).
+pub fn check_seed(value: f64) -> Result<(), String> {
+    const MAX: f64 = 9_007_199_254_740_992.0;
+    if value.fract() != 0.0 || !(0.0..=MAX).contains(&value) {
+        return Err("enter a whole number from 0 to 9007199254740992".to_owned());
+    }
+    Ok(())
+}
+
 pub fn check_number(value: f64, min: f64, max: f64) -> Result<(), String> {
     if !value.is_finite() {
         Err(format!("{} is not a finite number", number_text(value)))

@@ -491,6 +491,7 @@ fn map_ui(ui: &mut egui::Ui, doc: &Document, other_map_names: &[String], actions
                 ui.end_row();
             }
         });
+    simulation_ui(ui, id, &meta, actions);
     ui.add_space(6.0);
     ui.label("Notes and assumptions");
     if let Some(notes) = text_field(ui, id.with("notes"), "Map notes", &map.notes, true, |_| Ok(())) {
@@ -512,6 +513,48 @@ fn map_ui(ui: &mut egui::Ui, doc: &Document, other_map_names: &[String], actions
     }
     ui.add_space(6.0);
     ui.label(RichText::new("Tip: select a step or lane on the canvas to edit it.").weak());
+}
+
+/// The scenarios the chance of each lane is drawn from, and their seed.
+fn simulation_ui(ui: &mut egui::Ui, id: Id, meta: &MapMeta, actions: &mut Vec<Action>) {
+    ui.add_space(6.0);
+    ui.label(RichText::new("Scenarios behind the chances").strong());
+    Grid::new(id.with("simulation"))
+        .num_columns(2)
+        .spacing([8.0, 6.0])
+        .show(ui, |ui| {
+            let fields = [
+                (
+                    "Scenarios",
+                    f64::from(meta.simulation.draws),
+                    validate::check_draws as fn(f64) -> _,
+                ),
+                ("Seed", meta.simulation.seed as f64, validate::check_seed),
+            ];
+            for (which, (label, value, check)) in fields.into_iter().enumerate() {
+                ui.label(label);
+                ui.vertical(|ui| {
+                    let field = NumberField::new(id.with(("simulation", which)), label, value);
+                    if let Some(Some(v)) = field.show(ui, check) {
+                        let mut m = meta.clone();
+                        match which {
+                            0 => m.simulation.draws = v as u32,
+                            _ => m.simulation.seed = v as u64,
+                        }
+                        actions.push(Action::merged(Edit::SetMeta(m), format!("map:simulation:{which}")));
+                    }
+                });
+                ui.end_row();
+            }
+        });
+    ui.label(
+        RichText::new(
+            "Each lane's chance of being the costliest is counted over this many scenarios drawn from the \
+             low and high estimates. The same seed draws the same scenarios on every computer; more \
+             scenarios give steadier chances and take longer.",
+        )
+        .weak(),
+    );
 }
 
 /// The undo key of typing in a lane's owner, wherever it is edited.
