@@ -99,7 +99,7 @@ fn a_fresh_pick_lists_exactly_what_is_missing() {
     let ranking = rank(&map);
     let pick = fresh_pick(&map, "a");
     assert_eq!(pick.metric.target_date, date(2025, 4, 6), "pick date + 90 days");
-    let r = readiness(&map, &ranking, &pick, Formats::default());
+    let r = readiness(&map, (&ranking, None), &pick, Formats::default());
     assert!(!r.is_ready());
     assert_eq!(
         r.missing,
@@ -128,7 +128,7 @@ fn a_fresh_pick_lists_exactly_what_is_missing() {
 fn a_complete_pick_is_ready_with_every_answer() {
     let map = map();
     let ranking = rank(&map);
-    let r = readiness(&map, &ranking, &complete_pick(&map, "a"), Formats::default());
+    let r = readiness(&map, (&ranking, None), &complete_pick(&map, "a"), Formats::default());
     assert!(r.is_ready(), "{:?}", r.missing);
     assert!(r.missing.is_empty() && r.warnings.is_empty(), "{r:?}");
     let answers: Vec<&str> = r
@@ -160,7 +160,7 @@ fn a_complete_pick_is_ready_with_every_answer() {
         .set(Attr::VolumePerMonth, Some(310.0));
     let r = readiness(
         &ranged,
-        &rank(&ranged),
+        (&rank(&ranged), None),
         &complete_pick(&ranged, "a"),
         Formats::default(),
     );
@@ -192,7 +192,7 @@ fn each_missing_item_appears_alone_when_only_it_is_missing() {
     let no_owner = with_owner(map.clone(), "a", "  ");
     let r = readiness(
         &no_owner,
-        &rank(&no_owner),
+        (&rank(&no_owner), None),
         &complete_pick(&no_owner, "a"),
         Formats::default(),
     );
@@ -226,7 +226,7 @@ fn each_missing_item_appears_alone_when_only_it_is_missing() {
     for (item, change, question) in cases {
         let mut pick = complete_pick(&map, "a");
         change(&mut pick);
-        let r = readiness(&map, &ranking, &pick, Formats::default());
+        let r = readiness(&map, (&ranking, None), &pick, Formats::default());
         assert_eq!(r.missing, [item]);
         for (i, answer) in r.answers.iter().enumerate() {
             assert_eq!(answer.answer.is_none(), i == question, "{item}: question {}", i + 1);
@@ -262,7 +262,7 @@ fn the_owner_must_be_exactly_one_person() {
     }
     let map = with_owner(map(), "a", "Ann and Bob");
     let pick = complete_pick(&map, "a");
-    let r = readiness(&map, &rank(&map), &pick, Formats::default());
+    let r = readiness(&map, (&rank(&map), None), &pick, Formats::default());
     assert_eq!(
         r.missing,
         ["an owner: name exactly one person (\"Ann and Bob\" names several)"]
@@ -276,23 +276,25 @@ fn the_target_must_be_better_than_the_baseline() {
     let mut pick = complete_pick(&map, "a");
     pick.metric.target_value = Some(12.0);
     assert_eq!(
-        readiness(&map, &ranking, &pick, Formats::default()).missing,
+        readiness(&map, (&ranking, None), &pick, Formats::default()).missing,
         ["a target better than the baseline: lower is better, so the target must be below 9.5 days"]
     );
     pick.metric.target_value = Some(9.5);
     assert_eq!(
-        readiness(&map, &ranking, &pick, Formats::default()).missing.len(),
+        readiness(&map, (&ranking, None), &pick, Formats::default())
+            .missing
+            .len(),
         1,
         "an equal target is no improvement"
     );
     pick.metric.direction = Some(Direction::Higher);
     pick.metric.target_value = Some(3.0);
     assert_eq!(
-        readiness(&map, &ranking, &pick, Formats::default()).missing,
+        readiness(&map, (&ranking, None), &pick, Formats::default()).missing,
         ["a target better than the baseline: higher is better, so the target must be above 9.5 days"]
     );
     pick.metric.target_value = Some(12.0);
-    assert!(readiness(&map, &ranking, &pick, Formats::default()).is_ready());
+    assert!(readiness(&map, (&ranking, None), &pick, Formats::default()).is_ready());
 }
 
 #[test]
@@ -302,13 +304,13 @@ fn dates_must_be_in_order() {
     let mut pick = complete_pick(&map, "a");
     pick.metric.target_date = picked_on();
     assert_eq!(
-        readiness(&map, &ranking, &pick, Formats::default()).missing,
+        readiness(&map, (&ranking, None), &pick, Formats::default()).missing,
         ["a target date after the pick date 2025-01-06 (it is 2025-01-06)"]
     );
     let mut pick = complete_pick(&map, "a");
     pick.metric.baseline_date = Some(date(2025, 5, 1));
     assert_eq!(
-        readiness(&map, &ranking, &pick, Formats::default()).missing,
+        readiness(&map, (&ranking, None), &pick, Formats::default()).missing,
         ["a baseline date before the target date 2025-04-06 (it is 2025-05-01)"]
     );
 }
@@ -324,7 +326,7 @@ fn the_first_answer_says_too_close_to_call() {
         .set(Attr::VolumePerMonth, Some(900.0));
     let ranking = rank(&map);
     assert!(!ranking.clear_winner);
-    let r = readiness(&map, &ranking, &complete_pick(&map, "a"), Formats::default());
+    let r = readiness(&map, (&ranking, None), &complete_pick(&map, "a"), Formats::default());
     let why = r.answers[0].answer.as_deref().expect("answered");
     assert!(
         why.contains(
@@ -338,7 +340,7 @@ fn the_first_answer_says_too_close_to_call() {
 #[test]
 fn a_lower_ranked_lane_can_be_picked_with_a_warning() {
     let map = map();
-    let r = readiness(&map, &rank(&map), &complete_pick(&map, "b"), Formats::default());
+    let r = readiness(&map, (&rank(&map), None), &complete_pick(&map, "b"), Formats::default());
     assert!(r.is_ready());
     let why = r.answers[0].answer.as_deref().expect("answered");
     assert!(why.starts_with("Beta: rank 2 of 3, USD 7,200 a month"), "{why}");
@@ -357,7 +359,7 @@ fn a_lower_ranked_lane_can_be_picked_with_a_warning() {
 #[test]
 fn a_lane_without_friction_is_missing_its_cost() {
     let map = map();
-    let r = readiness(&map, &rank(&map), &complete_pick(&map, "c"), Formats::default());
+    let r = readiness(&map, (&rank(&map), None), &complete_pick(&map, "c"), Formats::default());
     assert_eq!(
         r.missing,
         ["the lane's monthly friction: it is 0; give its steps volumes and minutes"]
@@ -379,7 +381,7 @@ fn a_pick_of_a_lane_no_longer_ranked_says_so() {
     let mut other = map.clone();
     other.lanes.remove(0);
     other.steps.retain(|s| s.lane != "a");
-    let r = readiness(&other, &rank(&other), &pick, Formats::default());
+    let r = readiness(&other, (&rank(&other), None), &pick, Formats::default());
     // The owner went with the lane: one owner per lane.
     assert_eq!(
         r.missing,
@@ -397,7 +399,7 @@ fn the_cost_answer_mentions_the_friction_at_the_pick_when_it_changed() {
     let pick = complete_pick(&map, "a");
     let mut later = map.clone();
     later.steps.get_mut(1).unwrap().volume_per_month = 150.0; // a2 halves: 17,400 - 3,600 = 13,800
-    let r = readiness(&later, &rank(&later), &pick, Formats::default());
+    let r = readiness(&later, (&rank(&later), None), &pick, Formats::default());
     let cost = r.answers[1].answer.as_deref().expect("answered");
     assert!(cost.starts_with("USD 13,800 a month"), "{cost}");
     assert!(
@@ -459,7 +461,7 @@ fn readiness_warns_about_an_activity_metric_without_blocking() {
     pick.metric.name = "Number of users".into();
     pick.metric.direction = Some(Direction::Higher);
     pick.metric.target_value = Some(20.0);
-    let r = readiness(&map, &rank(&map), &pick, Formats::default());
+    let r = readiness(&map, (&rank(&map), None), &pick, Formats::default());
     assert!(r.is_ready());
     assert_eq!(r.warnings.len(), 1);
     assert!(r.warnings[0].starts_with("\u{201c}Number of users\u{201d} measures activity, not outcome"));
@@ -1012,7 +1014,7 @@ fn an_older_file_with_a_plan_owner_gets_one_owner_per_lane() {
         "a closed pick keeps its record"
     );
     assert_eq!(merged.lanes[1..], map.lanes[1..]);
-    let r = readiness(&merged, &rank(&merged), &merged.picks[1], Formats::default());
+    let r = readiness(&merged, (&rank(&merged), None), &merged.picks[1], Formats::default());
     assert_eq!(r.answers[2].answer.as_deref(), Some("Priya Nair"));
     // Read again, nothing changes.
     assert_eq!(parse_map(to_json(&merged).as_bytes(), "again.json").unwrap(), merged);
@@ -1064,4 +1066,54 @@ fn the_brief_says_how_sure_the_pick_is_and_what_could_change_it() {
     ] {
         assert!(text.contains(expected), "{expected:?} missing:\n{text}");
     }
+}
+
+/// "Why this lane" says how sure the lane's place is as the ranking does:
+/// by its chance in the simulation, not by whether its low estimate beats
+/// the runner-up's high one. A wide range on Beta made that rule say "too
+/// close to call" while the ranking said Alpha is costliest in most
+/// scenarios.
+#[test]
+fn why_this_lane_gives_the_chance_the_ranking_gives() {
+    let mut map = map();
+    map.steps
+        .get_mut(2)
+        .expect("b1")
+        .high
+        .set(Attr::VolumePerMonth, Some(2_000.0));
+    let ranking = rank(&map);
+    let pick = complete_pick(&map, "a");
+    let by_ranges = readiness(&map, (&ranking, None), &pick, Formats::default());
+    let by_ranges = by_ranges.answers[0].answer.clone().expect("answered");
+    assert!(by_ranges.contains("Too close to call"), "{by_ranges}");
+    let certainty = frictionmap::scoring::certainty::simulate_to_end(&map, &ranking, map.simulation);
+    let verdict = certainty.verdict_line(&map, &ranking, NumberStyle::POINT);
+    assert!(verdict.starts_with("Fix first: Alpha, costliest in "), "{verdict}");
+    let chance = |lane: &str| {
+        let p = certainty.lane(lane).expect("a lane").p_costliest;
+        frictionmap::scoring::certainty::chance_text(NumberStyle::POINT, p)
+    };
+    let with_chances = |lane: &str| {
+        let r = readiness(
+            &map,
+            (&ranking, Some(&certainty)),
+            &complete_pick(&map, lane),
+            Formats::default(),
+        );
+        r.answers[0].answer.clone().expect("answered")
+    };
+    let why = with_chances("a");
+    let said = format!(
+        "It is the costliest lane in {} of 10,000 scenarios drawn from the low and high estimates: fix it first.",
+        chance("a")
+    );
+    assert!(why.ends_with(&said), "{why}");
+    assert!(!why.contains("Too close"), "{why}");
+    // Beta, picked instead, is told which lane the scenarios put first.
+    let why = with_chances("b");
+    assert!(
+        why.contains(&format!("costliest lane in {} of 10,000", chance("b"))),
+        "{why}"
+    );
+    assert!(why.ends_with(&format!("; {verdict}.")), "{why}");
 }

@@ -139,7 +139,7 @@ impl Workspace {
                     }
                     RightTab::Plan => {
                         crate::ui::scroll_with_focus(egui::ScrollArea::both().auto_shrink([false, false]), ui, |ui| {
-                            plan_ui(ui, &self.doc, today, &mut self.plan_view, actions);
+                            plan_ui(ui, (&self.doc, certainty), today, &mut self.plan_view, actions);
                         });
                     }
                 }

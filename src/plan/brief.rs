@@ -45,7 +45,7 @@ pub fn lane_brief(
     let date = |d: NaiveDate| formats.dates.format(d);
     let lane_name = map.lane(&pick.lane).map_or(pick.lane.as_str(), |l| l.name.as_str());
     let score = ranking.lane(&pick.lane);
-    let check = readiness(map, ranking, pick, formats);
+    let check = readiness(map, (ranking, Some(certainty)), pick, formats);
     let status = review_status(pick, today);
     let mut out = String::new();
 

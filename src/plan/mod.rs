@@ -10,6 +10,7 @@ use chrono::{Days, NaiveDate, Weekday};
 use crate::domain::locale::Formats;
 use crate::domain::model::Map;
 use crate::domain::money::NumberStyle;
+use crate::scoring::certainty::{Certainty, Sureness, chance_text};
 use crate::scoring::{LaneScore, Ranking, Verdict};
 
 /// Days from the pick to the default target date.
@@ -291,12 +292,19 @@ fn reaches(value: f64, target: f64, direction: Direction) -> bool {
 }
 
 /// The readiness check of `pick`: the five questions, each answered or
-/// not, what is missing, and warnings. `ranking` is the ranking of `map`.
+/// not, what is missing, and warnings. `ranking` is the ranking of `map`
+/// and `certainty` its simulation, when it has been run.
 ///
-/// The first two answers come from the ranking (the lane's figures today);
-/// the other three from the pick. A target that is not better than the
-/// baseline, or a target date not after the pick, counts as missing.
-pub fn readiness(map: &Map, ranking: &Ranking, pick: &Pick, formats: Formats) -> Readiness {
+/// The first two answers come from the ranking and the simulation (the
+/// lane's figures today and how sure its place is); the other three from
+/// the pick. A target that is not better than the baseline, or a target
+/// date not after the pick, counts as missing.
+pub fn readiness(
+    map: &Map,
+    (ranking, certainty): (&Ranking, Option<&Certainty>),
+    pick: &Pick,
+    formats: Formats,
+) -> Readiness {
     let cur = map.currency.as_str();
     let fmt = formats.numbers;
     let mut missing = Vec::new();
@@ -310,7 +318,7 @@ pub fn readiness(map: &Map, ranking: &Ranking, pick: &Pick, formats: Formats) ->
             (None, None)
         }
         Some(s) => {
-            let why = why_this_lane(ranking, s, cur, fmt);
+            let why = why_this_lane(map, (ranking, certainty), s, fmt);
             if s.rank > 1
                 && let Some(top) = ranking.top()
             {
@@ -381,7 +389,17 @@ pub fn readiness(map: &Map, ranking: &Ranking, pick: &Pick, formats: Formats) ->
     }
 }
 
-fn why_this_lane(ranking: &Ranking, s: &LaneScore, cur: &str, fmt: NumberStyle) -> String {
+/// Why this lane: its place, its money and its top driver, and how sure
+/// its place is: the chance the simulation gives it when there is one
+/// (the verdict the ranking shows), else whether its range clears the
+/// runner-up's.
+fn why_this_lane(
+    map: &Map,
+    (ranking, certainty): (&Ranking, Option<&Certainty>),
+    s: &LaneScore,
+    fmt: NumberStyle,
+) -> String {
+    let cur = map.currency.as_str();
     let mut text = format!(
         "{}: rank {} of {}, {} a month ({} of the map's friction).",
         s.lane,
@@ -399,17 +417,32 @@ fn why_this_lane(ranking: &Ranking, s: &LaneScore, cur: &str, fmt: NumberStyle) 
         None => text.push_str(" No top driver: the lane has no friction yet."),
     }
     let runner_up = ranking.lanes.get(1);
-    let verdict = match (s.rank, runner_up) {
-        (1, None) => "The only lane on the map.".to_owned(),
-        (1, Some(_)) if ranking.verdict() == Verdict::NoRanges => {
+    let sureness = certainty.map(|c| (c, c.sureness(ranking)));
+    let verdict = match (s.rank, runner_up, sureness) {
+        (1, None, _) => "The only lane on the map.".to_owned(),
+        (_, Some(_), Some((c, sure @ (Sureness::FixFirst { .. } | Sureness::TooClose { .. })))) => {
+            let chance = c.lane(&s.lane_id).map_or(0.0, |l| l.p_costliest);
+            let first = matches!(sure, Sureness::FixFirst { row } if ranking.lanes[row].lane_id == s.lane_id);
+            let then = if first {
+                ": fix it first.".to_owned()
+            } else {
+                format!("; {}.", c.verdict_line(map, ranking, fmt))
+            };
+            format!(
+                "It is the costliest lane in {} of {} scenarios drawn from the low and high estimates{then}",
+                chance_text(fmt, chance),
+                fmt.thousands(c.draws as f64, 0),
+            )
+        }
+        (1, Some(_), _) if ranking.verdict() == Verdict::NoRanges => {
             "It leads, but no low/high estimates were entered, so how sure the lead is cannot be told yet.".to_owned()
         }
-        (1, Some(r)) if ranking.clear_winner => format!(
+        (1, Some(r), _) if ranking.clear_winner => format!(
             "A clear winner: its low estimate ({}) beats the runner-up's high estimate ({}).",
             fmt.money(s.friction_low, cur),
             fmt.money(r.friction_high, cur)
         ),
-        (1, Some(r)) => format!(
+        (1, Some(r), _) => format!(
             "Too close to call: its low estimate ({}) does not beat the runner-up's high estimate ({}); refine the estimates.",
             fmt.money(s.friction_low, cur),
             fmt.money(r.friction_high, cur)

@@ -9,6 +9,7 @@ use crate::document::Document;
 use crate::document::edit::Edit;
 use crate::domain::dates::DateStyle;
 use crate::plan::{self, Direction, Pick, PickState, Review};
+use crate::scoring::certainty::Certainty;
 use crate::ui::Action;
 use crate::ui::fields::{NumberField, compact_text_field, field_error, text_field};
 use crate::ui::theme;
@@ -62,7 +63,15 @@ fn set_pick(doc: &Document, pick: Pick) -> Edit {
     Edit::SetPicks(picks)
 }
 
-pub fn plan_ui(ui: &mut egui::Ui, doc: &Document, today: NaiveDate, view: &mut PlanView, actions: &mut Vec<Action>) {
+/// The Plan tab. `certainty` is the simulation of `doc` as it is now, once
+/// it has run.
+pub fn plan_ui(
+    ui: &mut egui::Ui,
+    (doc, certainty): (&Document, Option<&Certainty>),
+    today: NaiveDate,
+    view: &mut PlanView,
+    actions: &mut Vec<Action>,
+) {
     let map = doc.map();
     let dates = crate::ui::formats(ui.ctx()).dates;
     let active = plan::active_picks(map);
@@ -126,7 +135,7 @@ pub fn plan_ui(ui: &mut egui::Ui, doc: &Document, today: NaiveDate, view: &mut P
     }
     ui.add_space(6.0);
 
-    let readiness = plan::readiness(map, doc.ranking(), &pick, crate::ui::formats(ui.ctx()));
+    let readiness = plan::readiness(map, (doc.ranking(), certainty), &pick, crate::ui::formats(ui.ctx()));
     if readiness.is_ready() {
         ui.colored_label(theme::OK, RichText::new("Ready to launch").font(theme::bold(17.0)));
     } else {
