@@ -120,6 +120,29 @@ fn a_box_drag_on_empty_canvas_selects_the_steps_it_touches() {
     assert_eq!(selected.len(), 2, "{selected:?}");
 }
 
+/// A quick box drag: egui knows a drag only once the pointer has moved past
+/// a threshold, so in one quick move the box started where the pointer had
+/// got to, not where the button went down, and selected too little (the
+/// box from below the last lane was drawn from the wrong corner).
+#[test]
+fn a_quick_box_drag_starts_where_the_button_went_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = app(&dir.path().join("fm.sqlite3"));
+    let a = on_screen(&harness, "Step Capture invoice from AP inbox");
+    let b = on_screen(&harness, "Step Verify OCR header fields");
+    let from = Pos2::new(a.left() + 10.0, a.top() - 60.0);
+    harness.hover_at(from);
+    harness.run();
+    harness.drag_at(from);
+    harness.run();
+    harness.hover_at(b.center());
+    harness.run();
+    harness.drop_at(b.center());
+    harness.run();
+    let selected: Vec<String> = ws(&harness).view.selection.steps.iter().cloned().collect();
+    assert_eq!(selected.len(), 2, "{selected:?}");
+}
+
 /// An edge's accessible label is built only when read, and the selection
 /// is matched by step index rather than by id: clicking an edge by that
 /// label must still select exactly that edge, and show it selected.

@@ -128,6 +128,14 @@ pub(super) fn connector_interaction(
     }
 }
 
+/// Where the primary button went down, in the coordinates of the layer
+/// `scene` (zoomed and panned).
+fn press_origin(ui: &egui::Ui, scene: egui::LayerId) -> Option<Pos2> {
+    let origin = ui.input(|i| i.pointer.press_origin())?;
+    let to_global = ui.ctx().layer_transform_to_global(scene);
+    Some(to_global.map_or(origin, |t| t.inverse() * origin))
+}
+
 pub(super) fn background_interaction(
     ui: &egui::Ui,
     resp: &egui::Response,
@@ -142,7 +150,11 @@ pub(super) fn background_interaction(
     if resp.drag_started_by(PointerButton::Primary)
         && let Some(pos) = resp.interact_pointer_pos()
     {
-        view.drag = Some(Drag::Box { start: pos, end: pos });
+        // The box starts where the button went down: a drag is known only
+        // once the pointer has moved some way, and a quick one moves far.
+        // (The background's positions are the scene's, as `resp`'s layer.)
+        let start = press_origin(ui, resp.layer_id).unwrap_or(pos);
+        view.drag = Some(Drag::Box { start, end: pos });
     }
     if resp.dragged_by(PointerButton::Primary)
         && let Some(Drag::Box { end, .. }) = &mut view.drag
