@@ -3,7 +3,7 @@
 //! three lanes' friction over the simulated scenarios.
 
 use eframe::egui::{self, RichText};
-use egui_plot::{Bar, BarChart, Legend, Line, PlotPoints, VLine};
+use egui_plot::{Bar, BarChart, Line, PlotPoints, VLine};
 
 use crate::domain::model::Map;
 use crate::scoring::Ranking;
@@ -35,9 +35,10 @@ pub fn sureness_chart_ui(ui: &mut egui::Ui, ranking: &Ranking, chances: Chances<
         ui.label("No ranges entered: add low/high estimates to steps to see what could change the pick.");
         return;
     }
-    // Each plot under a line of its own (and the tornado's note): about
-    // 70 points of text in all. The tornado gets a little more: its names.
-    let room = (ui.available_height() - 70.0).max(160.0);
+    // Each plot under a line of its own (the tornado's note, the spread's
+    // key): about 90 points of text in all. The tornado gets a little
+    // more: its names.
+    let room = (ui.available_height() - 90.0).max(160.0);
     tornado_ui(ui, ranking, chances, certainty, room * 0.55);
     spread_ui(ui, ranking, certainty, room * 0.45);
 }
@@ -107,8 +108,16 @@ fn tornado_ui(ui: &mut egui::Ui, ranking: &Ranking, chances: Chances<'_>, certai
 /// Histograms of the top three lanes' monthly friction over the scenarios.
 fn spread_ui(ui: &mut egui::Ui, ranking: &Ranking, certainty: &Certainty, height: f32) {
     let fmt = crate::ui::number_style(ui.ctx());
-    ui.label(RichText::new("Friction of the top three lanes over the scenarios").strong());
     let draws = &certainty.top_draws;
+    // The key on the heading's line: a legend inside the plot covered the
+    // curves wherever it sat.
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Friction of the top three lanes over the scenarios").strong());
+        for (row, lane) in ranking.lanes.iter().enumerate().take(draws.len()) {
+            let color = theme::LANE_COLORS[row % theme::LANE_COLORS.len()];
+            ui.label(RichText::new(format!("● {}", lane.lane)).color(color));
+        }
+    });
     let lo = draws
         .iter()
         .filter_map(|d| d.first())
@@ -128,7 +137,6 @@ fn spread_ui(ui: &mut egui::Ui, ranking: &Ranking, certainty: &Certainty, height
         .height(height)
         .show_y(false)
         .show_axes([true, false])
-        .legend(Legend::default())
         .include_y(0.0)
         .x_axis_formatter(move |mark, _| fmt.money_short(mark.value, &cur))
         .show(ui, |plot| {
