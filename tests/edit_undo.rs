@@ -712,6 +712,32 @@ fn different_keys_and_no_key_are_separate_undo_steps() {
     assert!(!doc.can_undo());
 }
 
+/// A field that takes "4" on the way to "400" and then puts its value back
+/// when "400" is refused leaves nothing to undo (it left an undo step that
+/// did nothing).
+#[test]
+fn a_merge_run_that_ends_where_it_began_leaves_no_undo_step() {
+    let original = base();
+    let mut doc = Document::new(MapId(1), original.clone());
+    let key = || Some(format!("step:{}:minutes", original.steps[2].id));
+    for v in [4.0, original.steps[2].handle_minutes] {
+        let mut step = doc.map().steps[2].clone();
+        step.handle_minutes = v;
+        doc.apply(Edit::UpdateSteps(vec![step]), key()).expect("update");
+    }
+    assert_eq!(doc.map(), &original);
+    assert!(!doc.can_undo(), "nothing changed, so nothing to undo");
+    // A run that ends elsewhere is one step, as before.
+    for v in [4.0, 7.0] {
+        let mut step = doc.map().steps[2].clone();
+        step.handle_minutes = v;
+        doc.apply(Edit::UpdateSteps(vec![step]), key()).expect("update");
+    }
+    assert!(doc.undo());
+    assert_eq!(doc.map(), &original);
+    assert!(!doc.can_undo());
+}
+
 #[test]
 fn sealing_ends_a_merge_run() {
     let original = base();

@@ -25,13 +25,32 @@ pub struct History {
 }
 
 impl History {
+    /// The undo step an edit with `merge_key` would merge into: the latest,
+    /// while its run of edits with that key goes on.
+    fn run(&self, merge_key: Option<&str>) -> Option<&Entry> {
+        let top = self.undo.last()?;
+        (merge_key.is_some() && top.merge_key.as_deref() == merge_key && top.at.elapsed() < MERGE_WINDOW).then_some(top)
+    }
+
+    /// Whether `edit`, with `merge_key`, puts back the state its run of
+    /// merged edits started from: typing "4" on the way to "400" and then
+    /// leaving the field, which puts 6 back, changes nothing to undo.
+    pub fn ends_where_it_began(&self, edit: &Edit, merge_key: Option<&str>) -> bool {
+        self.run(merge_key).is_some_and(|top| top.inverse == *edit)
+    }
+
+    /// Forgets the latest undo step, a run that ended where it began.
+    pub fn forget_run(&mut self) {
+        self.redo.clear();
+        self.undo.pop();
+    }
+
     /// Records the inverse of an edit that was just applied.
     pub fn record(&mut self, inverse: Edit, merge_key: Option<String>) {
         self.redo.clear();
         let now = Instant::now();
-        if let (Some(key), Some(top)) = (&merge_key, self.undo.last_mut())
-            && top.merge_key.as_ref() == Some(key)
-            && now.duration_since(top.at) < MERGE_WINDOW
+        if self.run(merge_key.as_deref()).is_some()
+            && let Some(top) = self.undo.last_mut()
         {
             // Keep the older inverse: it restores the state before the run.
             top.at = now;

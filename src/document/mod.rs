@@ -170,8 +170,13 @@ impl Document {
     /// in quick succession (typing in a field) merge into one step.
     pub fn apply(&mut self, edit: Edit, merge_key: Option<String>) -> Result<(), EditError> {
         let touched = updated_steps(&edit);
+        let back_to_start = self.history.ends_where_it_began(&edit, merge_key.as_deref());
         let inverse = apply(&mut self.map, edit)?;
-        self.history.record(inverse, merge_key);
+        if back_to_start {
+            self.history.forget_run();
+        } else {
+            self.history.record(inverse, merge_key);
+        }
         self.changed(touched);
         Ok(())
     }
