@@ -194,7 +194,7 @@ const CORPUS: &[Case] = &[
         "sim-draws-text.sql",
         "text for the number of scenarios",
         Corrected,
-        "simulation.draws: 0 is not a number of scenarios from 1 to 1000000; read as 10000",
+        "simulation.draws: the database holds the text \"lots\" here, not a whole number; read as 10000",
     ),
     case(
         "effort-negative.sql",
@@ -260,7 +260,7 @@ const CORPUS: &[Case] = &[
         "position-text.sql",
         "text in a step's position",
         Corrected,
-        "steps[21].position: is not a whole number in the database; read as 0",
+        "steps[21].position: the database holds the text \"first\" here, not a whole number; read as 0",
     ),
     case(
         "map-deleted.sql",

@@ -155,13 +155,22 @@ impl Cells<'_, '_> {
 
     /// A whole number such as a position; anything else reads as 0.
     fn integer(&mut self, col: usize, field: &str) -> i64 {
+        self.whole(col, field).unwrap_or_else(|what| {
+            self.note(field, format!("{what}; read as 0"));
+            0
+        })
+    }
+
+    /// A whole number, or what the cell holds instead, in words.
+    fn whole(&mut self, col: usize, field: &str) -> Result<i64, String> {
         match self.value(col, field) {
-            Some(ValueRef::Integer(i)) => i,
-            Some(ValueRef::Real(v)) if v.is_finite() => v as i64,
-            _ => {
-                self.note(field, "is not a whole number in the database; read as 0".to_owned());
-                0
-            }
+            Some(ValueRef::Integer(i)) => Ok(i),
+            Some(ValueRef::Real(v)) if v.is_finite() => Ok(v as i64),
+            Some(ValueRef::Text(t)) => Err(format!(
+                "the database holds the text {:?} here, not a whole number",
+                shown(&String::from_utf8_lossy(t))
+            )),
+            _ => Err("is not a whole number in the database".to_owned()),
         }
     }
 
@@ -325,17 +334,18 @@ pub(super) fn load_stored(conn: &Connection, id: MapId) -> Result<Stored> {
                 delay_cost_per_hour: c.number(4, "rates.delay_cost_per_hour"),
                 hours_per_fte_month: c.number(5, "rates.hours_per_fte_month"),
             };
-            let draws = c.integer(6, "simulation.draws");
-            let draws = match u32::try_from(draws) {
-                Ok(n) if (1..=Simulation::MAX_DRAWS).contains(&n) => n,
-                _ => {
+            let read = c.whole(6, "simulation.draws");
+            let in_range = read.as_ref().ok().and_then(|&d| u32::try_from(d).ok());
+            let draws = match in_range.filter(|n| (1..=Simulation::MAX_DRAWS).contains(n)) {
+                Some(n) => n,
+                None => {
+                    let what = read.map_or_else(
+                        |what| what,
+                        |d| format!("{d} is not a number of scenarios from 1 to {}", Simulation::MAX_DRAWS),
+                    );
                     c.note(
                         "simulation.draws",
-                        format!(
-                            "{draws} is not a number of scenarios from 1 to {}; read as {}",
-                            Simulation::MAX_DRAWS,
-                            Simulation::DEFAULT_DRAWS
-                        ),
+                        format!("{what}; read as {}", Simulation::DEFAULT_DRAWS),
                     );
                     Simulation::DEFAULT_DRAWS
                 }
