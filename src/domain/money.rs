@@ -127,8 +127,14 @@ impl NumberStyle {
     /// Only axes use it: an amount of a lane or step is always shown in
     /// full ([`Self::money`]), so a card and its lane agree.
     pub fn money_short(self, amount: f64, currency: &str) -> String {
+        format!("{currency} {}", self.short(amount))
+    }
+
+    /// An amount in few characters, for an axis that names its currency:
+    /// 950, 12.5k, 3.4M.
+    pub fn short(self, amount: f64) -> String {
         let a = amount.abs();
-        let body = if a >= 1e9 {
+        if a >= 1e9 {
             format!("{}B", self.thousands(amount / 1e9, 1))
         } else if a >= 1e6 {
             format!("{}M", self.thousands(amount / 1e6, 1))
@@ -136,8 +142,7 @@ impl NumberStyle {
             format!("{}k", self.thousands(amount / 1e3, 1))
         } else {
             self.thousands(amount, 0)
-        };
-        format!("{currency} {body}")
+        }
     }
 
     /// A number with grouping separators and the given decimals. A value

@@ -35,23 +35,45 @@ pub fn sureness_chart_ui(ui: &mut egui::Ui, ranking: &Ranking, chances: Chances<
         ui.label("No ranges entered: add low/high estimates to steps to see what could change the pick.");
         return;
     }
-    // Each plot under a line of its own (the tornado's note, the spread's
-    // key): about 90 points of text in all. The tornado gets a little
-    // more: its names.
-    let room = (ui.available_height() - 90.0).max(160.0);
-    tornado_ui(ui, ranking, chances, certainty, room * 0.55);
-    spread_ui(ui, ranking, certainty, room * 0.45);
+    // Side by side where the panel is wide: one above the other, a panel
+    // of a 1000-point window had room for one bar of the tornado and a
+    // sliver of the spread. Each plot sits under its heading and a line of
+    // note or key: about 45 points of text a plot.
+    let bottom = ui.cursor().top() + ui.available_height();
+    if ui.available_width() >= SIDE_BY_SIDE_W {
+        let room = (ui.available_height() - 50.0).max(160.0);
+        ui.columns(2, |columns| {
+            tornado_ui(&mut columns[0], ranking, chances, certainty, (room, bottom));
+            spread_ui(&mut columns[1], ranking, certainty, (room, bottom));
+        });
+    } else {
+        // The tornado gets a little more: its names.
+        let room = (ui.available_height() - 90.0).max(160.0);
+        tornado_ui(ui, ranking, chances, certainty, (room * 0.55, bottom));
+        spread_ui(ui, ranking, certainty, (room * 0.45, bottom));
+    }
 }
+
+/// A plot's height: as asked, but ending above `bottom` (the heading above
+/// it may wrap onto more lines than allowed for).
+fn fit(ui: &egui::Ui, height: f32, bottom: f32) -> f32 {
+    height.min(bottom - ui.cursor().top() - 4.0).max(80.0)
+}
+
+/// The width from which the two plots stand side by side.
+const SIDE_BY_SIDE_W: f32 = 640.0;
 
 /// Each input's swing of the top lane's lead: where the bar crosses zero,
 /// another lane would be first.
-fn tornado_ui(ui: &mut egui::Ui, ranking: &Ranking, chances: Chances<'_>, certainty: &Certainty, height: f32) {
+fn tornado_ui(
+    ui: &mut egui::Ui,
+    ranking: &Ranking,
+    chances: Chances<'_>,
+    certainty: &Certainty,
+    (height, bottom): (f32, f32),
+) {
     let fmt = crate::ui::number_style(ui.ctx());
     let Some(top) = ranking.top() else { return };
-    // The plot loses about 45 points to its axis, and a name is drawn only
-    // beside a bar at least 20 points (fully from 30) from the next.
-    let bars = (((height - 45.0) / 28.0).floor() as usize).clamp(1, TORNADO_BARS);
-    let shown: Vec<_> = certainty.swings.iter().take(bars).collect();
     let changers = certainty.pick_changers().count();
     ui.label(RichText::new(format!("What could change the pick ({} ahead of the rest)", top.lane)).strong())
         .on_hover_text(
@@ -62,6 +84,11 @@ fn tornado_ui(ui: &mut egui::Ui, ranking: &Ranking, chances: Chances<'_>, certai
     if changers == 0 {
         ui.weak("No single input can change the pick.");
     }
+    let height = fit(ui, height, bottom);
+    // The plot loses about 45 points to its axis, and a name is drawn only
+    // beside a bar at least 20 points (fully from 30) from the next.
+    let bars = (((height - 45.0) / 28.0).floor() as usize).clamp(1, TORNADO_BARS);
+    let shown: Vec<_> = certainty.swings.iter().take(bars).collect();
     let names: Vec<String> = (shown.iter().rev())
         .map(|s| {
             let step = chances.map.steps.get(s.step);
@@ -97,8 +124,8 @@ fn tornado_ui(ui: &mut egui::Ui, ranking: &Ranking, chances: Chances<'_>, certai
     plots::named_rows(plots::fixed("sureness-tornado"), names, chars, name_w)
         .height(height)
         .include_x(0.0)
-        .x_axis_label("lead of the top lane per month")
-        .x_axis_formatter(move |mark, _| fmt.money_short(mark.value, &cur_axis))
+        .x_axis_label(format!("lead of the top lane, {cur_axis} a month"))
+        .x_axis_formatter(move |mark, _| fmt.short(mark.value))
         .show(ui, |plot| {
             plot.bar_chart(chart);
             plot.vline(VLine::new("pick changes", 0.0).color(theme::WARNING).width(1.5));
@@ -106,7 +133,7 @@ fn tornado_ui(ui: &mut egui::Ui, ranking: &Ranking, chances: Chances<'_>, certai
 }
 
 /// Histograms of the top three lanes' monthly friction over the scenarios.
-fn spread_ui(ui: &mut egui::Ui, ranking: &Ranking, certainty: &Certainty, height: f32) {
+fn spread_ui(ui: &mut egui::Ui, ranking: &Ranking, certainty: &Certainty, (height, bottom): (f32, f32)) {
     let fmt = crate::ui::number_style(ui.ctx());
     let draws = &certainty.top_draws;
     // The key on the heading's line: a legend inside the plot covered the
@@ -131,6 +158,7 @@ fn spread_ui(ui: &mut egui::Ui, ranking: &Ranking, certainty: &Certainty, height
     if !(lo.is_finite() && hi.is_finite()) {
         return;
     }
+    let height = fit(ui, height, bottom);
     let width = ((hi - lo) / BINS as f64).max(hi.abs() * 1e-9).max(1e-9);
     let cur = ranking.currency.clone();
     plots::fixed("sureness-spread")
@@ -138,7 +166,8 @@ fn spread_ui(ui: &mut egui::Ui, ranking: &Ranking, certainty: &Certainty, height
         .show_y(false)
         .show_axes([true, false])
         .include_y(0.0)
-        .x_axis_formatter(move |mark, _| fmt.money_short(mark.value, &cur))
+        .x_axis_label(format!("friction, {cur} a month"))
+        .x_axis_formatter(move |mark, _| fmt.short(mark.value))
         .show(ui, |plot| {
             for (row, sorted) in draws.iter().enumerate() {
                 let Some(lane) = ranking.lanes.get(row) else { continue };
