@@ -51,56 +51,40 @@ impl Batch {
         // The text is checked as UTF-8 once for the whole batch (an
         // event's fields always are; a row's cells nearly always). When it
         // is, a field is text exactly when it starts and ends on a
-        // character boundary; when it is not, each cell is checked.
-        let Ok(text) = std::str::from_utf8(&self.bytes) else {
-            // Only rows' cells can be other than UTF-8.
-            for &(line, _, spans) in &self.events {
-                match checked(line, spans.map(|s| self.field(s))) {
-                    Ok(event) => sink.event(&event),
-                    Err(why) => sink.unreadable(line, why),
-                }
-            }
-            return self.replay_unreadable(sink);
-        };
+        // character boundary; otherwise the row's cells are checked one by one.
+        let text = std::str::from_utf8(&self.bytes).ok();
         for &(line, cells, spans) in &self.events {
             let mut fields: [Option<&str>; 7] = [None; 7];
-            let mut whole = true;
+            let mut whole = text.is_some();
             for (field, (start, len)) in fields.iter_mut().zip(spans) {
                 if start != u32::MAX {
-                    *field = text.get(start as usize..(start + len) as usize);
+                    *field = text.and_then(|t| t.get(start as usize..(start + len) as usize));
                     whole &= field.is_some();
                 }
             }
-            if !cells {
+            let event = match (cells, whole) {
                 // An event's fields came in as text.
-                let [case, activity, time, start, lifecycle, resource, lane] = fields;
-                sink.event(&Event {
-                    line,
-                    case: case.unwrap_or_default(),
-                    activity: activity.unwrap_or_default(),
-                    time: time.unwrap_or_default(),
-                    start,
-                    lifecycle,
-                    resource,
-                    lane,
-                });
-                continue;
-            }
-            // A cell that is not text on its own is checked as before.
-            let event = if whole {
-                checked_text(line, fields)
-            } else {
-                checked(line, spans.map(|s| self.field(s)))
+                (false, true) => {
+                    let [case, activity, time, start, lifecycle, resource, lane] = fields;
+                    Ok(Event {
+                        line,
+                        case: case.unwrap_or_default(),
+                        activity: activity.unwrap_or_default(),
+                        time: time.unwrap_or_default(),
+                        start,
+                        lifecycle,
+                        resource,
+                        lane,
+                    })
+                }
+                (true, true) => checked_text(line, fields),
+                (_, false) => checked(line, spans.map(|s| self.field(s))),
             };
             match event {
                 Ok(event) => sink.event(&event),
                 Err(why) => sink.unreadable(line, why),
             }
         }
-        self.replay_unreadable(sink);
-    }
-
-    fn replay_unreadable(&self, sink: &mut dyn EventSink) {
         for (line, why) in &self.unreadable {
             sink.unreadable(*line, why);
         }
