@@ -451,46 +451,28 @@ fn map_ui(ui: &mut egui::Ui, doc: &Document, other_map_names: &[String], actions
     }
     ui.add_space(6.0);
     ui.label(RichText::new("Rates").strong());
-    Grid::new(id.with("rates"))
-        .num_columns(2)
-        .spacing([8.0, 6.0])
-        .show(ui, |ui| {
-            let rates = [
-                (
-                    "Labour cost / hour",
-                    map.rates.hourly_cost,
-                    validate::HOURLY_COST_RANGE,
-                    0,
-                ),
-                (
-                    "Delay cost / item / hour",
-                    map.rates.delay_cost_per_hour,
-                    validate::DELAY_COST_RANGE,
-                    1,
-                ),
-                (
-                    "Hours per FTE month",
-                    map.rates.hours_per_fte_month,
-                    validate::HOURS_PER_FTE_RANGE,
-                    2,
-                ),
-            ];
-            for (label, value, (min, max), which) in rates {
-                ui.label(label);
-                ui.vertical(|ui| {
-                    let field = NumberField::new(id.with(("rate", which)), label, value);
-                    if let Some(Some(v)) = field.show(ui, |v| validate::check_number(v, min, max)) {
-                        let edit = set(&|m| match which {
-                            0 => m.rates.hourly_cost = v,
-                            1 => m.rates.delay_cost_per_hour = v,
-                            _ => m.rates.hours_per_fte_month = v,
-                        });
-                        actions.push(Action::merged(edit, format!("map:rate:{which}")));
-                    }
-                });
-                ui.end_row();
-            }
-        });
+    let range = |(min, max): (f64, f64)| move |v| validate::check_number(v, min, max);
+    let rates: [MetaNumber<'_>; 3] = [
+        (
+            "Labour cost / hour",
+            map.rates.hourly_cost,
+            &range(validate::HOURLY_COST_RANGE),
+            |m, v| m.rates.hourly_cost = v,
+        ),
+        (
+            "Delay cost / item / hour",
+            map.rates.delay_cost_per_hour,
+            &range(validate::DELAY_COST_RANGE),
+            |m, v| m.rates.delay_cost_per_hour = v,
+        ),
+        (
+            "Hours per FTE month",
+            map.rates.hours_per_fte_month,
+            &range(validate::HOURS_PER_FTE_RANGE),
+            |m, v| m.rates.hours_per_fte_month = v,
+        ),
+    ];
+    meta_numbers(ui, id.with("rates"), &meta, &rates, actions);
     simulation_ui(ui, id, &meta, actions);
     ui.add_space(6.0);
     ui.label("Notes and assumptions");
@@ -515,38 +497,49 @@ fn map_ui(ui: &mut egui::Ui, doc: &Document, other_map_names: &[String], actions
     ui.label(RichText::new("Tip: select a step or lane on the canvas to edit it.").weak());
 }
 
+/// A number of the map's own, a row of a grid: its label, its value, what
+/// it may be, and where a new one goes.
+type MetaNumber<'a> = (
+    &'static str,
+    f64,
+    &'a dyn Fn(f64) -> Result<(), String>,
+    fn(&mut MapMeta, f64),
+);
+
+/// A grid of the map's numbers, each an undoable edit of the map.
+fn meta_numbers(ui: &mut egui::Ui, id: Id, meta: &MapMeta, rows: &[MetaNumber<'_>], actions: &mut Vec<Action>) {
+    Grid::new(id).num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
+        for &(label, value, check, set) in rows {
+            ui.label(label);
+            ui.vertical(|ui| {
+                let field = NumberField::new(id.with(label), label, value);
+                if let Some(Some(v)) = field.show(ui, check) {
+                    let mut m = meta.clone();
+                    set(&mut m, v);
+                    actions.push(Action::merged(Edit::SetMeta(m), format!("map:{label}")));
+                }
+            });
+            ui.end_row();
+        }
+    });
+}
+
 /// The scenarios the chance of each lane is drawn from, and their seed.
 fn simulation_ui(ui: &mut egui::Ui, id: Id, meta: &MapMeta, actions: &mut Vec<Action>) {
     ui.add_space(6.0);
     ui.label(RichText::new("Scenarios behind the chances").strong());
-    Grid::new(id.with("simulation"))
-        .num_columns(2)
-        .spacing([8.0, 6.0])
-        .show(ui, |ui| {
-            let fields = [
-                (
-                    "Scenarios",
-                    f64::from(meta.simulation.draws),
-                    validate::check_draws as fn(f64) -> _,
-                ),
-                ("Seed", meta.simulation.seed as f64, validate::check_seed),
-            ];
-            for (which, (label, value, check)) in fields.into_iter().enumerate() {
-                ui.label(label);
-                ui.vertical(|ui| {
-                    let field = NumberField::new(id.with(("simulation", which)), label, value);
-                    if let Some(Some(v)) = field.show(ui, check) {
-                        let mut m = meta.clone();
-                        match which {
-                            0 => m.simulation.draws = v as u32,
-                            _ => m.simulation.seed = v as u64,
-                        }
-                        actions.push(Action::merged(Edit::SetMeta(m), format!("map:simulation:{which}")));
-                    }
-                });
-                ui.end_row();
-            }
-        });
+    let rows: [MetaNumber<'_>; 2] = [
+        (
+            "Scenarios",
+            f64::from(meta.simulation.draws),
+            &validate::check_draws,
+            |m, v| m.simulation.draws = v as u32,
+        ),
+        ("Seed", meta.simulation.seed as f64, &validate::check_seed, |m, v| {
+            m.simulation.seed = v as u64
+        }),
+    ];
+    meta_numbers(ui, id.with("simulation"), meta, &rows, actions);
     ui.label(
         RichText::new(
             "Each lane's chance of being the costliest is counted over this many scenarios drawn from the \
