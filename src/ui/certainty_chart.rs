@@ -37,25 +37,25 @@ pub fn sureness_chart_ui(ui: &mut egui::Ui, ranking: &Ranking, chances: Chances<
     }
     // Side by side where the panel is wide: one above the other, a panel
     // of a 1000-point window had room for one bar of the tornado and a
-    // sliver of the spread. Each plot sits under its heading and a line of
-    // note or key: about 45 points of text a plot.
+    // sliver of the spread. A plot reaches down to the panel's bottom,
+    // except the tornado above the spread.
     let bottom = ui.cursor().top() + ui.available_height();
     if ui.available_width() >= SIDE_BY_SIDE_W {
-        let room = (ui.available_height() - 50.0).max(160.0);
         ui.columns(2, |columns| {
-            tornado_ui(&mut columns[0], ranking, chances, certainty, (room, bottom));
-            spread_ui(&mut columns[1], ranking, certainty, (room, bottom));
+            tornado_ui(&mut columns[0], ranking, chances, certainty, (f32::INFINITY, bottom));
+            spread_ui(&mut columns[1], ranking, certainty, (f32::INFINITY, bottom));
         });
     } else {
-        // The tornado gets a little more: its names.
-        let room = (ui.available_height() - 90.0).max(160.0);
-        tornado_ui(ui, ranking, chances, certainty, (room * 0.55, bottom));
-        spread_ui(ui, ranking, certainty, (room * 0.45, bottom));
+        // About 90 points of headings, notes and keys; the tornado gets a
+        // little more than half the rest: its names.
+        let tornado = (ui.available_height() - 90.0).max(160.0) * 0.55;
+        tornado_ui(ui, ranking, chances, certainty, (tornado, bottom));
+        spread_ui(ui, ranking, certainty, (f32::INFINITY, bottom));
     }
 }
 
-/// A plot's height: as asked, but ending above `bottom` (the heading above
-/// it may wrap onto more lines than allowed for).
+/// A plot's height: as asked, but ending above `bottom` (its heading may
+/// wrap onto more lines than another's).
 fn fit(ui: &egui::Ui, height: f32, bottom: f32) -> f32 {
     height.min(bottom - ui.cursor().top() - 4.0).max(80.0)
 }
